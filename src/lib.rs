@@ -1,0 +1,14 @@
+//! eventsource-wasm: a spec-exact Server-Sent Events client.
+//!
+//! - [`parser`]: the incremental `text/event-stream` parser (pure Rust).
+//! - [`machine`]: the connection and reconnection state machine (pure Rust).
+//! - `web` (wasm32 only): the driver that carries out the machine's commands
+//!   with fetch or XHR through web-sys, and the exports the JavaScript
+//!   `EventSource` class is built on.
+
+pub mod machine;
+pub mod mime;
+pub mod parser;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,409 @@
+//! The connection state machine of an event source: pure Rust, no I/O.
+//!
+//! It implements the processing model of HTML §9.2.2–9.2.3: the readyState
+//! transitions, "announce the connection", "reestablish the connection" and
+//! "fail the connection". The web layer feeds it inputs (a timer fired, a
+//! response arrived, bytes, the body ended, a network error, `close()`) and
+//! carries out the [`Command`]s it queues, one at a time, with
+//! [`Machine::poll_command`]. Because commands are taken one by one, an
+//! event handler that calls `close()` while a command is being carried out
+//! clears everything still queued: no command follows `close()` but the ones
+//! that release resources.
+//!
+//! The reconnection delay is decided by [`Machine::reconnect_delay`] from the
+//! reconnection time (3000 ms, or what `retry` set) and an opt-in
+//! [`ReconnectPolicy`]; with the default policy the behaviour is exactly the
+//! spec's.
+
+use std::collections::VecDeque;
+
+use crate::mime;
+use crate::parser::{Limits, ParseError, Parser, Sink};
+
+/// The reconnection time before any `retry` field: "a user-agent-defined value,
+/// probably in the region of a few seconds". Browsers use 3 seconds.
+pub const DEFAULT_RECONNECTION_TIME: u64 = 3000;
+
+/// The largest delay a timer can be armed with in browsers (2^31 − 1 ms);
+/// longer ones fire at once, so every delay is capped here.
+pub const MAX_TIMER_DELAY: u64 = 0x7FFF_FFFF;
+
+/// The `readyState` of an event source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ReadyState {
+    Connecting = 0,
+    Open = 1,
+    Closed = 2,
+}
+
+/// Why an `error` event is dispatched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The request failed before a response, or the body failed mid-stream.
+    Network,
+    /// The body ended normally; the source reconnects.
+    Ended,
+    /// The response status was not 200 (fails the connection).
+    Status(u16),
+    /// The response was 200 but its Content-Type was not `text/event-stream`.
+    MimeType,
+    /// A configured limit was exceeded.
+    Limit(ParseError),
+    /// No byte arrived within the heartbeat timeout.
+    Timeout,
+    /// The reconnection policy gave up (too many failed attempts, or vetoed).
+    RetriesExhausted,
+    /// The request was refused in a way that retrying cannot fix (for example
+    /// a cross-origin request without CORS permission).
+    Refused,
+}
+
+impl Reason {
+    /// A stable short name, as the JavaScript `reason` property reports it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Network => "network",
+            Reason::Ended => "ended",
+            Reason::Status(_) => "status",
+            Reason::MimeType => "mime",
+            Reason::Limit(_) => "limit",
+            Reason::Timeout => "timeout",
+            Reason::RetriesExhausted => "retries",
+            Reason::Refused => "refused",
+        }
+    }
+
+    /// A sentence a developer can act on.
+    pub fn message(self) -> String {
+        match self {
+            Reason::Network => "the connection failed or was dropped; reconnecting".to_owned(),
+            Reason::Ended => "the server ended the stream; reconnecting".to_owned(),
+            Reason::Status(status) => format!(
+                "the server answered with HTTP status {status}; an event stream must answer 200, so the connection was closed for good"
+            ),
+            Reason::MimeType => "the response's Content-Type is not text/event-stream, so the connection was closed for good".to_owned(),
+            Reason::Limit(error) => format!("{error}; the connection was closed"),
+            Reason::Timeout => "no data (not even a comment) arrived within the heartbeat timeout; reconnecting".to_owned(),
+            Reason::RetriesExhausted => "the reconnection policy gave up; the connection was closed".to_owned(),
+            Reason::Refused => "the request was refused (for example CORS denied it), so the connection was closed for good".to_owned(),
+        }
+    }
+}
+
+/// What the web layer must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// Arm the timer; when it fires call [`Machine::timer_fired`]. The first
+    /// connection waits 0 ms: the spec starts the fetch from a task, never
+    /// inside the constructor, so a `close()` in the same task sends nothing.
+    Wait { delay_ms: u64 },
+    /// Cancel the armed timer.
+    CancelTimer,
+    /// Start a request. `last_event_id` is `Some` (and non-empty) when the
+    /// `Last-Event-ID` header must be sent.
+    Fetch { last_event_id: Option<String> },
+    /// Abort the request in flight (or the body being read).
+    Abort,
+    /// Dispatch `open`; readyState is already OPEN.
+    DispatchOpen,
+    /// Dispatch `error`; readyState is already CONNECTING (a reconnection
+    /// follows) or CLOSED (the connection failed for good).
+    DispatchError { reason: Reason },
+}
+
+/// How to back off between reconnections. The default is the spec's: wait the
+/// reconnection time, every time, forever.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReconnectPolicy {
+    /// Delay before the first reconnection when the server sent no `retry`.
+    pub initial_delay: u64,
+    /// Upper bound for any computed delay.
+    pub max_delay: u64,
+    /// Double the delay after each consecutive failed attempt.
+    pub exponential: bool,
+    /// Fraction (0..=1) of the delay to randomise: the delay becomes
+    /// `delay * (1 - jitter * r)` for a random `r` in [0, 1).
+    pub jitter: f64,
+    /// Give up (error, CLOSED) after this many consecutive failed attempts.
+    pub max_retries: Option<u32>,
+}
+
+impl Default for ReconnectPolicy {
+    fn default() -> Self {
+        ReconnectPolicy {
+            initial_delay: DEFAULT_RECONNECTION_TIME,
+            max_delay: MAX_TIMER_DELAY,
+            exponential: false,
+            jitter: 0.0,
+            max_retries: None,
+        }
+    }
+}
+
+/// Everything a machine is configured with.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Config {
+    pub limits: Limits,
+    pub policy: ReconnectPolicy,
+    /// Seed for the jitter's random numbers (the web layer passes a random one).
+    pub seed: u64,
+}
+
+/// Where the connection is, in more detail than readyState.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The timer is armed; a fetch follows when it fires.
+    Waiting,
+    /// A request is in flight and no response has arrived.
+    Requesting,
+    /// The response was accepted and its body is being read.
+    Streaming,
+    /// Nothing happens any more.
+    Closed,
+}
+
+/// One event source's connection logic.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    state: ReadyState,
+    phase: Phase,
+    parser: Parser,
+    policy: ReconnectPolicy,
+    /// Reconnections scheduled since the connection was last OPEN.
+    attempt: u32,
+    /// Jitter's random state (xorshift64*; never zero).
+    rng: u64,
+    commands: VecDeque<Command>,
+}
+
+impl Default for Machine {
+    fn default() -> Self {
+        Machine::new(Config::default())
+    }
+}
+
+impl Machine {
+    /// A new source: readyState CONNECTING, and a 0 ms wait before the first
+    /// fetch (HTML §9.2.2 step 14 runs the fetch "in parallel", after the
+    /// constructor has returned).
+    pub fn new(config: Config) -> Self {
+        let mut commands = VecDeque::with_capacity(4);
+        commands.push_back(Command::Wait { delay_ms: 0 });
+        Machine {
+            state: ReadyState::Connecting,
+            phase: Phase::Waiting,
+            parser: Parser::with_limits(config.limits),
+            policy: config.policy,
+            attempt: 0,
+            rng: config.seed | 1,
+            commands,
+        }
+    }
+
+    /// The `readyState` attribute.
+    pub fn ready_state(&self) -> ReadyState {
+        self.state
+    }
+
+    /// The last event ID string.
+    pub fn last_event_id(&self) -> &str {
+        self.parser.last_event_id()
+    }
+
+    /// Resume from a known last event ID (an opt-in; the spec starts empty).
+    /// Only effective before the first fetch.
+    pub fn set_last_event_id(&mut self, id: &str) {
+        self.parser.set_last_event_id(id);
+    }
+
+    /// The reconnection time in force: the last valid `retry`, else the
+    /// policy's initial delay (3000 ms by default).
+    pub fn reconnection_time(&self) -> u64 {
+        self.parser.retry().unwrap_or(self.policy.initial_delay)
+    }
+
+    /// Reconnections scheduled since the connection was last OPEN.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The parser, for inspection (memory figures, pending bytes).
+    pub fn parser(&self) -> &Parser {
+        &self.parser
+    }
+
+    /// Whether a request or a body read is outstanding.
+    pub fn is_fetching(&self) -> bool {
+        matches!(self.phase, Phase::Requesting | Phase::Streaming)
+    }
+
+    /// Whether the body is being read (the response was accepted).
+    pub fn is_streaming(&self) -> bool {
+        self.phase == Phase::Streaming
+    }
+
+    /// The next command to carry out, if any.
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.commands.pop_front()
+    }
+
+    /// The armed timer fired: start the request if still CONNECTING.
+    pub fn timer_fired(&mut self) {
+        if self.phase != Phase::Waiting || self.state != ReadyState::Connecting {
+            return;
+        }
+        self.phase = Phase::Requesting;
+        let id = self.parser.last_event_id();
+        // HTML §9.2.3 step 5.3: send Last-Event-ID only when the string is not empty.
+        let last_event_id = (!id.is_empty()).then(|| id.to_owned());
+        self.commands.push_back(Command::Fetch { last_event_id });
+    }
+
+    /// The response's head arrived. `content_type` is the whole Content-Type
+    /// header value, if there was one. Returns true when the body is to be read.
+    pub fn response(&mut self, status: u16, content_type: Option<&str>) -> bool {
+        if self.phase != Phase::Requesting {
+            return false;
+        }
+        // HTML §9.2.2 step 15: a 200 whose MIME type is text/event-stream
+        // announces the connection; anything else fails it.
+        if status != 200 {
+            self.fail(Reason::Status(status));
+            return false;
+        }
+        if !content_type.is_some_and(mime::is_event_stream) {
+            self.fail(Reason::MimeType);
+            return false;
+        }
+        self.phase = Phase::Streaming;
+        self.state = ReadyState::Open;
+        self.attempt = 0;
+        self.parser.reset_stream();
+        self.commands.push_back(Command::DispatchOpen);
+        true
+    }
+
+    /// Bytes of the body. Events go to `sink`; a `retry` field updates the
+    /// reconnection time. If a limit is exceeded the connection fails (an
+    /// error command is queued) and the error is returned.
+    pub fn feed<S: Sink + ?Sized>(&mut self, bytes: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        if self.phase != Phase::Streaming {
+            return Ok(());
+        }
+        match self.parser.feed(bytes, sink) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                self.fail(Reason::Limit(error));
+                Err(error)
+            }
+        }
+    }
+
+    /// The body ended normally: reestablish the connection.
+    pub fn end(&mut self) {
+        if self.phase == Phase::Streaming {
+            self.reestablish(Reason::Ended);
+        }
+    }
+
+    /// The request failed (before a response) or the body failed mid-stream:
+    /// reestablish the connection.
+    pub fn network_error(&mut self) {
+        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+            self.reestablish(Reason::Network);
+        }
+    }
+
+    /// The request failed in a way that retrying cannot fix: fail the
+    /// connection.
+    pub fn refused(&mut self) {
+        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+            self.fail(Reason::Refused);
+        }
+    }
+
+    /// Nothing arrived for the heartbeat timeout: treat the connection as
+    /// dropped and reestablish it.
+    pub fn heartbeat_timeout(&mut self) {
+        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+            self.commands.push_back(Command::Abort);
+            self.reestablish(Reason::Timeout);
+        }
+    }
+
+    /// `close()`: CLOSED at once, whatever the state; release what is held and
+    /// never queue anything again.
+    pub fn close(&mut self) {
+        if self.phase == Phase::Closed {
+            self.state = ReadyState::Closed;
+            return;
+        }
+        self.commands.clear();
+        match self.phase {
+            Phase::Waiting => self.commands.push_back(Command::CancelTimer),
+            Phase::Requesting | Phase::Streaming => self.commands.push_back(Command::Abort),
+            Phase::Closed => {}
+        }
+        self.state = ReadyState::Closed;
+        self.phase = Phase::Closed;
+    }
+
+    /// HTML §9.2.3 "fail the connection": CLOSED and one error event; no
+    /// reconnection ever.
+    fn fail(&mut self, reason: Reason) {
+        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+            self.commands.push_back(Command::Abort);
+        }
+        self.state = ReadyState::Closed;
+        self.phase = Phase::Closed;
+        self.commands.push_back(Command::DispatchError { reason });
+    }
+
+    /// HTML §9.2.3 "reestablish the connection": CONNECTING, an error event,
+    /// then a fetch after the reconnection time (and any backoff).
+    fn reestablish(&mut self, reason: Reason) {
+        if let Some(max) = self.policy.max_retries {
+            if self.attempt >= max {
+                self.fail(Reason::RetriesExhausted);
+                return;
+            }
+        }
+        self.state = ReadyState::Connecting;
+        self.phase = Phase::Waiting;
+        self.commands.push_back(Command::DispatchError { reason });
+        let random = self.next_random();
+        let delay_ms = self.reconnect_delay(random);
+        self.attempt = self.attempt.saturating_add(1);
+        self.commands.push_back(Command::Wait { delay_ms });
+    }
+
+    /// The delay before the next reconnection, given `random` in [0, 1) for
+    /// jitter. With the default policy this is exactly the reconnection time.
+    pub fn reconnect_delay(&self, random: f64) -> u64 {
+        let mut delay = self.reconnection_time() as f64;
+        // A server's `retry` always wins over the client's backoff.
+        if self.parser.retry().is_none() {
+            if self.policy.exponential {
+                delay *= 2f64.powi(self.attempt.min(64) as i32);
+            }
+            delay = delay.min(self.policy.max_delay as f64);
+        }
+        if self.policy.jitter > 0.0 {
+            delay *= 1.0 - self.policy.jitter.clamp(0.0, 1.0) * random.clamp(0.0, 1.0);
+        }
+        (delay as u64).min(MAX_TIMER_DELAY)
+    }
+
+    /// xorshift64*: enough randomness for jitter, deterministic for a seed.
+    fn next_random(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

@@ -1,0 +1,1 @@
+//! The web layer (wasm32 only); see the module files.

@@ -1,0 +1,166 @@
+//! Property tests: for any bytes and any chunking the parser gives the same
+//! result as for the whole stream, never panics, and holds no more memory
+//! than the pending line and event need; the state machine keeps its
+//! invariants under any sequence of inputs.
+//!
+//! `PROPTEST_CASES` raises the case count (the fuzz run uses millions).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use eventsource_wasm::machine::{Command, Config, Machine, ReadyState, ReconnectPolicy};
+use eventsource_wasm::parser::{Event, Parser, Sink};
+use proptest::prelude::*;
+
+#[derive(Debug, Default, PartialEq)]
+struct Outcome {
+    events: Vec<(String, String, String)>,
+    retries: Vec<u64>,
+}
+
+impl Sink for Outcome {
+    fn event(&mut self, e: &Event<'_>) {
+        self.events
+            .push((e.event_type.into(), e.data.into(), e.last_event_id.into()));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.retries.push(ms);
+    }
+}
+
+/// Bytes that look like an event stream often enough to reach every rule:
+/// field names, colons, spaces, CR, LF, NUL, BOM bytes, digits, invalid UTF-8.
+fn stream_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        Just(b"data".to_vec()),
+        Just(b"event".to_vec()),
+        Just(b"id".to_vec()),
+        Just(b"retry".to_vec()),
+        Just(b":".to_vec()),
+        Just(b": ".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n\n".to_vec()),
+        Just(vec![0xEF, 0xBB, 0xBF]),
+        Just(vec![0]),
+        Just(b"123".to_vec()),
+        Just("é😀".as_bytes().to_vec()),
+        Just(vec![0xF0, 0x9F]),
+        Just(vec![0x80]),
+        prop::collection::vec(any::<u8>(), 1..8),
+    ];
+    prop::collection::vec(token, 0..60).prop_map(|parts| parts.concat())
+}
+
+fn parse_chunks(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>) {
+    let mut parser = Parser::new();
+    let mut out = Outcome::default();
+    let mut start = 0;
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    cuts.sort_unstable();
+    for cut in cuts.into_iter().chain([bytes.len()]) {
+        parser.feed(&bytes[start..cut], &mut out).unwrap();
+        start = cut;
+    }
+    (out, parser.last_event_id().to_owned(), parser.retry())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn chunked_parsing_equals_whole_parsing(bytes in stream_bytes(), cuts in prop::collection::vec(any::<usize>(), 0..12)) {
+        prop_assert_eq!(parse_chunks(&bytes, &cuts), parse_chunks(&bytes, &[]));
+    }
+
+    #[test]
+    fn byte_by_byte_equals_whole(bytes in stream_bytes()) {
+        let cuts: Vec<usize> = (0..bytes.len()).collect();
+        prop_assert_eq!(parse_chunks(&bytes, &cuts), parse_chunks(&bytes, &[]));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_events_are_valid_text(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let (out, id, _) = parse_chunks(&bytes, &[bytes.len() / 3, bytes.len() / 2]);
+        for (t, _, i) in &out.events {
+            prop_assert!(!t.is_empty());
+            prop_assert!(!i.contains('\0'), "an id with NUL is never taken");
+        }
+        prop_assert!(!id.contains('\0'));
+    }
+
+    #[test]
+    fn memory_is_bounded_by_the_pending_line_and_event(bytes in stream_bytes()) {
+        let mut parser = Parser::new();
+        let mut out = Outcome::default();
+        for chunk in bytes.chunks(7) {
+            parser.feed(chunk, &mut out).unwrap();
+            // Every buffer is at most what is pending (or what the largest
+            // line, event or id needed), with allocator slack: never more
+            // than a small multiple of the input.
+            prop_assert!(parser.heap_capacity() <= 4 * bytes.len() + 256,
+                "held {} bytes for {} bytes of input", parser.heap_capacity(), bytes.len());
+        }
+    }
+
+    #[test]
+    fn the_machine_keeps_its_invariants(inputs in prop::collection::vec(0u8..9, 0..80), exponential in any::<bool>(), max_retries in prop::option::of(0u32..5)) {
+        let policy = ReconnectPolicy { initial_delay: 1000, exponential, max_retries, ..Default::default() };
+        let mut m = Machine::new(Config { policy, seed: 42, ..Config::default() });
+        let mut in_flight = false;
+        // The constructor queued the first 0 ms wait.
+        prop_assert_eq!(m.poll_command(), Some(Command::Wait { delay_ms: 0 }));
+        let mut timer = true;
+        let mut closed_by_user = false;
+        let mut failed = false;
+        let mut sink: Vec<eventsource_wasm::parser::OwnedEvent> = Vec::new();
+        for input in inputs {
+            if input == 0 { timer = false; }
+            match input {
+                0 => m.timer_fired(),
+                1 => { m.response(200, Some("text/event-stream")); }
+                2 => { m.response(404, None); }
+                3 => { let _ = m.feed(b"id: 1\nretry: 1500\ndata: x\n\n", &mut sink); }
+                4 => m.end(),
+                5 => m.network_error(),
+                6 => { m.close(); closed_by_user = true; }
+                7 => m.heartbeat_timeout(),
+                _ => { m.response(200, Some("text/plain")); }
+            }
+            while let Some(cmd) = m.poll_command() {
+                if closed_by_user {
+                    prop_assert!(matches!(cmd, Command::Abort | Command::CancelTimer), "after close only releases: {cmd:?}");
+                }
+                if failed {
+                    prop_assert!(!matches!(cmd, Command::Fetch { .. } | Command::Wait { .. }), "no reconnection after failing: {cmd:?}");
+                }
+                match cmd {
+                    Command::Fetch { .. } => {
+                        prop_assert!(!in_flight, "two fetches in flight");
+                        prop_assert!(!timer, "fetch while a timer is armed");
+                        in_flight = true;
+                    }
+                    Command::Abort => in_flight = false,
+                    Command::Wait { delay_ms } => {
+                        prop_assert!(!timer, "two timers armed");
+                        // A reconnection never comes sooner than the reconnection time
+                        // (the 0 ms wait of the first connection was taken above).
+                        prop_assert!(delay_ms >= m.reconnection_time(),
+                            "waited {delay_ms} ms, reconnection time {}", m.reconnection_time());
+                        timer = true;
+                        in_flight = false;
+                    }
+                    Command::CancelTimer => timer = false,
+                    Command::DispatchError { .. } if m.ready_state() == ReadyState::Closed => {
+                        failed = true;
+                        in_flight = false;
+                    }
+                    _ => {}
+                }
+            }
+            if m.ready_state() == ReadyState::Closed {
+                prop_assert!(!m.is_fetching());
+            }
+        }
+    }
+}
