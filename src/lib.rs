@@ -6,6 +6,7 @@
 //!   with fetch or XHR through web-sys, and the exports the JavaScript
 //!   `EventSource` class is built on.
 
+pub mod batch;
 pub mod machine;
 pub mod mime;
 pub mod parser;

@@ -1,0 +1,2 @@
+// eventsource-wasm/auto: installs globalThis.EventSource where it is missing.
+export * from './index.js';

@@ -1,0 +1,151 @@
+// The DOM pieces the EventSource class stands on: EventTarget, Event and
+// MessageEvent where the engine can construct them; otherwise (IE-era engines
+// and some old WebViews) a listener registry and event objects of our own
+// with the same observable behaviour.
+
+const G = globalThis;
+
+function constructible(Ctor, ...args) {
+  if (typeof Ctor !== 'function') return false;
+  try {
+    new Ctor(...args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasEventTarget = constructible(G.EventTarget);
+const hasEvent = hasEventTarget && constructible(G.Event, 'x');
+const hasMessageEvent = hasEventTarget && constructible(G.MessageEvent, 'x', { data: '' });
+
+const LISTENERS = Symbol('listeners');
+
+function report(error) {
+  // Like the platform: an exception in a listener is reported and the
+  // dispatch goes on with the next listener.
+  if (typeof G.reportError === 'function') G.reportError(error);
+  else setTimeout(() => {
+    throw error;
+  }, 0);
+}
+
+function flatten(options) {
+  if (typeof options === 'boolean') return { capture: options, once: false, signal: undefined };
+  if (options === null || typeof options !== 'object') return { capture: false, once: false, signal: undefined };
+  return { capture: !!options.capture, once: !!options.once, signal: options.signal };
+}
+
+// An event for engines whose Event cannot be constructed.
+class FallbackEvent {
+  constructor(type, init) {
+    this.type = `${type}`;
+    this.target = null;
+    this.currentTarget = null;
+    this.eventPhase = 0;
+    this.bubbles = false;
+    this.cancelable = false;
+    this.defaultPrevented = false;
+    this.isTrusted = false;
+    this.timeStamp = Date.now();
+    this.stopped = false;
+    if (init) Object.assign(this, init);
+  }
+  stopPropagation() {}
+  stopImmediatePropagation() {
+    this.stopped = true;
+  }
+  preventDefault() {}
+  composedPath() {
+    return this.currentTarget ? [this.currentTarget] : [];
+  }
+}
+
+// EventTarget's behaviour for engines that cannot construct EventTarget:
+// duplicate listeners ignored, `once`, `signal`, removal during dispatch
+// (a listener removed by an earlier one is not called), handleEvent objects,
+// stopImmediatePropagation, exceptions reported without stopping dispatch.
+class FallbackEventTarget {
+  constructor() {
+    Object.defineProperty(this, LISTENERS, { value: new Map() });
+  }
+
+  addEventListener(type, callback, options) {
+    if (callback === null || callback === undefined) return;
+    const { capture, once, signal } = flatten(options);
+    if (signal && signal.aborted) return;
+    type = `${type}`;
+    let list = this[LISTENERS].get(type);
+    if (!list) this[LISTENERS].set(type, (list = []));
+    if (list.some((l) => l.callback === callback && l.capture === capture)) return;
+    list.push({ callback, capture, once, removed: false });
+    if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, callback, { capture }));
+  }
+
+  removeEventListener(type, callback, options) {
+    const { capture } = flatten(options);
+    const list = this[LISTENERS].get(`${type}`);
+    if (!list) return;
+    const index = list.findIndex((l) => l.callback === callback && l.capture === capture);
+    if (index >= 0) {
+      list[index].removed = true;
+      list.splice(index, 1);
+    }
+  }
+
+  dispatchEvent(event) {
+    const list = this[LISTENERS].get(event.type);
+    const own = event instanceof FallbackEvent;
+    if (own) {
+      event.target = this;
+      event.currentTarget = this;
+      event.eventPhase = 2;
+    } else {
+      for (const key of ['target', 'currentTarget']) Object.defineProperty(event, key, { value: this, configurable: true });
+    }
+    if (list) {
+      for (const entry of list.slice()) {
+        if (entry.removed) continue;
+        if (entry.once) this.removeEventListener(event.type, entry.callback, { capture: entry.capture });
+        try {
+          const cb = entry.callback;
+          if (typeof cb === 'function') cb.call(this, event);
+          else if (cb && typeof cb.handleEvent === 'function') cb.handleEvent(event);
+        } catch (error) {
+          report(error);
+        }
+        if (own && event.stopped) break;
+      }
+    }
+    if (own) {
+      event.currentTarget = null;
+      event.eventPhase = 0;
+    }
+    return !event.defaultPrevented;
+  }
+}
+
+export const BaseEventTarget = hasEventTarget ? G.EventTarget : FallbackEventTarget;
+
+/** Whether the engine's own EventTarget is in use (false: the fallback). */
+export const nativeEventTarget = hasEventTarget;
+
+function withDetails(event, details) {
+  if (details) {
+    for (const key of Object.keys(details)) {
+      Object.defineProperty(event, key, { value: details[key], enumerable: true, configurable: true });
+    }
+  }
+  return event;
+}
+
+/** A plain event (`open`, `error`), optionally carrying read-only details. */
+export function makeEvent(type, details) {
+  return withDetails(hasEvent ? new G.Event(type) : new FallbackEvent(type), details);
+}
+
+/** A MessageEvent with the three attributes an event stream sets. */
+export function makeMessageEvent(type, data, origin, lastEventId) {
+  if (hasMessageEvent) return new G.MessageEvent(type, { data, origin, lastEventId });
+  return new FallbackEvent(type, { data, origin, lastEventId, source: null, ports: [] });
+}

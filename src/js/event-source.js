@@ -1,0 +1,199 @@
+// The JavaScript face of eventsource-wasm: a class with the WebIDL shape of
+// the platform's EventSource (HTML §9.2.2). Only a JS class can extend
+// EventTarget, so this file exists; it makes no protocol decision. The Rust
+// driver decides every state change and tells this shell, through a Link,
+// what to dispatch.
+
+import { wasm } from './wasm.js';
+import { BaseEventTarget, makeEvent, makeMessageEvent } from './dom.js';
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+// Batch layout from src/batch.rs: "id unchanged" marker.
+const SAME_ID = 0xffffffff;
+
+// Internal state lives under a symbol (non-enumerable, so it stays out of
+// Object.keys, JSON.stringify and spreads), which works in every engine
+// without the cost of a WeakMap lookup per access.
+const $ = Symbol('eventsource-wasm');
+
+function internals(target) {
+  const state = target != null ? target[$] : undefined;
+  if (state === undefined) throw new TypeError('Illegal invocation');
+  return state;
+}
+
+function release(state) {
+  const source = state.source;
+  state.source = null;
+  if (source !== null) source.free();
+}
+
+// The driver's view of one EventSource. Its methods are called from Rust.
+class Link {
+  constructor(target) {
+    this.target = target;
+  }
+
+  open(origin) {
+    const state = this.target[$];
+    state.origin = origin;
+    state.readyState = OPEN;
+    this.target.dispatchEvent(makeEvent('open'));
+  }
+
+  error(readyState, reason, status, message) {
+    const target = this.target;
+    const state = target[$];
+    state.readyState = readyState;
+    if (readyState === CLOSED) release(state);
+    // A plain Event, as the platform dispatches; why it happened rides along
+    // as extra read-only properties for those who want to know.
+    target.dispatchEvent(makeEvent('error', { reason, status, message }));
+  }
+
+  messages(text, meta) {
+    const target = this.target;
+    const state = target[$];
+    // `meta` is a view of wasm memory, which a handler could grow (and so
+    // detach) by creating another source: copy it first.
+    const table = meta.slice();
+    const origin = state.origin;
+    let lastId = state.lastId;
+    let at = 0;
+    for (let i = 0; i < table.length; i += 3) {
+      // A handler that called close() stops the rest (HTML §9.2.6: the task
+      // dispatches only if readyState is not CLOSED).
+      if (state.readyState === CLOSED) return;
+      const typeLength = table[i];
+      const type = typeLength === 0 ? 'message' : text.substring(at, (at += typeLength));
+      const data = text.substring(at, (at += table[i + 1]));
+      const idLength = table[i + 2];
+      if (idLength !== SAME_ID) state.lastId = lastId = text.substring(at, (at += idLength));
+      target.dispatchEvent(makeMessageEvent(type, data, origin, lastId));
+    }
+  }
+}
+
+// WebIDL conversion of the EventSourceInit dictionary argument.
+function toInit(init) {
+  if (init === undefined || init === null) return undefined;
+  if (typeof init !== 'object' && typeof init !== 'function') {
+    throw new TypeError("Failed to construct 'EventSource': The provided value is not of type 'EventSourceInit'.");
+  }
+  return init;
+}
+
+export class EventSource extends BaseEventTarget {
+  constructor(url) {
+    // WebIDL argument conversions come first, as in the platform.
+    if (arguments.length < 1) {
+      throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
+    }
+    // USVString: String() conversion (a Symbol throws a TypeError).
+    url = `${url}`;
+    const init = toInit(arguments[1]);
+    super();
+    const withCredentials = init !== undefined && !!init.withCredentials;
+    const state = {
+      source: null,
+      url: '',
+      withCredentials,
+      readyState: CONNECTING,
+      origin: '',
+      lastId: '',
+      handlers: { open: null, message: null, error: null },
+    };
+    Object.defineProperty(this, $, { value: state });
+    const { Source } = wasm();
+    const source = new Source(url, withCredentials, new Link(this), init);
+    state.source = source;
+    state.url = source.url;
+  }
+
+  get url() {
+    return internals(this).url;
+  }
+
+  get withCredentials() {
+    return internals(this).withCredentials;
+  }
+
+  get readyState() {
+    return internals(this).readyState;
+  }
+
+  close() {
+    const state = internals(this);
+    state.readyState = CLOSED;
+    const source = state.source;
+    if (source !== null) {
+      source.close();
+      release(state);
+    }
+  }
+}
+
+// Event handler IDL attributes (HTML §8.1.8.1): setting a handler adds one
+// listener at that moment; replacing it keeps that listener's place;
+// setting null removes it.
+function defineHandler(type) {
+  Object.defineProperty(EventSource.prototype, `on${type}`, {
+    get() {
+      const handler = internals(this).handlers[type];
+      return handler === null ? null : handler.value;
+    },
+    set(value) {
+      const state = internals(this);
+      const callable = typeof value === 'function' || (typeof value === 'object' && value !== null);
+      let handler = state.handlers[type];
+      if (!callable) {
+        if (handler !== null) {
+          BaseEventTarget.prototype.removeEventListener.call(this, type, handler.listener);
+          state.handlers[type] = null;
+        }
+        return;
+      }
+      if (handler !== null) {
+        handler.value = value;
+        return;
+      }
+      const self = this;
+      handler = {
+        value,
+        listener(event) {
+          const fn = handler.value;
+          if (typeof fn !== 'function') throw new TypeError(`on${type} is not a function`);
+          return fn.call(self, event);
+        },
+      };
+      state.handlers[type] = handler;
+      BaseEventTarget.prototype.addEventListener.call(this, type, handler.listener);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+for (const type of ['open', 'message', 'error']) defineHandler(type);
+
+// WebIDL: attributes and operations are enumerable; constants are
+// enumerable, read-only and non-configurable, on both the interface object
+// and its prototype.
+for (const name of ['url', 'withCredentials', 'readyState', 'close']) {
+  const descriptor = Object.getOwnPropertyDescriptor(EventSource.prototype, name);
+  descriptor.enumerable = true;
+  Object.defineProperty(EventSource.prototype, name, descriptor);
+}
+for (const [name, value] of [
+  ['CONNECTING', CONNECTING],
+  ['OPEN', OPEN],
+  ['CLOSED', CLOSED],
+]) {
+  const descriptor = { value, enumerable: true, writable: false, configurable: false };
+  Object.defineProperty(EventSource, name, descriptor);
+  Object.defineProperty(EventSource.prototype, name, descriptor);
+}
+Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: 'EventSource', configurable: true });

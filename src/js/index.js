@@ -1,0 +1,34 @@
+// eventsource-wasm: the ESM entry. It never touches globals; see ./auto.js
+// for the entry that installs EventSource where it is missing.
+
+import { wasm } from './wasm.js';
+import { nativeEventTarget } from './dom.js';
+import { EventSource } from './event-source.js';
+
+export { EventSource };
+
+/**
+ * Whether this realm can receive server-sent events: it has a native
+ * EventSource, or this package's transports can run here.
+ */
+export function supportsSSE() {
+  return wasm().supportsSSE();
+}
+
+/**
+ * Whether `ctor` (by default the global EventSource) is this package's
+ * EventSource rather than the platform's.
+ */
+export function isPolyfill(ctor = globalThis.EventSource) {
+  return ctor === EventSource;
+}
+
+/** What the polyfill runs on here: the transport and the EventTarget. */
+export function environment() {
+  const g = globalThis;
+  return {
+    native: typeof g.EventSource === 'function' && g.EventSource !== EventSource,
+    transport: wasm().transport() || null,
+    eventTarget: nativeEventTarget ? 'native' : 'fallback',
+  };
+}

@@ -1,0 +1,56 @@
+//! What this realm offers, found by feature tests on the global object (never
+//! `window`), so one build serves windows, workers, service workers and Node.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return None;
+    }
+    Reflect::get(target, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+pub fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+/// The global `fetch`, if there is one.
+pub fn fetch_function() -> Option<Function> {
+    get(&global(), "fetch").and_then(|f| f.dyn_into::<Function>().ok())
+}
+
+/// Whether `fetch` can stream a response body: `fetch`, `AbortController`
+/// and `Response.prototype.body` (a `ReadableStream`) all exist.
+pub fn can_stream_fetch() -> bool {
+    let g = global();
+    fetch_function().is_some()
+        && get(&g, "AbortController").is_some()
+        && get(&g, "ReadableStream").is_some()
+        && get(&g, "Response")
+            .and_then(|r| get(&r, "prototype"))
+            .is_some_and(|p| Reflect::has(&p, &JsValue::from_str("body")).unwrap_or(false))
+}
+
+/// Whether this realm has an `EventSource` of its own.
+pub fn has_native_event_source() -> bool {
+    get(&global(), "EventSource").is_some_and(|v| v.is_function())
+}
+
+/// The base URL relative URLs resolve against: the document's base URL in a
+/// window, the worker's location in a worker, none in Node.
+pub fn base_url() -> Option<String> {
+    let g = global();
+    if let Some(base) = get(&g, "document")
+        .and_then(|d| get(&d, "baseURI"))
+        .and_then(|b| b.as_string())
+    {
+        return Some(base);
+    }
+    get(&g, "location")
+        .and_then(|l| get(&l, "href"))
+        .and_then(|h| h.as_string())
+}

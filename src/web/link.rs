@@ -1,0 +1,32 @@
+//! The JavaScript side of a source: the object the `EventSource` class hands
+//! to the driver, through which the driver's decisions become DOM events.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Created by the JavaScript `EventSource` for each source; see
+    /// `src/js/event-source.js` (`class Link`).
+    #[derive(Clone, Debug)]
+    pub type Link;
+
+    /// readyState is now OPEN: dispatch `open`. `origin` is the serialized
+    /// origin of the response's final URL, for the message events to come.
+    #[wasm_bindgen(method, catch)]
+    pub fn open(this: &Link, origin: &str) -> Result<(), JsValue>;
+
+    /// readyState is now `ready_state` (0 = reconnecting, 2 = failed for
+    /// good): dispatch `error`, carrying why.
+    #[wasm_bindgen(method, catch)]
+    pub fn error(
+        this: &Link,
+        ready_state: u8,
+        reason: &str,
+        status: u16,
+        message: &str,
+    ) -> Result<(), JsValue>;
+
+    /// Dispatch the events of one chunk (see `crate::batch` for the layout).
+    #[wasm_bindgen(method, catch)]
+    pub fn messages(this: &Link, text: &str, meta: &[u32]) -> Result<(), JsValue>;
+}

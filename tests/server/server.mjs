@@ -1,0 +1,213 @@
+// The test server: static files (dist/, tests/pages/, www/) and a scriptable
+// event-stream endpoint, on two ports (two origins) so cross-origin and CORS
+// behaviour can be tested. Started by the test runner, the wasm browser
+// tests and the Node tests; loopback only.
+//
+// GET /sse?key=K&plan=P
+//   P is base64url(JSON) of an array of connection specs; the n-th request
+//   made with key K gets P[n] (the last spec repeats). A spec:
+//   {
+//     status: 200, type: 'text/event-stream' (null: no Content-Type),
+//     headers: {...}, cors: true|'credentials'|false, redirect: 'URL' (with status 3xx),
+//     delay: ms before the head, hang: true (never answer),
+//     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}],
+//     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
+//   }
+// GET /log?key=K   → {requests: [{n, method, url, headers, lastEventId}], open: n}
+// GET /reset-log   → forget every key
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const STATIC_ROOTS = ['dist', 'tests/pages', 'www', 'node_modules/.cache/e2e', 'test-artifacts/pages'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.cjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export function encodePlan(plan) {
+  return Buffer.from(JSON.stringify(plan)).toString('base64url');
+}
+
+/** The URL of the scriptable stream on `origin` for `key` following `plan`. */
+export function sseUrl(origin, key, plan) {
+  return `${origin}/sse?key=${encodeURIComponent(key)}&plan=${encodePlan(Array.isArray(plan) ? plan : [plan])}`;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' } = {}) {
+  const logs = new Map();
+  const sockets = new Set();
+
+  function logFor(key) {
+    if (!logs.has(key)) logs.set(key, { requests: [], open: 0 });
+    return logs.get(key);
+  }
+
+  function corsHeaders(req, cors) {
+    if (!cors) return {};
+    const origin = req.headers.origin;
+    if (cors === 'credentials') {
+      return { 'Access-Control-Allow-Origin': origin || '*', 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+    }
+    return { 'Access-Control-Allow-Origin': origin && cors === 'origin' ? origin : '*' };
+  }
+
+  async function serveStream(req, res, url) {
+    const key = url.searchParams.get('key') || 'default';
+    let plan;
+    try {
+      plan = JSON.parse(Buffer.from(url.searchParams.get('plan') || 'W3t9XQ', 'base64url').toString('utf8'));
+    } catch {
+      res.writeHead(400).end('bad plan');
+      return;
+    }
+    const log = logFor(key);
+    const n = log.requests.length;
+    const spec = plan[Math.min(n, plan.length - 1)] || {};
+    // Header values arrive as latin1 strings of the raw bytes; the last event
+    // ID is sent as UTF-8, so decode it back.
+    const rawId = req.headers['last-event-id'];
+    log.requests.push({
+      n,
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      lastEventId: rawId === undefined ? null : Buffer.from(rawId, 'latin1').toString('utf8'),
+      time: Date.now(),
+    });
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...corsHeaders(req, spec.cors),
+        'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] || '',
+        'Access-Control-Allow-Methods': 'GET, POST',
+      });
+      res.end();
+      return;
+    }
+    log.open++;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      log.open--;
+    });
+    if (spec.hang) return; // never answer; the client must give up or close
+    if (spec.delay) await sleep(spec.delay);
+    if (closed) return;
+    const headers = { 'Cache-Control': 'no-store', ...corsHeaders(req, spec.cors), ...(spec.headers || {}) };
+    if (spec.type !== null) headers['Content-Type'] = spec.type === undefined ? 'text/event-stream' : spec.type;
+    if (spec.redirect) headers.Location = spec.redirect;
+    res.writeHead(spec.status || 200, headers);
+    if (spec.flushHeaders !== false) res.flushHeaders();
+    for (const chunk of spec.chunks || []) {
+      if (closed) return;
+      if (typeof chunk === 'string') res.write(chunk);
+      else if (chunk.delay) await sleep(chunk.delay);
+      else if (chunk.bytes) res.write(Buffer.from(chunk.bytes));
+      else if (chunk.repeat) for (let i = 0; i < chunk.repeat; i++) res.write(chunk.text.replaceAll('{i}', String(i)));
+    }
+    if (closed) return;
+    const end = spec.end || 'close';
+    if (end === 'close') res.end();
+    else if (end === 'reset') {
+      // Let the written bytes go out, then cut the connection with an RST.
+      await sleep(20);
+      req.socket.resetAndDestroy();
+    }
+  }
+
+  async function serveStatic(req, res, url) {
+    let path = decodeURIComponent(url.pathname);
+    if (path === '/') path = '/www/index.html';
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(root, path));
+    const allowed = STATIC_ROOTS.some((r) => file.startsWith(join(root, r) + '/'));
+    if (!allowed) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+      const csp = url.searchParams.get('csp');
+      if (csp) headers['Content-Security-Policy'] = csp;
+      // Service workers in tests may control the whole origin.
+      if (url.searchParams.has('sw-allowed')) headers['Service-Worker-Allowed'] = '/';
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  }
+
+  function handler(req, res) {
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    if (url.pathname === '/sse') return serveStream(req, res, url);
+    if (url.pathname === '/log') {
+      const log = logs.get(url.searchParams.get('key')) || { requests: [], open: 0 };
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }).end(JSON.stringify(log));
+      return;
+    }
+    if (url.pathname === '/reset-log') {
+      logs.clear();
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/set-cookie') {
+      res.writeHead(200, {
+        'Set-Cookie': `${url.searchParams.get('name') || 'esw'}=${url.searchParams.get('value') || '1'}; Path=/; SameSite=Lax`,
+        'Content-Type': 'text/plain',
+      }).end('ok');
+      return;
+    }
+    return serveStatic(req, res, url);
+  }
+
+  function listen(p) {
+    return new Promise((ok, fail) => {
+      const server = createServer(handler);
+      server.keepAliveTimeout = 1000;
+      server.on('connection', (s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+      });
+      server.once('error', fail);
+      server.listen(p, host, () => ok(server));
+    });
+  }
+
+  const main = await listen(port);
+  const cross = await listen(crossPort);
+  const origin = `http://${host}:${main.address().port}`;
+  // A different port is a different origin (cookies, which ignore ports, are
+  // still shared: the credentials mode decides whether they are sent).
+  const crossOrigin = `http://${host}:${cross.address().port}`;
+  return {
+    origin,
+    crossOrigin,
+    log: (key) => logs.get(key) || { requests: [], open: 0 },
+    resetLog: () => logs.clear(),
+    openConnections: () => [...logs.values()].reduce((n, l) => n + l.open, 0),
+    async close() {
+      for (const s of sockets) s.destroy();
+      await Promise.all([main, cross].map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}
+
+// `node tests/server/server.mjs [port] [crossPort]`: run standalone.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [port, crossPort] = process.argv.slice(2).map(Number);
+  const server = await startServer({ port: port || 8790, crossPort: crossPort || 8791 });
+  console.log(`test server: ${server.origin} and ${server.crossOrigin}`);
+}
