@@ -32,3 +32,13 @@ export function environment() {
     eventTarget: nativeEventTarget ? 'native' : 'fallback',
   };
 }
+
+/**
+ * Parse a whole event stream with the wasm parser and report what it makes
+ * of it (events, retry changes, ignored lines and why). For tools and the
+ * demo's stream inspector.
+ */
+export function inspectStream(input) {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  return wasm().inspectStream(bytes);
+}

@@ -6,6 +6,7 @@ mod driver;
 mod env;
 mod fetch;
 mod handles;
+mod inspect;
 mod link;
 
 use std::rc::Rc;
@@ -14,6 +15,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::machine::Config;
 use driver::{Driver, Settings};
+pub use inspect::inspect_stream;
 pub use link::Link;
 
 /// The Rust half of one `EventSource`.

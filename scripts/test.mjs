@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm test`: set up, then every check and every suite, in order:
+//
+//   cargo fmt --check · cargo clippy -D warnings (host, wasm32) · cargo test
+//   · npm run build (+ size budget) · wasm-pack test --headless --chrome
+//   · node --test (Node runtime, browser end-to-end, package, demo)
+//
+// Each check that is not a test suite counts as one test. The last line is
+// `N passed, M failed` over everything; the exit code is 1 if anything failed.
+//
+// Options: --only=NAME[,NAME] runs only those stages (fmt, clippy, cargo,
+// build, wasm, node); --node-filter=REGEX is passed to node --test.
+
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { setup, CHROMEDRIVER_PATHS } from './setup.mjs';
+import { startServer } from '../tests/server/server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const nodeFilter = argv.find((a) => a.startsWith('--node-filter='))?.slice(14);
+
+const results = [];
+
+/** Run a command, echoing its output; resolve with {code, output}. */
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const echo = (stream) => (data) => {
+      output += data;
+      stream.write(data);
+    };
+    child.stdout.on('data', echo(process.stdout));
+    child.stderr.on('data', echo(process.stderr));
+    child.on('error', (error) => resolve({ code: 127, output: `${output}\n${error.message}` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+function sum(output, regex) {
+  let total = 0;
+  let found = false;
+  for (const m of output.matchAll(regex)) {
+    total += Number(m[1]);
+    found = true;
+  }
+  return found ? total : null;
+}
+
+function record(name, passed, failed) {
+  results.push({ name, passed, failed });
+  console.log(`\n── ${name}: ${passed} passed, ${failed} failed\n`);
+}
+
+/** A check that is not a test suite: one test, passed if it exits 0. */
+async function check(name, cmd, args, env) {
+  console.log(`\n── ${name}: ${cmd} ${args.join(' ')}`);
+  const { code } = await run(cmd, args, env);
+  record(name, code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+  return code === 0;
+}
+
+/** A Rust test run (cargo test, wasm-bindgen-test): sums its result lines. */
+async function rustSuite(name, cmd, args, env) {
+  console.log(`\n── ${name}: ${cmd} ${args.join(' ')}`);
+  const { code, output } = await run(cmd, args, env);
+  const passed = sum(output, /test result: \w+\. (\d+) passed/g);
+  let failed = sum(output, /test result: \w+\. \d+ passed; (\d+) failed/g);
+  if (passed === null) {
+    record(name, 0, 1); // did not build or run at all
+    return false;
+  }
+  if (code !== 0 && !failed) failed = 1;
+  record(name, passed, failed || 0);
+  return code === 0;
+}
+
+async function nodeSuite(name, files, env) {
+  console.log(`\n── ${name}: node --test (${files.length} files)`);
+  const args = ['--test', '--test-reporter=spec', '--test-concurrency=1'];
+  if (nodeFilter) args.push(`--test-name-pattern=${nodeFilter}`);
+  const { code, output } = await run(process.execPath, [...args, ...files], env);
+  const passed = sum(output, /^ℹ pass (\d+)/gm);
+  let failed = sum(output, /^ℹ fail (\d+)/gm);
+  if (passed === null) {
+    record(name, 0, 1);
+    return false;
+  }
+  if (code !== 0 && !failed) failed = 1;
+  record(name, passed, failed || 0);
+  return code === 0;
+}
+
+const want = (stage) => !only || only.includes(stage);
+
+async function main() {
+  try {
+    setup();
+    record('setup', 1, 0);
+  } catch (error) {
+    console.error(`setup failed: ${error.message}`);
+    record('setup', 0, 1);
+    return;
+  }
+
+  if (want('fmt')) await check('cargo fmt --check', 'cargo', ['fmt', '--check']);
+  if (want('clippy')) {
+    await check('cargo clippy (host)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
+    await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
+  }
+  if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test']);
+
+  let built = true;
+  if (want('build') || want('wasm') || want('node')) {
+    built = await check('npm run build', process.execPath, ['scripts/build.mjs']);
+  }
+
+  if (want('wasm')) {
+    // The wasm browser tests talk to the scriptable test server; its origin
+    // is compiled into them (SSE_TEST_ORIGIN).
+    const server = await startServer();
+    try {
+      await rustSuite(
+        'wasm-pack test (headless Chromium)',
+        'wasm-pack',
+        ['test', '--headless', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--test', 'web'],
+        { SSE_TEST_ORIGIN: server.origin, SSE_TEST_CROSS_ORIGIN: server.crossOrigin },
+      );
+    } finally {
+      await server.close();
+    }
+  }
+
+  if (want('node')) {
+    if (!built) {
+      record('node --test', 0, 1);
+    } else {
+      const dir = join(root, 'tests');
+      const files = [];
+      for (const sub of ['node', 'e2e', 'package', 'demo']) {
+        try {
+          for (const f of readdirSync(join(dir, sub)).sort()) if (f.endsWith('.test.mjs')) files.push(join('tests', sub, f));
+        } catch {
+          // a suite folder that does not exist yet
+        }
+      }
+      await nodeSuite('node --test', files);
+    }
+  }
+}
+
+await main();
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log('── summary');
+for (const r of results) console.log(`${r.failed ? '✗' : '✓'} ${r.name.padEnd(36)} ${r.passed} passed, ${r.failed} failed`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

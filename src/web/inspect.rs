@@ -1,0 +1,68 @@
+//! The stream inspector behind the demo: parse a whole stream and report
+//! everything the parser did with it, including what it ignored and why.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::parser::{Event, Ignored, Parser, Sink};
+
+struct Report(Array);
+
+fn entry(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"kind".into(), &kind.into());
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object.into()
+}
+
+impl Sink for Report {
+    fn event(&mut self, e: &Event<'_>) {
+        self.0.push(&entry(
+            "event",
+            &[
+                ("type", e.event_type.into()),
+                ("data", e.data.into()),
+                ("lastEventId", e.last_event_id.into()),
+            ],
+        ));
+    }
+
+    fn retry(&mut self, milliseconds: u64) {
+        self.0
+            .push(&entry("retry", &[("retry", (milliseconds as f64).into())]));
+    }
+
+    fn ignored(&mut self, line: &[u8], why: Ignored) {
+        self.0.push(&entry(
+            "ignored",
+            &[
+                ("line", String::from_utf8_lossy(line).as_ref().into()),
+                ("reason", why.reason().into()),
+            ],
+        ));
+    }
+}
+
+/// Parse `bytes` as one whole stream. Returns an array of `{kind: "event",
+/// type, data, lastEventId}`, `{kind: "retry", retry}`, `{kind: "ignored",
+/// line, reason}` in stream order, then, if the stream ends inside an event,
+/// `{kind: "incomplete", pendingLine, pendingData}` (the spec discards it).
+#[wasm_bindgen(js_name = inspectStream)]
+pub fn inspect_stream(bytes: &[u8]) -> Array {
+    let mut parser = Parser::new();
+    let mut report = Report(Array::new());
+    // No limits are set, so feeding cannot fail.
+    let _ = parser.feed(bytes, &mut report);
+    if parser.pending_line_len() > 0 || parser.pending_data_len() > 0 {
+        report.0.push(&entry(
+            "incomplete",
+            &[
+                ("pendingLine", (parser.pending_line_len() as f64).into()),
+                ("pendingData", (parser.pending_data_len() as f64).into()),
+            ],
+        ));
+    }
+    report.0
+}

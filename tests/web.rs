@@ -1,0 +1,251 @@
+//! Browser tests of the wasm driver (`wasm-pack test --headless --chrome --
+//! --test web`), against the scriptable test server that `npm test` starts
+//! and whose origin it compiles in as `SSE_TEST_ORIGIN`. The driver is used
+//! directly, with a recording JS `Link` instead of the EventSource class.
+
+#![cfg(target_arch = "wasm32")]
+
+use eventsource_wasm::web::{Link, Source, supports_sse};
+use js_sys::{Array, JSON, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ORIGIN: &str = match option_env!("SSE_TEST_ORIGIN") {
+    Some(origin) => origin,
+    None => "http://127.0.0.1:8790",
+};
+
+#[wasm_bindgen(inline_js = r#"
+export function makeLink() {
+  const log = [];
+  let lastId = '';
+  return {
+    log,
+    open(origin) { log.push(['open', origin]); },
+    error(readyState, reason, status, message) { log.push(['error', readyState, reason, status, message]); },
+    messages(text, meta) {
+      const t = meta.slice();
+      let at = 0;
+      for (let i = 0; i < t.length; i += 3) {
+        const type = t[i] === 0 ? 'message' : text.substring(at, (at += t[i]));
+        const data = text.substring(at, (at += t[i + 1]));
+        if (t[i + 2] !== 0xffffffff) lastId = text.substring(at, (at += t[i + 2]));
+        log.push(['message', type, data, lastId]);
+      }
+    },
+  };
+}
+export function linkLog(link) { return link.log; }
+export function planUrl(origin, key, plan) {
+  const b64 = btoa(unescape(encodeURIComponent(plan))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${origin}/sse?key=${encodeURIComponent(key)}&plan=${b64}`;
+}
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+export async function serverLog(origin, key) {
+  const r = await fetch(`${origin}/log?key=${encodeURIComponent(key)}`);
+  const log = await r.json();
+  // Count the GETs: a reconnection that sends Last-Event-ID cross-origin is
+  // preceded by a CORS preflight (OPTIONS), as with the native EventSource.
+  log.requests = log.requests.filter((q) => q.method === 'GET');
+  return log;
+}
+export function uniqueKey(name) { return `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}`; }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = makeLink)]
+    fn make_link() -> Link;
+    #[wasm_bindgen(js_name = linkLog)]
+    fn link_log(link: &Link) -> Array;
+    #[wasm_bindgen(js_name = planUrl)]
+    fn plan_url(origin: &str, key: &str, plan: &str) -> String;
+    fn sleep(ms: u32) -> Promise;
+    #[wasm_bindgen(js_name = serverLog)]
+    fn server_log(origin: &str, key: &str) -> Promise;
+    #[wasm_bindgen(js_name = uniqueKey)]
+    fn unique_key(name: &str) -> String;
+}
+
+/// The link's log as JSON text, for simple assertions.
+fn log_json(link: &Link) -> String {
+    JSON::stringify(&link_log(link))
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// Wait until `done(log)` holds, or fail after `ms`.
+async fn wait_for(link: &Link, ms: u32, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let mut waited = 0;
+    loop {
+        let log = log_json(link);
+        if done(&log) {
+            return log;
+        }
+        assert!(
+            waited < ms,
+            "timed out waiting for {what}; log so far: {log}"
+        );
+        JsFuture::from(sleep(20)).await.unwrap();
+        waited += 20;
+    }
+}
+
+async fn requests(key: &str) -> Array {
+    let log = JsFuture::from(server_log(ORIGIN, key)).await.unwrap();
+    js_sys::Reflect::get(&log, &"requests".into())
+        .unwrap()
+        .into()
+}
+
+fn open_source(url: &str, link: &Link) -> Source {
+    Source::new(url, false, link.clone(), &JsValue::UNDEFINED).expect("a valid URL")
+}
+
+const CORS: &str = r#""cors": true"#;
+
+#[wasm_bindgen_test]
+async fn receives_messages_and_custom_events_in_order() {
+    let key = unique_key("order");
+    let plan = format!(
+        r#"[{{{CORS}, "chunks": ["id: 1\ndata: first\n\nevent: custom\ndata: a\ndata: b\n\n", "data: third\n\n"], "end": "open"}}]"#
+    );
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    assert_eq!(source.ready_state(), 0);
+    let log = wait_for(&link, 5000, "three messages", |l| l.contains("third")).await;
+    assert_eq!(
+        log,
+        format!(
+            r#"[["open","{ORIGIN}"],["message","message","first","1"],["message","custom","a\nb","1"],["message","message","third","1"]]"#
+        )
+    );
+    assert_eq!(source.ready_state(), 1);
+    source.close();
+    assert_eq!(source.ready_state(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_data_url_stream_is_read_without_a_server() {
+    let link = make_link();
+    let source = open_source(
+        "data:text/event-stream,data:%20from%20a%20data%20URL%0A%0A",
+        &link,
+    );
+    let log = wait_for(&link, 5000, "the message", |l| {
+        l.contains("from a data URL")
+    })
+    .await;
+    assert!(
+        log.starts_with(r#"[["open","null"]"#),
+        "a data: URL has an opaque origin: {log}"
+    );
+    source.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_404_fails_the_connection_with_the_status() {
+    let key = unique_key("404");
+    let plan = format!(r#"[{{{CORS}, "status": 404, "chunks": ["nope"]}}]"#);
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+    assert!(log.contains(r#"["error",2,"status",404,"#), "{log}");
+    assert_eq!(source.ready_state(), 2);
+    JsFuture::from(sleep(300)).await.unwrap();
+    assert_eq!(
+        requests(&key).await.length(),
+        1,
+        "a failed connection never reconnects"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_content_type_fails_the_connection() {
+    let key = unique_key("mime");
+    let plan = format!(r#"[{{{CORS}, "type": "text/plain", "chunks": ["data: x\n\n"]}}]"#);
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+    assert!(log.contains(r#"["error",2,"mime",0,"#), "{log}");
+    assert!(!log.contains("message"), "{log}");
+    assert_eq!(source.ready_state(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_ended_stream_reconnects_with_last_event_id_after_retry() {
+    let key = unique_key("reconnect");
+    let plan = format!(
+        r#"[{{{CORS}, "chunks": ["retry: 100\nid: é-7\ndata: one\n\n"]}}, {{{CORS}, "chunks": ["data: two\n\n"], "end": "open"}}]"#
+    );
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    let log = wait_for(&link, 5000, "the second connection's message", |l| {
+        l.contains("two")
+    })
+    .await;
+    assert!(log.contains(r#"["error",0,"ended",0,"#), "{log}");
+    let reqs = requests(&key).await;
+    assert_eq!(reqs.length(), 2);
+    let second = reqs.get(1);
+    let id = js_sys::Reflect::get(&second, &"lastEventId".into()).unwrap();
+    assert_eq!(
+        id.as_string().as_deref(),
+        Some("é-7"),
+        "Last-Event-ID is sent as UTF-8"
+    );
+    source.close();
+}
+
+#[wasm_bindgen_test]
+async fn close_in_the_constructing_task_sends_no_request() {
+    let key = unique_key("close-now");
+    let plan = format!(r#"[{{{CORS}, "chunks": ["data: x\n\n"]}}]"#);
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    source.close();
+    JsFuture::from(sleep(300)).await.unwrap();
+    assert_eq!(requests(&key).await.length(), 0);
+    assert_eq!(log_json(&link), "[]", "nothing is dispatched after close()");
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_source_releases_the_connection() {
+    let key = unique_key("drop");
+    let plan = format!(r#"[{{{CORS}, "chunks": ["data: x\n\n"], "end": "open"}}]"#);
+    let link = make_link();
+    let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
+    wait_for(&link, 5000, "the message", |l| l.contains("\"x\"")).await;
+    drop(source);
+    JsFuture::from(sleep(300)).await.unwrap();
+    let log = JsFuture::from(server_log(ORIGIN, &key)).await.unwrap();
+    let open = js_sys::Reflect::get(&log, &"open".into()).unwrap().as_f64();
+    assert_eq!(open, Some(0.0), "the server saw the connection close");
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_url_is_a_syntax_error() {
+    let err = Source::new("http://[::1", false, make_link(), &JsValue::UNDEFINED)
+        .err()
+        .expect("must fail");
+    let name = js_sys::Reflect::get(&err, &"name".into()).unwrap();
+    assert_eq!(name.as_string().as_deref(), Some("SyntaxError"));
+}
+
+#[wasm_bindgen_test]
+fn relative_urls_resolve_against_the_document() {
+    let source = Source::new("/relative?x=1", false, make_link(), &JsValue::UNDEFINED).unwrap();
+    let href: String = js_sys::eval("location.origin")
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(source.url(), format!("{href}/relative?x=1"));
+    source.close();
+}
+
+#[wasm_bindgen_test]
+fn sse_is_supported_in_chromium() {
+    assert!(supports_sse());
+}
