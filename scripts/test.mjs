@@ -112,6 +112,8 @@ async function main() {
   if (want('clippy')) {
     await check('cargo clippy (host)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
     await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
+    // The npm build's configuration: no_std, with its own panic handler.
+    await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib', '--', '-D', 'warnings']);
   }
   if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test']);
 

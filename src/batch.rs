@@ -15,6 +15,9 @@
 //! `"message"`), the data, and the ID (if changed). Buffers are reused from
 //! chunk to chunk: a steady stream allocates nothing here.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::parser::{Event, Sink};
 
 /// The ID-length marker for "same last event ID as the previous event".

@@ -15,9 +15,12 @@
 //! [`ReconnectPolicy`]; with the default policy the behaviour is exactly the
 //! spec's.
 
-use std::collections::VecDeque;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::mime;
+use crate::parser::push_decimal;
 use crate::parser::{Limits, ParseError, Parser, Sink};
 
 /// The reconnection time before any `retry` field: "a user-agent-defined value,
@@ -80,11 +83,18 @@ impl Reason {
         match self {
             Reason::Network => "the connection failed or was dropped; reconnecting".to_owned(),
             Reason::Ended => "the server ended the stream; reconnecting".to_owned(),
-            Reason::Status(status) => format!(
-                "the server answered with HTTP status {status}; an event stream must answer 200, so the connection was closed for good"
-            ),
+            Reason::Status(status) => {
+                let mut message = String::from("the server answered with HTTP status ");
+                push_decimal(&mut message, u64::from(status));
+                message.push_str("; an event stream must answer 200, so the connection was closed for good");
+                message
+            }
             Reason::MimeType => "the response's Content-Type is not text/event-stream, so the connection was closed for good".to_owned(),
-            Reason::Limit(error) => format!("{error}; the connection was closed"),
+            Reason::Limit(error) => {
+                let mut message = error.message();
+                message.push_str("; the connection was closed");
+                message
+            }
             Reason::Timeout => "no data (not even a comment) arrived within the heartbeat timeout; reconnecting".to_owned(),
             Reason::RetriesExhausted => "the reconnection policy gave up; the connection was closed".to_owned(),
             Reason::Refused => "the request was refused (for example CORS denied it), so the connection was closed for good".to_owned(),
@@ -176,7 +186,8 @@ pub struct Machine {
     attempt: u32,
     /// Jitter's random state (xorshift64*; never zero).
     rng: u64,
-    commands: VecDeque<Command>,
+    /// Commands not yet taken, oldest first (never more than a handful).
+    commands: Vec<Command>,
 }
 
 impl Default for Machine {
@@ -190,8 +201,8 @@ impl Machine {
     /// fetch (HTML §9.2.2 step 14 runs the fetch "in parallel", after the
     /// constructor has returned).
     pub fn new(config: Config) -> Self {
-        let mut commands = VecDeque::with_capacity(4);
-        commands.push_back(Command::Wait { delay_ms: 0 });
+        let mut commands = Vec::with_capacity(4);
+        commands.push(Command::Wait { delay_ms: 0 });
         Machine {
             state: ReadyState::Connecting,
             phase: Phase::Waiting,
@@ -247,7 +258,11 @@ impl Machine {
 
     /// The next command to carry out, if any.
     pub fn poll_command(&mut self) -> Option<Command> {
-        self.commands.pop_front()
+        if self.commands.is_empty() {
+            None
+        } else {
+            Some(self.commands.remove(0))
+        }
     }
 
     /// The armed timer fired: start the request if still CONNECTING.
@@ -259,7 +274,7 @@ impl Machine {
         let id = self.parser.last_event_id();
         // HTML §9.2.3 step 5.3: send Last-Event-ID only when the string is not empty.
         let last_event_id = (!id.is_empty()).then(|| id.to_owned());
-        self.commands.push_back(Command::Fetch { last_event_id });
+        self.commands.push(Command::Fetch { last_event_id });
     }
 
     /// The response's head arrived. `content_type` is the whole Content-Type
@@ -282,7 +297,7 @@ impl Machine {
         self.state = ReadyState::Open;
         self.attempt = 0;
         self.parser.reset_stream();
-        self.commands.push_back(Command::DispatchOpen);
+        self.commands.push(Command::DispatchOpen);
         true
     }
 
@@ -329,7 +344,7 @@ impl Machine {
     /// dropped and reestablish it.
     pub fn heartbeat_timeout(&mut self) {
         if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
             self.reestablish(Reason::Timeout);
         }
     }
@@ -343,8 +358,8 @@ impl Machine {
         }
         self.commands.clear();
         match self.phase {
-            Phase::Waiting => self.commands.push_back(Command::CancelTimer),
-            Phase::Requesting | Phase::Streaming => self.commands.push_back(Command::Abort),
+            Phase::Waiting => self.commands.push(Command::CancelTimer),
+            Phase::Requesting | Phase::Streaming => self.commands.push(Command::Abort),
             Phase::Closed => {}
         }
         self.state = ReadyState::Closed;
@@ -355,11 +370,11 @@ impl Machine {
     /// reconnection ever.
     fn fail(&mut self, reason: Reason) {
         if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;
-        self.commands.push_back(Command::DispatchError { reason });
+        self.commands.push(Command::DispatchError { reason });
     }
 
     /// HTML §9.2.3 "reestablish the connection": CONNECTING, an error event,
@@ -373,11 +388,11 @@ impl Machine {
         }
         self.state = ReadyState::Connecting;
         self.phase = Phase::Waiting;
-        self.commands.push_back(Command::DispatchError { reason });
+        self.commands.push(Command::DispatchError { reason });
         let random = self.next_random();
         let delay_ms = self.reconnect_delay(random);
         self.attempt = self.attempt.saturating_add(1);
-        self.commands.push_back(Command::Wait { delay_ms });
+        self.commands.push(Command::Wait { delay_ms });
     }
 
     /// The delay before the next reconnection, given `random` in [0, 1) for
@@ -387,7 +402,7 @@ impl Machine {
         // A server's `retry` always wins over the client's backoff.
         if self.parser.retry().is_none() {
             if self.policy.exponential {
-                delay *= 2f64.powi(self.attempt.min(64) as i32);
+                delay *= (1u64 << self.attempt.min(62)) as f64;
             }
             delay = delay.min(self.policy.max_delay as f64);
         }

@@ -27,9 +27,9 @@ fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {
     &bytes[start..end]
 }
 
-/// MIME Sniffing "parse a MIME type", reduced to what is needed: the
-/// lowercase type and subtype, or `None` on failure.
-fn essence(value: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+/// MIME Sniffing "parse a MIME type", reduced to what is needed: the type
+/// and subtype (compare them case-insensitively), or `None` on failure.
+fn essence(value: &[u8]) -> Option<(&[u8], &[u8])> {
     let value = trim(value, is_http_whitespace);
     let slash = value.iter().position(|&b| b == b'/')?;
     let kind = &value[..slash];
@@ -49,13 +49,13 @@ fn essence(value: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     if !kind.iter().copied().all(is_token) || !subtype.iter().copied().all(is_token) {
         return None;
     }
-    Some((kind.to_ascii_lowercase(), subtype.to_ascii_lowercase()))
+    Some((kind, subtype))
 }
 
 /// Fetch "getting, decoding, and splitting": split a header value on commas
 /// that are not inside a quoted string.
-fn split_values(header: &[u8]) -> Vec<&[u8]> {
-    let mut values = Vec::new();
+fn split_values(header: &[u8]) -> alloc::vec::Vec<&[u8]> {
+    let mut values = alloc::vec::Vec::new();
     let mut start = 0;
     let mut i = 0;
     let mut quoted = false;
@@ -88,7 +88,8 @@ pub fn is_event_stream(content_type: &str) -> bool {
             _ => {}
         }
     }
-    matches!(last, Some((kind, subtype)) if kind == b"text" && subtype == b"event-stream")
+    matches!(last, Some((kind, subtype))
+        if kind.eq_ignore_ascii_case(b"text") && subtype.eq_ignore_ascii_case(b"event-stream"))
 }
 
 #[cfg(test)]

@@ -21,7 +21,11 @@
 //! ASCII byte into a replacement character: decoding each line on its own gives
 //! the same code points as decoding the whole stream first.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
+
 use memchr::{memchr, memchr2};
 
 /// The UTF-8 byte order mark, dropped once at the start of a stream.
@@ -134,22 +138,54 @@ pub enum ParseError {
     EventTooLarge { limit: usize },
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::LineTooLong { limit } => write!(
-                f,
-                "a line of the event stream is longer than maxLineLength ({limit} bytes); raise the limit or fix the server"
+impl ParseError {
+    /// What went wrong and what to do about it. (Built without `format!`,
+    /// which would add the formatting machinery to the wasm build.)
+    pub fn message(&self) -> String {
+        let (what, option, limit) = match *self {
+            ParseError::LineTooLong { limit } => (
+                "a line of the event stream is longer than",
+                "maxLineLength",
+                limit,
             ),
-            ParseError::EventTooLarge { limit } => write!(
-                f,
-                "an event's data is larger than maxEventSize ({limit} bytes); raise the limit or fix the server"
-            ),
-        }
+            ParseError::EventTooLarge { limit } => {
+                ("an event's data is larger than", "maxEventSize", limit)
+            }
+        };
+        let mut message = String::from(what);
+        message.push(' ');
+        message.push_str(option);
+        message.push_str(" (");
+        push_decimal(&mut message, limit as u64);
+        message.push_str(" bytes); raise the limit or fix the server");
+        message
     }
 }
 
-impl std::error::Error for ParseError {}
+/// Append `n` in decimal.
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ParseError {}
 
 /// Where the parser is in matching the leading BOM of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -555,7 +591,7 @@ mod tests {
     fn huge_buffers_are_released_after_dispatch() {
         let mut parser = Parser::new();
         let mut events = Vec::new();
-        let big = vec![b'x'; 4 << 20];
+        let big = alloc::vec![b'x'; 4 << 20];
         parser.feed(b"data: ", &mut events).unwrap();
         parser.feed(&big, &mut events).unwrap();
         parser.feed(b"\n\n", &mut events).unwrap();

@@ -25,6 +25,29 @@ function internals(target) {
   return state;
 }
 
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
+// HTML §9.2.2 steps 2–4: parse the URL relative to the document's base URL
+// (the worker's URL in workers); failure throws a "SyntaxError" DOMException.
+function resolveUrl(url) {
+  const g = globalThis;
+  const base = g.document && typeof g.document.baseURI === 'string' ? g.document.baseURI : g.location && g.location.href;
+  try {
+    return (base ? new URL(url, base) : new URL(url)).href;
+  } catch {
+    const why = base ? 'is invalid' : 'is invalid or relative, and there is no document or location to resolve it against; pass an absolute URL';
+    const message = `Failed to construct 'EventSource': The URL '${url}' ${why}.`;
+    if (typeof g.DOMException === 'function') throw new g.DOMException(message, 'SyntaxError');
+    throw new SyntaxError(message);
+  }
+}
+
 function release(state) {
   const source = state.source;
   state.source = null;
@@ -37,9 +60,10 @@ class Link {
     this.target = target;
   }
 
-  open(origin) {
+  open(finalUrl) {
     const state = this.target[$];
-    state.origin = origin;
+    // Messages carry the serialized origin of the final URL (after redirects).
+    state.origin = originOf(finalUrl);
     state.readyState = OPEN;
     this.target.dispatchEvent(makeEvent('open'));
   }
@@ -52,6 +76,17 @@ class Link {
     // A plain Event, as the platform dispatches; why it happened rides along
     // as extra read-only properties for those who want to know.
     target.dispatchEvent(makeEvent('error', { reason, status, message }));
+  }
+
+  panicked(message) {
+    // A bug in the wasm: the driver released its connection and timer and
+    // will never be entered again. Do not free it (its memory may be in an
+    // inconsistent state); just let go of it.
+    const target = this.target;
+    const state = target[$];
+    state.source = null;
+    state.readyState = CLOSED;
+    target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, message }));
   }
 
   messages(text, meta) {
@@ -95,11 +130,12 @@ export class EventSource extends BaseEventTarget {
     // USVString: String() conversion (a Symbol throws a TypeError).
     url = `${url}`;
     const init = toInit(arguments[1]);
+    const resolved = resolveUrl(url);
     super();
     const withCredentials = init !== undefined && !!init.withCredentials;
     const state = {
       source: null,
-      url: '',
+      url: resolved,
       withCredentials,
       readyState: CONNECTING,
       origin: '',
@@ -108,9 +144,7 @@ export class EventSource extends BaseEventTarget {
     };
     Object.defineProperty(this, $, { value: state });
     const { Source } = wasm();
-    const source = new Source(url, withCredentials, new Link(this), init);
-    state.source = source;
-    state.url = source.url;
+    state.source = new Source(resolved, withCredentials, new Link(this), init);
   }
 
   get url() {

@@ -9,18 +9,24 @@
 //! 2. commands are taken from the machine one at a time, so a `close()` made
 //!    by a handler while one command is being carried out clears the rest.
 //!
-//! Every JavaScript resource lives in [`State`] as an RAII value (a
-//! [`Timeout`], an [`ActiveRequest`]); dropping it releases the resource.
+//! Every JavaScript resource is an RAII value ([`Timeout`], [`ActiveRequest`])
+//! in a cell of its own, so that dropping it releases the resource and the
+//! panic path can release it even while the machine's cell is borrowed.
 
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+
+use js_sys::Uint8Array;
 
 use crate::batch::Batch;
-use crate::machine::{Command, Config, Machine, ReadyState};
+use crate::machine::{Command, Config, Machine, ReadyState, Reason};
+use crate::parser::Sink;
 use crate::web::fetch;
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
-use js_sys::Uint8Array;
+use crate::web::panic;
 
 /// What a source was constructed with.
 pub struct Settings {
@@ -41,19 +47,21 @@ struct State {
     batch: Batch,
     /// The chunk being parsed, copied once into wasm memory (reused).
     chunk: Vec<u8>,
-    /// The serialized origin of the current response's final URL.
-    origin: String,
+    /// The response's final URL (after redirects), whose origin the events carry.
+    final_url: String,
     /// Incremented for every request, so that callbacks of an aborted or
     /// superseded request are recognised and ignored.
     generation: u32,
-    timer: Option<Timeout>,
-    request: Option<ActiveRequest>,
 }
 
 pub struct Driver {
     settings: Settings,
     link: RefCell<Option<Link>>,
     state: RefCell<State>,
+    timer: RefCell<Option<Timeout>>,
+    request: RefCell<Option<ActiveRequest>>,
+    /// Set when code of this driver panicked: it is never entered again.
+    poisoned: Cell<bool>,
 }
 
 impl Driver {
@@ -63,28 +71,33 @@ impl Driver {
                 machine: Machine::new(settings.config),
                 batch: Batch::default(),
                 chunk: Vec::new(),
-                origin: String::new(),
+                final_url: String::new(),
                 generation: 0,
-                timer: None,
-                request: None,
             }),
             settings,
             link: RefCell::new(Some(link)),
+            timer: RefCell::new(None),
+            request: RefCell::new(None),
+            poisoned: Cell::new(false),
         });
+        let _entered = panic::enter(&driver);
         driver.pump();
         driver
     }
 
-    pub fn url(&self) -> &str {
-        &self.settings.url
-    }
-
     pub fn ready_state(&self) -> ReadyState {
-        self.state.borrow().machine.ready_state()
+        match self.state.try_borrow() {
+            Ok(state) if !self.poisoned.get() => state.machine.ready_state(),
+            _ => ReadyState::Closed,
+        }
     }
 
     /// `close()`: CLOSED now; the timer and the request are released.
     pub fn close(self: &Rc<Self>) {
+        if self.poisoned.get() {
+            return;
+        }
+        let _entered = panic::enter(self);
         self.state.borrow_mut().machine.close();
         self.pump();
         self.release();
@@ -93,14 +106,30 @@ impl Driver {
     /// Drop every JavaScript resource, including the link to the object (so
     /// a closed source can be garbage collected).
     fn release(&self) {
-        let (timer, request) = {
-            let mut state = self.state.borrow_mut();
-            (state.timer.take(), state.request.take())
-        };
+        let timer = self.timer.borrow_mut().take();
         drop(timer);
+        let request = self.request.borrow_mut().take();
         drop(request);
         let link = self.link.borrow_mut().take();
         drop(link);
+    }
+
+    /// The panic path: this driver's code panicked. Release what can be
+    /// released without touching the (possibly borrowed) machine, and tell
+    /// the JavaScript object.
+    pub fn poison(&self, message: &str) {
+        self.poisoned.set(true);
+        if let Ok(mut timer) = self.timer.try_borrow_mut() {
+            drop(timer.take());
+        }
+        if let Ok(mut request) = self.request.try_borrow_mut() {
+            drop(request.take());
+        }
+        if let Ok(mut link) = self.link.try_borrow_mut() {
+            if let Some(link) = link.take() {
+                let _ = link.panicked(message);
+            }
+        }
     }
 
     fn link(&self) -> Option<Link> {
@@ -127,28 +156,28 @@ impl Driver {
                         driver.timer_fired();
                     }
                 });
-                let old = self.state.borrow_mut().timer.replace(timer);
+                let old = self.timer.borrow_mut().replace(timer);
                 drop(old);
             }
             Command::CancelTimer => {
-                let timer = self.state.borrow_mut().timer.take();
+                let timer = self.timer.borrow_mut().take();
                 drop(timer);
             }
             Command::Fetch { last_event_id } => self.start_request(last_event_id.as_deref()),
             Command::Abort => {
-                let request = self.state.borrow_mut().request.take();
+                let request = self.request.borrow_mut().take();
                 drop(request);
             }
             Command::DispatchOpen => {
-                let origin = self.state.borrow().origin.clone();
+                let final_url = self.state.borrow().final_url.clone();
                 if let Some(link) = self.link() {
-                    let _ = link.open(&origin);
+                    let _ = link.open(&final_url);
                 }
             }
             Command::DispatchError { reason } => {
                 let ready_state = self.ready_state();
                 let status = match reason {
-                    crate::machine::Reason::Status(status) => status,
+                    Reason::Status(status) => status,
                     _ => 0,
                 };
                 if let Some(link) = self.link() {
@@ -162,13 +191,16 @@ impl Driver {
     }
 
     fn timer_fired(self: &Rc<Self>) {
-        let timer = {
-            let mut state = self.state.borrow_mut();
-            state.machine.timer_fired();
-            state.timer.take()
-        };
-        drop(timer);
+        if self.poisoned.get() {
+            return;
+        }
+        let _entered = panic::enter(self);
+        let timer = self.timer.borrow_mut().take();
+        self.state.borrow_mut().machine.timer_fired();
         self.pump();
+        // Dropped last: this closure is the one running (wasm-bindgen defers
+        // freeing it until it returns).
+        drop(timer);
     }
 
     fn start_request(self: &Rc<Self>, last_event_id: Option<&str>) {
@@ -183,13 +215,16 @@ impl Driver {
             &self.settings,
             last_event_id,
         ) {
-            Ok(request) => self.state.borrow_mut().request = Some(ActiveRequest::Fetch(request)),
+            Ok(request) => *self.request.borrow_mut() = Some(ActiveRequest::Fetch(request)),
             Err(_) => self.network_error(generation),
         }
     }
 
     /// Whether `generation` is the request the machine is waiting on.
     fn is_current(&self, generation: u32) -> bool {
+        if self.poisoned.get() {
+            return false;
+        }
         let state = self.state.borrow();
         state.generation == generation && state.machine.is_fetching()
     }
@@ -200,14 +235,15 @@ impl Driver {
         generation: u32,
         status: u16,
         content_type: Option<&str>,
-        origin: String,
+        final_url: String,
     ) -> bool {
         if !self.is_current(generation) {
             return false;
         }
+        let _entered = panic::enter(self);
         {
             let mut state = self.state.borrow_mut();
-            state.origin = origin;
+            state.final_url = final_url;
             state.machine.response(status, content_type);
         }
         self.pump();
@@ -219,6 +255,7 @@ impl Driver {
         if !self.is_current(generation) {
             return false;
         }
+        let _entered = panic::enter(self);
         let batch = {
             let mut state = self.state.borrow_mut();
             let State {
@@ -227,16 +264,17 @@ impl Driver {
                 chunk: buffer,
                 ..
             } = &mut *state;
+            let len = chunk.length() as usize;
             buffer.clear();
-            buffer.reserve(chunk.length() as usize);
-            let bytes =
-                chunk.copy_to_uninit(&mut buffer.spare_capacity_mut()[..chunk.length() as usize]);
-            // A limit error has already queued the failure commands.
-            let _ = machine.feed(bytes, batch);
+            buffer.reserve(len);
+            let bytes = chunk.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len]);
+            // `dyn Sink`: one copy of the parser code in the wasm for every
+            // caller. A limit error has already queued the failure commands.
+            let _ = machine.feed(bytes, batch as &mut dyn Sink);
             if batch.is_empty() {
                 None
             } else {
-                Some(std::mem::take(batch))
+                Some(core::mem::take(batch))
             }
         };
         if let Some(mut batch) = batch {
@@ -244,9 +282,8 @@ impl Driver {
                 let _ = link.messages(&batch.text, &batch.meta);
             }
             batch.clear();
-            let mut state = self.state.borrow_mut();
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
-            state.batch = batch;
+            self.state.borrow_mut().batch = batch;
         }
         self.pump();
         self.is_current(generation)
@@ -255,6 +292,7 @@ impl Driver {
     /// The body ended normally.
     pub fn end(self: &Rc<Self>, generation: u32) {
         if self.is_current(generation) {
+            let _entered = panic::enter(self);
             self.state.borrow_mut().machine.end();
             self.pump();
         }
@@ -263,6 +301,7 @@ impl Driver {
     /// The request or the body failed.
     pub fn network_error(self: &Rc<Self>, generation: u32) {
         if self.is_current(generation) {
+            let _entered = panic::enter(self);
             self.state.borrow_mut().machine.network_error();
             self.pump();
         }

@@ -39,18 +39,3 @@ pub fn can_stream_fetch() -> bool {
 pub fn has_native_event_source() -> bool {
     get(&global(), "EventSource").is_some_and(|v| v.is_function())
 }
-
-/// The base URL relative URLs resolve against: the document's base URL in a
-/// window, the worker's location in a worker, none in Node.
-pub fn base_url() -> Option<String> {
-    let g = global();
-    if let Some(base) = get(&g, "document")
-        .and_then(|d| get(&d, "baseURI"))
-        .and_then(|b| b.as_string())
-    {
-        return Some(base);
-    }
-    get(&g, "location")
-        .and_then(|l| get(&l, "href"))
-        .and_then(|h| h.as_string())
-}

@@ -1,14 +1,13 @@
 //! The fetch transport: `fetch()` with the request HTML §9.2.2 describes, the
 //! body read chunk by chunk through a `ReadableStream` reader.
 
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use alloc::string::String;
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{
-    AbortController, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, Request,
-    RequestCache, RequestCredentials, RequestInit, RequestMode, RequestRedirect, Response,
-};
+use web_sys::{AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult, Response};
 
 use crate::web::driver::{Settings, WeakDriver};
 use crate::web::env;
@@ -28,8 +27,12 @@ impl Drop for FetchRequest {
 /// Header values are byte strings: a value is sent as the code units of a
 /// string in which each char stands for one byte. The last event ID is sent
 /// as UTF-8 bytes, as browsers do, so each of its UTF-8 bytes becomes a char.
-fn byte_string(text: &str) -> String {
+pub fn byte_string(text: &str) -> String {
     text.bytes().map(char::from).collect()
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// Build the request and start the task that runs it.
@@ -39,84 +42,70 @@ pub fn start(
     settings: &Settings,
     last_event_id: Option<&str>,
 ) -> Result<FetchRequest, JsValue> {
+    let fetch = env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?;
     let controller = AbortController::new()?;
-    let headers = Headers::new()?;
     // HTML §9.2.2: Accept: text/event-stream. No Cache-Control: cache mode
     // no-store already keeps caches out, and the header would force a CORS
-    // preflight on every cross-origin stream.
-    headers.append("Accept", "text/event-stream")?;
+    // preflight on every cross-origin stream. The init is a plain object
+    // (one Reflect.set binding instead of a binding per RequestInit field).
+    let headers = Object::new();
+    set(&headers, "Accept", &"text/event-stream".into());
     if let Some(id) = last_event_id {
-        headers.append("Last-Event-ID", &byte_string(id))?;
+        set(&headers, "Last-Event-ID", &byte_string(id).into());
     }
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_headers(&headers);
-    init.set_mode(RequestMode::Cors);
-    init.set_credentials(if settings.with_credentials {
-        RequestCredentials::Include
-    } else {
-        RequestCredentials::SameOrigin
-    });
-    init.set_cache(RequestCache::NoStore);
-    init.set_redirect(RequestRedirect::Follow);
-    init.set_signal(Some(&controller.signal()));
-    let request = Request::new_with_str_and_init(&settings.url, &init)?;
-    let fetch = env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?;
-    let request_url = settings.url.clone();
-    spawn_local(run(driver, generation, fetch, request, request_url));
+    let init = Object::new();
+    set(&init, "method", &"GET".into());
+    set(&init, "headers", &headers);
+    set(&init, "mode", &"cors".into());
+    set(
+        &init,
+        "credentials",
+        &(if settings.with_credentials {
+            "include"
+        } else {
+            "same-origin"
+        })
+        .into(),
+    );
+    set(&init, "cache", &"no-store".into());
+    set(&init, "redirect", &"follow".into());
+    set(&init, "signal", &controller.signal());
+    let promise = fetch.call2(
+        &JsValue::UNDEFINED,
+        &JsValue::from_str(&settings.url),
+        &init,
+    )?;
+    spawn_local(run(
+        driver,
+        generation,
+        Promise::resolve(&promise),
+        settings.url.clone(),
+    ));
     Ok(FetchRequest { controller })
 }
 
-/// The serialized origin of `url` ("null" for opaque origins).
-fn origin_of(url: &str) -> Option<String> {
-    web_sys::Url::new(url).ok().map(|u| u.origin())
-}
-
-async fn run(
-    driver: WeakDriver,
-    generation: u32,
-    fetch: Function,
-    request: Request,
-    request_url: String,
-) {
-    let promise = match fetch.call1(&JsValue::UNDEFINED, &request) {
-        Ok(value) => Promise::resolve(&value),
-        Err(_) => {
-            if let Some(d) = driver.upgrade() {
-                d.network_error(generation);
-            }
-            return;
-        }
-    };
+async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url: String) {
     let result = JsFuture::from(promise).await;
     let Some(d) = driver.upgrade() else { return };
     let response: Response = match result {
-        Ok(value)
-            if value.is_instance_of::<Response>()
-                || Reflect::has(&value, &"status".into()).unwrap_or(false) =>
-        {
-            value.unchecked_into()
-        }
+        Ok(value) if value.is_object() => value.unchecked_into(),
         _ => {
             d.network_error(generation);
             return;
         }
     };
     let content_type = response.headers().get("content-type").ok().flatten();
-    // `origin` is that of the final URL, after redirects; a response made by a
-    // custom fetch may have no URL, and then the request's stands.
-    let final_url = response.url();
-    let origin = origin_of(if final_url.is_empty() {
-        &request_url
-    } else {
-        &final_url
-    })
-    .unwrap_or_default();
+    // Events carry the origin of the final URL, after redirects; a response
+    // made by a custom fetch may have no URL, and then the request's stands.
+    let mut final_url = response.url();
+    if final_url.is_empty() {
+        final_url = request_url;
+    }
     if !d.response(
         generation,
         response.status(),
         content_type.as_deref(),
-        origin,
+        final_url,
     ) {
         return;
     }

@@ -1,6 +1,8 @@
 //! The stream inspector behind the demo: parse a whole stream and report
 //! everything the parser did with it, including what it ignored and why.
 
+use alloc::string::String;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -54,7 +56,7 @@ pub fn inspect_stream(bytes: &[u8]) -> Array {
     let mut parser = Parser::new();
     let mut report = Report(Array::new());
     // No limits are set, so feeding cannot fail.
-    let _ = parser.feed(bytes, &mut report);
+    let _ = parser.feed(bytes, &mut report as &mut dyn Sink);
     if parser.pending_line_len() > 0 || parser.pending_data_len() > 0 {
         report.0.push(&entry(
             "incomplete",

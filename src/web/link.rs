@@ -10,10 +10,11 @@ extern "C" {
     #[derive(Clone, Debug)]
     pub type Link;
 
-    /// readyState is now OPEN: dispatch `open`. `origin` is the serialized
-    /// origin of the response's final URL, for the message events to come.
+    /// readyState is now OPEN: dispatch `open`. `final_url` is the
+    /// response's URL after redirects: the message events to come carry its
+    /// origin.
     #[wasm_bindgen(method, catch)]
-    pub fn open(this: &Link, origin: &str) -> Result<(), JsValue>;
+    pub fn open(this: &Link, final_url: &str) -> Result<(), JsValue>;
 
     /// readyState is now `ready_state` (0 = reconnecting, 2 = failed for
     /// good): dispatch `error`, carrying why.
@@ -29,4 +30,9 @@ extern "C" {
     /// Dispatch the events of one chunk (see `crate::batch` for the layout).
     #[wasm_bindgen(method, catch)]
     pub fn messages(this: &Link, text: &str, meta: &[u32]) -> Result<(), JsValue>;
+
+    /// The driver panicked (a bug): it released its connection and timer;
+    /// go CLOSED and dispatch `error`.
+    #[wasm_bindgen(method, catch)]
+    pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
 }

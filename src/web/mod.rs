@@ -8,8 +8,11 @@ mod fetch;
 mod handles;
 mod inspect;
 mod link;
+pub mod panic;
 
-use std::rc::Rc;
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
@@ -24,63 +27,24 @@ pub struct Source {
     driver: Rc<Driver>,
 }
 
-fn syntax_error(message: &str) -> JsValue {
-    web_sys::DomException::new_with_message_and_name(message, "SyntaxError")
-        .map(JsValue::from)
-        .unwrap_or_else(|_| js_sys::SyntaxError::new(message).into())
-}
-
-/// HTML §9.2.2 step 3: parse `url` relative to the realm's base URL; failure
-/// is a "SyntaxError" DOMException.
-fn resolve_url(url: &str) -> Result<String, JsValue> {
-    let base = env::base_url();
-    let parsed = match &base {
-        Some(base) => web_sys::Url::new_with_base(url, base),
-        None => web_sys::Url::new(url),
-    };
-    match parsed {
-        Ok(parsed) => Ok(parsed.href()),
-        Err(_) if base.is_none() => Err(syntax_error(&format!(
-            "Failed to construct 'EventSource': the URL '{url}' is invalid or relative, and there is no document or location to resolve it against; pass an absolute URL."
-        ))),
-        Err(_) => Err(syntax_error(&format!(
-            "Failed to construct 'EventSource': the URL '{url}' is invalid."
-        ))),
-    }
-}
-
-fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(console_error_panic_hook::hook)));
-}
-
 #[wasm_bindgen]
 impl Source {
-    /// Start a source. The first request starts from a task (a 0 ms timer),
-    /// so `close()` in the same task means no request is ever made.
+    /// Start a source for `url`, already parsed and serialized by the caller
+    /// (the JavaScript class does that with the platform's URL parser, as the
+    /// constructor must throw before anything else happens). The first
+    /// request starts from a task (a 0 ms timer), so `close()` in the same
+    /// task means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        url: &str,
-        with_credentials: bool,
-        link: Link,
-        _options: &JsValue,
-    ) -> Result<Source, JsValue> {
-        install_panic_hook();
-        let url = resolve_url(url)?;
+    pub fn new(url: String, with_credentials: bool, link: Link, _options: &JsValue) -> Source {
+        panic::install();
         let settings = Settings {
             url,
             with_credentials,
             config: Config::default(),
         };
-        Ok(Source {
+        Source {
             driver: Driver::new(settings, link),
-        })
-    }
-
-    /// The resolved URL, serialized.
-    #[wasm_bindgen(getter)]
-    pub fn url(&self) -> String {
-        self.driver.url().to_owned()
+        }
     }
 
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.

@@ -1,0 +1,101 @@
+//! Panics are bugs, but one must not take the page down, nor the other
+//! sources: a panic poisons only the source whose code was running, which
+//! releases its connection and timer, and the JavaScript object dispatches
+//! `error` and goes CLOSED. The message goes to the console.
+//!
+//! wasm32 aborts on panic (no unwinding), so the panic hook is the last Rust
+//! code to run: it finds the current source through [`enter`], which every
+//! entry point into a driver calls. The std build (the default, used by tests
+//! and Rust users) reports with `console_error_panic_hook`; the npm build is
+//! `no_std` and has its own small handler that reports the message and the
+//! place without the formatting machinery.
+
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+use crate::web::driver::Driver;
+
+/// The driver whose code is running, if any.
+static CURRENT: AtomicPtr<Driver> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Marks `driver` as the one running until the guard is dropped (nesting
+/// restores the outer one: a handler of source A may close source B).
+pub struct Entered(*mut Driver);
+
+pub fn enter(driver: &Driver) -> Entered {
+    Entered(CURRENT.swap(driver as *const Driver as *mut Driver, Ordering::Relaxed))
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        CURRENT.store(self.0, Ordering::Relaxed);
+    }
+}
+
+/// Called from the panic hook or handler with the message already reported.
+fn poison_current(message: &str) {
+    let current = CURRENT.swap(core::ptr::null_mut(), Ordering::Relaxed);
+    if !current.is_null() {
+        // SAFETY: `CURRENT` is only set by `enter`, whose guard lives on the
+        // stack of the driver code that is panicking right now, while that
+        // code holds a strong reference to the driver.
+        unsafe { (*current).poison(message) };
+    }
+}
+
+#[cfg(feature = "std")]
+pub fn install() {
+    use core::sync::atomic::AtomicBool;
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if !INSTALLED.swap(true, Ordering::Relaxed) {
+        std::panic::set_hook(alloc::boxed::Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            let payload = info.payload();
+            let message = match (
+                payload.downcast_ref::<&str>(),
+                payload.downcast_ref::<alloc::string::String>(),
+            ) {
+                (Some(text), _) => text,
+                (_, Some(text)) => text.as_str(),
+                _ => "panic",
+            };
+            poison_current(message);
+        }));
+    }
+}
+
+#[cfg(not(feature = "std"))]
+pub fn install() {}
+
+#[cfg(not(feature = "std"))]
+mod handler {
+    use alloc::string::String;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = console, js_name = error)]
+        fn console_error(message: &str);
+    }
+
+    #[panic_handler]
+    fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+        let mut message = String::from("eventsource-wasm panicked");
+        if let Some(location) = info.location() {
+            message.push_str(" at ");
+            message.push_str(location.file());
+            message.push(':');
+            crate::parser::push_decimal(&mut message, u64::from(location.line()));
+        }
+        message.push_str(": ");
+        // Only literal messages are available without `core::fmt`.
+        message.push_str(
+            info.message()
+                .as_str()
+                .unwrap_or("(message formatted at run time; see the std build)"),
+        );
+        message.push_str(". This is a bug: please report it. The source that panicked was closed; the page and other sources go on.");
+        console_error(&message);
+        super::poison_current(&message);
+        core::arch::wasm32::unreachable()
+    }
+}

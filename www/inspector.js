@@ -1,0 +1,99 @@
+// The stream inspector: EventSourceWasm.inspectStream(bytes) on every edit.
+(function () {
+  'use strict';
+  var D = window.Demo;
+  var $ = function (id) { return document.getElementById(id); };
+  var input = $('input');
+  var rows = $('rows');
+  var encoder = new TextEncoder();
+  var decoder = new TextDecoder();
+
+  function eol() {
+    var checked = document.querySelector('input[name="eol"]:checked');
+    return checked ? checked.value : 'lf';
+  }
+
+  function value(text, cls) {
+    if (text === '') return D.el('span', { class: 'val empty-val', text: cls || '(empty)' });
+    return D.el('pre', { class: 'val', text: text });
+  }
+
+  function field(name, text, empty) {
+    return D.el('div', { 'data-field': name }, [D.el('span', { class: 'field-name', text: name }), value(text, empty)]);
+  }
+
+  function visible(line) {
+    // Make the odd characters a textarea can still hold visible.
+    return line.replace(/\t/g, '\u2192').replace(/\u0000/g, '\u2400');
+  }
+
+  function render() {
+    var api = window.EventSourceWasm;
+    if (!api || typeof api.inspectStream !== 'function') {
+      rows.textContent = '';
+      $('summary').textContent = 'EventSourceWasm.inspectStream is not available: rebuild dist/.';
+      return;
+    }
+    var text = input.value;
+    var mode = eol();
+    if (mode === 'crlf') text = text.replace(/\n/g, '\r\n');
+    else if (mode === 'cr') text = text.replace(/\n/g, '\r');
+    var bytes = encoder.encode(text);
+    $('bytes').textContent = bytes.length + ' bytes fed.';
+    var report = api.inspectStream(bytes);
+
+    var counts = { event: 0, retry: 0, ignored: 0, incomplete: 0 };
+    var fragment = document.createDocumentFragment();
+    report.forEach(function (entry, i) {
+      counts[entry.kind] = (counts[entry.kind] || 0) + 1;
+      var details = D.el('td');
+      if (entry.kind === 'event') {
+        details.appendChild(field('type', entry.type));
+        details.appendChild(field('data', entry.data, '(empty string)'));
+        details.appendChild(field('lastEventId', entry.lastEventId, '(empty string)'));
+      } else if (entry.kind === 'retry') {
+        details.appendChild(field('retry', entry.retry + ' ms'));
+        details.appendChild(D.el('div', { class: 'muted small', text: 'the reconnection time from now on' }));
+      } else if (entry.kind === 'ignored') {
+        details.appendChild(field('line', visible(entry.line), '(blank line)'));
+        details.appendChild(field('reason', entry.reason));
+      } else if (entry.kind === 'incomplete') {
+        // pendingLine / pendingData are byte counts: the unterminated last
+        // line is the input's last pendingLine bytes.
+        var tail = entry.pendingLine ? decoder.decode(bytes.subarray(bytes.length - entry.pendingLine)) : '';
+        details.appendChild(field('pending line', tail, '(none)'));
+        details.appendChild(field('pending data', entry.pendingData + ' bytes buffered'));
+        details.appendChild(
+          D.el('div', { class: 'muted small', text: 'The stream ended inside an event; a client discards it. A blank line would have dispatched it.' }),
+        );
+      }
+      var tr = D.el('tr', { class: 'row-' + entry.kind, 'data-kind': entry.kind }, [
+        D.el('td', { class: 'num', text: String(i + 1) }),
+        D.el('td', {}, [D.el('span', { class: 'kind kind-' + entry.kind, text: entry.kind })]),
+        details,
+      ]);
+      fragment.appendChild(tr);
+    });
+    rows.textContent = '';
+    rows.appendChild(fragment);
+    if (!report.length) rows.appendChild(D.el('tr', {}, [D.el('td', { colspan: '3', class: 'muted', text: 'Nothing yet: type a stream.' })]));
+
+    var summary = $('summary');
+    summary.textContent = '';
+    [
+      ['event', counts.event + (counts.event === 1 ? ' event' : ' events')],
+      ['retry', counts.retry + ' retry'],
+      ['ignored', counts.ignored + ' ignored'],
+      ['incomplete', counts.incomplete ? 'incomplete at the end' : 'ends cleanly'],
+    ].forEach(function (pair) {
+      summary.appendChild(D.el('span', { class: 'kind kind-' + pair[0], text: pair[1] }));
+    });
+    window.inspectorDemo = { report: report, eol: mode, bytes: bytes.length };
+  }
+
+  input.addEventListener('input', render);
+  document.querySelectorAll('input[name="eol"]').forEach(function (r) {
+    r.addEventListener('change', render);
+  });
+  render();
+})();
