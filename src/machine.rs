@@ -184,6 +184,9 @@ pub struct Machine {
     policy: ReconnectPolicy,
     /// Reconnections scheduled since the connection was last OPEN.
     attempt: u32,
+    /// The request in flight replaces a stream that was recycled: it opens
+    /// silently (the source never stopped being OPEN).
+    recycling: bool,
     /// Jitter's random state (xorshift64*; never zero).
     rng: u64,
     /// Commands not yet taken, oldest first (never more than a handful).
@@ -209,6 +212,7 @@ impl Machine {
             parser: Parser::with_limits(config.limits),
             policy: config.policy,
             attempt: 0,
+            recycling: false,
             rng: config.seed | 1,
             commands,
         }
@@ -297,7 +301,9 @@ impl Machine {
         self.state = ReadyState::Open;
         self.attempt = 0;
         self.parser.reset_stream();
-        self.commands.push(Command::DispatchOpen);
+        if !core::mem::take(&mut self.recycling) {
+            self.commands.push(Command::DispatchOpen);
+        }
         true
     }
 
@@ -340,6 +346,27 @@ impl Machine {
         }
     }
 
+    /// The transport is holding too much of this response (XHR keeps all of
+    /// `responseText`). Replace the request with a fresh one, without any
+    /// event, if that loses nothing: the stream is between events and there
+    /// is a last event ID for the server to resume from. Returns whether it
+    /// did.
+    pub fn recycle(&mut self) -> bool {
+        if self.phase != Phase::Streaming
+            || !self.parser.at_event_boundary()
+            || self.parser.last_event_id().is_empty()
+        {
+            return false;
+        }
+        self.phase = Phase::Requesting;
+        self.recycling = true;
+        self.commands.push(Command::Abort);
+        self.commands.push(Command::Fetch {
+            last_event_id: Some(self.parser.last_event_id().to_owned()),
+        });
+        true
+    }
+
     /// Nothing arrived for the heartbeat timeout: treat the connection as
     /// dropped and reestablish it.
     pub fn heartbeat_timeout(&mut self) {
@@ -369,6 +396,7 @@ impl Machine {
     /// HTML §9.2.3 "fail the connection": CLOSED and one error event; no
     /// reconnection ever.
     fn fail(&mut self, reason: Reason) {
+        self.recycling = false;
         if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
             self.commands.push(Command::Abort);
         }
@@ -380,6 +408,7 @@ impl Machine {
     /// HTML §9.2.3 "reestablish the connection": CONNECTING, an error event,
     /// then a fetch after the reconnection time (and any backoff).
     fn reestablish(&mut self, reason: Reason) {
+        self.recycling = false;
         if let Some(max) = self.policy.max_retries {
             if self.attempt >= max {
                 self.fail(Reason::RetriesExhausted);

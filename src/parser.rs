@@ -291,6 +291,16 @@ impl Parser {
         self.data.len()
     }
 
+    /// Whether the stream is between events: no partial line, and no field
+    /// of an event that has not been dispatched yet. Resuming from the last
+    /// event ID here loses nothing and repeats nothing.
+    pub fn at_event_boundary(&self) -> bool {
+        self.line.is_empty()
+            && self.data.is_empty()
+            && self.event_type.is_empty()
+            && self.id_buffer == self.last_event_id
+    }
+
     /// Heap memory this parser holds, in bytes (for leak and memory tests).
     pub fn heap_capacity(&self) -> usize {
         self.line.capacity()

@@ -520,3 +520,46 @@ fn reasons_have_names_and_actionable_messages() {
     }
     assert!(Reason::Status(404).message().contains("404"));
 }
+
+#[test]
+fn recycling_replaces_the_request_silently_at_an_event_boundary() {
+    let mut m = open(Config::default());
+    feed(&mut m, b"id: 9\ndata: x\n\n");
+    assert!(m.recycle());
+    assert_eq!(drain(&mut m), [Command::Abort, fetch(Some("9"))]);
+    assert_eq!(m.ready_state(), ReadyState::Open, "the source stays OPEN");
+    assert!(m.response(200, SSE));
+    assert!(drain(&mut m).is_empty(), "no second open event");
+    assert_eq!(feed(&mut m, b"data: y\n\n")[0].last_event_id, "9");
+}
+
+#[test]
+fn recycling_is_refused_when_something_could_be_lost() {
+    // No last event ID: the server could not resume.
+    let mut m = open(Config::default());
+    feed(&mut m, b"data: x\n\n");
+    assert!(!m.recycle());
+    // Inside an event (data buffered, or an id not yet dispatched, or a
+    // partial line).
+    for pending in [
+        &b"id: 1\n\ndata: half\n"[..],
+        b"id: 1\n\nid: 2\n",
+        b"id: 1\n\nda",
+    ] {
+        let mut m = open(Config::default());
+        feed(&mut m, pending);
+        assert!(!m.recycle(), "{:?}", String::from_utf8_lossy(pending));
+        assert!(drain(&mut m).is_empty());
+    }
+}
+
+#[test]
+fn a_recycled_request_that_fails_fails_the_connection() {
+    let mut m = open(Config::default());
+    feed(&mut m, b"id: 9\ndata: x\n\n");
+    assert!(m.recycle());
+    drain(&mut m);
+    assert!(!m.response(503, SSE));
+    assert_eq!(drain(&mut m), [Command::Abort, error(Reason::Status(503))]);
+    assert_eq!(m.ready_state(), ReadyState::Closed);
+}

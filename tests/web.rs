@@ -102,6 +102,13 @@ async fn requests(key: &str) -> Array {
 
 fn open_source(url: &str, link: &Link) -> Source {
     Source::new(url.to_owned(), false, link.clone(), &JsValue::UNDEFINED)
+        .expect("a transport exists")
+}
+
+fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"transport".into(), &transport.into()).unwrap();
+    Source::new(url.to_owned(), false, link.clone(), &options).expect("the transport exists")
 }
 
 const CORS: &str = r#""cors": true"#;
@@ -230,4 +237,66 @@ async fn dropping_the_source_releases_the_connection() {
 #[wasm_bindgen_test]
 fn sse_is_supported_in_chromium() {
     assert!(supports_sse());
+}
+
+#[wasm_bindgen_test]
+async fn the_xhr_transport_receives_the_same_events_as_fetch() {
+    let plan = format!(
+        r#"[{{{CORS}, "chunks": ["id: 1\ndata: first\n\nevent: custom\ndata: a\ndata: b\n\n", {{"delay": 30}}, "data: é😀\n\n"], "end": "open"}}]"#
+    );
+    let mut logs = Vec::new();
+    for transport in ["fetch", "xhr"] {
+        let key = unique_key(transport);
+        let link = make_link();
+        let source = open_with_transport(&plan_url(ORIGIN, &key, &plan), &link, transport);
+        let log = wait_for(&link, 5000, "three messages", |l| l.contains("😀")).await;
+        source.close();
+        logs.push(log.replace(&key, "KEY"));
+    }
+    assert_eq!(
+        logs[0], logs[1],
+        "fetch and XHR must dispatch the same events"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_xhr_transport_reconnects_with_last_event_id() {
+    let key = unique_key("xhr-reconnect");
+    let plan = format!(
+        r#"[{{{CORS}, "chunks": ["retry: 50\nid: 41\ndata: one\n\n"]}}, {{{CORS}, "chunks": ["data: two\n\n"], "end": "open"}}]"#
+    );
+    let link = make_link();
+    let source = open_with_transport(&plan_url(ORIGIN, &key, &plan), &link, "xhr");
+    let log = wait_for(&link, 5000, "the second message", |l| l.contains("two")).await;
+    assert!(log.contains(r#"["error",0,"ended",0,"#), "{log}");
+    let reqs = requests(&key).await;
+    let id = js_sys::Reflect::get(&reqs.get(1), &"lastEventId".into()).unwrap();
+    assert_eq!(id.as_string().as_deref(), Some("41"));
+    source.close();
+}
+
+#[wasm_bindgen_test]
+async fn the_xhr_transport_fails_the_connection_on_404() {
+    let key = unique_key("xhr-404");
+    let plan = format!(r#"[{{{CORS}, "status": 404}}]"#);
+    let link = make_link();
+    let source = open_with_transport(&plan_url(ORIGIN, &key, &plan), &link, "xhr");
+    let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+    assert!(log.contains(r#"["error",2,"status",404,"#), "{log}");
+    assert_eq!(source.ready_state(), 2);
+}
+
+#[wasm_bindgen_test]
+fn an_unknown_transport_is_a_type_error() {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"transport".into(), &"carrier-pigeon".into()).unwrap();
+    let err = Source::new(
+        "http://example.invalid/".into(),
+        false,
+        make_link(),
+        &options,
+    )
+    .err()
+    .unwrap();
+    assert!(err.is_instance_of::<js_sys::TypeError>());
 }

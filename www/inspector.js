@@ -19,7 +19,7 @@
   }
 
   function field(name, text, empty) {
-    return D.el('div', { 'data-field': name }, [D.el('span', { class: 'field-name', text: name }), value(text, empty)]);
+    return D.el('div', { class: 'field-row', 'data-field': name }, [D.el('span', { class: 'field-name', text: name }), value(text, empty)]);
   }
 
   function visible(line) {
@@ -53,7 +53,7 @@
         details.appendChild(field('lastEventId', entry.lastEventId, '(empty string)'));
       } else if (entry.kind === 'retry') {
         details.appendChild(field('retry', entry.retry + ' ms'));
-        details.appendChild(D.el('div', { class: 'muted small', text: 'the reconnection time from now on' }));
+        details.appendChild(D.el('div', { class: 'note', text: 'the reconnection time from now on' }));
       } else if (entry.kind === 'ignored') {
         details.appendChild(field('line', visible(entry.line), '(blank line)'));
         details.appendChild(field('reason', entry.reason));
@@ -64,7 +64,7 @@
         details.appendChild(field('pending line', tail, '(none)'));
         details.appendChild(field('pending data', entry.pendingData + ' bytes buffered'));
         details.appendChild(
-          D.el('div', { class: 'muted small', text: 'The stream ended inside an event; a client discards it. A blank line would have dispatched it.' }),
+          D.el('div', { class: 'note', text: 'The stream ended inside an event; a client discards it. A blank line would have dispatched it.' }),
         );
       }
       var tr = D.el('tr', { class: 'row-' + entry.kind, 'data-kind': entry.kind }, [
@@ -84,7 +84,7 @@
       ['event', counts.event + (counts.event === 1 ? ' event' : ' events')],
       ['retry', counts.retry + ' retry'],
       ['ignored', counts.ignored + ' ignored'],
-      ['incomplete', counts.incomplete ? 'incomplete at the end' : 'ends cleanly'],
+      [counts.incomplete ? 'incomplete' : 'clean', counts.incomplete ? 'unfinished event at the end' : 'ends cleanly'],
     ].forEach(function (pair) {
       summary.appendChild(D.el('span', { class: 'kind kind-' + pair[0], text: pair[1] }));
     });

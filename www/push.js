@@ -91,7 +91,11 @@
     es.onerror = function (e) {
       if (es !== source) return;
       if (es.readyState === 0) state.errorAt = performance.now();
-      if (state.connection !== null) row(state.connection).children[2].textContent = D.time().slice(0, 8);
+      if (state.connection !== null && es.readyState === 0) {
+        var tr = row(state.connection);
+        tr.children[2].textContent = D.time().slice(0, 8);
+        tr.children[3].textContent = 'waiting…';
+      }
       log('error', D.describeError(e, es));
       setReadyState();
     };

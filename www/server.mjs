@@ -71,7 +71,7 @@ export function parsePosition(text) {
 /** One step of a wandering walk: a heading that drifts and bounces off the walls. */
 function step(pos, heading) {
   let h = heading + (Math.random() - 0.5) * 0.9;
-  const length = 6 + Math.random() * 4; // 6..10 px, so no axis moves more than FIELD.step
+  const length = 8 + Math.random() * 2; // 8..10 px, so no axis moves more than FIELD.step
   let dx = Math.round(Math.cos(h) * length);
   let dy = Math.round(Math.sin(h) * length);
   if (pos.x + dx < 0 || pos.x + dx > FIELD.width) {

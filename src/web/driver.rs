@@ -23,16 +23,24 @@ use js_sys::Uint8Array;
 use crate::batch::Batch;
 use crate::machine::{Command, Config, Machine, ReadyState, Reason};
 use crate::parser::Sink;
-use crate::web::fetch;
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
 use crate::web::panic;
+use crate::web::{fetch, xhr};
+
+/// Which transport carries the requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Fetch,
+    Xhr,
+}
 
 /// What a source was constructed with.
 pub struct Settings {
     pub url: String,
     pub with_credentials: bool,
     pub config: Config,
+    pub transport: Transport,
 }
 
 /// A request in flight; dropping it aborts it (the value is held only for
@@ -40,6 +48,7 @@ pub struct Settings {
 #[allow(dead_code)]
 pub enum ActiveRequest {
     Fetch(fetch::FetchRequest),
+    Xhr(xhr::XhrRequest),
 }
 
 struct State {
@@ -209,13 +218,16 @@ impl Driver {
             state.generation = state.generation.wrapping_add(1);
             state.generation
         };
-        match fetch::start(
-            Rc::downgrade(self),
-            generation,
-            &self.settings,
-            last_event_id,
-        ) {
-            Ok(request) => *self.request.borrow_mut() = Some(ActiveRequest::Fetch(request)),
+        let weak = Rc::downgrade(self);
+        let started = match self.settings.transport {
+            Transport::Fetch => fetch::start(weak, generation, &self.settings, last_event_id)
+                .map(ActiveRequest::Fetch),
+            Transport::Xhr => {
+                xhr::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Xhr)
+            }
+        };
+        match started {
+            Ok(request) => *self.request.borrow_mut() = Some(request),
             Err(_) => self.network_error(generation),
         }
     }
@@ -250,8 +262,19 @@ impl Driver {
         self.is_current(generation)
     }
 
-    /// A chunk of the body. Returns whether to keep reading.
+    /// A chunk of the body, as a JS array (fetch). Returns whether to keep
+    /// reading.
     pub fn chunk(self: &Rc<Self>, generation: u32, chunk: &Uint8Array) -> bool {
+        self.feed(generation, Input::Js(chunk))
+    }
+
+    /// A chunk of the body, already in wasm memory (XHR). Returns whether to
+    /// keep reading.
+    pub fn bytes(self: &Rc<Self>, generation: u32, bytes: &[u8]) -> bool {
+        self.feed(generation, Input::Bytes(bytes))
+    }
+
+    fn feed(self: &Rc<Self>, generation: u32, input: Input<'_>) -> bool {
         if !self.is_current(generation) {
             return false;
         }
@@ -264,10 +287,16 @@ impl Driver {
                 chunk: buffer,
                 ..
             } = &mut *state;
-            let len = chunk.length() as usize;
-            buffer.clear();
-            buffer.reserve(len);
-            let bytes = chunk.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len]);
+            let bytes = match input {
+                Input::Bytes(bytes) => bytes,
+                Input::Js(chunk) => {
+                    // The one copy into wasm memory, into a reused buffer.
+                    let len = chunk.length() as usize;
+                    buffer.clear();
+                    buffer.reserve(len);
+                    &*chunk.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
+                }
+            };
             // `dyn Sink`: one copy of the parser code in the wasm for every
             // caller. A limit error has already queued the failure commands.
             let _ = machine.feed(bytes, batch as &mut dyn Sink);
@@ -289,6 +318,18 @@ impl Driver {
         self.is_current(generation)
     }
 
+    /// The transport holds too much of this response: replace it with a
+    /// fresh request if nothing can be lost (see `Machine::recycle`).
+    pub fn recycle(self: &Rc<Self>, generation: u32) {
+        if self.is_current(generation) {
+            let _entered = panic::enter(self);
+            let recycled = self.state.borrow_mut().machine.recycle();
+            if recycled {
+                self.pump();
+            }
+        }
+    }
+
     /// The body ended normally.
     pub fn end(self: &Rc<Self>, generation: u32) {
         if self.is_current(generation) {
@@ -306,6 +347,12 @@ impl Driver {
             self.pump();
         }
     }
+}
+
+/// Body bytes as a transport delivers them.
+enum Input<'a> {
+    Js(&'a Uint8Array),
+    Bytes(&'a [u8]),
 }
 
 /// Used by transports to reach the driver without keeping it alive.

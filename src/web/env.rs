@@ -1,6 +1,8 @@
 //! What this realm offers, found by feature tests on the global object (never
 //! `window`), so one build serves windows, workers, service workers and Node.
 
+use alloc::string::String;
+
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -38,4 +40,14 @@ pub fn can_stream_fetch() -> bool {
 /// Whether this realm has an `EventSource` of its own.
 pub fn has_native_event_source() -> bool {
     get(&global(), "EventSource").is_some_and(|v| v.is_function())
+}
+
+/// Whether `XMLHttpRequest` exists (not in service workers or Node).
+pub fn has_xhr() -> bool {
+    get(&global(), "XMLHttpRequest").is_some_and(|v| v.is_function())
+}
+
+/// `options[key]` as a string, if it is one.
+pub fn option_string(options: &JsValue, key: &str) -> Option<String> {
+    get(options, key).and_then(|v| v.as_string())
 }

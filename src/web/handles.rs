@@ -1,5 +1,5 @@
 //! RAII handles for JavaScript resources: each releases what it holds when
-//! dropped, so a closed or dropped source leaves no timer or closure behind
+//! dropped, so a closed or dropped source leaves no timer, listener or closure behind
 //! (no `Closure::forget` anywhere).
 
 use js_sys::Function;
@@ -41,5 +41,38 @@ impl Drop for Timeout {
         // Clearing a timer that already fired is a no-op. If the callback is
         // running right now, wasm-bindgen defers freeing it until it returns.
         clear_timeout(&self.id);
+    }
+}
+
+/// `target.addEventListener(type, closure)` for as long as this lives.
+pub struct Listener {
+    target: web_sys::EventTarget,
+    event_type: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    pub fn new(
+        target: &web_sys::EventTarget,
+        event_type: &'static str,
+        callback: impl FnMut(web_sys::Event) + 'static,
+    ) -> Listener {
+        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
+        let _ =
+            target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
+        Listener {
+            target: target.clone(),
+            event_type,
+            callback,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(
+            self.event_type,
+            self.callback.as_ref().unchecked_ref(),
+        );
     }
 }

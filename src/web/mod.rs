@@ -9,6 +9,7 @@ mod handles;
 mod inspect;
 mod link;
 pub mod panic;
+mod xhr;
 
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
@@ -17,7 +18,7 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::machine::Config;
-use driver::{Driver, Settings};
+use driver::{Driver, Settings, Transport};
 pub use inspect::inspect_stream;
 pub use link::Link;
 
@@ -35,16 +36,23 @@ impl Source {
     /// request starts from a task (a 0 ms timer), so `close()` in the same
     /// task means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: String, with_credentials: bool, link: Link, _options: &JsValue) -> Source {
+    pub fn new(
+        url: String,
+        with_credentials: bool,
+        link: Link,
+        options: &JsValue,
+    ) -> Result<Source, JsValue> {
         panic::install();
+        let transport = choose_transport(env::option_string(options, "transport").as_deref())?;
         let settings = Settings {
             url,
             with_credentials,
             config: Config::default(),
+            transport,
         };
-        Source {
+        Ok(Source {
             driver: Driver::new(settings, link),
-        }
+        })
     }
 
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
@@ -67,19 +75,47 @@ impl Drop for Source {
     }
 }
 
-/// Whether this realm can receive server-sent events: it has a native
-/// `EventSource`, or this package's fetch transport can run here.
-#[wasm_bindgen(js_name = supportsSSE)]
-pub fn supports_sse() -> bool {
-    env::has_native_event_source() || env::can_stream_fetch()
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
 }
 
-/// Which transport the polyfill would use here: "fetch", or "" if none.
+/// Streaming fetch where it works, XHR where it does not; `forced` ("fetch"
+/// or "xhr", from the `transport` option) insists on one.
+fn choose_transport(forced: Option<&str>) -> Result<Transport, JsValue> {
+    match forced {
+        Some("fetch") if env::can_stream_fetch() => Ok(Transport::Fetch),
+        Some("fetch") => Err(type_error(
+            "eventsource-wasm: transport 'fetch' was asked for, but this runtime's fetch cannot stream a response body (that needs fetch, AbortController and Response.prototype.body)",
+        )),
+        Some("xhr") if env::has_xhr() => Ok(Transport::Xhr),
+        Some("xhr") => Err(type_error(
+            "eventsource-wasm: transport 'xhr' was asked for, but this runtime has no XMLHttpRequest",
+        )),
+        Some(_) => Err(type_error(
+            "eventsource-wasm: the transport option must be 'fetch' or 'xhr'",
+        )),
+        None if env::can_stream_fetch() => Ok(Transport::Fetch),
+        None if env::has_xhr() => Ok(Transport::Xhr),
+        None => Err(type_error(
+            "eventsource-wasm: this runtime can receive server-sent events neither with a streaming fetch (fetch, AbortController and Response.prototype.body) nor with XMLHttpRequest",
+        )),
+    }
+}
+
+/// Whether this realm can receive server-sent events: it has a native
+/// `EventSource`, or one of this package's transports can run here.
+#[wasm_bindgen(js_name = supportsSSE)]
+pub fn supports_sse() -> bool {
+    env::has_native_event_source() || env::can_stream_fetch() || env::has_xhr()
+}
+
+/// Which transport the polyfill uses here by default: "fetch", "xhr", or ""
+/// if neither can run.
 #[wasm_bindgen(js_name = transport)]
 pub fn transport() -> String {
-    if env::can_stream_fetch() {
-        "fetch".to_owned()
-    } else {
-        String::new()
+    match choose_transport(None) {
+        Ok(Transport::Fetch) => "fetch".to_owned(),
+        Ok(Transport::Xhr) => "xhr".to_owned(),
+        Err(_) => String::new(),
     }
 }

@@ -1,0 +1,177 @@
+//! The XHR transport, for engines whose fetch cannot stream a body (older
+//! Safari and WebViews): the same request as the fetch transport, with the
+//! body read from `responseText` as it grows.
+//!
+//! `overrideMimeType("text/plain; charset=x-user-defined")` makes every byte
+//! one character (0x00–0x7F as is, 0x80–0xFF as U+F780–U+F7FF), so the bytes
+//! are recovered exactly and fed to the same parser: UTF-8 is decoded there,
+//! never by the XHR. Only the new part of `responseText` is read on each
+//! `progress`, so the work done here is linear in the stream.
+//!
+//! The platform keeps the whole `responseText` for the life of the request,
+//! and some engines copy it on every access; on a long stream that is memory
+//! and time growing without bound. So once a response has delivered
+//! [`RECYCLE_AFTER`] bytes, the driver asks the machine whether the stream
+//! can be resumed losslessly (an event boundary and a non-empty last event
+//! ID, which the server resumes from); if so it is replaced by a fresh
+//! request without any event being dispatched.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{JsString, Reflect};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::XmlHttpRequest;
+
+use crate::web::driver::{Settings, WeakDriver};
+use crate::web::fetch::byte_string;
+use crate::web::handles::Listener;
+
+/// Bytes of one response after which the XHR is recycled when possible.
+pub const RECYCLE_AFTER: u32 = 8 << 20;
+
+/// An XHR in flight; dropping it detaches its listeners, then aborts it.
+pub struct XhrRequest {
+    xhr: XmlHttpRequest,
+    listeners: Vec<Listener>,
+}
+
+impl Drop for XhrRequest {
+    fn drop(&mut self) {
+        // Listeners first: abort() dispatches events synchronously.
+        self.listeners.clear();
+        let _ = self.xhr.abort();
+    }
+}
+
+/// x-user-defined back to bytes.
+fn bytes_of(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(text.chars().map(|c| (c as u32 & 0xFF) as u8));
+}
+
+pub fn start(
+    driver: WeakDriver,
+    generation: u32,
+    settings: &Settings,
+    last_event_id: Option<&str>,
+) -> Result<XhrRequest, JsValue> {
+    let xhr = XmlHttpRequest::new()?;
+    xhr.open_with_async("GET", &settings.url, true)?;
+    xhr.set_with_credentials(settings.with_credentials);
+    xhr.set_request_header("Accept", "text/event-stream")?;
+    if let Some(id) = last_event_id {
+        xhr.set_request_header("Last-Event-ID", &byte_string(id))?;
+    }
+    xhr.override_mime_type("text/plain; charset=x-user-defined")?;
+
+    let state = alloc::rc::Rc::new(core::cell::RefCell::new(Reader {
+        xhr: xhr.clone(),
+        driver,
+        generation,
+        request_url: settings.url.clone(),
+        head_sent: false,
+        offset: 0,
+        buffer: Vec::new(),
+    }));
+    let target: &web_sys::EventTarget = xhr.unchecked_ref();
+    let mut listeners = Vec::with_capacity(4);
+    for event in ["readystatechange", "progress", "load", "error"] {
+        let state = state.clone();
+        listeners.push(Listener::new(target, event, move |e: web_sys::Event| {
+            let kind = e.type_();
+            Reader::on_event(&state, &kind);
+        }));
+    }
+    xhr.send()?;
+    Ok(XhrRequest { xhr, listeners })
+}
+
+struct Reader {
+    xhr: XmlHttpRequest,
+    driver: WeakDriver,
+    generation: u32,
+    request_url: String,
+    head_sent: bool,
+    /// Characters of `responseText` already fed.
+    offset: u32,
+    buffer: Vec<u8>,
+}
+
+impl Reader {
+    fn on_event(this: &alloc::rc::Rc<core::cell::RefCell<Reader>>, kind: &str) {
+        let Some(driver) = this.borrow().driver.upgrade() else {
+            return;
+        };
+        let generation = this.borrow().generation;
+        if kind == "error" {
+            driver.network_error(generation);
+            return;
+        }
+        // HEADERS_RECEIVED (2) or later: announce the head once.
+        if !this.borrow().head_sent {
+            let head = {
+                let reader = this.borrow();
+                if reader.xhr.ready_state() < 2 {
+                    return;
+                }
+                let status = reader.xhr.status().unwrap_or(0);
+                if status == 0 {
+                    // No response at all: a network error (or CORS), which the
+                    // `error` event reports.
+                    return;
+                }
+                let content_type = reader
+                    .xhr
+                    .get_response_header("content-type")
+                    .ok()
+                    .flatten();
+                let mut final_url = reader.xhr.response_url();
+                if final_url.is_empty() {
+                    final_url = reader.request_url.clone();
+                }
+                (status, content_type, final_url)
+            };
+            this.borrow_mut().head_sent = true;
+            let (status, content_type, final_url) = head;
+            if !driver.response(generation, status, content_type.as_deref(), final_url) {
+                return;
+            }
+        }
+        // Feed what is new in responseText (LOADING or DONE).
+        let new_bytes = {
+            let mut reader = this.borrow_mut();
+            let Ok(text) = Reflect::get(&reader.xhr, &JsValue::from_str("responseText")) else {
+                return;
+            };
+            let Some(text) = text.dyn_ref::<JsString>() else {
+                return;
+            };
+            let length = text.length();
+            if length > reader.offset {
+                let fresh: String = text.substring(reader.offset, length).into();
+                reader.offset = length;
+                let Reader { buffer, .. } = &mut *reader;
+                bytes_of(&fresh, buffer);
+                Some(core::mem::take(&mut reader.buffer))
+            } else {
+                None
+            }
+        };
+        if let Some(bytes) = new_bytes {
+            let keep_going = driver.bytes(generation, &bytes);
+            this.borrow_mut().buffer = bytes;
+            if !keep_going {
+                return;
+            }
+            if this.borrow().offset >= RECYCLE_AFTER {
+                driver.recycle(generation);
+                return;
+            }
+        }
+        if kind == "load" {
+            driver.end(generation);
+        }
+    }
+}
