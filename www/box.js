@@ -105,7 +105,8 @@
     source.onerror = function (e) {
       state.errors += 1;
       state.client = null;
-      log('error', D.describeError(e, source));
+      var last = state.positions.length ? state.positions[state.positions.length - 1].id : '';
+      log('error', D.describeError(e, source) + (source.readyState === 0 && last ? ' (will send Last-Event-ID: ' + last + ')' : ''));
       setReadyState();
     };
     source.onmessage = onPosition;
@@ -116,7 +117,7 @@
     if (state.client == null) return;
     var id = state.client;
     $('drop').disabled = true;
-    log('info', 'POST /demo/drop?client=' + id + ' (last event ID ' + (source && state.positions.length ? state.positions[state.positions.length - 1].id : '–') + ')');
+    log('info', 'POST /demo/drop?client=' + id + ': the server destroys the socket');
     fetch('/demo/drop?client=' + encodeURIComponent(id), { method: 'POST' }).catch(function (err) {
       log('error', 'drop request failed: ' + err.message);
     });

@@ -405,15 +405,23 @@ for (const load of ['script', 'esm']) {
     });
 
     describe('CORS and credentials', () => {
-      it('connects to a cross-origin stream that allows it, sending the page origin in the Origin header', async () => {
-        const run = await start('cors-ok', { cors: true, chunks: ['data: hello\n\n'], end: 'open' }, { origin: server.crossOrigin });
+      it('connects to a cross-origin stream that allows it without a CORS preflight, sending the same request headers as native', async () => {
+        const run = await start('cors-ok', { cors: true, chunks: ['data: hello\n\n'], end: 'open' }, { origin: server.crossOrigin, native: true });
         const log = await waitForEvents(page, run.ours, has('message'));
+        await waitForEvents(page, run.native, has('message'));
         assert.deepEqual(log.map(brief), [
           { type: 'open', readyState: OPEN },
           { type: 'message', readyState: OPEN, data: 'hello' },
         ]);
         assert.equal(log[1].origin, server.crossOrigin);
-        assert.equal(server.log(run.key).requests[0].headers.origin, server.origin);
+        const relevant = ['accept', 'origin', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'cache-control', 'last-event-id', 'cookie'];
+        const pick = (key) => server.log(key).requests.map((r) => [r.method, Object.fromEntries(relevant.map((h) => [h, r.headers[h]]))]);
+        const ours = pick(run.key);
+        assert.deepEqual(ours, pick(run.nativeKey), 'the same requests as native Chromium');
+        assert.equal(ours.length, 1, 'one GET, no OPTIONS preflight');
+        assert.equal(ours[0][0], 'GET');
+        assert.equal(ours[0][1].origin, server.origin);
+        assert.equal(ours[0][1]['sec-fetch-mode'], 'cors');
       });
 
       it('fails a cross-origin stream that CORS denies: an error event, no open or message, and readyState CLOSED, as native Chromium does', async () => {
@@ -525,7 +533,8 @@ for (const load of ['script', 'esm']) {
             es.onmessage = () => es.close();
             return id;
           }, [url, ctor]);
-          results.push({ ctor, key, id, log: await waitForEvents(page, id, has('message')) });
+          await waitForEvents(page, id, has('message'));
+          results.push({ ctor, key, id });
         }
         await sleep(QUIET);
         for (const { ctor, key, id } of results) {

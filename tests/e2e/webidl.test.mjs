@@ -521,13 +521,21 @@ for (const load of ['script', 'esm']) {
           event = new MessageEvent('message', { cancelable: true });
           es.dispatchEvent(event);
           result.returnsTrue = event.defaultPrevented;
+          es.onmessage = () => false;
+          event = new MessageEvent('message');
+          es.dispatchEvent(event);
+          result.notCancelable = event.defaultPrevented;
           es.onerror = () => false;
           event = new Event('error', { cancelable: true });
           es.dispatchEvent(event);
           result.errorReturnsFalse = event.defaultPrevented;
+          es.addEventListener('open', () => false);
+          event = new Event('open', { cancelable: true });
+          es.dispatchEvent(event);
+          result.listenerReturnsFalse = event.defaultPrevented;
           return result;
         },
-        { returnsFalse: true, returnsTrue: false, errorReturnsFalse: true },
+        { returnsFalse: true, returnsTrue: false, notCancelable: false, errorReturnsFalse: true, listenerReturnsFalse: false },
       );
     });
 

@@ -1,0 +1,217 @@
+// The package in Node (≥ 20), as users load it: ESM, CJS (require), and the
+// auto-installing entry, against the scriptable test server on loopback.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+import { startServer, sseUrl } from '../server/server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(predicate, what, timeout = 5000) {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+let server;
+let keyCount = 0;
+const key = (name) => `${name}-${++keyCount}-${Date.now()}`;
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.close();
+});
+
+/** Record everything a source dispatches. */
+function record(es, types = []) {
+  const log = [];
+  es.onopen = () => log.push(['open', es.readyState]);
+  es.onmessage = (e) => log.push(['message', e.data, e.lastEventId, e.origin]);
+  es.onerror = (e) => log.push(['error', es.readyState, e.reason]);
+  for (const type of types) es.addEventListener(type, (e) => log.push([type, e.data, e.lastEventId]));
+  return log;
+}
+
+for (const [label, load] of [
+  ['ESM', async () => import(join(root, 'dist/index.js'))],
+  ['CJS (require)', async () => require(join(root, 'dist/index.cjs'))],
+]) {
+  describe(`Node, ${label}`, () => {
+    let EventSource;
+    before(async () => {
+      ({ EventSource } = await load());
+    });
+
+    test('messages and custom event types arrive in order with origin and lastEventId', async () => {
+      const k = key('messages');
+      const es = new EventSource(sseUrl(server.origin, k, { chunks: ['id: 7\ndata: one\n\nevent: update\ndata: {"a":1}\n\ndata: two\n\n'], end: 'open' }));
+      const log = record(es, ['update']);
+      await waitFor(() => log.length >= 4, 'four events');
+      es.close();
+      assert.deepEqual(log, [
+        ['open', 1],
+        ['message', 'one', '7', server.origin],
+        ['update', '{"a":1}', '7'],
+        ['message', 'two', '7', server.origin],
+      ]);
+      const request = server.log(k).requests[0];
+      assert.equal(request.headers.accept, 'text/event-stream');
+      assert.equal(request.lastEventId, null, 'no Last-Event-ID on the first request');
+    });
+
+    test('an ended stream reconnects after retry with Last-Event-ID as UTF-8', async () => {
+      const k = key('reconnect');
+      const es = new EventSource(sseUrl(server.origin, k, [
+        { chunks: ['retry: 80\nid: é€😀-1\ndata: first\n\n'] },
+        { chunks: ['data: second\n\n'], end: 'open' },
+      ]));
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[1] === 'second'), 'the second connection');
+      es.close();
+      assert.deepEqual(log.map((e) => e[0]), ['open', 'message', 'error', 'open', 'message']);
+      assert.deepEqual(log[2], ['error', 0, 'ended']);
+      const [first, second] = server.log(k).requests;
+      assert.equal(second.lastEventId, 'é€😀-1');
+      assert.ok(second.time - first.time >= 60, `waited ${second.time - first.time} ms for retry: 80`);
+    });
+
+    test('a reset connection reconnects', async () => {
+      const k = key('reset');
+      const es = new EventSource(sseUrl(server.origin, k, [
+        { chunks: ['retry: 50\nid: 3\ndata: a\n\n'], end: 'reset' },
+        { chunks: ['data: b\n\n'], end: 'open' },
+      ]));
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[1] === 'b'), 'the reconnection');
+      es.close();
+      assert.equal(server.log(k).requests[1].lastEventId, '3');
+    });
+
+    for (const [what, spec] of [
+      ['a 404', { status: 404 }],
+      ['a 500', { status: 500 }],
+      ['a 204', { status: 204 }],
+      ['text/plain', { type: 'text/plain', chunks: ['data: x\n\n'] }],
+      ['no Content-Type', { type: null, chunks: ['data: x\n\n'] }],
+    ]) {
+      test(`${what} fails the connection for good`, async () => {
+        const k = key('fail');
+        const es = new EventSource(sseUrl(server.origin, k, spec));
+        const log = record(es);
+        await waitFor(() => log.length >= 1, 'the error');
+        await sleep(150);
+        assert.equal(log.length, 1);
+        assert.equal(log[0][0], 'error');
+        assert.equal(log[0][1], 2, 'readyState CLOSED in the error event');
+        assert.equal(es.readyState, 2);
+        assert.equal(server.log(k).requests.length, 1, 'no reconnection');
+      });
+    }
+
+    test('a failure on a reconnection is final too', async () => {
+      const k = key('fail-later');
+      const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 30\ndata: a\n\n'] }, { status: 503 }]));
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[0] === 'error' && e[1] === 2), 'the final error');
+      await sleep(150);
+      assert.equal(server.log(k).requests.length, 2);
+      assert.equal(es.readyState, 2);
+    });
+
+    test('redirects are followed and origin is the final one while url stays', async () => {
+      const k = key('redirect');
+      const target = sseUrl(server.crossOrigin, k + '-target', { chunks: ['data: moved\n\n'], end: 'open' });
+      const url = sseUrl(server.origin, k, { status: 307, redirect: target });
+      const es = new EventSource(url);
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[1] === 'moved'), 'the message');
+      es.close();
+      assert.equal(es.url, url);
+      assert.equal(log[1][3], server.crossOrigin);
+    });
+
+    test('close() right after construction sends no request', async () => {
+      const k = key('close-now');
+      const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: x\n\n'] }));
+      es.close();
+      assert.equal(es.readyState, 2);
+      await sleep(100);
+      assert.equal(server.log(k).requests.length, 0);
+    });
+
+    test('close() while open releases the connection and stops events', async () => {
+      const k = key('close-open');
+      const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: a\n\n', { delay: 200 }, 'data: b\n\n'], end: 'open' }));
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[1] === 'a'), 'the first message');
+      es.close();
+      await waitFor(() => server.log(k).open === 0, 'the server to see the close');
+      await sleep(300);
+      assert.ok(!log.some((e) => e[1] === 'b'));
+    });
+
+    test('a relative URL is a SyntaxError that says why', () => {
+      assert.throws(() => new EventSource('/events'), (e) => e.name === 'SyntaxError' && /absolute URL/.test(e.message));
+    });
+
+    test('an unusable transport option is a TypeError that says why', () => {
+      assert.throws(() => new EventSource(server.origin, { transport: 'xhr' }), (e) => e instanceof TypeError && /XMLHttpRequest/.test(e.message));
+    });
+  });
+}
+
+test('the auto entry installs EventSource in Node where it is missing', async () => {
+  assert.equal(globalThis.EventSource, undefined, 'Node 20 has no EventSource of its own');
+  const m = await import(join(root, 'dist/auto.js'));
+  try {
+    assert.equal(globalThis.EventSource, m.EventSource);
+    assert.ok(m.isPolyfill());
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'EventSource');
+    assert.deepEqual([descriptor.writable, descriptor.enumerable, descriptor.configurable], [true, false, true]);
+  } finally {
+    delete globalThis.EventSource;
+  }
+});
+
+test('supportsSSE() and environment() describe Node', async () => {
+  const { supportsSSE, environment } = await import(join(root, 'dist/index.js'));
+  assert.equal(supportsSSE(), true);
+  assert.deepEqual(environment(), { native: false, transport: 'fetch', eventTarget: 'native' });
+});
+
+test('a source that is closed lets the process exit (no timer or socket left)', async () => {
+  const k = key('exit');
+  const url = sseUrl(server.origin, k, { chunks: ['data: x\n\n'], end: 'open' });
+  const script = `
+    const { EventSource } = await import(${JSON.stringify(join(root, 'dist/index.js'))});
+    const es = new EventSource(${JSON.stringify(url)});
+    es.onmessage = () => { es.close(); console.log('closed'); };
+  `;
+  // The server runs in this process, so run the child asynchronously.
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('the child did not exit within 5 s after close()'));
+    }, 5000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.equal(code, 0);
+  assert.equal(out.trim(), 'closed');
+});
