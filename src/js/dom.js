@@ -96,12 +96,20 @@ class FallbackEventTarget {
   dispatchEvent(event) {
     const list = this[LISTENERS].get(event.type);
     const own = event instanceof FallbackEvent;
+    let stopped = false;
     if (own) {
       event.target = this;
       event.currentTarget = this;
       event.eventPhase = 2;
     } else {
+      // An engine's own event (e.g. from document.createEvent): give it a
+      // target and notice stopImmediatePropagation().
       for (const key of ['target', 'currentTarget']) Object.defineProperty(event, key, { value: this, configurable: true });
+      const stop = event.stopImmediatePropagation;
+      event.stopImmediatePropagation = function () {
+        stopped = true;
+        if (typeof stop === 'function') stop.call(this);
+      };
     }
     if (list) {
       for (const entry of list.slice()) {
@@ -114,7 +122,7 @@ class FallbackEventTarget {
         } catch (error) {
           report(error);
         }
-        if (own && event.stopped) break;
+        if (stopped || (own && event.stopped)) break;
       }
     }
     if (own) {
