@@ -56,21 +56,14 @@ fn run(name: &str, events: usize, data: &str) {
     let started = Instant::now();
     while rates.len() < 5 || (started.elapsed() < Duration::from_secs(2) && rates.len() < 50) {
         let mut parser = Parser::new();
-        let mut sink = Count {
-            events: 0,
-            bytes: 0,
-        };
+        let mut sink = Count { events: 0, bytes: 0 };
         let t = Instant::now();
         for piece in input.chunks(chunk) {
             parser.feed(black_box(piece), &mut sink).unwrap();
         }
         let elapsed = t.elapsed().as_secs_f64();
         assert_eq!(sink.events, events, "{name}: every event must arrive");
-        assert_eq!(
-            sink.bytes,
-            events * data.len(),
-            "{name}: every byte must arrive"
-        );
+        assert_eq!(sink.bytes, events * data.len(), "{name}: every byte must arrive");
         rates.push(input.len() as f64 / elapsed / 1e6);
     }
     rates.sort_by(f64::total_cmp);

@@ -89,15 +89,21 @@ impl Reason {
                 message.push_str("; an event stream must answer 200, so the connection was closed for good");
                 message
             }
-            Reason::MimeType => "the response's Content-Type is not text/event-stream, so the connection was closed for good".to_owned(),
+            Reason::MimeType => {
+                "the response's Content-Type is not text/event-stream, so the connection was closed for good".to_owned()
+            }
             Reason::Limit(error) => {
                 let mut message = error.message();
                 message.push_str("; the connection was closed");
                 message
             }
-            Reason::Timeout => "no data (not even a comment) arrived within the heartbeat timeout; reconnecting".to_owned(),
+            Reason::Timeout => {
+                "no data (not even a comment) arrived within the heartbeat timeout; reconnecting".to_owned()
+            }
             Reason::RetriesExhausted => "the reconnection policy gave up; the connection was closed".to_owned(),
-            Reason::Refused => "the request was refused (for example CORS denied it), so the connection was closed for good".to_owned(),
+            Reason::Refused => {
+                "the request was refused (for example CORS denied it), so the connection was closed for good".to_owned()
+            }
         }
     }
 }
@@ -352,9 +358,7 @@ impl Machine {
     /// is a last event ID for the server to resume from. Returns whether it
     /// did.
     pub fn recycle(&mut self) -> bool {
-        if self.phase != Phase::Streaming
-            || !self.parser.at_event_boundary()
-            || self.parser.last_event_id().is_empty()
+        if self.phase != Phase::Streaming || !self.parser.at_event_boundary() || self.parser.last_event_id().is_empty()
         {
             return false;
         }

@@ -20,10 +20,7 @@ fn is_token(b: u8) -> bool {
 
 fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {
     let start = bytes.iter().position(|&b| !pred(b)).unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| !pred(b))
-        .map_or(start, |i| i + 1);
+    let end = bytes.iter().rposition(|&b| !pred(b)).map_or(start, |i| i + 1);
     &bytes[start..end]
 }
 
@@ -71,9 +68,7 @@ fn split_values(header: &[u8]) -> alloc::vec::Vec<&[u8]> {
         }
         i += 1;
     }
-    values.push(trim(&header[start.min(header.len())..], |b| {
-        b == b'\t' || b == b' '
-    }));
+    values.push(trim(&header[start.min(header.len())..], |b| b == b'\t' || b == b' '));
     values
 }
 
@@ -82,9 +77,7 @@ pub fn is_event_stream(content_type: &str) -> bool {
     let mut last = None;
     for value in split_values(content_type.as_bytes()) {
         match essence(value) {
-            Some((kind, subtype)) if !(kind == b"*" && subtype == b"*") => {
-                last = Some((kind, subtype))
-            }
+            Some((kind, subtype)) if !(kind == b"*" && subtype == b"*") => last = Some((kind, subtype)),
             _ => {}
         }
     }

@@ -68,9 +68,7 @@ impl Ignored {
     pub fn reason(self) -> &'static str {
         match self {
             Ignored::Comment => "comment line (starts with ':')",
-            Ignored::UnknownField => {
-                "unknown field name (only data, event, id and retry mean anything)"
-            }
+            Ignored::UnknownField => "unknown field name (only data, event, id and retry mean anything)",
             Ignored::IdContainsNull => "id value contains U+0000 NULL, so it is ignored",
             Ignored::RetryNotDigits => "retry value is not a non-empty string of ASCII digits",
             Ignored::NoData => "blank line with no data buffered: no event dispatched",
@@ -143,14 +141,8 @@ impl ParseError {
     /// which would add the formatting machinery to the wasm build.)
     pub fn message(&self) -> String {
         let (what, option, limit) = match *self {
-            ParseError::LineTooLong { limit } => (
-                "a line of the event stream is longer than",
-                "maxLineLength",
-                limit,
-            ),
-            ParseError::EventTooLarge { limit } => {
-                ("an event's data is larger than", "maxEventSize", limit)
-            }
+            ParseError::LineTooLong { limit } => ("a line of the event stream is longer than", "maxLineLength", limit),
+            ParseError::EventTooLarge { limit } => ("an event's data is larger than", "maxEventSize", limit),
         };
         let mut message = String::from(what);
         message.push(' ');
@@ -395,11 +387,7 @@ impl Parser {
     }
 
     /// HTML §9.2.6: process one line (without its terminator).
-    fn process_line<S: Sink + ?Sized>(
-        &mut self,
-        line: &[u8],
-        sink: &mut S,
-    ) -> Result<(), ParseError> {
+    fn process_line<S: Sink + ?Sized>(&mut self, line: &[u8], sink: &mut S) -> Result<(), ParseError> {
         if line.is_empty() {
             self.dispatch(sink);
             return Ok(());
@@ -537,11 +525,7 @@ mod tests {
         let mut parser = Parser::new();
         let mut events = Vec::new();
         parser.feed(b"data: a\r\r", &mut events).unwrap();
-        assert_eq!(
-            events.len(),
-            1,
-            "the CR completing the blank line dispatches at once"
-        );
+        assert_eq!(events.len(), 1, "the CR completing the blank line dispatches at once");
         parser.feed(b"\ndata: b\n\n", &mut events).unwrap();
         assert_eq!(events.len(), 2);
         assert_eq!(events[1].data, "b");
@@ -606,10 +590,6 @@ mod tests {
         parser.feed(&big, &mut events).unwrap();
         parser.feed(b"\n\n", &mut events).unwrap();
         assert_eq!(events[0].data.len(), 4 << 20);
-        assert!(
-            parser.heap_capacity() < 1024,
-            "held {} bytes",
-            parser.heap_capacity()
-        );
+        assert!(parser.heap_capacity() < 1024, "held {} bytes", parser.heap_capacity());
     }
 }

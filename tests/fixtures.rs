@@ -30,11 +30,8 @@ mod native {
 
     impl Sink for Outcome {
         fn event(&mut self, e: &Event<'_>) {
-            self.events.push((
-                e.event_type.to_owned(),
-                e.data.to_owned(),
-                e.last_event_id.to_owned(),
-            ));
+            self.events
+                .push((e.event_type.to_owned(), e.data.to_owned(), e.last_event_id.to_owned()));
         }
     }
 
@@ -103,9 +100,8 @@ mod native {
         fn load(path: &Path) -> Fixture {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             let bytes = fs::read(path).unwrap();
-            let json: Value =
-                serde_json::from_slice(&fs::read(path.with_extension("json")).unwrap())
-                    .unwrap_or_else(|e| panic!("{name}.json: {e}"));
+            let json: Value = serde_json::from_slice(&fs::read(path.with_extension("json")).unwrap())
+                .unwrap_or_else(|e| panic!("{name}.json: {e}"));
             Fixture {
                 description: json["description"].as_str().unwrap_or("").to_owned(),
                 want: expected(&json),
@@ -133,11 +129,7 @@ mod native {
     fn abbreviate(o: &Outcome) -> String {
         let short = |s: &str| {
             if s.len() > 80 {
-                format!(
-                    "{}…({} bytes)",
-                    s.chars().take(80).collect::<String>(),
-                    s.len()
-                )
+                format!("{}…({} bytes)", s.chars().take(80).collect::<String>(), s.len())
             } else {
                 s.to_owned()
             }
@@ -176,24 +168,18 @@ mod native {
                 f.check("whole", parse(&[&f.bytes]))
             }));
             let f = fixture.clone();
-            trials.push(Trial::test(
-                format!("{}::every_split", fixture.name),
-                move || {
-                    for at in split_offsets(f.bytes.len()) {
-                        let (a, b) = f.bytes.split_at(at);
-                        f.check(&format!("split at byte {at}"), parse(&[a, b]))?;
-                    }
-                    Ok(())
-                },
-            ));
+            trials.push(Trial::test(format!("{}::every_split", fixture.name), move || {
+                for at in split_offsets(f.bytes.len()) {
+                    let (a, b) = f.bytes.split_at(at);
+                    f.check(&format!("split at byte {at}"), parse(&[a, b]))?;
+                }
+                Ok(())
+            }));
             let f = fixture;
-            trials.push(Trial::test(
-                format!("{}::byte_by_byte", f.name),
-                move || {
-                    let chunks: Vec<&[u8]> = f.bytes.chunks(1).collect();
-                    f.check("byte by byte", parse(&chunks))
-                },
-            ));
+            trials.push(Trial::test(format!("{}::byte_by_byte", f.name), move || {
+                let chunks: Vec<&[u8]> = f.bytes.chunks(1).collect();
+                f.check("byte by byte", parse(&chunks))
+            }));
         }
         libtest_mimic::run(&args, trials).exit();
     }

@@ -2,8 +2,7 @@
 //! and the exact commands (and readyState) each must produce.
 
 use eventsource_wasm::machine::{
-    Command, Config, DEFAULT_RECONNECTION_TIME, MAX_TIMER_DELAY, Machine, ReadyState, Reason,
-    ReconnectPolicy,
+    Command, Config, DEFAULT_RECONNECTION_TIME, MAX_TIMER_DELAY, Machine, ReadyState, Reason, ReconnectPolicy,
 };
 use eventsource_wasm::parser::{Limits, OwnedEvent, ParseError};
 
@@ -126,11 +125,7 @@ fn wrong_or_missing_content_type_fails_the_connection() {
         m.timer_fired();
         drain(&mut m);
         assert!(!m.response(200, ct));
-        assert_eq!(
-            drain(&mut m),
-            [Command::Abort, error(Reason::MimeType)],
-            "{ct:?}"
-        );
+        assert_eq!(drain(&mut m), [Command::Abort, error(Reason::MimeType)], "{ct:?}");
         assert_eq!(m.ready_state(), ReadyState::Closed);
     }
 }
@@ -139,10 +134,7 @@ fn wrong_or_missing_content_type_fails_the_connection() {
 fn a_stream_that_ends_reconnects_after_the_default_three_seconds() {
     let mut m = open(Config::default());
     m.end();
-    assert_eq!(
-        drain(&mut m),
-        [error(Reason::Ended), wait(DEFAULT_RECONNECTION_TIME)]
-    );
+    assert_eq!(drain(&mut m), [error(Reason::Ended), wait(DEFAULT_RECONNECTION_TIME)]);
     assert_eq!(m.ready_state(), ReadyState::Connecting);
     m.timer_fired();
     assert_eq!(drain(&mut m), [fetch(None)]);
@@ -346,9 +338,7 @@ fn a_line_over_the_limit_fails_the_connection() {
         ..Config::default()
     });
     let mut events = Vec::new();
-    let err = m
-        .feed(b"data: 0123456789abcdef\n", &mut events)
-        .unwrap_err();
+    let err = m.feed(b"data: 0123456789abcdef\n", &mut events).unwrap_err();
     assert_eq!(err, ParseError::LineTooLong { limit: 16 });
     assert_eq!(drain(&mut m), [Command::Abort, error(Reason::Limit(err))]);
     assert_eq!(m.ready_state(), ReadyState::Closed);
@@ -387,10 +377,7 @@ fn a_refused_request_fails_the_connection() {
 fn a_heartbeat_timeout_aborts_and_reconnects() {
     let mut m = open(Config::default());
     m.heartbeat_timeout();
-    assert_eq!(
-        drain(&mut m),
-        [Command::Abort, error(Reason::Timeout), wait(3000)]
-    );
+    assert_eq!(drain(&mut m), [Command::Abort, error(Reason::Timeout), wait(3000)]);
     assert_eq!(m.ready_state(), ReadyState::Connecting);
 }
 
@@ -487,10 +474,7 @@ fn max_retries_gives_up_with_an_error_and_closed() {
         drain(&mut m);
     }
     m.network_error();
-    assert_eq!(
-        drain(&mut m),
-        [Command::Abort, error(Reason::RetriesExhausted)]
-    );
+    assert_eq!(drain(&mut m), [Command::Abort, error(Reason::RetriesExhausted)]);
     assert_eq!(m.ready_state(), ReadyState::Closed);
 }
 
@@ -541,11 +525,7 @@ fn recycling_is_refused_when_something_could_be_lost() {
     assert!(!m.recycle());
     // Inside an event (data buffered, or an id not yet dispatched, or a
     // partial line).
-    for pending in [
-        &b"id: 1\n\ndata: half\n"[..],
-        b"id: 1\n\nid: 2\n",
-        b"id: 1\n\nda",
-    ] {
+    for pending in [&b"id: 1\n\ndata: half\n"[..], b"id: 1\n\nid: 2\n", b"id: 1\n\nda"] {
         let mut m = open(Config::default());
         feed(&mut m, pending);
         assert!(!m.recycle(), "{:?}", String::from_utf8_lossy(pending));

@@ -70,10 +70,7 @@ extern "C" {
 
 /// The link's log as JSON text, for simple assertions.
 fn log_json(link: &Link) -> String {
-    JSON::stringify(&link_log(link))
-        .unwrap()
-        .as_string()
-        .unwrap()
+    JSON::stringify(&link_log(link)).unwrap().as_string().unwrap()
 }
 
 /// Wait until `done(log)` holds, or fail after `ms`.
@@ -84,10 +81,7 @@ async fn wait_for(link: &Link, ms: u32, what: &str, done: impl Fn(&str) -> bool)
         if done(&log) {
             return log;
         }
-        assert!(
-            waited < ms,
-            "timed out waiting for {what}; log so far: {log}"
-        );
+        assert!(waited < ms, "timed out waiting for {what}; log so far: {log}");
         JsFuture::from(sleep(20)).await.unwrap();
         waited += 20;
     }
@@ -95,14 +89,11 @@ async fn wait_for(link: &Link, ms: u32, what: &str, done: impl Fn(&str) -> bool)
 
 async fn requests(key: &str) -> Array {
     let log = JsFuture::from(server_log(ORIGIN, key)).await.unwrap();
-    js_sys::Reflect::get(&log, &"requests".into())
-        .unwrap()
-        .into()
+    js_sys::Reflect::get(&log, &"requests".into()).unwrap().into()
 }
 
 fn open_source(url: &str, link: &Link) -> Source {
-    Source::new(url.to_owned(), false, link.clone(), &JsValue::UNDEFINED)
-        .expect("a transport exists")
+    Source::new(url.to_owned(), false, link.clone(), &JsValue::UNDEFINED).expect("a transport exists")
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
@@ -139,14 +130,8 @@ async fn receives_messages_and_custom_events_in_order() {
 #[wasm_bindgen_test]
 async fn a_data_url_stream_is_read_without_a_server() {
     let link = make_link();
-    let source = open_source(
-        "data:text/event-stream,data:%20from%20a%20data%20URL%0A%0A",
-        &link,
-    );
-    let log = wait_for(&link, 5000, "the message", |l| {
-        l.contains("from a data URL")
-    })
-    .await;
+    let source = open_source("data:text/event-stream,data:%20from%20a%20data%20URL%0A%0A", &link);
+    let log = wait_for(&link, 5000, "the message", |l| l.contains("from a data URL")).await;
     assert!(
         log.starts_with(r#"[["open","data:text/event-stream,"#),
         "open carries the data: URL (whose origin is opaque): {log}"
@@ -164,11 +149,7 @@ async fn a_404_fails_the_connection_with_the_status() {
     assert!(log.contains(r#"["error",2,"status",404,"#), "{log}");
     assert_eq!(source.ready_state(), 2);
     JsFuture::from(sleep(300)).await.unwrap();
-    assert_eq!(
-        requests(&key).await.length(),
-        1,
-        "a failed connection never reconnects"
-    );
+    assert_eq!(requests(&key).await.length(), 1, "a failed connection never reconnects");
 }
 
 #[wasm_bindgen_test]
@@ -191,20 +172,13 @@ async fn an_ended_stream_reconnects_with_last_event_id_after_retry() {
     );
     let link = make_link();
     let source = open_source(&plan_url(ORIGIN, &key, &plan), &link);
-    let log = wait_for(&link, 5000, "the second connection's message", |l| {
-        l.contains("two")
-    })
-    .await;
+    let log = wait_for(&link, 5000, "the second connection's message", |l| l.contains("two")).await;
     assert!(log.contains(r#"["error",0,"ended",0,"#), "{log}");
     let reqs = requests(&key).await;
     assert_eq!(reqs.length(), 2);
     let second = reqs.get(1);
     let id = js_sys::Reflect::get(&second, &"lastEventId".into()).unwrap();
-    assert_eq!(
-        id.as_string().as_deref(),
-        Some("é-7"),
-        "Last-Event-ID is sent as UTF-8"
-    );
+    assert_eq!(id.as_string().as_deref(), Some("é-7"), "Last-Event-ID is sent as UTF-8");
     source.close();
 }
 
@@ -253,10 +227,7 @@ async fn the_xhr_transport_receives_the_same_events_as_fetch() {
         source.close();
         logs.push(log.replace(&key, "KEY"));
     }
-    assert_eq!(
-        logs[0], logs[1],
-        "fetch and XHR must dispatch the same events"
-    );
+    assert_eq!(logs[0], logs[1], "fetch and XHR must dispatch the same events");
 }
 
 #[wasm_bindgen_test]
@@ -290,13 +261,36 @@ async fn the_xhr_transport_fails_the_connection_on_404() {
 fn an_unknown_transport_is_a_type_error() {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"transport".into(), &"carrier-pigeon".into()).unwrap();
-    let err = Source::new(
-        "http://example.invalid/".into(),
-        false,
-        make_link(),
-        &options,
-    )
-    .err()
-    .unwrap();
+    let err = Source::new("http://example.invalid/".into(), false, make_link(), &options)
+        .err()
+        .unwrap();
     assert!(err.is_instance_of::<js_sys::TypeError>());
+}
+
+#[wasm_bindgen_test]
+async fn a_cors_refusal_fails_the_connection_for_good() {
+    for transport in ["fetch", "xhr"] {
+        let key = unique_key("cors-denied");
+        // No CORS headers: the test page's origin is not allowed to read it.
+        let plan = r#"[{"chunks": ["data: secret\n\n"], "end": "open"}]"#;
+        let link = make_link();
+        let source = open_with_transport(&plan_url(ORIGIN, &key, plan), &link, transport);
+        let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+        assert!(log.contains(r#"["error",2,"refused",0,"#), "{transport}: {log}");
+        assert!(!log.contains("secret") && !log.contains("open"), "{transport}: {log}");
+        assert_eq!(source.ready_state(), 2);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_cross_origin_server_is_a_network_error_that_reconnects() {
+    for transport in ["fetch", "xhr"] {
+        let link = make_link();
+        // Nothing listens on port 9 (discard) of the loopback address.
+        let source = open_with_transport("http://127.0.0.1:9/sse", &link, transport);
+        let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+        assert!(log.contains(r#"["error",0,"network",0,"#), "{transport}: {log}");
+        assert_eq!(source.ready_state(), 0, "reconnecting");
+        source.close();
+    }
 }

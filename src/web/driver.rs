@@ -220,11 +220,8 @@ impl Driver {
         };
         let weak = Rc::downgrade(self);
         let started = match self.settings.transport {
-            Transport::Fetch => fetch::start(weak, generation, &self.settings, last_event_id)
-                .map(ActiveRequest::Fetch),
-            Transport::Xhr => {
-                xhr::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Xhr)
-            }
+            Transport::Fetch => fetch::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Fetch),
+            Transport::Xhr => xhr::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Xhr),
         };
         match started {
             Ok(request) => *self.request.borrow_mut() = Some(request),
@@ -335,6 +332,15 @@ impl Driver {
         if self.is_current(generation) {
             let _entered = panic::enter(self);
             self.state.borrow_mut().machine.end();
+            self.pump();
+        }
+    }
+
+    /// The request failed and retrying cannot help (CORS refused it).
+    pub fn refused(self: &Rc<Self>, generation: u32) {
+        if self.is_current(generation) {
+            let _entered = panic::enter(self);
+            self.state.borrow_mut().machine.refused();
             self.pump();
         }
     }

@@ -51,3 +51,23 @@ pub fn has_xhr() -> bool {
 pub fn option_string(options: &JsValue, key: &str) -> Option<String> {
     get(options, key).and_then(|v| v.as_string())
 }
+
+/// The serialized origin of an absolute http(s) URL as the URL parser
+/// serializes it (default ports already dropped), or `None` for other schemes.
+fn origin_of(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&url[..url.len() - rest.len() + host_end])
+}
+
+/// Whether a request to `url` is cross-origin for this realm, which CORS
+/// applies to. False where there is no origin (Node, which has no CORS).
+pub fn is_cross_origin(url: &str) -> bool {
+    let here = get(&global(), "location")
+        .and_then(|l| get(&l, "origin"))
+        .and_then(|o| o.as_string());
+    match (here, origin_of(url)) {
+        (Some(here), Some(there)) => here != there,
+        _ => false,
+    }
+}

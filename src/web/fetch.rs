@@ -10,7 +10,7 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult, Response};
 
 use crate::web::driver::{Settings, WeakDriver};
-use crate::web::env;
+use crate::web::{env, probe};
 
 /// The part of a request the driver holds: aborting it ends the fetch and
 /// the body read, which makes the task below finish.
@@ -70,30 +70,40 @@ pub fn start(
     set(&init, "cache", &"no-store".into());
     set(&init, "redirect", &"follow".into());
     set(&init, "signal", &controller.signal());
-    let promise = fetch.call2(
-        &JsValue::UNDEFINED,
-        &JsValue::from_str(&settings.url),
-        &init,
-    )?;
+    let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&settings.url), &init)?;
     spawn_local(run(
         driver,
         generation,
         Promise::resolve(&promise),
         settings.url.clone(),
+        settings.with_credentials,
     ));
     Ok(FetchRequest { controller })
 }
 
-async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url: String) {
+/// The request failed before any response: a refusal or the network (see
+/// `probe`).
+pub async fn failed(driver: &WeakDriver, generation: u32, url: &str, with_credentials: bool) {
+    let refused = env::is_cross_origin(url) && probe::server_answers(url, with_credentials).await;
+    if let Some(d) = driver.upgrade() {
+        if refused {
+            d.refused(generation);
+        } else {
+            d.network_error(generation);
+        }
+    }
+}
+
+async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url: String, with_credentials: bool) {
     let result = JsFuture::from(promise).await;
-    let Some(d) = driver.upgrade() else { return };
     let response: Response = match result {
         Ok(value) if value.is_object() => value.unchecked_into(),
         _ => {
-            d.network_error(generation);
+            failed(&driver, generation, &request_url, with_credentials).await;
             return;
         }
     };
+    let Some(d) = driver.upgrade() else { return };
     let content_type = response.headers().get("content-type").ok().flatten();
     // Events carry the origin of the final URL, after redirects; a response
     // made by a custom fetch may have no URL, and then the request's stands.
@@ -101,12 +111,7 @@ async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url:
     if final_url.is_empty() {
         final_url = request_url;
     }
-    if !d.response(
-        generation,
-        response.status(),
-        content_type.as_deref(),
-        final_url,
-    ) {
+    if !d.response(generation, response.status(), content_type.as_deref(), final_url) {
         return;
     }
     let Some(body) = response.body() else {

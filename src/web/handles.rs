@@ -58,8 +58,7 @@ impl Listener {
         callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Listener {
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
-        let _ =
-            target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
+        let _ = target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
         Listener {
             target: target.clone(),
             event_type,
@@ -70,9 +69,8 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(
-            self.event_type,
-            self.callback.as_ref().unchecked_ref(),
-        );
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.event_type, self.callback.as_ref().unchecked_ref());
     }
 }

@@ -32,8 +32,7 @@ impl Sink for Report {
     }
 
     fn retry(&mut self, milliseconds: u64) {
-        self.0
-            .push(&entry("retry", &[("retry", (milliseconds as f64).into())]));
+        self.0.push(&entry("retry", &[("retry", (milliseconds as f64).into())]));
     }
 
     fn ignored(&mut self, line: &[u8], why: Ignored) {

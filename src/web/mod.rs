@@ -9,6 +9,7 @@ mod handles;
 mod inspect;
 mod link;
 pub mod panic;
+mod probe;
 mod xhr;
 
 use alloc::borrow::ToOwned;
@@ -36,12 +37,7 @@ impl Source {
     /// request starts from a task (a 0 ms timer), so `close()` in the same
     /// task means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        url: String,
-        with_credentials: bool,
-        link: Link,
-        options: &JsValue,
-    ) -> Result<Source, JsValue> {
+    pub fn new(url: String, with_credentials: bool, link: Link, options: &JsValue) -> Result<Source, JsValue> {
         panic::install();
         let transport = choose_transport(env::option_string(options, "transport").as_deref())?;
         let settings = Settings {

@@ -93,7 +93,9 @@ mod handler {
                 .as_str()
                 .unwrap_or("(message formatted at run time; see the std build)"),
         );
-        message.push_str(". This is a bug: please report it. The source that panicked was closed; the page and other sources go on.");
+        message.push_str(
+            ". This is a bug: please report it. The source that panicked was closed; the page and other sources go on.",
+        );
         console_error(&message);
         super::poison_current(&message);
         core::arch::wasm32::unreachable()

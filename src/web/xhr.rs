@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;
 
 use crate::web::driver::{Settings, WeakDriver};
+use crate::web::env;
 use crate::web::fetch::byte_string;
 use crate::web::handles::Listener;
 
@@ -106,7 +107,20 @@ impl Reader {
         };
         let generation = this.borrow().generation;
         if kind == "error" {
-            driver.network_error(generation);
+            let reader = this.borrow();
+            if reader.head_sent || !env::is_cross_origin(&reader.request_url) {
+                driver.network_error(generation);
+            } else {
+                // No head: a refusal or the network; ask the server (see `probe`).
+                let (weak, url, credentials) = (
+                    reader.driver.clone(),
+                    reader.request_url.clone(),
+                    reader.xhr.with_credentials(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::web::fetch::failed(&weak, generation, &url, credentials).await;
+                });
+            }
             return;
         }
         // HEADERS_RECEIVED (2) or later: announce the head once.
@@ -122,11 +136,7 @@ impl Reader {
                     // `error` event reports.
                     return;
                 }
-                let content_type = reader
-                    .xhr
-                    .get_response_header("content-type")
-                    .ok()
-                    .flatten();
+                let content_type = reader.xhr.get_response_header("content-type").ok().flatten();
                 let mut final_url = reader.xhr.response_url();
                 if final_url.is_empty() {
                     final_url = reader.request_url.clone();
