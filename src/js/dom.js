@@ -55,7 +55,9 @@ class FallbackEvent {
   stopImmediatePropagation() {
     this.stopped = true;
   }
-  preventDefault() {}
+  preventDefault() {
+    if (this.cancelable) this.defaultPrevented = true;
+  }
   composedPath() {
     return this.currentTarget ? [this.currentTarget] : [];
   }

@@ -199,8 +199,11 @@ function defineHandler(type) {
         value,
         listener(event) {
           const fn = handler.value;
-          if (typeof fn !== 'function') throw new TypeError(`on${type} is not a function`);
-          return fn.call(self, event);
+          // WebIDL [LegacyTreatNonObjectAsNull]: a non-callable object is
+          // not called, silently.
+          if (typeof fn !== 'function') return;
+          // HTML's event handler processing: returning false cancels.
+          if (fn.call(self, event) === false) event.preventDefault();
         },
       };
       state.handlers[type] = handler;
@@ -231,3 +234,5 @@ for (const [name, value] of [
   Object.defineProperty(EventSource.prototype, name, descriptor);
 }
 Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: 'EventSource', configurable: true });
+// The minifier renames the class binding; the interface object is named.
+Object.defineProperty(EventSource, 'name', { value: 'EventSource', configurable: true });
