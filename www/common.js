@@ -72,7 +72,7 @@
     var f = facts();
     host.textContent = '';
     host.setAttribute('data-mode', mode);
-    var text = el('p', { class: 'status-text', id: 'status-text', role: 'status' });
+    var text = el('p', { class: 'status-text', id: 'status-text' });
     if (!f.loaded) {
       host.setAttribute('data-impl', 'missing');
       text.appendChild(el('span', { class: 'dot dot-bad', 'aria-hidden': 'true' }));

@@ -196,7 +196,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
       // Abruptly: no chunked terminator, no FIN handshake niceties.
       m.socket.destroy();
     }
-    res.writeHead(ids.length ? 200 : 404, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    const all = url.searchParams.get('all') === '1';
+    res.writeHead(ids.length || all ? 200 : 404, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify({ dropped: ids }));
   }
 
@@ -273,6 +274,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' });
+        return res.end();
+      }
+      if (req.method === 'HEAD' && path.startsWith('/demo/')) {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' });
         return res.end();
       }
       if (path === '/demo/movement') return movement(req, res, url);

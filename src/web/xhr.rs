@@ -46,10 +46,26 @@ impl Drop for XhrRequest {
     }
 }
 
-/// x-user-defined back to bytes.
-fn bytes_of(text: &str, out: &mut Vec<u8>) {
+/// `responseText` back to bytes. Normally the text is x-user-defined: ASCII
+/// as is, bytes 0x80–0xFF as U+F780–U+F7FF. But an engine that finds a BOM
+/// at the start of the body may sniff it and decode UTF-8 instead (Chromium
+/// does); the first character that x-user-defined cannot produce proves it,
+/// and from then on characters are turned back into their UTF-8 bytes (the
+/// engine's decoder replaced invalid bytes with U+FFFD exactly as ours would).
+fn bytes_of(text: &str, utf8: &mut bool, out: &mut Vec<u8>) {
     out.clear();
-    out.extend(text.chars().map(|c| (c as u32 & 0xFF) as u8));
+    for c in text.chars() {
+        let code = c as u32;
+        if code < 0x80 {
+            out.push(code as u8);
+        } else if !*utf8 && (0xF780..=0xF7FF).contains(&code) {
+            out.push((code & 0xFF) as u8);
+        } else {
+            *utf8 = true;
+            let mut buffer = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+        }
+    }
 }
 
 pub fn start(
@@ -65,6 +81,10 @@ pub fn start(
     if let Some(id) = last_event_id {
         xhr.set_request_header("Last-Event-ID", &byte_string(id))?;
     }
+    // No Cache-Control/Pragma: fetch's cache mode no-store makes the browser
+    // add them, but XHR has no cache mode, and setting them by hand would
+    // make every cross-origin request (a redirect to one included) need a
+    // CORS preflight. Event streams are not cacheable responses anyway.
     xhr.override_mime_type("text/plain; charset=x-user-defined")?;
 
     let state = alloc::rc::Rc::new(core::cell::RefCell::new(Reader {
@@ -73,6 +93,7 @@ pub fn start(
         generation,
         request_url: settings.url.clone(),
         head_sent: false,
+        utf8: false,
         offset: 0,
         buffer: Vec::new(),
     }));
@@ -95,6 +116,8 @@ struct Reader {
     generation: u32,
     request_url: String,
     head_sent: bool,
+    /// The engine decoded the body as UTF-8 (see `bytes_of`).
+    utf8: bool,
     /// Characters of `responseText` already fed.
     offset: u32,
     buffer: Vec<u8>,
@@ -162,8 +185,8 @@ impl Reader {
             if length > reader.offset {
                 let fresh: String = text.substring(reader.offset, length).into();
                 reader.offset = length;
-                let Reader { buffer, .. } = &mut *reader;
-                bytes_of(&fresh, buffer);
+                let Reader { buffer, utf8, .. } = &mut *reader;
+                bytes_of(&fresh, utf8, buffer);
                 Some(core::mem::take(&mut reader.buffer))
             } else {
                 None

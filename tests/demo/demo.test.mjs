@@ -46,6 +46,12 @@ async function open(t, path) {
     assert.deepEqual(errors, [], 'errors on the page');
   });
   await page.goto(new URL(path, demo.url).href);
+  // dist/ may be mid-rebuild (npm run build deletes it first): give it a moment.
+  for (let i = 0; i < 20 && (await page.getAttribute('#status', 'data-impl')) === 'missing'; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    errors.length = 0;
+    await page.reload();
+  }
   return page;
 }
 

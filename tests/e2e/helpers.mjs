@@ -98,9 +98,9 @@ export async function newPage(browser) {
  * Navigate `page` to the harness with the package loaded as `load`
  * (script | esm | auto), and wait until it is loaded.
  */
-export async function gotoHarness(page, origin, load) {
+export async function gotoHarness(page, origin, load, extra = '') {
   page.errors = [];
-  await page.goto(`${origin}/tests/pages/harness.html?load=${load}`);
+  await page.goto(`${origin}/tests/pages/harness.html?load=${load}${extra}`);
   await page.evaluate(() => window.loaded);
   return page;
 }
