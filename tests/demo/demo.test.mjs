@@ -152,6 +152,10 @@ describe('demo pages (polyfill forced)', () => {
     await expectPolyfill(page);
     const links = await page.$$eval('.cards a', (as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(links, ['box.html', 'clock.html', 'push.html', 'inspector.html']);
+    // The live panel: the polyfill receives the clock stream on the first page.
+    await page.waitForFunction(() => window.liveDemo.events.some((e) => e.kind === 'message'), null, WAIT);
+    assert.equal(await page.textContent('#live-state'), 'OPEN');
+    assert.equal(await page.evaluate(() => window.EventSourceWasm.isPolyfill(window.liveDemo.source.constructor)), true);
     await screenshot(page, 'index');
 
     // The switch: ?polyfill=native keeps the browser's EventSource, and the
