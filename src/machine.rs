@@ -193,6 +193,9 @@ pub struct Machine {
     /// The request in flight replaces a stream that was recycled: it opens
     /// silently (the source never stopped being OPEN).
     recycling: bool,
+    /// The transport asked for the stream to be recycled at the next point
+    /// that loses nothing.
+    recycle_wanted: bool,
     /// Jitter's random state (xorshift64*; never zero).
     rng: u64,
     /// Commands not yet taken, oldest first (never more than a handful).
@@ -219,6 +222,7 @@ impl Machine {
             policy: config.policy,
             attempt: 0,
             recycling: false,
+            recycle_wanted: false,
             rng: config.seed | 1,
             commands,
         }
@@ -320,13 +324,23 @@ impl Machine {
         if self.phase != Phase::Streaming {
             return Ok(());
         }
-        match self.parser.feed(bytes, sink) {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.fail(Reason::Limit(error));
-                Err(error)
+        let result = if self.recycle_wanted {
+            match self.parser.feed_until_boundary(bytes, sink) {
+                Ok(Some(_)) if !self.parser.last_event_id().is_empty() => {
+                    self.cut_over();
+                    Ok(())
+                }
+                Ok(Some(consumed)) => self.parser.feed(&bytes[consumed..], sink),
+                Ok(None) => Ok(()),
+                Err(error) => Err(error),
             }
+        } else {
+            self.parser.feed(bytes, sink)
+        };
+        if let Err(error) = result {
+            self.fail(Reason::Limit(error));
         }
+        result
     }
 
     /// The body ended normally: reestablish the connection.
@@ -353,22 +367,25 @@ impl Machine {
     }
 
     /// The transport is holding too much of this response (XHR keeps all of
-    /// `responseText`). Replace the request with a fresh one, without any
-    /// event, if that loses nothing: the stream is between events and there
-    /// is a last event ID for the server to resume from. Returns whether it
-    /// did.
-    pub fn recycle(&mut self) -> bool {
-        if self.phase != Phase::Streaming || !self.parser.at_event_boundary() || self.parser.last_event_id().is_empty()
-        {
-            return false;
+    /// `responseText`): at the next blank line that leaves the stream between
+    /// events with a last event ID to resume from, replace the request with a
+    /// fresh one sending that ID, without any event. The rest of that chunk
+    /// is dropped: the server sends it again after the ID. A stream without
+    /// IDs cannot be resumed, so it is never recycled.
+    pub fn recycle(&mut self) {
+        if self.phase == Phase::Streaming {
+            self.recycle_wanted = true;
         }
+    }
+
+    fn cut_over(&mut self) {
+        self.recycle_wanted = false;
         self.phase = Phase::Requesting;
         self.recycling = true;
         self.commands.push(Command::Abort);
         self.commands.push(Command::Fetch {
             last_event_id: Some(self.parser.last_event_id().to_owned()),
         });
-        true
     }
 
     /// Nothing arrived for the heartbeat timeout: treat the connection as
@@ -401,6 +418,7 @@ impl Machine {
     /// reconnection ever.
     fn fail(&mut self, reason: Reason) {
         self.recycling = false;
+        self.recycle_wanted = false;
         if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
             self.commands.push(Command::Abort);
         }
@@ -413,6 +431,7 @@ impl Machine {
     /// then a fetch after the reconnection time (and any backoff).
     fn reestablish(&mut self, reason: Reason) {
         self.recycling = false;
+        self.recycle_wanted = false;
         if let Some(max) = self.policy.max_retries {
             if self.attempt >= max {
                 self.fail(Reason::RetriesExhausted);

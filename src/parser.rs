@@ -306,12 +306,34 @@ impl Parser {
     /// in order before this returns. On error the stream must not be fed again
     /// until [`Parser::reset_stream`].
     pub fn feed<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        self.feed_inner(chunk, sink, false).map(|_| ())
+    }
+
+    /// Like [`Parser::feed`], but stop at the first blank line after which
+    /// the stream is at an event boundary ([`Parser::at_event_boundary`]),
+    /// returning how many bytes of `chunk` were consumed; `None` if the
+    /// whole chunk was consumed without reaching one. Used to cut a stream
+    /// over to a new connection at a point the server can resume from.
+    pub fn feed_until_boundary<S: Sink + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut S,
+    ) -> Result<Option<usize>, ParseError> {
+        self.feed_inner(chunk, sink, true)
+    }
+
+    fn feed_inner<S: Sink + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut S,
+        stop_at_boundary: bool,
+    ) -> Result<Option<usize>, ParseError> {
         let mut input = chunk;
         if let BomState::Matching(matched) = self.bom {
             input = self.match_bom(matched, input, sink)?;
         }
         if input.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         if self.skip_lf {
             // HTML §9.2.5: CRLF is one line end even when a chunk ends between the two.
@@ -322,6 +344,7 @@ impl Parser {
         }
         while let Some(end) = memchr2(b'\n', b'\r', input) {
             let terminator = input[end];
+            let blank = end == 0 && self.line.is_empty();
             if self.line.is_empty() {
                 self.check_line_length(end)?;
                 self.process_line(&input[..end], sink)?;
@@ -343,12 +366,15 @@ impl Parser {
                     None => self.skip_lf = true,
                 }
             }
+            if stop_at_boundary && blank && self.at_event_boundary() {
+                return Ok(Some(chunk.len() - input.len()));
+            }
         }
         if !input.is_empty() {
             self.check_line_length(self.line.len() + input.len())?;
             self.line.extend_from_slice(input);
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Match the start of the stream against the BOM, byte by byte, so that a

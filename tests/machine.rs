@@ -506,38 +506,47 @@ fn reasons_have_names_and_actionable_messages() {
 }
 
 #[test]
-fn recycling_replaces_the_request_silently_at_an_event_boundary() {
+fn recycling_cuts_over_at_the_next_event_boundary_and_drops_the_rest_of_the_chunk() {
     let mut m = open(Config::default());
-    feed(&mut m, b"id: 9\ndata: x\n\n");
-    assert!(m.recycle());
+    feed(&mut m, b"id: 8\ndata: w\n\n");
+    m.recycle();
+    assert!(drain(&mut m).is_empty(), "nothing happens until the next boundary");
+    // The chunk ends an event (id 9) and starts another, which is dropped:
+    // the server sends it again after Last-Event-ID 9.
+    let events = feed(&mut m, b"data: x\nid: 9\n\ndata: dropped\n\n");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].data, "x");
     assert_eq!(drain(&mut m), [Command::Abort, fetch(Some("9"))]);
     assert_eq!(m.ready_state(), ReadyState::Open, "the source stays OPEN");
     assert!(m.response(200, SSE));
     assert!(drain(&mut m).is_empty(), "no second open event");
-    assert_eq!(feed(&mut m, b"data: y\n\n")[0].last_event_id, "9");
+    let events = feed(&mut m, b"data: y\n\n");
+    assert_eq!(events[0].last_event_id, "9");
 }
 
 #[test]
-fn recycling_is_refused_when_something_could_be_lost() {
-    // No last event ID: the server could not resume.
+fn recycling_waits_for_an_id_to_resume_from() {
     let mut m = open(Config::default());
-    feed(&mut m, b"data: x\n\n");
-    assert!(!m.recycle());
-    // Inside an event (data buffered, or an id not yet dispatched, or a
-    // partial line).
-    for pending in [&b"id: 1\n\ndata: half\n"[..], b"id: 1\n\nid: 2\n", b"id: 1\n\nda"] {
-        let mut m = open(Config::default());
-        feed(&mut m, pending);
-        assert!(!m.recycle(), "{:?}", String::from_utf8_lossy(pending));
-        assert!(drain(&mut m).is_empty());
-    }
+    m.recycle();
+    assert_eq!(
+        feed(&mut m, b"data: a\n\ndata: b\n\n").len(),
+        2,
+        "no id yet: everything is fed"
+    );
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(
+        feed(&mut m, b"id: 1\ndata: c\n\ndata: d\n\n").len(),
+        1,
+        "cut after the first event with an id"
+    );
+    assert_eq!(drain(&mut m), [Command::Abort, fetch(Some("1"))]);
 }
 
 #[test]
 fn a_recycled_request_that_fails_fails_the_connection() {
     let mut m = open(Config::default());
+    m.recycle();
     feed(&mut m, b"id: 9\ndata: x\n\n");
-    assert!(m.recycle());
     drain(&mut m);
     assert!(!m.response(503, SSE));
     assert_eq!(drain(&mut m), [Command::Abort, error(Reason::Status(503))]);

@@ -316,14 +316,11 @@ impl Driver {
     }
 
     /// The transport holds too much of this response: replace it with a
-    /// fresh request if nothing can be lost (see `Machine::recycle`).
+    /// fresh request at the next point that loses nothing (see
+    /// `Machine::recycle`; the cut-over happens while feeding).
     pub fn recycle(self: &Rc<Self>, generation: u32) {
         if self.is_current(generation) {
-            let _entered = panic::enter(self);
-            let recycled = self.state.borrow_mut().machine.recycle();
-            if recycled {
-                self.pump();
-            }
+            self.state.borrow_mut().machine.recycle();
         }
     }
 

@@ -193,13 +193,13 @@ impl Reader {
             }
         };
         if let Some(bytes) = new_bytes {
+            if this.borrow().offset >= RECYCLE_AFTER {
+                // Cut over at the next event boundary in what follows.
+                driver.recycle(generation);
+            }
             let keep_going = driver.bytes(generation, &bytes);
             this.borrow_mut().buffer = bytes;
             if !keep_going {
-                return;
-            }
-            if this.borrow().offset >= RECYCLE_AFTER {
-                driver.recycle(generation);
                 return;
             }
         }

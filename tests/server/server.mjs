@@ -13,6 +13,9 @@
 //     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}],
 //     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
 //   }
+// GET /numbers?key=K&total=N&size=B&end=close|open&cors=1
+//   Events `id: i` / `data: i` (padded to B bytes), i = 1..N, resuming after
+//   the Last-Event-ID the request carries: a server that loses nothing.
 // GET /log?key=K   → {requests: [{n, method, url, headers, lastEventId}], open: n}
 // GET /reset-log   → forget every key
 
@@ -127,6 +130,36 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     }
   }
 
+  async function serveNumbers(req, res, url) {
+    const key = url.searchParams.get('key') || 'numbers';
+    const total = Number(url.searchParams.get('total') || 100);
+    const size = Number(url.searchParams.get('size') || 16);
+    const log = logFor(key);
+    const rawId = req.headers['last-event-id'];
+    const lastEventId = rawId === undefined ? null : Buffer.from(rawId, 'latin1').toString('utf8');
+    log.requests.push({ n: log.requests.length, method: req.method, url: req.url, headers: req.headers, lastEventId, time: Date.now() });
+    log.open++;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      log.open--;
+    });
+    const headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' };
+    if (url.searchParams.get('cors')) headers['Access-Control-Allow-Origin'] = '*';
+    res.writeHead(200, headers);
+    let i = lastEventId && /^\d+$/.test(lastEventId) ? Number(lastEventId) + 1 : 1;
+    // Write in batches, respecting backpressure, so that any size streams
+    // with bounded memory here.
+    while (i <= total && !closed) {
+      let batch = '';
+      for (let n = 0; n < 256 && i <= total; n++, i++) batch += `id: ${i}\ndata: ${String(i).padStart(size, '0')}\n\n`;
+      if (!res.write(batch)) await new Promise((r) => res.once('drain', r));
+    }
+    if (closed) return;
+    if (url.searchParams.get('end') === 'open') return;
+    res.end();
+  }
+
   async function serveStatic(req, res, url) {
     let path = decodeURIComponent(url.pathname);
     if (path === '/') path = '/www/index.html';
@@ -153,6 +186,7 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
   function handler(req, res) {
     const url = new URL(req.url, `http://${req.headers.host}`);
     if (url.pathname === '/sse') return serveStream(req, res, url);
+    if (url.pathname === '/numbers') return serveNumbers(req, res, url);
     if (url.pathname === '/log') {
       const log = logs.get(url.searchParams.get('key')) || { requests: [], open: 0 };
       res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }).end(JSON.stringify(log));
