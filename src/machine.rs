@@ -56,8 +56,10 @@ pub enum Reason {
     Limit(ParseError),
     /// No byte arrived within the heartbeat timeout.
     Timeout,
-    /// The reconnection policy gave up (too many failed attempts, or vetoed).
+    /// The reconnection policy gave up after its maximum number of retries.
     RetriesExhausted,
+    /// The `beforeReconnect` hook vetoed the reconnection.
+    Vetoed,
     /// The request was refused in a way that retrying cannot fix (for example
     /// a cross-origin request without CORS permission).
     Refused,
@@ -74,6 +76,7 @@ impl Reason {
             Reason::Limit(_) => "limit",
             Reason::Timeout => "timeout",
             Reason::RetriesExhausted => "retries",
+            Reason::Vetoed => "vetoed",
             Reason::Refused => "refused",
         }
     }
@@ -100,7 +103,10 @@ impl Reason {
             Reason::Timeout => {
                 "no data (not even a comment) arrived within the heartbeat timeout; reconnecting".to_owned()
             }
-            Reason::RetriesExhausted => "the reconnection policy gave up; the connection was closed".to_owned(),
+            Reason::RetriesExhausted => {
+                "the reconnection policy's maxRetries was reached; the connection was closed".to_owned()
+            }
+            Reason::Vetoed => "beforeReconnect vetoed the reconnection; the connection was closed".to_owned(),
             Reason::Refused => {
                 "the request was refused (for example CORS denied it), so the connection was closed for good".to_owned()
             }
@@ -177,6 +183,9 @@ enum Phase {
     Requesting,
     /// The response was accepted and its body is being read.
     Streaming,
+    /// Paused by the page (hidden, or in the back/forward cache): nothing
+    /// is held; `resume` reconnects.
+    Suspended,
     /// Nothing happens any more.
     Closed,
 }
@@ -397,6 +406,47 @@ impl Machine {
         }
     }
 
+    /// The page is hidden or entering the back/forward cache: release the
+    /// connection or the pending timer without any event; readyState is
+    /// CONNECTING until [`Machine::resume`].
+    pub fn suspend(&mut self) {
+        let command = match self.phase {
+            Phase::Requesting | Phase::Streaming => Command::Abort,
+            Phase::Waiting => Command::CancelTimer,
+            Phase::Suspended | Phase::Closed => return,
+        };
+        self.commands.push(command);
+        self.phase = Phase::Suspended;
+        self.state = ReadyState::Connecting;
+        self.recycling = false;
+        self.recycle_wanted = false;
+    }
+
+    /// Back from [`Machine::suspend`]: reconnect at once, with the last event ID.
+    pub fn resume(&mut self) {
+        if self.phase != Phase::Suspended {
+            return;
+        }
+        self.phase = Phase::Requesting;
+        let id = self.parser.last_event_id();
+        let last_event_id = (!id.is_empty()).then(|| id.to_owned());
+        self.commands.push(Command::Fetch { last_event_id });
+    }
+
+    /// Whether the machine is suspended.
+    pub fn is_suspended(&self) -> bool {
+        self.phase == Phase::Suspended
+    }
+
+    /// The `beforeReconnect` hook vetoed the reconnection now waiting: fail
+    /// the connection (error, CLOSED).
+    pub fn veto(&mut self) {
+        if self.phase == Phase::Waiting && self.state == ReadyState::Connecting {
+            self.commands.push(Command::CancelTimer);
+            self.fail(Reason::Vetoed);
+        }
+    }
+
     /// `close()`: CLOSED at once, whatever the state; release what is held and
     /// never queue anything again.
     pub fn close(&mut self) {
@@ -408,7 +458,7 @@ impl Machine {
         match self.phase {
             Phase::Waiting => self.commands.push(Command::CancelTimer),
             Phase::Requesting | Phase::Streaming => self.commands.push(Command::Abort),
-            Phase::Closed => {}
+            Phase::Suspended | Phase::Closed => {}
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;

@@ -552,3 +552,44 @@ fn a_recycled_request_that_fails_fails_the_connection() {
     assert_eq!(drain(&mut m), [Command::Abort, error(Reason::Status(503))]);
     assert_eq!(m.ready_state(), ReadyState::Closed);
 }
+
+#[test]
+fn suspend_releases_the_connection_silently_and_resume_reconnects_at_once() {
+    let mut m = open(Config::default());
+    feed(&mut m, b"id: 4\ndata: x\n\n");
+    m.suspend();
+    assert_eq!(drain(&mut m), [Command::Abort], "no error event");
+    assert_eq!(m.ready_state(), ReadyState::Connecting);
+    assert!(m.is_suspended());
+    m.timer_fired();
+    m.end();
+    assert!(drain(&mut m).is_empty(), "nothing happens while suspended");
+    m.resume();
+    assert_eq!(drain(&mut m), [fetch(Some("4"))], "no wait: back at once");
+    assert!(m.response(200, SSE));
+    assert_eq!(drain(&mut m), [Command::DispatchOpen]);
+}
+
+#[test]
+fn suspend_while_waiting_cancels_the_timer_and_close_while_suspended_is_quiet() {
+    let mut m = open(Config::default());
+    m.end();
+    drain(&mut m);
+    m.suspend();
+    assert_eq!(drain(&mut m), [Command::CancelTimer]);
+    m.close();
+    assert!(drain(&mut m).is_empty());
+    m.resume();
+    assert!(drain(&mut m).is_empty(), "closed stays closed");
+    assert_eq!(m.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn a_veto_fails_the_pending_reconnection() {
+    let mut m = open(Config::default());
+    m.end();
+    drain(&mut m);
+    m.veto();
+    assert_eq!(drain(&mut m), [Command::CancelTimer, error(Reason::Vetoed)]);
+    assert_eq!(m.ready_state(), ReadyState::Closed);
+}

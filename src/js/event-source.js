@@ -48,10 +48,20 @@ function resolveUrl(url) {
   }
 }
 
-function release(state) {
+// Sources that hold a driver, for the page lifecycle below.
+const live = new Set();
+
+// The source is CLOSED for good: let go of the driver, wake iterators.
+function finish(state, free) {
   const source = state.source;
   state.source = null;
-  if (source !== null) source.free();
+  live.delete(state);
+  if (source !== null && free) source.free();
+  for (const wake of state.onClosed.splice(0)) wake();
+}
+
+function release(state) {
+  finish(state, true);
 }
 
 // The driver's view of one EventSource. Its methods are called from Rust.
@@ -68,14 +78,14 @@ class Link {
     this.target.dispatchEvent(makeEvent('open'));
   }
 
-  error(readyState, reason, status, message) {
+  error(readyState, reason, status, statusText, message) {
     const target = this.target;
     const state = target[$];
     state.readyState = readyState;
     if (readyState === CLOSED) release(state);
     // A plain Event, as the platform dispatches; why it happened rides along
     // as extra read-only properties for those who want to know.
-    target.dispatchEvent(makeEvent('error', { reason, status, message }));
+    target.dispatchEvent(makeEvent('error', { reason, status, statusText, message }));
   }
 
   panicked(message) {
@@ -84,9 +94,9 @@ class Link {
     // inconsistent state); just let go of it.
     const target = this.target;
     const state = target[$];
-    state.source = null;
     state.readyState = CLOSED;
-    target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, message }));
+    finish(state, false);
+    target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
 
   messages(text, meta) {
@@ -141,10 +151,16 @@ export class EventSource extends BaseEventTarget {
       origin: '',
       lastId: '',
       handlers: { open: null, message: null, error: null },
+      onClosed: [],
+      pauseWhenHidden: init !== undefined && !!init.pauseWhenHidden,
+      suspended: null,
     };
     Object.defineProperty(this, $, { value: state });
     const { Source } = wasm();
     state.source = new Source(resolved, withCredentials, new Link(this), init);
+    live.add(state);
+    watchLifecycle();
+    if (state.pauseWhenHidden && hidden()) suspend(state, 'hidden');
   }
 
   get url() {
@@ -168,6 +184,114 @@ export class EventSource extends BaseEventTarget {
       release(state);
     }
   }
+}
+
+// Async iteration: `for await (const event of source)` yields the message
+// events; see `events()` for other types.
+Object.defineProperty(EventSource.prototype, Symbol.asyncIterator, {
+  value: function () {
+    return events(this);
+  },
+  writable: true,
+  configurable: true,
+});
+
+/**
+ * An async iterator over the events of `source` of the given types (default
+ * `message`), in order, buffered while the loop body runs. It ends when the
+ * source is CLOSED (close(), or a failed connection), when `signal` aborts,
+ * or when the loop exits (break, return, throw).
+ */
+export function events(source, { types = ['message'], signal } = {}) {
+  const state = internals(source);
+  const queue = [];
+  let waiting = null;
+  let done = state.readyState === CLOSED;
+  const wake = () => {
+    if (waiting) {
+      const resolve = waiting;
+      waiting = null;
+      resolve();
+    }
+  };
+  const push = (event) => {
+    queue.push(event);
+    wake();
+  };
+  const stop = () => {
+    if (done) return;
+    done = true;
+    for (const type of types) source.removeEventListener(type, push);
+    if (signal) signal.removeEventListener('abort', stop);
+    wake();
+  };
+  if (!done) {
+    for (const type of types) source.addEventListener(type, push);
+    state.onClosed.push(stop);
+    if (signal) {
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop);
+    }
+  }
+  return {
+    async next() {
+      while (queue.length === 0 && !done) await new Promise((resolve) => (waiting = resolve));
+      if (queue.length > 0) return { value: queue.shift(), done: false };
+      return { value: undefined, done: true };
+    },
+    async return() {
+      stop();
+      queue.length = 0;
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+// Page lifecycle. A page with an open connection cannot enter the
+// back/forward cache, so on `pagehide` (persisted) every source lets go of
+// its connection, and on `pageshow` (persisted) reconnects with
+// Last-Event-ID. With `pauseWhenHidden`, a source does the same while the
+// page is hidden. In between, readyState is CONNECTING and no event fires.
+function hidden() {
+  const d = globalThis.document;
+  return !!d && d.visibilityState === 'hidden';
+}
+
+function suspend(state, why) {
+  if (state.source === null || state.suspended) return;
+  state.suspended = why;
+  state.source.suspend();
+  state.readyState = state.source.readyState;
+}
+
+function resume(state, why) {
+  if (state.source === null || state.suspended !== why) return;
+  state.suspended = null;
+  state.source.resume();
+  state.readyState = state.source.readyState;
+}
+
+let watching = false;
+function watchLifecycle() {
+  const g = globalThis;
+  if (watching || typeof g.addEventListener !== 'function' || !g.document) return;
+  watching = true;
+  g.addEventListener('pagehide', (e) => {
+    if (e.persisted) for (const state of live) suspend(state, 'bfcache');
+  });
+  g.addEventListener('pageshow', (e) => {
+    if (e.persisted) for (const state of live) resume(state, 'bfcache');
+  });
+  g.document.addEventListener('visibilitychange', () => {
+    for (const state of live) {
+      if (!state.pauseWhenHidden) continue;
+      if (hidden()) suspend(state, 'hidden');
+      else resume(state, 'hidden');
+    }
+  });
 }
 
 // Event handler IDL attributes (HTML §8.1.8.1): setting a handler adds one

@@ -3,9 +3,9 @@
 
 import { wasm } from './wasm.js';
 import { nativeEventTarget } from './dom.js';
-import { EventSource } from './event-source.js';
+import { EventSource, events } from './event-source.js';
 
-export { EventSource };
+export { EventSource, events };
 
 /**
  * Whether this realm can receive server-sent events: it has a native
@@ -41,4 +41,13 @@ export function environment() {
 export function inspectStream(input) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   return wasm().inspectStream(bytes);
+}
+
+/**
+ * Live counts of what this package holds: sources, timers, listeners,
+ * requests, and the wasm memory size. All but the memory return to 0 once
+ * every source is closed.
+ */
+export function diagnostics() {
+  return wasm().diagnostics();
 }

@@ -1,5 +1,5 @@
 //! The driver: one per source. It owns the pure [`Machine`], carries out its
-//! commands with JavaScript resources (a timer, a request), and turns what
+//! commands with JavaScript resources (timers, a request), and turns what
 //! those resources report back into machine inputs.
 //!
 //! Two rules keep it re-entrancy safe, since every call into JavaScript may
@@ -18,15 +18,19 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use js_sys::Uint8Array;
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::Headers;
 
 use crate::batch::Batch;
-use crate::machine::{Command, Config, Machine, ReadyState, Reason};
+use crate::machine::{Command, Machine, ReadyState, Reason};
 use crate::parser::Sink;
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
-use crate::web::panic;
-use crate::web::{fetch, xhr};
+use crate::web::options::{HeadersOption, Options};
+use crate::web::{fetch, panic, stats, xhr};
 
 /// Which transport carries the requests.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,16 +41,31 @@ pub enum Transport {
 
 /// What a source was constructed with.
 pub struct Settings {
-    pub url: String,
+    /// The URL requests go to (`beforeReconnect` may change it).
+    pub url: RefCell<String>,
     pub with_credentials: bool,
-    pub config: Config,
     pub transport: Transport,
+    pub options: Options,
+}
+
+/// One request, as the transports make it.
+pub struct RequestSpec<'a> {
+    pub url: &'a str,
+    pub with_credentials: bool,
+    /// Complete: Accept, Last-Event-ID and the user's headers.
+    pub headers: &'a Headers,
+    pub method: &'a str,
+    pub body: &'a JsValue,
+    /// A custom fetch function (the `fetch` option).
+    pub fetch: Option<&'a Function>,
 }
 
 /// A request in flight; dropping it aborts it (the value is held only for
 /// its `Drop`).
 #[allow(dead_code)]
 pub enum ActiveRequest {
+    /// Waiting for the `headers` function's promise.
+    Pending,
     Fetch(fetch::FetchRequest),
     Xhr(xhr::XhrRequest),
 }
@@ -61,6 +80,12 @@ struct State {
     /// Incremented for every request, so that callbacks of an aborted or
     /// superseded request are recognised and ignored.
     generation: u32,
+    /// When a byte last arrived (or the request started), for the heartbeat.
+    last_activity: f64,
+    /// Why the connection last went down, for `beforeReconnect`.
+    last_reason: &'static str,
+    /// The last response's status text, for error events.
+    status_text: String,
 }
 
 pub struct Driver {
@@ -68,24 +93,45 @@ pub struct Driver {
     link: RefCell<Option<Link>>,
     state: RefCell<State>,
     timer: RefCell<Option<Timeout>>,
+    heartbeat: RefCell<Option<Timeout>>,
     request: RefCell<Option<ActiveRequest>>,
     /// Set when code of this driver panicked: it is never entered again.
     poisoned: Cell<bool>,
 }
 
+impl Drop for Driver {
+    fn drop(&mut self) {
+        stats::DRIVERS.decrement();
+    }
+}
+
 impl Driver {
     pub fn new(settings: Settings, link: Link) -> Rc<Driver> {
+        let o = &settings.options;
+        let mut machine = Machine::new(crate::machine::Config {
+            limits: o.limits,
+            policy: o.policy,
+            seed: (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64,
+        });
+        if let Some(id) = &o.last_event_id {
+            machine.set_last_event_id(id);
+        }
+        stats::DRIVERS.increment();
         let driver = Rc::new(Driver {
             state: RefCell::new(State {
-                machine: Machine::new(settings.config),
+                machine,
                 batch: Batch::default(),
                 chunk: Vec::new(),
                 final_url: String::new(),
                 generation: 0,
+                last_activity: 0.0,
+                last_reason: "",
+                status_text: String::new(),
             }),
             settings,
             link: RefCell::new(Some(link)),
             timer: RefCell::new(None),
+            heartbeat: RefCell::new(None),
             request: RefCell::new(None),
             poisoned: Cell::new(false),
         });
@@ -101,7 +147,7 @@ impl Driver {
         }
     }
 
-    /// `close()`: CLOSED now; the timer and the request are released.
+    /// `close()`: CLOSED now; the timers and the request are released.
     pub fn close(self: &Rc<Self>) {
         if self.poisoned.get() {
             return;
@@ -112,15 +158,34 @@ impl Driver {
         self.release();
     }
 
+    /// The page is hidden or entering the back/forward cache.
+    pub fn suspend(self: &Rc<Self>) {
+        if self.poisoned.get() {
+            return;
+        }
+        let _entered = panic::enter(self);
+        self.state.borrow_mut().machine.suspend();
+        self.pump();
+        drop(self.heartbeat.borrow_mut().take());
+    }
+
+    /// The page is back: reconnect at once.
+    pub fn resume(self: &Rc<Self>) {
+        if self.poisoned.get() {
+            return;
+        }
+        let _entered = panic::enter(self);
+        self.state.borrow_mut().machine.resume();
+        self.pump();
+    }
+
     /// Drop every JavaScript resource, including the link to the object (so
     /// a closed source can be garbage collected).
     fn release(&self) {
-        let timer = self.timer.borrow_mut().take();
-        drop(timer);
-        let request = self.request.borrow_mut().take();
-        drop(request);
-        let link = self.link.borrow_mut().take();
-        drop(link);
+        drop(self.timer.borrow_mut().take());
+        drop(self.heartbeat.borrow_mut().take());
+        drop(self.request.borrow_mut().take());
+        drop(self.link.borrow_mut().take());
     }
 
     /// The panic path: this driver's code panicked. Release what can be
@@ -128,8 +193,10 @@ impl Driver {
     /// the JavaScript object.
     pub fn poison(&self, message: &str) {
         self.poisoned.set(true);
-        if let Ok(mut timer) = self.timer.try_borrow_mut() {
-            drop(timer.take());
+        for timer in [&self.timer, &self.heartbeat] {
+            if let Ok(mut timer) = timer.try_borrow_mut() {
+                drop(timer.take());
+            }
         }
         if let Ok(mut request) = self.request.try_borrow_mut() {
             drop(request.take());
@@ -159,6 +226,11 @@ impl Driver {
     fn execute(self: &Rc<Self>, command: Command) {
         match command {
             Command::Wait { delay_ms } => {
+                drop(self.heartbeat.borrow_mut().take());
+                let attempt = self.state.borrow().machine.attempt();
+                if attempt > 0 && !self.before_reconnect(attempt, delay_ms) {
+                    return;
+                }
                 let weak = Rc::downgrade(self);
                 let timer = Timeout::new(delay_ms, move || {
                     if let Some(driver) = weak.upgrade() {
@@ -172,8 +244,9 @@ impl Driver {
                 let timer = self.timer.borrow_mut().take();
                 drop(timer);
             }
-            Command::Fetch { last_event_id } => self.start_request(last_event_id.as_deref()),
+            Command::Fetch { last_event_id } => self.start_request(last_event_id),
             Command::Abort => {
+                drop(self.heartbeat.borrow_mut().take());
                 let request = self.request.borrow_mut().take();
                 drop(request);
             }
@@ -185,17 +258,65 @@ impl Driver {
             }
             Command::DispatchError { reason } => {
                 let ready_state = self.ready_state();
-                let status = match reason {
-                    Reason::Status(status) => status,
-                    _ => 0,
+                self.state.borrow_mut().last_reason = reason.name();
+                let (status, status_text) = match reason {
+                    Reason::Status(status) => (status, self.state.borrow().status_text.clone()),
+                    _ => (0, String::new()),
                 };
                 if let Some(link) = self.link() {
-                    let _ = link.error(ready_state as u8, reason.name(), status, &reason.message());
+                    let _ = link.error(
+                        ready_state as u8,
+                        reason.name(),
+                        status,
+                        &status_text,
+                        &reason.message(),
+                    );
                 }
                 if ready_state == ReadyState::Closed {
                     self.release();
                 }
             }
+        }
+    }
+
+    /// The `beforeReconnect` option: asked before each reconnection, it may
+    /// veto it (`false`) or change the URL and headers for it. Returns
+    /// whether to go on.
+    fn before_reconnect(self: &Rc<Self>, attempt: u32, delay_ms: u64) -> bool {
+        let Some(hook) = &self.settings.options.before_reconnect else {
+            return true;
+        };
+        let info = Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = Reflect::set(&info, &JsValue::from_str(key), &value);
+        };
+        {
+            let state = self.state.borrow();
+            set("attempt", f64::from(attempt).into());
+            set("delay", (delay_ms as f64).into());
+            set("reason", state.last_reason.into());
+            set("lastEventId", state.machine.last_event_id().into());
+        }
+        set("url", self.settings.url.borrow().as_str().into());
+        let answer = hook.call1(&JsValue::UNDEFINED, &info);
+        // The hook may have closed the source.
+        if self.ready_state() == ReadyState::Closed {
+            return false;
+        }
+        match answer {
+            Ok(answer) if answer == JsValue::FALSE => {
+                self.state.borrow_mut().machine.veto();
+                false
+            }
+            Ok(answer) if answer.is_object() => {
+                if let Some(url) = Reflect::get(&answer, &"url".into()).ok().and_then(|u| u.as_string()) {
+                    *self.settings.url.borrow_mut() = url;
+                }
+                true
+            }
+            // A hook that throws is reported by the engine's console; the
+            // reconnection goes on as if it had returned nothing.
+            _ => true,
         }
     }
 
@@ -212,21 +333,144 @@ impl Driver {
         drop(timer);
     }
 
-    fn start_request(self: &Rc<Self>, last_event_id: Option<&str>) {
+    fn start_request(self: &Rc<Self>, last_event_id: Option<String>) {
         let generation = {
             let mut state = self.state.borrow_mut();
             state.generation = state.generation.wrapping_add(1);
+            state.last_activity = js_sys::Date::now();
             state.generation
+        };
+        self.arm_heartbeat();
+        // The `headers` option: fixed, or asked for now (maybe a promise).
+        let user_headers = match &self.settings.options.headers {
+            None => Ok(JsValue::UNDEFINED),
+            Some(HeadersOption::Fixed(value)) => Ok(value.clone()),
+            Some(HeadersOption::Function(f)) => {
+                let info = Object::new();
+                let _ = Reflect::set(&info, &"url".into(), &self.settings.url.borrow().as_str().into());
+                let id = last_event_id.as_deref().unwrap_or("");
+                let _ = Reflect::set(&info, &"lastEventId".into(), &id.into());
+                f.call1(&JsValue::UNDEFINED, &info)
+            }
+        };
+        match user_headers {
+            Ok(value) if value.is_instance_of::<Promise>() => {
+                *self.request.borrow_mut() = Some(ActiveRequest::Pending);
+                let weak = Rc::downgrade(self);
+                spawn_local(async move {
+                    let resolved = JsFuture::from(value.unchecked_into::<Promise>()).await;
+                    if let Some(driver) = weak.upgrade() {
+                        match resolved {
+                            Ok(headers) => driver.send_request(generation, last_event_id.as_deref(), &headers),
+                            Err(_) => driver.network_error(generation),
+                        }
+                    }
+                });
+            }
+            Ok(value) => self.send_request(generation, last_event_id.as_deref(), &value),
+            // A headers function that throws: like a failed request, retried.
+            Err(_) => self.network_error(generation),
+        }
+    }
+
+    fn send_request(self: &Rc<Self>, generation: u32, last_event_id: Option<&str>, user_headers: &JsValue) {
+        if !self.is_current(generation) {
+            return;
+        }
+        let _entered = panic::enter(self);
+        let headers = if user_headers.is_undefined() || user_headers.is_null() {
+            Headers::new()
+        } else {
+            // Any HeadersInit (object, Headers, pairs): the JS constructor takes them all.
+            Headers::new_with_record_from_str_to_str(user_headers.unchecked_ref())
+        };
+        let Ok(headers) = headers else {
+            // Headers the platform refuses (a bad name or value).
+            self.network_error(generation);
+            return;
+        };
+        // HTML §9.2.2: Accept: text/event-stream (a user's Accept stands), and
+        // Last-Event-ID, sent as UTF-8 bytes, only when not empty. No
+        // Cache-Control: fetch's cache mode no-store covers caches, and the
+        // header would force a CORS preflight on every cross-origin stream.
+        if !headers.has("accept").unwrap_or(false) {
+            let _ = headers.set("Accept", "text/event-stream");
+        }
+        match last_event_id {
+            Some(id) => {
+                let _ = headers.set("Last-Event-ID", &fetch::byte_string(id));
+            }
+            None => {
+                let _ = headers.delete("Last-Event-ID");
+            }
+        }
+        let o = &self.settings.options;
+        let method = o
+            .method
+            .as_deref()
+            .unwrap_or(if o.body.is_undefined() { "GET" } else { "POST" });
+        let url = self.settings.url.borrow().clone();
+        let spec = RequestSpec {
+            url: &url,
+            with_credentials: self.settings.with_credentials,
+            headers: &headers,
+            method,
+            body: &o.body,
+            fetch: o.fetch.as_ref(),
         };
         let weak = Rc::downgrade(self);
         let started = match self.settings.transport {
-            Transport::Fetch => fetch::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Fetch),
-            Transport::Xhr => xhr::start(weak, generation, &self.settings, last_event_id).map(ActiveRequest::Xhr),
+            Transport::Fetch => fetch::start(weak, generation, &spec).map(ActiveRequest::Fetch),
+            Transport::Xhr => xhr::start(weak, generation, &spec).map(ActiveRequest::Xhr),
         };
         match started {
             Ok(request) => *self.request.borrow_mut() = Some(request),
             Err(_) => self.network_error(generation),
         }
+    }
+
+    /// The `heartbeatTimeout` option: a timer that checks, when it fires,
+    /// whether anything arrived since; one timer per interval, not per chunk.
+    fn arm_heartbeat(self: &Rc<Self>) {
+        let Some(timeout) = self.settings.options.heartbeat_timeout else {
+            return;
+        };
+        let elapsed = js_sys::Date::now() - self.state.borrow().last_activity;
+        let wait = (timeout as f64 - elapsed).max(1.0) as u64;
+        let weak = Rc::downgrade(self);
+        let timer = Timeout::new(wait, move || {
+            if let Some(driver) = weak.upgrade() {
+                driver.heartbeat_fired(timeout);
+            }
+        });
+        let old = self.heartbeat.borrow_mut().replace(timer);
+        drop(old);
+    }
+
+    fn heartbeat_fired(self: &Rc<Self>, timeout: u64) {
+        if self.poisoned.get() {
+            return;
+        }
+        let _entered = panic::enter(self);
+        let timer = self.heartbeat.borrow_mut().take();
+        let (silent, fetching) = {
+            let state = self.state.borrow();
+            (
+                js_sys::Date::now() - state.last_activity >= timeout as f64,
+                state.machine.is_fetching(),
+            )
+        };
+        if !fetching {
+            drop(timer);
+            return;
+        }
+        if silent {
+            self.state.borrow_mut().machine.heartbeat_timeout();
+            self.pump();
+        } else {
+            self.arm_heartbeat();
+        }
+        drop(timer);
     }
 
     /// Whether `generation` is the request the machine is waiting on.
@@ -243,6 +487,7 @@ impl Driver {
         self: &Rc<Self>,
         generation: u32,
         status: u16,
+        status_text: String,
         content_type: Option<&str>,
         final_url: String,
     ) -> bool {
@@ -253,6 +498,8 @@ impl Driver {
         {
             let mut state = self.state.borrow_mut();
             state.final_url = final_url;
+            state.status_text = status_text;
+            state.last_activity = js_sys::Date::now();
             state.machine.response(status, content_type);
         }
         self.pump();
@@ -276,8 +523,15 @@ impl Driver {
             return false;
         }
         let _entered = panic::enter(self);
+        if self.settings.options.panic_on_chunk {
+            panic!("__testPanicOnChunk: a panic forced by a test");
+        }
+        let heartbeat = self.settings.options.heartbeat_timeout.is_some();
         let batch = {
             let mut state = self.state.borrow_mut();
+            if heartbeat {
+                state.last_activity = js_sys::Date::now();
+            }
             let State {
                 machine,
                 batch,

@@ -1,8 +1,6 @@
 //! What this realm offers, found by feature tests on the global object (never
 //! `window`), so one build serves windows, workers, service workers and Node.
 
-use alloc::string::String;
-
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -45,11 +43,6 @@ pub fn has_native_event_source() -> bool {
 /// Whether `XMLHttpRequest` exists (not in service workers or Node).
 pub fn has_xhr() -> bool {
     get(&global(), "XMLHttpRequest").is_some_and(|v| v.is_function())
-}
-
-/// `options[key]` as a string, if it is one.
-pub fn option_string(options: &JsValue, key: &str) -> Option<String> {
-    get(options, key).and_then(|v| v.as_string())
 }
 
 /// The serialized origin of an absolute http(s) URL as the URL parser

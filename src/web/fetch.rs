@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult, Response};
 
-use crate::web::driver::{Settings, WeakDriver};
-use crate::web::{env, probe};
+use crate::web::driver::{RequestSpec, WeakDriver};
+use crate::web::{env, probe, stats};
 
 /// The part of a request the driver holds: aborting it ends the fetch and
 /// the body read, which makes the task below finish.
@@ -21,6 +21,7 @@ pub struct FetchRequest {
 impl Drop for FetchRequest {
     fn drop(&mut self) {
         self.controller.abort();
+        stats::REQUESTS.decrement();
     }
 }
 
@@ -35,50 +36,47 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-/// Build the request and start the task that runs it.
-pub fn start(
-    driver: WeakDriver,
-    generation: u32,
-    settings: &Settings,
-    last_event_id: Option<&str>,
-) -> Result<FetchRequest, JsValue> {
-    let fetch = env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?;
+/// Start the request and the task that reads it. The init is a plain object
+/// (one `Reflect.set` binding instead of one binding per RequestInit field).
+pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Result<FetchRequest, JsValue> {
+    let fetch = match spec.fetch {
+        Some(custom) => custom.clone(),
+        None => env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?,
+    };
     let controller = AbortController::new()?;
-    // HTML §9.2.2: Accept: text/event-stream. No Cache-Control: cache mode
-    // no-store already keeps caches out, and the header would force a CORS
-    // preflight on every cross-origin stream. The init is a plain object
-    // (one Reflect.set binding instead of a binding per RequestInit field).
-    let headers = Object::new();
-    set(&headers, "Accept", &"text/event-stream".into());
-    if let Some(id) = last_event_id {
-        set(&headers, "Last-Event-ID", &byte_string(id).into());
-    }
+    stats::REQUESTS.increment();
+    let request = FetchRequest { controller };
     let init = Object::new();
-    set(&init, "method", &"GET".into());
-    set(&init, "headers", &headers);
+    set(&init, "method", &spec.method.into());
+    set(&init, "headers", spec.headers);
+    if !spec.body.is_undefined() {
+        set(&init, "body", spec.body);
+    }
     set(&init, "mode", &"cors".into());
     set(
         &init,
         "credentials",
-        &(if settings.with_credentials {
+        &(if spec.with_credentials {
             "include"
         } else {
             "same-origin"
         })
         .into(),
     );
+    // HTML §9.2.2: cache mode "no-store" (the browser then adds
+    // Cache-Control: no-cache itself, without a CORS preflight).
     set(&init, "cache", &"no-store".into());
     set(&init, "redirect", &"follow".into());
-    set(&init, "signal", &controller.signal());
-    let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&settings.url), &init)?;
+    set(&init, "signal", &request.controller.signal());
+    let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), &init)?;
     spawn_local(run(
         driver,
         generation,
         Promise::resolve(&promise),
-        settings.url.clone(),
-        settings.with_credentials,
+        String::from(spec.url),
+        spec.with_credentials,
     ));
-    Ok(FetchRequest { controller })
+    Ok(request)
 }
 
 /// The request failed before any response: a refusal or the network (see
@@ -111,7 +109,13 @@ async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url:
     if final_url.is_empty() {
         final_url = request_url;
     }
-    if !d.response(generation, response.status(), content_type.as_deref(), final_url) {
+    if !d.response(
+        generation,
+        response.status(),
+        response.status_text(),
+        content_type.as_deref(),
+        final_url,
+    ) {
         return;
     }
     let Some(body) = response.body() else {

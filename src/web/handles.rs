@@ -1,10 +1,13 @@
 //! RAII handles for JavaScript resources: each releases what it holds when
-//! dropped, so a closed or dropped source leaves no timer, listener or closure behind
-//! (no `Closure::forget` anywhere).
+//! dropped, so a closed or dropped source leaves no timer, listener or closure
+//! behind (no `Closure::forget` anywhere). Each also counts itself in
+//! [`crate::web::stats`], which the leak tests read.
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use crate::web::stats;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,6 +32,7 @@ impl Timeout {
     pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
         let callback = Closure::<dyn FnMut()>::new(callback);
         let id = set_timeout(callback.as_ref().unchecked_ref(), delay_ms as f64);
+        stats::TIMERS.increment();
         Timeout {
             id,
             _callback: callback,
@@ -41,6 +45,7 @@ impl Drop for Timeout {
         // Clearing a timer that already fired is a no-op. If the callback is
         // running right now, wasm-bindgen defers freeing it until it returns.
         clear_timeout(&self.id);
+        stats::TIMERS.decrement();
     }
 }
 
@@ -59,6 +64,7 @@ impl Listener {
     ) -> Listener {
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
         let _ = target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
+        stats::LISTENERS.increment();
         Listener {
             target: target.clone(),
             event_type,
@@ -72,5 +78,6 @@ impl Drop for Listener {
         let _ = self
             .target
             .remove_event_listener_with_callback(self.event_type, self.callback.as_ref().unchecked_ref());
+        stats::LISTENERS.decrement();
     }
 }

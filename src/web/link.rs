@@ -19,7 +19,14 @@ extern "C" {
     /// readyState is now `ready_state` (0 = reconnecting, 2 = failed for
     /// good): dispatch `error`, carrying why.
     #[wasm_bindgen(method, catch)]
-    pub fn error(this: &Link, ready_state: u8, reason: &str, status: u16, message: &str) -> Result<(), JsValue>;
+    pub fn error(
+        this: &Link,
+        ready_state: u8,
+        reason: &str,
+        status: u16,
+        status_text: &str,
+        message: &str,
+    ) -> Result<(), JsValue>;
 
     /// Dispatch the events of one chunk (see `crate::batch` for the layout).
     #[wasm_bindgen(method, catch)]

@@ -8,17 +8,19 @@ mod fetch;
 mod handles;
 mod inspect;
 mod link;
+mod options;
 pub mod panic;
 mod probe;
+pub mod stats;
 mod xhr;
 
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
+use core::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::machine::Config;
 use driver::{Driver, Settings, Transport};
 pub use inspect::inspect_stream;
 pub use link::Link;
@@ -37,18 +39,40 @@ impl Source {
     /// request starts from a task (a 0 ms timer), so `close()` in the same
     /// task means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: String, with_credentials: bool, link: Link, options: &JsValue) -> Result<Source, JsValue> {
+    pub fn new(url: String, with_credentials: bool, link: Link, init: &JsValue) -> Result<Source, JsValue> {
         panic::install();
-        let transport = choose_transport(env::option_string(options, "transport").as_deref())?;
+        let options = options::parse(init)?;
+        if options.fetch.is_some() && options.transport.as_deref() == Some("xhr") {
+            return Err(type_error(
+                "eventsource-wasm: the fetch option needs the fetch transport, not 'xhr'",
+            ));
+        }
+        // A custom fetch function is used whatever the platform offers.
+        let transport = if options.fetch.is_some() {
+            Transport::Fetch
+        } else {
+            choose_transport(options.transport.as_deref())?
+        };
         let settings = Settings {
-            url,
+            url: RefCell::new(url),
             with_credentials,
-            config: Config::default(),
             transport,
+            options,
         };
         Ok(Source {
             driver: Driver::new(settings, link),
         })
+    }
+
+    /// Release the connection while the page is hidden or in the
+    /// back/forward cache (readyState CONNECTING, no event).
+    pub fn suspend(&self) {
+        self.driver.suspend();
+    }
+
+    /// Reconnect at once after `suspend`, with Last-Event-ID.
+    pub fn resume(&self) {
+        self.driver.resume();
     }
 
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.

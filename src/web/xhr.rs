@@ -24,10 +24,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;
 
-use crate::web::driver::{Settings, WeakDriver};
+use crate::web::driver::{RequestSpec, WeakDriver};
 use crate::web::env;
-use crate::web::fetch::byte_string;
 use crate::web::handles::Listener;
+use crate::web::stats;
 
 /// Bytes of one response after which the XHR is recycled when possible.
 pub const RECYCLE_AFTER: u32 = 8 << 20;
@@ -43,6 +43,7 @@ impl Drop for XhrRequest {
         // Listeners first: abort() dispatches events synchronously.
         self.listeners.clear();
         let _ = self.xhr.abort();
+        stats::REQUESTS.decrement();
     }
 }
 
@@ -68,30 +69,30 @@ fn bytes_of(text: &str, utf8: &mut bool, out: &mut Vec<u8>) {
     }
 }
 
-pub fn start(
-    driver: WeakDriver,
-    generation: u32,
-    settings: &Settings,
-    last_event_id: Option<&str>,
-) -> Result<XhrRequest, JsValue> {
+pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Result<XhrRequest, JsValue> {
     let xhr = XmlHttpRequest::new()?;
-    xhr.open_with_async("GET", &settings.url, true)?;
-    xhr.set_with_credentials(settings.with_credentials);
-    xhr.set_request_header("Accept", "text/event-stream")?;
-    if let Some(id) = last_event_id {
-        xhr.set_request_header("Last-Event-ID", &byte_string(id))?;
+    xhr.open_with_async(spec.method, spec.url, true)?;
+    xhr.set_with_credentials(spec.with_credentials);
+    // The same headers as the fetch transport (Accept, Last-Event-ID, the
+    // user's). No Cache-Control/Pragma: fetch's cache mode no-store makes the
+    // browser add them, but XHR has no cache mode, and setting them by hand
+    // would make every cross-origin request (a redirect to one included)
+    // need a CORS preflight. Event streams are not cacheable anyway.
+    if let Ok(Some(entries)) = js_sys::try_iter(spec.headers) {
+        for entry in entries.flatten() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                xhr.set_request_header(&name, &value)?;
+            }
+        }
     }
-    // No Cache-Control/Pragma: fetch's cache mode no-store makes the browser
-    // add them, but XHR has no cache mode, and setting them by hand would
-    // make every cross-origin request (a redirect to one included) need a
-    // CORS preflight. Event streams are not cacheable responses anyway.
     xhr.override_mime_type("text/plain; charset=x-user-defined")?;
 
     let state = alloc::rc::Rc::new(core::cell::RefCell::new(Reader {
         xhr: xhr.clone(),
         driver,
         generation,
-        request_url: settings.url.clone(),
+        request_url: spec.url.into(),
         head_sent: false,
         utf8: false,
         offset: 0,
@@ -106,8 +107,13 @@ pub fn start(
             Reader::on_event(&state, &kind);
         }));
     }
-    xhr.send()?;
-    Ok(XhrRequest { xhr, listeners })
+    stats::REQUESTS.increment();
+    let request = XhrRequest { xhr, listeners };
+    // send(body): any BodyInit the fetch transport would take.
+    let send = Reflect::get(&request.xhr, &JsValue::from_str("send"))?;
+    send.unchecked_ref::<js_sys::Function>()
+        .call1(&request.xhr, spec.body)?;
+    Ok(request)
 }
 
 struct Reader {
@@ -164,11 +170,12 @@ impl Reader {
                 if final_url.is_empty() {
                     final_url = reader.request_url.clone();
                 }
-                (status, content_type, final_url)
+                let status_text = reader.xhr.status_text().unwrap_or_default();
+                (status, status_text, content_type, final_url)
             };
             this.borrow_mut().head_sent = true;
-            let (status, content_type, final_url) = head;
-            if !driver.response(generation, status, content_type.as_deref(), final_url) {
+            let (status, status_text, content_type, final_url) = head;
+            if !driver.response(generation, status, status_text, content_type.as_deref(), final_url) {
                 return;
             }
         }

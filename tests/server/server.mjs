@@ -10,6 +10,7 @@
 //     status: 200, type: 'text/event-stream' (null: no Content-Type),
 //     headers: {...}, cors: true|'credentials'|false, redirect: 'URL' (with status 3xx),
 //     delay: ms before the head, hang: true (never answer),
+//     drop: true (destroy the socket before any response: a network error),
 //     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}],
 //     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
 //   }
@@ -82,14 +83,22 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     // Header values arrive as latin1 strings of the raw bytes; the last event
     // ID is sent as UTF-8, so decode it back.
     const rawId = req.headers['last-event-id'];
-    log.requests.push({
+    const entry = {
       n,
       method: req.method,
       url: req.url,
       headers: req.headers,
       lastEventId: rawId === undefined ? null : Buffer.from(rawId, 'latin1').toString('utf8'),
       time: Date.now(),
-    });
+      body: '',
+    };
+    log.requests.push(entry);
+    req.setEncoding('utf8');
+    req.on('data', (text) => (entry.body += text));
+    if (spec.drop) {
+      req.socket.destroy();
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         ...corsHeaders(req, spec.cors),

@@ -1,0 +1,51 @@
+//! Counts of live JavaScript resources, for the leak tests and for anyone
+//! who wants to check that closed sources leave nothing behind
+//! (`diagnostics()` in JavaScript).
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+pub struct Counter(AtomicU32);
+
+impl Counter {
+    const fn new() -> Counter {
+        Counter(AtomicU32::new(0))
+    }
+    pub fn increment(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn decrement(&self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+    fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Drivers (sources) alive in wasm memory.
+pub static DRIVERS: Counter = Counter::new();
+/// Armed timers and their closures.
+pub static TIMERS: Counter = Counter::new();
+/// Event listeners held (XHR's).
+pub static LISTENERS: Counter = Counter::new();
+/// Requests in flight (fetch or XHR).
+pub static REQUESTS: Counter = Counter::new();
+
+/// `{ sources, timers, listeners, requests, wasmMemoryBytes }`.
+#[wasm_bindgen(js_name = diagnostics)]
+pub fn diagnostics() -> Object {
+    let object = Object::new();
+    let set = |key: &str, value: f64| {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_f64(value));
+    };
+    set("sources", f64::from(DRIVERS.get()));
+    set("timers", f64::from(TIMERS.get()));
+    set("listeners", f64::from(LISTENERS.get()));
+    set("requests", f64::from(REQUESTS.get()));
+    // 64 KiB pages of linear memory (it grows to the peak and stays: freed
+    // memory is reused by the allocator, not returned).
+    set("wasmMemoryBytes", (core::arch::wasm32::memory_size(0) * 65536) as f64);
+    object
+}

@@ -1,0 +1,313 @@
+// The opt-in options (beyond the spec), in Node against the test server:
+// headers (fixed, per connection, async), method and body, a custom fetch,
+// the reconnection policy, beforeReconnect, heartbeatTimeout, lastEventId,
+// size limits, error details and async iteration. The browser suite checks
+// the same options in Chromium (tests/e2e/options.test.mjs).
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+import { startServer, sseUrl } from '../server/server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(predicate, what, timeout = 5000) {
+  const start = Date.now();
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+let server;
+let EventSource;
+let events;
+let n = 0;
+const key = (name) => `${name}-${++n}-${Date.now()}`;
+
+before(async () => {
+  server = await startServer();
+  ({ EventSource, events } = await import(join(root, 'dist/index.js')));
+});
+after(async () => {
+  await server.close();
+});
+
+function record(es, types = []) {
+  const log = [];
+  es.onopen = () => log.push(['open']);
+  es.onmessage = (e) => log.push(['message', e.data, e.lastEventId]);
+  es.onerror = (e) => log.push(['error', es.readyState, e.reason, e.status, e.statusText]);
+  for (const type of types) es.addEventListener(type, (e) => log.push([type, e.data]));
+  return log;
+}
+
+const gaps = (requests) => requests.slice(1).map((r, i) => r.time - requests[i].time);
+
+describe('headers, method, body, fetch', () => {
+  test('fixed headers are sent on every request, beside Accept and Last-Event-ID', async () => {
+    const k = key('headers');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 1\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      headers: { Authorization: 'Bearer fixed', 'X-Client': 'tests' },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the reconnection');
+    es.close();
+    const [first, second] = server.log(k).requests;
+    for (const r of [first, second]) {
+      assert.equal(r.headers.authorization, 'Bearer fixed');
+      assert.equal(r.headers['x-client'], 'tests');
+      assert.equal(r.headers.accept, 'text/event-stream');
+    }
+    assert.equal(second.lastEventId, '1');
+  });
+
+  test('a headers function is asked before every connection, so a token can be refreshed', async () => {
+    const k = key('token');
+    let issued = 0;
+    const calls = [];
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 5\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      headers: async (info) => {
+        calls.push(info);
+        await sleep(5);
+        return { Authorization: `Bearer token-${++issued}` };
+      },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the reconnection');
+    es.close();
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => r.headers.authorization), ['Bearer token-1', 'Bearer token-2']);
+    assert.deepEqual(calls.map((c) => c.lastEventId), ['', '5']);
+    assert.equal(calls[0].url, es.url);
+  });
+
+  test('method and body: a POST stream, as LLM APIs use; a body alone means POST', async () => {
+    for (const [init, method] of [[{ method: 'POST', body: '{"prompt":"hi"}' }, 'POST'], [{ body: 'q=1' }, 'POST'], [{ method: 'PUT', body: 'x' }, 'PUT']]) {
+      const k = key('post');
+      const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: answer\n\n'], end: 'open' }), {
+        ...init,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      const log = record(es);
+      await waitFor(() => log.some((e) => e[1] === 'answer'), 'the answer');
+      es.close();
+      const [request] = server.log(k).requests;
+      assert.equal(request.method, method);
+      await waitFor(() => request.body === init.body, 'the body');
+    }
+  });
+
+  test('a custom fetch function carries the requests', async () => {
+    const k = key('fetch');
+    const seen = [];
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: via custom fetch\n\n'], end: 'open' }), {
+      fetch: (url, init) => {
+        seen.push([url, init.method, init.headers.get('accept')]);
+        return fetch(url, init);
+      },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'via custom fetch'), 'the message');
+    es.close();
+    assert.deepEqual(seen, [[es.url, 'GET', 'text/event-stream']]);
+  });
+});
+
+describe('reconnection policy', () => {
+  test('exponential backoff doubles the delay up to maxDelay, measured at the server', async () => {
+    const k = key('backoff');
+    const es = new EventSource(sseUrl(server.origin, k, { drop: true }), {
+      reconnect: { initialDelay: 100, maxDelay: 400, backoff: 'exponential' },
+    });
+    await waitFor(() => server.log(k).requests.length >= 5, 'five attempts', 8000);
+    es.close();
+    const [a, b, c, d] = gaps(server.log(k).requests);
+    // Each gap is the delay plus a little; never shorter than the delay.
+    for (const [gap, delay] of [[a, 100], [b, 200], [c, 400], [d, 400]]) {
+      assert.ok(gap >= delay - 5 && gap < delay + 250, `gap ${gap} ms for a delay of ${delay} ms (${[a, b, c, d]})`);
+    }
+  });
+
+  test('after maxRetries failed attempts the source fails: error, CLOSED', async () => {
+    const k = key('max-retries');
+    const es = new EventSource(sseUrl(server.origin, k, { drop: true }), { reconnect: { initialDelay: 20, maxRetries: 2 } });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(150);
+    assert.equal(server.log(k).requests.length, 3, 'the first attempt and two retries');
+    assert.deepEqual(log.map((e) => e.slice(0, 3)), [['error', 0, 'network'], ['error', 0, 'network'], ['error', 2, 'retries']]);
+  });
+
+  test('a retry field from the server wins over the backoff', async () => {
+    const k = key('server-retry');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 150\ndata: x\n\n'] }, { drop: true }]), {
+      reconnect: { initialDelay: 10, backoff: 'exponential' },
+    });
+    await waitFor(() => server.log(k).requests.length >= 4, 'four requests', 8000);
+    es.close();
+    for (const gap of gaps(server.log(k).requests)) assert.ok(gap >= 145 && gap < 400, `gap ${gap}`);
+  });
+
+  test('jitter shortens the delay by up to its fraction', async () => {
+    const k = key('jitter');
+    const es = new EventSource(sseUrl(server.origin, k, { drop: true }), { reconnect: { initialDelay: 200, jitter: 0.5 } });
+    await waitFor(() => server.log(k).requests.length >= 6, 'six attempts', 8000);
+    es.close();
+    for (const gap of gaps(server.log(k).requests)) assert.ok(gap >= 95 && gap < 450, `gap ${gap}`);
+  });
+
+  test('beforeReconnect sees each reconnection and may change the URL', async () => {
+    const k = key('before');
+    const k2 = key('before-moved');
+    const moved = sseUrl(server.origin, k2, { chunks: ['data: moved\n\n'], end: 'open' });
+    const infos = [];
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 3\ndata: first\n\n'] }), {
+      beforeReconnect: (info) => {
+        infos.push(info);
+        return { url: moved };
+      },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'moved'), 'the moved stream');
+    es.close();
+    assert.equal(es.url, sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 3\ndata: first\n\n'] }), 'url stays the constructor’s');
+    assert.deepEqual(infos, [{ attempt: 1, delay: 20, reason: 'ended', lastEventId: '3', url: es.url }]);
+    assert.equal(server.log(k2).requests[0].lastEventId, '3');
+  });
+
+  test('beforeReconnect returning false vetoes: error with reason vetoed, CLOSED', async () => {
+    const k = key('veto');
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\ndata: x\n\n'] }), { beforeReconnect: () => false });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(100);
+    assert.equal(server.log(k).requests.length, 1);
+    assert.deepEqual(log.map((e) => e.slice(0, 3)), [['open'], ['message', 'x', ''], ['error', 0, 'ended'], ['error', 2, 'vetoed']]);
+  });
+});
+
+describe('heartbeat, lastEventId, limits, error details', () => {
+  test('heartbeatTimeout: silence for that long reconnects with Last-Event-ID', async () => {
+    const k = key('heartbeat');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 9\ndata: then silence\n\n'], end: 'open' }, { chunks: ['data: back\n\n'], end: 'open' }]), {
+      heartbeatTimeout: 200,
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'back'), 'the reconnection');
+    es.close();
+    assert.deepEqual(log.find((e) => e[0] === 'error').slice(0, 3), ['error', 0, 'timeout']);
+    const [first, second] = server.log(k).requests;
+    assert.equal(second.lastEventId, '9');
+    assert.ok(second.time - first.time >= 200, 'not before the timeout');
+  });
+
+  test('heartbeatTimeout: comments keep the connection alive', async () => {
+    const k = key('heartbeat-comments');
+    const pings = Array.from({ length: 12 }, () => [{ delay: 50 }, ': ping\n']).flat();
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: x\n\n', ...pings], end: 'open' }), { heartbeatTimeout: 200 });
+    const log = record(es);
+    await sleep(700);
+    es.close();
+    assert.equal(server.log(k).requests.length, 1);
+    assert.ok(!log.some((e) => e[0] === 'error'));
+  });
+
+  test('heartbeatTimeout also gives up on a server that never sends its head', async () => {
+    const k = key('heartbeat-hang');
+    const es = new EventSource(sseUrl(server.origin, k, [{ hang: true }, { chunks: ['data: ok\n\n'], end: 'open' }]), {
+      heartbeatTimeout: 150,
+      reconnect: { initialDelay: 10 },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'ok'), 'the second attempt');
+    es.close();
+    assert.deepEqual(log[0].slice(0, 3), ['error', 0, 'timeout']);
+  });
+
+  test('lastEventId resumes from a known ID on the very first request', async () => {
+    const k = key('initial-id');
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: x\n\n'], end: 'open' }), { lastEventId: 'saved-42' });
+    const log = record(es);
+    await waitFor(() => log.length >= 2, 'the message');
+    es.close();
+    assert.equal(server.log(k).requests[0].lastEventId, 'saved-42');
+    assert.equal(log[1][2], 'saved-42', 'and events report it until an id changes it');
+  });
+
+  test('maxLineLength and maxEventSize fail the connection with a message naming the option', async () => {
+    for (const [init, body, option] of [
+      [{ maxLineLength: 64 }, `data: ${'x'.repeat(100)}\n\n`, 'maxLineLength'],
+      [{ maxEventSize: 64 }, `data: ${'x'.repeat(40)}\ndata: ${'y'.repeat(40)}\n\n`, 'maxEventSize'],
+    ]) {
+      const k = key('limit');
+      const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: small\n\n', body], end: 'open' }), init);
+      let message;
+      es.addEventListener('error', (e) => (message = e.message));
+      const log = record(es);
+      await waitFor(() => es.readyState === 2, 'CLOSED');
+      assert.deepEqual(log.map((e) => e.slice(0, 3)), [['open'], ['message', 'small', ''], ['error', 2, 'limit']]);
+      assert.match(message, new RegExp(`${option} \\(64 bytes\\)`));
+    }
+  });
+
+  test('error events carry status and statusText on an HTTP failure', async () => {
+    const k = key('status');
+    const es = new EventSource(sseUrl(server.origin, k, { status: 503 }));
+    const log = record(es);
+    await waitFor(() => log.length >= 1, 'the error');
+    assert.deepEqual(log[0], ['error', 2, 'status', 503, 'Service Unavailable']);
+  });
+
+  test('bad option values are TypeErrors that say which option and what it takes', () => {
+    for (const [init, pattern] of [
+      [{ heartbeatTimeout: -1 }, /heartbeatTimeout option must be a non-negative number/],
+      [{ heartbeatTimeout: 0 }, /heartbeatTimeout option must be a positive number/],
+      [{ reconnect: { backoff: 'fibonacci' } }, /reconnect.backoff option must be 'exponential' or 'none'/],
+      [{ reconnect: { jitter: 2 } }, /reconnect.jitter option must be a number from 0 to 1/],
+      [{ headers: 'Authorization: x' }, /headers option must be/],
+      [{ fetch: 'nope' }, /fetch option must be a function/],
+      [{ maxEventSize: 'big' }, /maxEventSize option must be a non-negative number/],
+    ]) {
+      assert.throws(() => new EventSource(server.origin, init), (e) => e instanceof TypeError && pattern.test(e.message), JSON.stringify(init));
+    }
+  });
+});
+
+describe('async iteration', () => {
+  test('for await yields the messages in order and ends when the source closes', async () => {
+    const k = key('iterate');
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: 1\n\ndata: 2\n\nevent: other\ndata: skip\n\ndata: 3\n\n'], end: 'open' }));
+    const seen = [];
+    for await (const event of es) {
+      seen.push(event.data);
+      if (event.data === '3') es.close();
+    }
+    assert.deepEqual(seen, ['1', '2', '3']);
+  });
+
+  test('events(source, { types }) yields the chosen types and ends when the connection fails', async () => {
+    const k = key('iterate-types');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 10\nevent: a\ndata: A1\n\ndata: m\n\nevent: b\ndata: B1\n\n'] }, { status: 404 }]));
+    const seen = [];
+    for await (const event of events(es, { types: ['a', 'b'] })) seen.push(`${event.type}:${event.data}`);
+    assert.deepEqual(seen, ['a:A1', 'b:B1']);
+    assert.equal(es.readyState, 2);
+  });
+
+  test('breaking out of the loop stops listening; the source stays open', async () => {
+    const k = key('iterate-break');
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['data: 1\n\ndata: 2\n\n'], end: 'open' }));
+    for await (const event of es) {
+      assert.equal(event.data, '1');
+      break;
+    }
+    assert.equal(es.readyState, 1);
+    es.close();
+  });
+});
