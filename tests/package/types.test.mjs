@@ -1,0 +1,256 @@
+// The TypeScript declarations, used as a user would: the tarball is
+// installed into a throwaway project, `.ts` files there import the package,
+// and `tsc --noEmit --strict` must accept them with no diagnostic at all —
+// including the `// @ts-expect-error` lines, which fail if a misuse stops
+// being an error. Each file is compiled on its own so a failure names what
+// is missing.
+//
+// The key property: the package's EventSource is interchangeable with
+// lib.dom's, both the class and its instances, in both directions.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { root, packAndInstall, run } from './helpers.mjs';
+
+const TSC = join(root, 'node_modules/typescript/bin/tsc');
+const NODENEXT = ['--module', 'nodenext', '--moduleResolution', 'nodenext'];
+const BUNDLER = ['--module', 'preserve', '--moduleResolution', 'bundler'];
+const NODE16 = ['--module', 'node16', '--moduleResolution', 'node16'];
+
+// ── the user code ────────────────────────────────────────────────────────
+
+const USAGE = `// Everyday use, as the README shows it.
+import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, type EventSourceInit } from 'eventsource-wasm';
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+const plain = new EventSource('/events');
+const withCreds = new EventSource(new URL('https://example.com/events'), { withCredentials: true });
+const creds: boolean = withCreds.withCredentials;
+const url: string = plain.url;
+
+plain.onmessage = (e) => {
+  const m: MessageEvent = e;
+  const notAny: IsAny<typeof e> = false;
+  const data: string = e.data;
+  const id: string = e.lastEventId;
+  const origin: string = e.origin;
+  void [m, notAny, data, id, origin];
+};
+plain.onerror = (e) => {
+  const exact: Equals<typeof e, Event> = true;
+  void exact;
+};
+plain.onopen = function (e) {
+  const self: EventSource = this;
+  const type: string = e.type;
+  void [self, type];
+};
+plain.addEventListener('custom', (e) => {
+  const m: MessageEvent = e;
+  const notAny: IsAny<typeof e> = false;
+  void [m, notAny];
+  return e.data;
+});
+plain.addEventListener('message', (e) => e.lastEventId);
+plain.addEventListener('open', (e) => { const exact: Equals<typeof e, Event> = true; void exact; }, { once: true });
+plain.addEventListener('error', { handleEvent(e: Event) { void e; } });
+plain.removeEventListener('custom', (e) => e.data);
+if (plain.readyState === EventSource.OPEN) plain.close();
+if (plain.readyState === plain.CONNECTING || plain.readyState === EventSource.CLOSED) plain.close();
+const states: [0, 1, 2] = [EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED];
+
+// The package's class and instances are lib.dom's types...
+const Ctor: typeof globalThis.EventSource = EventSource;
+const es: globalThis.EventSource = new EventSource('/x');
+const fromCtor: globalThis.EventSource = new Ctor('/y', { withCredentials: true });
+function takesDom(source: globalThis.EventSource): void { source.close(); }
+takesDom(plain);
+// ...and the reverse, where the package's are expected.
+const Back: typeof EventSource = globalThis.EventSource;
+const back: EventSource = new globalThis.EventSource('/z');
+function takesPackage(source: EventSource): void { source.close(); }
+takesPackage(new globalThis.EventSource('/w'));
+const domInit: globalThis.EventSourceInit = { withCredentials: true } satisfies EventSourceInit;
+const ownInit: EventSourceInit = domInit;
+
+const sse: boolean = supportsSSE();
+const poly: boolean = isPolyfill();
+const poly2: boolean = isPolyfill(globalThis.EventSource);
+const env = environment();
+const native: boolean = env.native;
+const transport: 'fetch' | 'xhr' | null = env.transport;
+const target: 'native' | 'fallback' = env.eventTarget;
+
+// Misuse is an error.
+// @ts-expect-error: the URL is required
+new EventSource();
+// @ts-expect-error: readyState is read-only
+plain.readyState = 1;
+// @ts-expect-error: url is read-only
+plain.url = '/other';
+// @ts-expect-error: the constants are read-only
+EventSource.OPEN = 1;
+// @ts-expect-error: withCredentials is a boolean
+new EventSource('/x', { withCredentials: 'yes' });
+// @ts-expect-error: a listener takes an event, not a number
+plain.addEventListener('message', (e: number) => e);
+// @ts-expect-error: OPEN is 1
+const wrong: 0 = EventSource.OPEN;
+// @ts-expect-error: there is no such transport
+if (env.transport === 'websocket') plain.close();
+// @ts-expect-error: isPolyfill answers a boolean
+const notString: string = isPolyfill();
+
+export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString, inspectStream };
+`;
+
+// Imported only for the export list above to exist; the stream inspector
+// is exercised on its own below, so that USAGE stays about the class.
+const USAGE_WITHOUT_INSPECT = USAGE.replace('inspectStream, ', '').replace(', inspectStream };', ' };');
+
+const INSPECT = `// inspectStream(text | bytes): what the parser makes of a whole stream.
+import { inspectStream } from 'eventsource-wasm';
+
+const fromText = inspectStream('retry: 5\\nid: 1\\ndata: x\\n\\n');
+const fromBytes = inspectStream(new TextEncoder().encode('data: y\\n\\n'));
+for (const entry of [...fromText, ...fromBytes]) {
+  switch (entry.kind) {
+    case 'event': {
+      const parts: [string, string, string] = [entry.type, entry.data, entry.lastEventId];
+      void parts;
+      break;
+    }
+    case 'retry': {
+      const ms: number = entry.retry;
+      void ms;
+      break;
+    }
+    case 'ignored': {
+      const why: [string, string] = [entry.line, entry.reason];
+      void why;
+      break;
+    }
+    case 'incomplete': {
+      const pending: [number, number] = [entry.pendingLine, entry.pendingData];
+      void pending;
+      break;
+    }
+  }
+}
+// @ts-expect-error: a stream is text or bytes
+inspectStream(42);
+`;
+
+const OPTIONS = `// The README's "Options": the second argument takes withCredentials plus
+// transport: 'fetch' | 'xhr'.
+import { EventSource, type EventSourceInit } from 'eventsource-wasm';
+
+const viaXhr = new EventSource('/events', { transport: 'xhr' });
+const viaFetch = new EventSource('/events', { withCredentials: true, transport: 'fetch' });
+const init: EventSourceInit = { transport: 'xhr' };
+// Still a lib.dom EventSource.
+const dom: globalThis.EventSource = new EventSource('/events', init);
+// @ts-expect-error: there is no such transport
+new EventSource('/events', { transport: 'websocket' });
+export { viaXhr, viaFetch, dom };
+`;
+
+const ERROR_DETAILS = `// The README: error events carry reason, status and message (read-only).
+import { EventSource } from 'eventsource-wasm';
+
+const es = new EventSource('/events');
+es.onerror = (e) => {
+  if (e.reason === 'status') console.log(e.status, e.message);
+};
+es.addEventListener('error', (e) => {
+  const reason: string | undefined = e.reason;
+  const status: number | undefined = e.status;
+  const message: string | undefined = e.message;
+  void [reason, status, message];
+});
+// Still a lib.dom EventSource.
+const dom: globalThis.EventSource = es;
+export { dom };
+`;
+
+const AUTO = `// eventsource-wasm/auto: the same exports, and the global EventSource is
+// lib.dom's type (installed where missing).
+import 'eventsource-wasm/auto';
+import { EventSource as Explicit, isPolyfill, environment } from 'eventsource-wasm/auto';
+
+const global = new EventSource('/events');
+global.onmessage = (e) => e.data;
+const same: typeof globalThis.EventSource = Explicit;
+const poly: boolean = isPolyfill(EventSource);
+const native: boolean = environment().native;
+export { global, same, poly, native };
+`;
+
+const CJS = `// A CommonJS TypeScript file: require() gets the CJS build and its types.
+import esw = require('eventsource-wasm');
+import auto = require('eventsource-wasm/auto');
+
+const es: globalThis.EventSource = new esw.EventSource('/x', { withCredentials: true });
+es.addEventListener('custom', (e) => e.data);
+const same: typeof esw.EventSource = auto.EventSource;
+const ok: boolean = esw.isPolyfill(es.constructor) && esw.supportsSSE();
+export = { es, same, ok };
+`;
+
+// ── the runs ─────────────────────────────────────────────────────────────
+
+const CASES = [
+  { name: 'usage.ts', title: 'everyday use, and interchangeable with lib.dom (nodenext)', source: USAGE_WITHOUT_INSPECT, flags: NODENEXT },
+  { name: 'usage-bundler.ts', title: 'everyday use under moduleResolution bundler (Vite, esbuild users)', source: USAGE_WITHOUT_INSPECT, flags: BUNDLER },
+  { name: 'inspect.ts', title: 'inspectStream(text | bytes) is declared, with its report entries', source: INSPECT, flags: NODENEXT },
+  { name: 'options.ts', title: "the documented transport option ('fetch' | 'xhr') is accepted", source: OPTIONS, flags: NODENEXT },
+  { name: 'error-details.ts', title: 'the documented error-event fields (reason, status, message) are declared', source: ERROR_DETAILS, flags: NODENEXT },
+  { name: 'auto.ts', title: "'eventsource-wasm/auto' has the same exported types", source: AUTO, flags: NODENEXT },
+  { name: 'cjs.cts', title: "a CommonJS .cts file: import x = require('eventsource-wasm') (nodenext)", source: CJS, flags: NODENEXT },
+  { name: 'cjs-node16.cts', title: "a CommonJS .cts file under module node16: require gets CJS-format types", source: CJS, flags: NODE16 },
+];
+
+let installed;
+const results = new Map(); // name → Promise<{code, stdout, stderr}>
+
+before(async () => {
+  installed = await packAndInstall('types');
+  for (const c of CASES) await writeFile(join(installed.project, c.name), c.source);
+  // Start every compile now (two at a time); each test awaits its own.
+  const queue = [...CASES];
+  const slots = [];
+  const next = () => {
+    const c = queue.shift();
+    if (!c) return;
+    const args = [TSC, '--noEmit', '--strict', '--pretty', 'false', '--lib', 'es2022,dom', ...c.flags, c.name];
+    const p = run(process.execPath, args, { cwd: installed.project, timeout: 90000 });
+    results.set(c.name, p);
+    p.finally(next);
+  };
+  for (let i = 0; i < 2; i++) slots.push(next());
+});
+
+after(async () => {
+  await Promise.allSettled(results.values());
+  await installed?.cleanup();
+});
+
+for (const c of CASES) {
+  test(`types: ${c.title}`, async () => {
+    const result = await waitResult(c.name);
+    const output = `${result.stdout}${result.stderr}`.trim();
+    assert.equal(output, '', `tsc ${c.flags.join(' ')} ${c.name} reported:\n${output}`);
+    assert.equal(result.code, 0, `tsc exited ${result.code}${result.timedOut ? ' (timed out)' : ''}`);
+  });
+}
+
+async function waitResult(name) {
+  // The queue starts each compile when a slot frees; wait for it to start.
+  while (!results.has(name)) await new Promise((r) => setTimeout(r, 50));
+  return results.get(name);
+}
