@@ -200,7 +200,12 @@ describe('async iteration and the page lifecycle', () => {
       await page.goto(`${server.origin}/tests/pages/blank.html`);
       await waitFor(() => server.log(k).open === 0, 'the connection to be released on pagehide');
       await page.goBack({ waitUntil: 'commit' });
-      await waitFor(() => page.evaluate(() => window.__restored === true).catch(() => false), 'the page to come back from the back/forward cache');
+      try {
+        await waitFor(() => page.evaluate(() => window.__restored === true).catch(() => false), 'the page to come back from the back/forward cache');
+      } catch (error) {
+        const why = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null)).catch((e) => e.message);
+        throw new Error(`${error.message}; notRestoredReasons: ${why}`);
+      }
       await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'after')), 'the message after returning');
       const requests = server.log(k).requests;
       assert.equal(requests.length, 2);

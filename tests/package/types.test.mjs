@@ -106,19 +106,9 @@ if (env.transport === 'websocket') plain.close();
 // @ts-expect-error: isPolyfill answers a boolean
 const notString: string = isPolyfill();
 
-export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString, inspectStream };
-`;
-
-// Imported only for the export list above to exist; the stream inspector
-// is exercised on its own below, so that USAGE stays about the class.
-const USAGE_WITHOUT_INSPECT = USAGE.replace('inspectStream, ', '').replace(', inspectStream };', ' };');
-
-const INSPECT = `// inspectStream(text | bytes): what the parser makes of a whole stream.
-import { inspectStream } from 'eventsource-wasm';
-
-const fromText = inspectStream('retry: 5\\nid: 1\\ndata: x\\n\\n');
-const fromBytes = inspectStream(new TextEncoder().encode('data: y\\n\\n'));
-for (const entry of [...fromText, ...fromBytes]) {
+// The stream inspector: text or bytes in, the parser's report out.
+const report = [...inspectStream('retry: 5\\nid: 1\\ndata: x\\n\\n'), ...inspectStream(new TextEncoder().encode('data: y\\n\\n'))];
+for (const entry of report) {
   switch (entry.kind) {
     case 'event': {
       const parts: [string, string, string] = [entry.type, entry.data, entry.lastEventId];
@@ -144,6 +134,19 @@ for (const entry of [...fromText, ...fromBytes]) {
 }
 // @ts-expect-error: a stream is text or bytes
 inspectStream(42);
+
+export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString };
+`;
+
+const BUNDLER_USAGE = `// The same types under moduleResolution bundler (Vite's and esbuild's users).
+import { EventSource, isPolyfill, environment } from 'eventsource-wasm';
+
+const es: globalThis.EventSource = new EventSource('/events', { withCredentials: true });
+const Ctor: typeof globalThis.EventSource = EventSource;
+const back: EventSource = new globalThis.EventSource('/events');
+es.addEventListener('custom', (e) => e.data);
+const poly: boolean = isPolyfill(Ctor) && environment().native;
+export { es, back, poly };
 `;
 
 const OPTIONS = `// The README's "Options": the second argument takes withCredentials plus
@@ -205,9 +208,8 @@ export = { es, same, ok };
 // ── the runs ─────────────────────────────────────────────────────────────
 
 const CASES = [
-  { name: 'usage.ts', title: 'everyday use, and interchangeable with lib.dom (nodenext)', source: USAGE_WITHOUT_INSPECT, flags: NODENEXT },
-  { name: 'usage-bundler.ts', title: 'everyday use under moduleResolution bundler (Vite, esbuild users)', source: USAGE_WITHOUT_INSPECT, flags: BUNDLER },
-  { name: 'inspect.ts', title: 'inspectStream(text | bytes) is declared, with its report entries', source: INSPECT, flags: NODENEXT },
+  { name: 'usage.ts', title: 'usage.ts: every export as a user writes it, interchangeable with lib.dom (nodenext)', source: USAGE, flags: NODENEXT },
+  { name: 'usage-bundler.ts', title: 'the class under moduleResolution bundler (Vite, esbuild users)', source: BUNDLER_USAGE, flags: BUNDLER },
   { name: 'options.ts', title: "the documented transport option ('fetch' | 'xhr') is accepted", source: OPTIONS, flags: NODENEXT },
   { name: 'error-details.ts', title: 'the documented error-event fields (reason, status, message) are declared', source: ERROR_DETAILS, flags: NODENEXT },
   { name: 'auto.ts', title: "'eventsource-wasm/auto' has the same exported types", source: AUTO, flags: NODENEXT },
@@ -216,41 +218,52 @@ const CASES = [
 ];
 
 let installed;
-const results = new Map(); // name → Promise<{code, stdout, stderr}>
+const runs = new Map(); // flags (joined) → Promise<{code, stdout, stderr, timedOut}>
+
+// One tsc per configuration, over all of that configuration's files (each
+// run costs seconds, mostly reading lib.dom); diagnostics are attributed to
+// files by tsc's `file(line,col): error …` lines.
+const configOf = (c) => c.flags.join(' ');
 
 before(async () => {
   installed = await packAndInstall('types');
   for (const c of CASES) await writeFile(join(installed.project, c.name), c.source);
-  // Start every compile now (two at a time); each test awaits its own.
-  const queue = [...CASES];
-  const slots = [];
-  const next = () => {
-    const c = queue.shift();
-    if (!c) return;
-    const args = [TSC, '--noEmit', '--strict', '--pretty', 'false', '--lib', 'es2022,dom', ...c.flags, c.name];
-    const p = run(process.execPath, args, { cwd: installed.project, timeout: 90000 });
-    results.set(c.name, p);
-    p.finally(next);
-  };
-  for (let i = 0; i < 2; i++) slots.push(next());
+  for (const config of new Set(CASES.map(configOf))) {
+    const names = CASES.filter((c) => configOf(c) === config).map((c) => c.name);
+    const args = [TSC, '--noEmit', '--strict', '--pretty', 'false', '--lib', 'es2022,dom', ...config.split(' '), ...names];
+    runs.set(config, run(process.execPath, args, { cwd: installed.project, timeout: 90000 }));
+  }
 });
 
 after(async () => {
-  await Promise.allSettled(results.values());
+  await Promise.allSettled(runs.values());
   await installed?.cleanup();
 });
 
-for (const c of CASES) {
-  test(`types: ${c.title}`, async () => {
-    const result = await waitResult(c.name);
-    const output = `${result.stdout}${result.stderr}`.trim();
-    assert.equal(output, '', `tsc ${c.flags.join(' ')} ${c.name} reported:\n${output}`);
-    assert.equal(result.code, 0, `tsc exited ${result.code}${result.timedOut ? ' (timed out)' : ''}`);
-  });
+/** tsc's diagnostics, each with the file it is in ('' for global ones). */
+function diagnostics(output) {
+  const list = [];
+  for (const line of output.split('\n')) {
+    if (!line.trim()) continue;
+    const m = /^(.+?)\(\d+,\d+\): (error|warning)/.exec(line);
+    if (m) list.push({ file: m[1], text: line });
+    else if (/^error|^warning/.test(line) || list.length === 0) list.push({ file: '', text: line });
+    else list[list.length - 1].text += `\n${line}`; // continuation of the previous one
+  }
+  return list;
 }
 
-async function waitResult(name) {
-  // The queue starts each compile when a slot frees; wait for it to start.
-  while (!results.has(name)) await new Promise((r) => setTimeout(r, 50));
-  return results.get(name);
+const ours = new Set(CASES.map((c) => c.name));
+
+for (const c of CASES) {
+  test(`types: ${c.title}`, async () => {
+    const result = await runs.get(configOf(c));
+    assert.ok(!result.timedOut, 'tsc timed out');
+    const all = diagnostics(`${result.stdout}${result.stderr}`);
+    // This file's diagnostics, and any that belong to no user file (global
+    // ones, or errors inside the package's .d.ts files).
+    const mine = all.filter((d) => d.file === c.name || !ours.has(d.file)).map((d) => d.text);
+    assert.deepEqual(mine, [], `tsc ${configOf(c)} reported for ${c.name}:\n${mine.join('\n')}`);
+    if (all.length === 0) assert.equal(result.code, 0, 'tsc printed nothing but did not exit 0');
+  });
 }

@@ -181,7 +181,9 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     }
     try {
       const body = await readFile(file);
-      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+      // no-cache (revalidate), not no-store: a no-store page can never enter the
+      // back/forward cache, which one test needs.
+      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' };
       const csp = url.searchParams.get('csp');
       if (csp) headers['Content-Security-Policy'] = csp;
       // Service workers in tests may control the whole origin.
