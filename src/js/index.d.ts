@@ -1,8 +1,82 @@
-// Types for eventsource-wasm. EventSource matches TypeScript's lib.dom
-// declaration, so it can be used wherever that type is expected.
+// Types for eventsource-wasm. The EventSource class matches TypeScript's
+// lib.dom declaration member for member, so it can stand wherever lib.dom's
+// EventSource is expected (and the other way round); the options beyond
+// `withCredentials` are this package's.
+
+export type HeadersLike = Record<string, string> | [string, string][] | Headers;
+
+export interface ReconnectInfo {
+  /** 1 for the first reconnection since the source was last OPEN. */
+  attempt: number;
+  /** Milliseconds the source will wait before reconnecting. */
+  delay: number;
+  /** Why the connection went down: 'network', 'ended', 'timeout', … */
+  reason: ErrorReason;
+  lastEventId: string;
+  url: string;
+}
+
+export interface ReconnectPolicy {
+  /** Delay before the first reconnection when the server sent no `retry` (ms, default 3000). */
+  initialDelay?: number;
+  /** Upper bound of any computed delay (ms). */
+  maxDelay?: number;
+  /** Double the delay after each failed attempt ('exponential'), or not ('none', the default). */
+  backoff?: 'exponential' | 'none';
+  /** Fraction (0–1) of the delay to randomise away, to spread reconnecting clients. */
+  jitter?: number;
+  /** Give up (error, CLOSED) after this many reconnections that never reached OPEN. */
+  maxRetries?: number;
+}
 
 export interface EventSourceInit {
   withCredentials?: boolean;
+  /** Request headers, or a function asked before every connection (e.g. to refresh a token). */
+  headers?: HeadersLike | ((info: { url: string; lastEventId: string }) => HeadersLike | Promise<HeadersLike>);
+  /** The request method (default GET, or POST when a body is given). */
+  method?: string;
+  /** A request body (for POST streams). */
+  body?: BodyInit;
+  /** A fetch function to carry the requests instead of the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Force a transport; by default streaming fetch where it works, XHR where it does not. */
+  transport?: 'fetch' | 'xhr';
+  /** Opt-in reconnection policy; `retry:` from the server still wins. */
+  reconnect?: ReconnectPolicy;
+  /** Asked before each reconnection: return false to give up, or { url } to reconnect elsewhere. */
+  beforeReconnect?: (info: ReconnectInfo) => boolean | { url?: string } | void;
+  /** Treat the connection as dropped when nothing (not even a comment) arrives for this long (ms). */
+  heartbeatTimeout?: number;
+  /** The last event ID to start from (sent as Last-Event-ID on the first request). */
+  lastEventId?: string;
+  /** Fail the connection when a line is longer than this (bytes). */
+  maxLineLength?: number;
+  /** Fail the connection when an event's data is larger than this (bytes). */
+  maxEventSize?: number;
+  /** Release the connection while the page is hidden, and reconnect when it is visible. */
+  pauseWhenHidden?: boolean;
+}
+
+export type ErrorReason =
+  | 'network'
+  | 'ended'
+  | 'status'
+  | 'mime'
+  | 'refused'
+  | 'limit'
+  | 'timeout'
+  | 'retries'
+  | 'vetoed'
+  | 'panic';
+
+/** The `error` event: a plain Event, with why it happened. */
+export interface EventSourceErrorEvent extends Event {
+  readonly reason?: ErrorReason;
+  /** The HTTP status when `reason` is 'status', else 0. */
+  readonly status?: number;
+  readonly statusText?: string;
+  /** A sentence that says what happened and what to do. */
+  readonly message?: string;
 }
 
 export interface EventSourceEventMap {
@@ -32,7 +106,15 @@ export declare class EventSource extends EventTarget {
   removeEventListener<K extends keyof EventSourceEventMap>(type: K, listener: (this: EventSource, ev: EventSourceEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: (this: EventSource, event: MessageEvent) => any, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+  /** `for await (const event of source)`: the message events, until the source closes. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<MessageEvent>;
 }
+
+/** The events of the given types (default: message), until the source closes, `signal` aborts or the loop exits. */
+export declare function events(
+  source: EventSource,
+  options?: { types?: string[]; signal?: AbortSignal },
+): AsyncIterableIterator<MessageEvent>;
 
 /** Whether this realm can receive server-sent events (natively or with this package). */
 export declare function supportsSSE(): boolean;
@@ -46,3 +128,21 @@ export declare function environment(): {
   transport: 'fetch' | 'xhr' | null;
   eventTarget: 'native' | 'fallback';
 };
+
+/** Live counts of what the package holds (all but memory return to 0 once every source is closed). */
+export declare function diagnostics(): {
+  sources: number;
+  timers: number;
+  listeners: number;
+  requests: number;
+  wasmMemoryBytes: number;
+};
+
+export type InspectEntry =
+  | { kind: 'event'; type: string; data: string; lastEventId: string }
+  | { kind: 'retry'; retry: number }
+  | { kind: 'ignored'; line: string; reason: string }
+  | { kind: 'incomplete'; pendingLine: number; pendingData: number };
+
+/** Parse a whole stream with the wasm parser and report what it makes of it. */
+export declare function inspectStream(input: string | Uint8Array): InspectEntry[];
