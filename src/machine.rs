@@ -146,8 +146,10 @@ pub struct ReconnectPolicy {
     pub max_delay: u64,
     /// Double the delay after each consecutive failed attempt.
     pub exponential: bool,
-    /// Fraction (0..=1) of the delay to randomise: the delay becomes
-    /// `delay * (1 - jitter * r)` for a random `r` in [0, 1).
+    /// Fraction (0..=1) of the delay to add at random, to spread clients
+    /// that lost their connections together: the delay becomes
+    /// `delay * (1 + jitter * r)` for a random `r` in [0, 1). Added, never
+    /// taken away, so a reconnection never comes sooner than asked.
     pub jitter: f64,
     /// Give up (error, CLOSED) after this many consecutive failed attempts.
     pub max_retries: Option<u32>,
@@ -509,7 +511,7 @@ impl Machine {
             delay = delay.min(self.policy.max_delay as f64);
         }
         if self.policy.jitter > 0.0 {
-            delay *= 1.0 - self.policy.jitter.clamp(0.0, 1.0) * random.clamp(0.0, 1.0);
+            delay *= 1.0 + self.policy.jitter.clamp(0.0, 1.0) * random.clamp(0.0, 1.0);
         }
         (delay as u64).min(MAX_TIMER_DELAY)
     }

@@ -23,7 +23,7 @@ export interface ReconnectPolicy {
   maxDelay?: number;
   /** Double the delay after each failed attempt ('exponential'), or not ('none', the default). */
   backoff?: 'exponential' | 'none';
-  /** Fraction (0–1) of the delay to randomise away, to spread reconnecting clients. */
+  /** Fraction (0–1) of the delay to add at random, to spread reconnecting clients (never shortens it). */
   jitter?: number;
   /** Give up (error, CLOSED) after this many reconnections that never reached OPEN. */
   maxRetries?: number;

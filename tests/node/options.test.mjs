@@ -154,12 +154,14 @@ describe('reconnection policy', () => {
     for (const gap of gaps(server.log(k).requests)) assert.ok(gap >= 145 && gap < 400, `gap ${gap}`);
   });
 
-  test('jitter shortens the delay by up to its fraction', async () => {
+  test('jitter lengthens the delay by up to its fraction, never shortens it', async () => {
     const k = key('jitter');
     const es = new EventSource(sseUrl(server.origin, k, { drop: true }), { reconnect: { initialDelay: 200, jitter: 0.5 } });
     await waitFor(() => server.log(k).requests.length >= 6, 'six attempts', 8000);
     es.close();
-    for (const gap of gaps(server.log(k).requests)) assert.ok(gap >= 95 && gap < 450, `gap ${gap}`);
+    const all = gaps(server.log(k).requests);
+    for (const gap of all) assert.ok(gap >= 195 && gap < 600, `gap ${gap}`);
+    assert.ok(new Set(all.map((g) => Math.round(g / 10))).size > 1, `the delays vary: ${all}`);
   });
 
   test('beforeReconnect sees each reconnection and may change the URL', async () => {

@@ -525,12 +525,19 @@ describe('tarball contents and package.json', () => {
     walk(pkg.exports);
     for (const t of targets) assert.ok(existsSync(join(installed.pkgDir, t)), `${t} is referenced by package.json but not in the tarball`);
     assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './auto', './package.json', './script', './wasm']);
-    // The conditions of "." and "./auto": types first (TypeScript reads the
-    // first match), then import/require, with a default.
+    // The conditions of "." and "./auto": import and require, a default
+    // last, and wherever "types" appears it comes first (conditions match in
+    // order, so a later "types" is never seen).
+    const typesFirst = (where, value) => {
+      if (!value || typeof value !== 'object') return;
+      const keys = Object.keys(value);
+      if (keys.includes('types')) assert.equal(keys[0], 'types', `${where}: "types" must come first, not after ${keys.slice(0, keys.indexOf('types'))}`);
+      for (const k of keys) typesFirst(`${where}.${k}`, value[k]);
+    };
     for (const entry of ['.', './auto']) {
       const keys = Object.keys(pkg.exports[entry]);
-      assert.equal(keys[0], 'types', `exports["${entry}"]: "types" must come first`);
       assert.ok(keys.includes('import') && keys.includes('require') && keys.at(-1) === 'default', `exports["${entry}"] conditions: ${keys}`);
+      typesFirst(`exports["${entry}"]`, pkg.exports[entry]);
     }
   });
 

@@ -42,8 +42,9 @@ plain.onmessage = (e) => {
   void [m, notAny, data, id, origin];
 };
 plain.onerror = (e) => {
-  const exact: Equals<typeof e, Event> = true;
-  void exact;
+  const ev: Event = e;
+  const notAny: IsAny<typeof e> = false;
+  void [ev, notAny];
 };
 plain.onopen = function (e) {
   const self: EventSource = this;

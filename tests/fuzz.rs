@@ -1,0 +1,274 @@
+//! A seeded random fuzzer for the pure core (no nightly needed, unlike
+//! `cargo fuzz`): millions of generated streams and input sequences, each
+//! checked against invariants.
+//!
+//! - parser: never panics; chunked ≡ whole ≡ byte by byte for random
+//!   chunkings; stopping at an event boundary and going on gives the same
+//!   events; memory is bounded by the pending line and event.
+//! - machine: never two fetches in flight, nothing but releases after
+//!   `close()`, no reconnection after a failed connection, a reconnection
+//!   never sooner than the reconnection time.
+//!
+//! `FUZZ_ITERATIONS` (default 20 000, as `npm test` runs it) and `FUZZ_SEED`
+//! set the size and the seed; a failure prints the seed and iteration that
+//! reproduce it. The 10-million-input run is recorded in BENCHMARKS.md:
+//! `FUZZ_ITERATIONS=10000000 cargo test --release --test fuzz -- --nocapture`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use eventsource_wasm::machine::{Command, Config, Machine, ReadyState, ReconnectPolicy};
+use eventsource_wasm::parser::{Event, Parser, Sink};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn iterations() -> u64 {
+    std::env::var("FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000)
+}
+
+fn seed() -> u64 {
+    std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5EED_CAFE)
+}
+
+const TOKENS: &[&[u8]] = &[
+    b"data",
+    b"data:",
+    b"data: ",
+    b"event",
+    b"event: ",
+    b"id",
+    b"id: ",
+    b"retry",
+    b"retry: ",
+    b":",
+    b": ",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\n\n",
+    b"\xEF\xBB\xBF",
+    b"\0",
+    b"123",
+    b"99999999999999999999999",
+    "é€😀".as_bytes(),
+    b"\xF0\x9F",
+    b"\x80",
+    b"\xC0\xAF",
+    b"x",
+    b"long long long long long long long long value",
+];
+
+/// A stream of random tokens and random bytes.
+fn stream(rng: &mut Rng) -> Vec<u8> {
+    let mut out = Vec::new();
+    for _ in 0..rng.below(64) {
+        if rng.below(8) == 0 {
+            for _ in 0..=rng.below(6) {
+                out.push(rng.next() as u8);
+            }
+        } else {
+            out.extend_from_slice(TOKENS[rng.below(TOKENS.len() as u64) as usize]);
+        }
+    }
+    out
+}
+
+#[derive(Default, PartialEq, Debug)]
+struct Outcome {
+    events: Vec<(String, String, String)>,
+    retries: Vec<u64>,
+}
+
+impl Sink for Outcome {
+    fn event(&mut self, e: &Event<'_>) {
+        self.events
+            .push((e.event_type.to_owned(), e.data.to_owned(), e.last_event_id.to_owned()));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.retries.push(ms);
+    }
+}
+
+fn parse(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>, usize) {
+    let mut parser = Parser::new();
+    let mut out = Outcome::default();
+    let mut start = 0;
+    let mut peak = 0;
+    for &cut in cuts.iter().chain([&bytes.len()]) {
+        parser.feed(&bytes[start..cut], &mut out).unwrap();
+        peak = peak.max(parser.heap_capacity());
+        start = cut;
+    }
+    (out, parser.last_event_id().to_owned(), parser.retry(), peak)
+}
+
+#[test]
+fn fuzz_the_parser() {
+    let (n, seed) = (iterations(), seed());
+    let mut rng = Rng(seed | 1);
+    for i in 0..n {
+        let bytes = stream(&mut rng);
+        let mut cuts: Vec<usize> = (0..rng.below(8))
+            .map(|_| rng.below(bytes.len() as u64 + 1) as usize)
+            .collect();
+        cuts.sort_unstable();
+        let whole = parse(&bytes, &[]);
+        let chunked = parse(&bytes, &cuts);
+        assert_eq!(
+            (&whole.0, &whole.1, whole.2),
+            (&chunked.0, &chunked.1, chunked.2),
+            "seed {seed} iteration {i}: chunked differs from whole for {bytes:?} cut at {cuts:?}"
+        );
+        if i % 16 == 0 {
+            let bytewise: Vec<usize> = (1..bytes.len()).collect();
+            let by_byte = parse(&bytes, &bytewise);
+            assert_eq!(
+                (&whole.0, &whole.1),
+                (&by_byte.0, &by_byte.1),
+                "seed {seed} iteration {i}: byte by byte differs"
+            );
+        }
+        // Memory: bounded by what is pending (a line, an event, the ids),
+        // i.e. by the input, with allocator slack.
+        assert!(
+            chunked.3 <= 4 * bytes.len() + 256,
+            "seed {seed} iteration {i}: {} bytes held",
+            chunked.3
+        );
+
+        // Stopping at an event boundary, then going on, changes nothing.
+        let mut parser = Parser::new();
+        let mut out = Outcome::default();
+        if let Some(consumed) = parser.feed_until_boundary(&bytes, &mut out).unwrap() {
+            parser.feed(&bytes[consumed..], &mut out).unwrap();
+        }
+        assert_eq!(
+            out, whole.0,
+            "seed {seed} iteration {i}: feed_until_boundary then feed differs"
+        );
+    }
+    println!("parser: {n} inputs from seed {seed}, every invariant held");
+}
+
+#[test]
+fn fuzz_the_machine() {
+    let (n, seed) = (iterations(), seed());
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut sink: Vec<eventsource_wasm::parser::OwnedEvent> = Vec::new();
+    for i in 0..n {
+        let policy = ReconnectPolicy {
+            initial_delay: 1 + rng.below(5000),
+            exponential: rng.below(2) == 0,
+            max_retries: if rng.below(3) == 0 {
+                Some(rng.below(4) as u32)
+            } else {
+                None
+            },
+            jitter: if rng.below(2) == 0 { 0.5 } else { 0.0 },
+            ..Default::default()
+        };
+        let mut m = Machine::new(Config {
+            policy,
+            seed: rng.next(),
+            ..Config::default()
+        });
+        let mut in_flight = false;
+        // The constructor queues the first connection's 0 ms wait.
+        assert_eq!(m.poll_command(), Some(Command::Wait { delay_ms: 0 }));
+        let mut timer = true;
+        let mut closed = false;
+        let mut failed = false;
+        let mut trace: Vec<String> = Vec::new();
+        for _ in 0..rng.below(40) {
+            let input = rng.below(12);
+            trace.push(format!("in{input}"));
+            if input == 0 {
+                timer = false;
+            }
+            match input {
+                0 => m.timer_fired(),
+                1 => {
+                    m.response(200, Some("text/event-stream"));
+                }
+                2 => {
+                    m.response([204, 404, 500][rng.below(3) as usize], None);
+                }
+                3 => {
+                    let _ = m.feed(b"id: 1\nretry: 20\ndata: x\n\n", &mut sink);
+                }
+                4 => m.end(),
+                5 => m.network_error(),
+                6 => {
+                    m.close();
+                    closed = true;
+                }
+                7 => m.heartbeat_timeout(),
+                8 => m.recycle(),
+                9 => m.suspend(),
+                10 => m.resume(),
+                _ => m.refused(),
+            }
+            while let Some(cmd) = m.poll_command() {
+                trace.push(format!("{cmd:?}"));
+                if closed {
+                    assert!(
+                        matches!(cmd, Command::Abort | Command::CancelTimer),
+                        "seed {seed} iteration {i}: {cmd:?} after close"
+                    );
+                }
+                if failed {
+                    assert!(
+                        !matches!(cmd, Command::Fetch { .. } | Command::Wait { .. }),
+                        "seed {seed} iteration {i}: reconnecting after failing"
+                    );
+                }
+                match cmd {
+                    Command::Fetch { .. } => {
+                        assert!(!in_flight, "seed {seed} iteration {i}: two fetches in flight");
+                        in_flight = true;
+                    }
+                    Command::Abort => in_flight = false,
+                    Command::Wait { delay_ms } => {
+                        assert!(!timer, "seed {seed} iteration {i}: two timers: {trace:?}");
+                        // Backoff and jitter only ever add to it.
+                        assert!(
+                            delay_ms >= m.reconnection_time(),
+                            "seed {seed} iteration {i}: {delay_ms} < reconnection time"
+                        );
+                        timer = true;
+                        in_flight = false;
+                    }
+                    Command::CancelTimer => timer = false,
+                    Command::DispatchError { .. } if m.ready_state() == ReadyState::Closed => {
+                        failed = true;
+                        in_flight = false;
+                    }
+                    _ => {}
+                }
+            }
+            if m.ready_state() == ReadyState::Closed {
+                assert!(!m.is_fetching(), "seed {seed} iteration {i}: CLOSED while fetching");
+            }
+        }
+        sink.clear();
+    }
+    println!("machine: {n} input sequences from seed {seed}, every invariant held");
+}
