@@ -13,6 +13,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -64,7 +65,17 @@ export async function build() {
   const profile = dev ? 'debug' : 'release';
   log(`build: cargo (${profile}, wasm32-unknown-unknown)`);
   // The release build is no_std (--no-default-features): a much smaller wasm.
-  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features'])]);
+  // Panic locations name source files: keep those paths short (they are
+  // data in the wasm) and free of this machine's layout.
+  const cargoHome = process.env.CARGO_HOME || join(homedir(), '.cargo');
+  const rustflags = dev ? process.env.RUSTFLAGS || '' : [
+    process.env.RUSTFLAGS || '',
+    `--remap-path-prefix=${join(cargoHome, 'registry', 'src')}=crates`,
+    `--remap-path-prefix=${root}=eventsource-wasm`,
+  ].join(' ').trim();
+  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features'])], {
+    env: { ...process.env, RUSTFLAGS: rustflags },
+  });
 
   const pkg = join(root, 'build/pkg');
   rmSync(pkg, { recursive: true, force: true });

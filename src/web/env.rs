@@ -46,11 +46,24 @@ pub fn has_xhr() -> bool {
 }
 
 /// The serialized origin of an absolute http(s) URL as the URL parser
-/// serializes it (default ports already dropped), or `None` for other schemes.
-fn origin_of(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    Some(&url[..url.len() - rest.len() + host_end])
+/// serializes it (default ports already dropped), or `None` for other
+/// schemes. (Bytes, not `str` slicing: a `str` slice's panic path would pull
+/// Unicode tables and the formatting machinery into the wasm.)
+fn origin_of(url: &str) -> Option<&[u8]> {
+    let bytes = url.as_bytes();
+    let scheme = if bytes.starts_with(b"http://") {
+        7
+    } else if bytes.starts_with(b"https://") {
+        8
+    } else {
+        return None;
+    };
+    let host_end = bytes
+        .iter()
+        .skip(scheme)
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(bytes.len(), |p| p + scheme);
+    bytes.get(..host_end)
 }
 
 /// Whether a request to `url` is cross-origin for this realm, which CORS
@@ -60,7 +73,7 @@ pub fn is_cross_origin(url: &str) -> bool {
         .and_then(|l| get(&l, "origin"))
         .and_then(|o| o.as_string());
     match (here, origin_of(url)) {
-        (Some(here), Some(there)) => here != there,
+        (Some(here), Some(there)) => here.as_bytes() != there,
         _ => false,
     }
 }

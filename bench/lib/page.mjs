@@ -1,0 +1,170 @@
+// The in-page half of the browser benchmarks. The page served at /page
+// defines window.__ES (the implementation under test: ours, the native
+// EventSource, `eventsource`, `event-source-polyfill`); run.mjs calls
+// prepare() (untimed: builds what every event must be) and then run().
+//
+// Each listener reads event.data and checks it against the expected event,
+// in order (header with the sequence number, exact body, type, lastEventId),
+// so a run that loses, reorders or corrupts an event is a failure.
+
+import { header, bodies, oddStream, ODD_TYPES } from './scenarios.mjs';
+
+let x = null;
+
+export function prepare(name, spec) {
+  if (window.EventSourceWasm) window.EventSourceWasm.supportsSSE(); // compiles the wasm (init is measured apart)
+  x = { name, spec, events: spec.events };
+  if (spec.kind === 'ascii' || spec.kind === 'utf8') {
+    x.bodies = bodies(spec);
+    x.headers = [];
+    for (let i = 0; i < spec.events; i++) x.headers.push(header(i));
+    x.lengths = x.bodies.map((b) => b.length + 8);
+    x.types = ['message'];
+    let sum = 0;
+    for (let i = 0; i < spec.events; i++) sum += x.lengths[i % x.bodies.length];
+    x.expectedSum = sum;
+  } else if (spec.kind === 'odd') {
+    const o = oddStream(spec.events);
+    x.data = o.data;
+    x.typeOf = o.types;
+    x.ids = o.ids;
+    x.types = ODD_TYPES;
+    x.expectedSum = o.data.reduce((s, d) => s + d.length, 0);
+  } else if (spec.kind === 'latency') {
+    x.types = ['message'];
+  }
+  return true;
+}
+
+const clock = () => performance.timeOrigin + performance.now();
+
+/** Server clock minus page clock, from the /clock round trip with the smallest RTT. */
+export async function clockOffset(rounds = 25) {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < rounds; i++) {
+    const a = clock();
+    const r = await fetch('/clock', { cache: 'no-store' });
+    const s = Number(await r.text());
+    const b = clock();
+    if (b - a < best.rtt) best = { rtt: b - a, offset: s - (a + b) / 2 };
+  }
+  return best;
+}
+
+/**
+ * Stream `url` through window.__ES and check every event. Resolves with the
+ * count, the failures, the checksum (sum of data lengths) and the times.
+ * opts.sampleMemory: also track the JS heap's used size after every event
+ * (performance.memory, precise with --enable-precise-memory-info).
+ */
+export function run(url, opts = {}) {
+  const ES = window.__ES;
+  const N = x.events;
+  const kind = x.spec.kind;
+  return new Promise((resolve) => {
+    let n = 0;
+    let bad = 0;
+    let firstBad = null;
+    let sum = 0;
+    let errors = 0;
+    let tFirst = 0;
+    let heapBase = 0;
+    let heapPeak = 0;
+    const latencies = kind === 'latency' ? [] : null;
+    const sample = !!opts.sampleMemory && performance.memory;
+    if (sample) heapBase = heapPeak = performance.memory.usedJSHeapSize;
+    let finished = false;
+    let es;
+    let watchdog;
+    const finish = (why) => {
+      if (finished) return;
+      finished = true;
+      const t1 = performance.now();
+      clearInterval(watchdog);
+      try {
+        es.close();
+      } catch {
+        // closed already
+      }
+      resolve({
+        impl: opts.impl,
+        n,
+        N,
+        bad,
+        firstBad,
+        sum,
+        expectedSum: x.expectedSum ?? null,
+        errors,
+        why,
+        ms: t1 - t0,
+        msFromFirst: tFirst ? t1 - tFirst : null,
+        heapBase,
+        heapPeak,
+        latencies,
+      });
+    };
+    const fail = (i, e, what) => {
+      bad++;
+      if (firstBad === null) {
+        const d = typeof e.data === 'string' ? e.data : String(e.data);
+        firstBad = { i, what, type: e.type, length: d.length, head: d.slice(0, 40), tail: d.slice(-20), lastEventId: e.lastEventId };
+      }
+    };
+    let onEvent;
+    if (kind === 'ascii' || kind === 'utf8') {
+      const { headers, bodies: B, lengths } = x;
+      const K = B.length;
+      onEvent = (e) => {
+        const d = e.data;
+        const i = n++;
+        if (i === 0) tFirst = performance.now();
+        const k = i % K;
+        if (d.length !== lengths[k] || !d.startsWith(headers[i]) || d.slice(8) !== B[k]) fail(i, e, 'data');
+        sum += d.length;
+        if (sample) {
+          const u = performance.memory.usedJSHeapSize;
+          if (u > heapPeak) heapPeak = u;
+        }
+        if (n === N) finish('done');
+      };
+    } else if (kind === 'odd') {
+      const { data, typeOf, ids } = x;
+      onEvent = (e) => {
+        const d = e.data;
+        const i = n++;
+        if (i === 0) tFirst = performance.now();
+        if (d !== data[i]) fail(i, e, 'data');
+        else if (e.type !== typeOf[i]) fail(i, e, 'type');
+        else if (e.lastEventId !== ids[i]) fail(i, e, 'lastEventId');
+        sum += d.length;
+        if (n === N) finish('done');
+      };
+    } else {
+      onEvent = (e) => {
+        const now = clock();
+        const d = e.data;
+        const i = n++;
+        const parts = d.split(' ');
+        if (Number(parts[0]) !== i || parts.length !== 3) fail(i, e, 'data');
+        else latencies.push(now - Number(parts[1]));
+        if (n === N) finish('done');
+      };
+    }
+    let last = -1;
+    let still = 0;
+    const stallMs = opts.stallMs || 20000;
+    watchdog = setInterval(() => {
+      if (n !== last) {
+        last = n;
+        still = 0;
+      } else if ((still += 500) >= stallMs) finish('stalled');
+    }, 500);
+    const t0 = performance.now();
+    es = new ES(url);
+    for (const type of x.types) es.addEventListener(type, onEvent);
+    es.addEventListener('error', () => {
+      errors++;
+      if (es.readyState === 2) finish('error (closed)');
+    });
+  });
+}
