@@ -23,7 +23,7 @@ const NODE16 = ['--module', 'node16', '--moduleResolution', 'node16'];
 // ── the user code ────────────────────────────────────────────────────────
 
 const USAGE = `// Everyday use, as the README shows it.
-import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, type EventSourceInit } from 'eventsource-wasm';
+import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, events, diagnostics, type EventSourceInit } from 'eventsource-wasm';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -87,6 +87,18 @@ const native: boolean = env.native;
 const transport: 'fetch' | 'xhr' | null = env.transport;
 const target: 'native' | 'fallback' = env.eventTarget;
 
+// Async iteration over a source's events, and the live counts.
+async function consume(source: EventSource): Promise<string[]> {
+  const seen: string[] = [];
+  for await (const e of events(source, { types: ['message', 'custom'], signal: AbortSignal.timeout(1000) })) {
+    const m: MessageEvent = e;
+    seen.push(m.data, e.lastEventId);
+  }
+  return seen;
+}
+const counts = diagnostics();
+const held: number = counts.sources + counts.timers + counts.listeners + counts.requests + counts.wasmMemoryBytes;
+
 // Misuse is an error.
 // @ts-expect-error: the URL is required
 new EventSource();
@@ -136,7 +148,7 @@ for (const entry of report) {
 // @ts-expect-error: a stream is text or bytes
 inspectStream(42);
 
-export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString };
+export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString, consume, held };
 `;
 
 const BUNDLER_USAGE = `// The same types under moduleResolution bundler (Vite's and esbuild's users).

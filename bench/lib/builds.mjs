@@ -1,0 +1,112 @@
+// What the benchmark loads besides dist/: the peers bundled for the browser,
+// and a profiling build of ours (same wasm code, with its name section; JS
+// not minified) so that CPU profiles name functions. Everything goes to
+// bench/.build/ (git-ignored); nothing outside bench/ is written.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function sha(bytes) {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+}
+
+/** Copy dist/ into bench/.build/dist so that a concurrent rebuild cannot change what is measured. */
+export function snapshotDist(root, out) {
+  const dist = join(root, 'dist');
+  const dest = join(out, 'dist');
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  const files = ['index.js', 'index.cjs', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm'];
+  for (const f of files) copyFileSync(join(dist, f), join(dest, f));
+  // index.js is self-contained (wasm embedded); check that, since the Node
+  // benchmark imports the copy.
+  const index = readFileSync(join(dest, 'index.js'), 'utf8');
+  if (/from\s*["']\.\.?\//.test(index)) throw new Error('dist/index.js imports a relative file: the snapshot would need it too');
+  return {
+    dir: dest,
+    wasmSha: sha(readFileSync(join(dest, 'eventsource_wasm_bg.wasm'))),
+    indexSha: sha(readFileSync(join(dest, 'index.js'))),
+    builtAt: statSync(join(dist, 'index.js')).mtime,
+  };
+}
+
+export async function buildPeers(root, out) {
+  const esbuild = await import('esbuild');
+  const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'error', absWorkingDir: root, target: 'es2020' };
+  // The browser build of `eventsource` (fetch-based), as a classic script.
+  await esbuild.build({
+    ...common,
+    stdin: { contents: "export { EventSource } from 'eventsource';", resolveDir: root, loader: 'js' },
+    format: 'iife',
+    globalName: 'EventSourcePkg',
+    platform: 'browser',
+    outfile: join(out, 'eventsource.js'),
+  });
+  // The same as an ES module, for its shipped size.
+  await esbuild.build({
+    ...common,
+    stdin: { contents: "export { EventSource } from 'eventsource';", resolveDir: root, loader: 'js' },
+    format: 'esm',
+    platform: 'browser',
+    outfile: join(out, 'eventsource.esm.js'),
+  });
+  await esbuild.build({
+    ...common,
+    stdin: { contents: "export { createParser } from 'eventsource-parser';", resolveDir: root, loader: 'js' },
+    format: 'esm',
+    platform: 'browser',
+    outfile: join(out, 'eventsource-parser.esm.js'),
+  });
+  // event-source-polyfill ships a minified UMD file; a classic script sets window.EventSourcePolyfill.
+  copyFileSync(join(root, 'node_modules/event-source-polyfill/src/eventsource.min.js'), join(out, 'polyfill.js'));
+}
+
+/**
+ * A profiling build of ours: wasm-bindgen on the release artifact in
+ * target/, wasm-opt -Oz as scripts/build.mjs runs it but keeping the name
+ * section (-g), and the classic-script entry bundled without minification.
+ * Returns { path, matchesDist } — matchesDist: whether the same wasm-opt run
+ * with names stripped gives exactly dist's wasm (then the profiled code is
+ * the measured code).
+ */
+export async function buildProfiling(root, out, distWasm) {
+  const dir = join(out, 'prof');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const artifact = join(root, 'target/wasm32-unknown-unknown/release/eventsource_wasm.wasm');
+  if (!existsSync(artifact)) throw new Error(`no ${artifact}: run the release build first`);
+  const q = { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] };
+  execFileSync('wasm-bindgen', [artifact, '--out-dir', join(dir, 'pkg'), '--target', 'web', '--omit-default-module-path', '--no-typescript'], q);
+  const bg = join(dir, 'pkg/eventsource_wasm_bg.wasm');
+  const features = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+  const wasmOpt = join(root, 'node_modules/.bin/wasm-opt');
+  const stripped = join(dir, 'stripped.wasm');
+  execFileSync(wasmOpt, [bg, '-o', stripped, '-Oz', ...features, '--strip-debug', '--strip-producers', '--strip-target-features'], q);
+  execFileSync(wasmOpt, [bg, '-o', bg, '-Oz', '-g', ...features, '--strip-producers', '--strip-target-features'], q);
+  const matchesDist = Buffer.compare(readFileSync(stripped), distWasm) === 0;
+  const { wasmModuleSource } = await import(join(root, 'scripts/build.mjs'));
+  writeFileSync(join(dir, 'wasm-bytes.js'), wasmModuleSource(readFileSync(bg)));
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(root, 'src/js/script.js')],
+    bundle: true,
+    minify: false,
+    format: 'iife',
+    target: 'es2017',
+    charset: 'ascii',
+    logLevel: 'error',
+    outfile: join(dir, 'eventsource-wasm.js'),
+    plugins: [
+      {
+        name: 'prof-pkg',
+        setup(b) {
+          b.onResolve({ filter: /build\/pkg\/eventsource_wasm\.js$/ }, () => ({ path: join(dir, 'pkg/eventsource_wasm.js') }));
+          b.onResolve({ filter: /build\/wasm-bytes\.js$/ }, () => ({ path: join(dir, 'wasm-bytes.js') }));
+        },
+      },
+    ],
+  });
+  return { path: join(dir, 'eventsource-wasm.js'), matchesDist };
+}
