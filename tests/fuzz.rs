@@ -147,9 +147,10 @@ fn fuzz_the_parser() {
             );
         }
         // Memory: bounded by what is pending (a line, an event, the ids),
-        // i.e. by the input, with allocator slack.
+        // so linear in the input: an invalid byte may become a 3-byte U+FFFD,
+        // and buffers grow by doubling.
         assert!(
-            chunked.3 <= 4 * bytes.len() + 256,
+            chunked.3 <= 8 * bytes.len() + 256,
             "seed {seed} iteration {i}: {} bytes held",
             chunked.3
         );

@@ -97,8 +97,9 @@ proptest! {
             parser.feed(chunk, &mut out).unwrap();
             // Every buffer is at most what is pending (or what the largest
             // line, event or id needed), with allocator slack: never more
-            // than a small multiple of the input.
-            prop_assert!(parser.heap_capacity() <= 4 * bytes.len() + 256,
+            // than a small multiple of the input (an invalid byte may become a
+            // 3-byte U+FFFD; buffers grow by doubling).
+            prop_assert!(parser.heap_capacity() <= 8 * bytes.len() + 256,
                 "held {} bytes for {} bytes of input", parser.heap_capacity(), bytes.len());
         }
     }

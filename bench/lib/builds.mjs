@@ -86,8 +86,12 @@ export async function buildProfiling(root, out, distWasm) {
   execFileSync(wasmOpt, [bg, '-o', stripped, '-Oz', ...features, '--strip-debug', '--strip-producers', '--strip-target-features'], q);
   execFileSync(wasmOpt, [bg, '-o', bg, '-Oz', '-g', ...features, '--strip-producers', '--strip-target-features'], q);
   const matchesDist = Buffer.compare(readFileSync(stripped), distWasm) === 0;
-  const { wasmModuleSource } = await import(join(root, 'scripts/build.mjs'));
-  writeFileSync(join(dir, 'wasm-bytes.js'), wasmModuleSource(readFileSync(bg)));
+  // The same export as build/wasm-bytes.js (base64 here: size does not matter).
+  writeFileSync(
+    join(dir, 'wasm-bytes.js'),
+    `const B = '${readFileSync(bg).toString('base64')}';\n` +
+      'export function wasmBytes() { const s = atob(B); const o = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) o[i] = s.charCodeAt(i); return o; }\n',
+  );
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [join(root, 'src/js/script.js')],
