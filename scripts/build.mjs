@@ -123,6 +123,10 @@ export async function build() {
   copyFileSync(wasmPath, join(dist, 'eventsource_wasm_bg.wasm'));
   copyFileSync(join(root, 'src/js/index.d.ts'), join(dist, 'index.d.ts'));
   copyFileSync(join(root, 'src/js/auto.d.ts'), join(dist, 'auto.d.ts'));
+  // The same declarations for require(): TypeScript reads a .d.ts of a
+  // "type": "module" package as ESM, so CJS consumers get .d.cts files.
+  copyFileSync(join(root, 'src/js/index.d.ts'), join(dist, 'index.d.cts'));
+  writeFileSync(join(dist, 'auto.d.cts'), "// eventsource-wasm/auto for require(): installs globalThis.EventSource where it is missing.\nexport * from './index.cjs';\n");
 
   const sizes = {};
   log('\nfile                          raw       gzip');

@@ -203,10 +203,12 @@ Object.defineProperty(EventSource.prototype, Symbol.asyncIterator, {
  * or when the loop exits (break, return, throw).
  */
 export function events(source, { types = ['message'], signal } = {}) {
-  const state = internals(source);
+  // Ours says when it closes; another EventSource (the platform's) is
+  // watched through its error events and readyState.
+  const state = source != null ? source[$] : undefined;
   const queue = [];
   let waiting = null;
-  let done = state.readyState === CLOSED;
+  let done = source.readyState === CLOSED;
   const wake = () => {
     if (waiting) {
       const resolve = waiting;
@@ -222,12 +224,17 @@ export function events(source, { types = ['message'], signal } = {}) {
     if (done) return;
     done = true;
     for (const type of types) source.removeEventListener(type, push);
+    source.removeEventListener('error', closedByError);
     if (signal) signal.removeEventListener('abort', stop);
     wake();
   };
+  const closedByError = () => {
+    if (source.readyState === CLOSED) stop();
+  };
   if (!done) {
     for (const type of types) source.addEventListener(type, push);
-    state.onClosed.push(stop);
+    if (state !== undefined) state.onClosed.push(stop);
+    else source.addEventListener('error', closedByError);
     if (signal) {
       if (signal.aborted) stop();
       else signal.addEventListener('abort', stop);
@@ -235,7 +242,12 @@ export function events(source, { types = ['message'], signal } = {}) {
   }
   return {
     async next() {
-      while (queue.length === 0 && !done) await new Promise((resolve) => (waiting = resolve));
+      while (queue.length === 0 && !done) {
+        // close() on a foreign EventSource fires nothing: check while waiting.
+        const poll = state === undefined ? setInterval(() => source.readyState === CLOSED && stop(), 250) : undefined;
+        await new Promise((resolve) => (waiting = resolve));
+        clearInterval(poll);
+      }
       if (queue.length > 0) return { value: queue.shift(), done: false };
       return { value: undefined, done: true };
     },

@@ -27,7 +27,7 @@ const EXPECTED = [
 ];
 
 // What a user needs, and nothing else.
-const DIST_FILES = ['auto.cjs', 'auto.d.ts', 'auto.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.ts', 'index.js'];
+const DIST_FILES = ['auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
 const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
 const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js'];
 
@@ -565,6 +565,39 @@ console.log(JSON.stringify(out));
       'eventsource-wasm/wasm': { import: 'dist/eventsource_wasm_bg.wasm', require: 'dist/eventsource_wasm_bg.wasm' },
       'eventsource-wasm/package.json': { import: 'package.json', require: 'package.json' },
     });
+  });
+
+  test('ESM, CJS and /auto export the same names, and index.d.ts declares exactly those', async () => {
+    await put(
+      'export-names.mjs',
+      `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports').sort();
+console.log(JSON.stringify({
+  esm: names(await import('eventsource-wasm')),
+  cjs: names(require('eventsource-wasm')),
+  autoEsm: names(await import('eventsource-wasm/auto')),
+  autoCjs: names(require('eventsource-wasm/auto')),
+}));
+`,
+    );
+    const result = await runNode('export-names.mjs', [], { cwd: installed.project });
+    assert.equal(result.code, 0, result.stderr);
+    const { esm, cjs, autoEsm, autoCjs } = JSON.parse(result.stdout);
+    assert.deepEqual({ cjs, autoEsm, autoCjs }, { cjs: esm, autoEsm: esm, autoCjs: esm }, 'every entry exports the same names');
+    for (const name of ['EventSource', 'supportsSSE', 'isPolyfill', 'environment', 'inspectStream']) assert.ok(esm.includes(name), `exports ${name}`);
+    // The value exports the declarations promise (types and interfaces aside).
+    const dts = await readFile(join(installed.pkgDir, 'dist/index.d.ts'), 'utf8');
+    const declared = new Set([...dts.matchAll(/^export\s+declare\s+(?:function|class|const|let|var)\s+(\w+)/gm)].map((m) => m[1]));
+    for (const m of dts.matchAll(/^export\s*\{([^}]*)\}/gm)) {
+      for (const part of m[1].split(',')) {
+        const item = part.trim();
+        if (item && !item.startsWith('type ')) declared.add(item.split(/\s+as\s+/).pop().trim());
+      }
+    }
+    const undeclared = esm.filter((n) => !declared.has(n));
+    const phantom = [...declared].filter((n) => !esm.includes(n)).sort();
+    assert.deepEqual({ undeclared, phantom }, { undeclared: [], phantom: [] }, 'runtime exports vs dist/index.d.ts declarations');
   });
 
   test('"sideEffects" lists exactly the installing entries, and bundlers honour it', async () => {

@@ -213,6 +213,52 @@ const RUNNERS = {
     },
   },
 
+  // The options example: a POST stream with per-connection headers. The
+  // stream URL goes to the test server, which must see the POST, its body
+  // and the header the function returned.
+  options: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('options')}`;
+      const key = uniqueKey('readme-options');
+      const url = sseUrl(server.origin, key, { chunks: [`data: ${token}\n\n`], end: 'open', cors: true });
+      const code = rewrite(example, example.code, /(['"`])\/api\/stream\1/, JSON.stringify(url), "the stream URL '/api/stream'");
+      await runModulePage(example, code, token);
+      const [request] = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.equal(request.method, 'POST');
+      assert.match(request.headers.authorization ?? '', /^Bearer /);
+      await waitFor(() => request.body.includes('prompt'), { message: 'the POST body at the server' });
+    },
+  },
+
+  // The feature-detection example: in Chromium, SSE is supported, the
+  // global EventSource is the platform's, and the transport is fetch.
+  environment: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const importMap = { imports: { 'eventsource-wasm': '/node_modules/eventsource-wasm/dist/index.js' } };
+      const { logs } = await runPage(
+        example,
+        `environment-${example.line}`,
+        htmlPage(`<script type="importmap">${JSON.stringify(importMap)}</script>\n<script type="module">\n${example.code}\n</script>`),
+        { what: 'three logged values', until: (logs) => logs.length >= 3 },
+      );
+      assert.deepEqual(logs.slice(0, 2), [[true], [false]]);
+      assert.deepEqual(logs[2][0], { native: true, transport: 'fetch', eventTarget: 'native' });
+    },
+  },
+
+  // The iteration example: the loop sees a message and an update event,
+  // then closes the source, which ends the loop.
+  iterate: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('iterate')}`;
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(streamFor('iterate', token)), "the stream URL '/events'");
+      await runModulePage(example, code, token, (logs) => logs.filter((args) => containsToken(args, token)).length >= 2);
+    },
+  },
+
   // A Node script in the project where the tarball is installed; the
   // loopback URL points at the test server, which sends one message. The
   // script must end by itself (the example closes its source).
@@ -240,6 +286,22 @@ const RUNNERS = {
     },
   },
 };
+
+/** Run `code` as a module page with the package's import map; wait for `token` in the logs. */
+async function runModulePage(example, code, token, until = (logs) => logs.some((args) => containsToken(args, token))) {
+  const importMap = {
+    imports: {
+      'eventsource-wasm': '/node_modules/eventsource-wasm/dist/index.js',
+      'eventsource-wasm/auto': '/node_modules/eventsource-wasm/dist/auto.js',
+    },
+  };
+  await runPage(
+    example,
+    `${example.name}-${example.line}`,
+    htmlPage(`<script type="importmap">${JSON.stringify(importMap)}</script>\n<script type="module">\n${code}\n</script>`),
+    { what: `the example's events (${token})`, until },
+  );
+}
 
 // ── the tests ────────────────────────────────────────────────────────────
 

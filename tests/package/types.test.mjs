@@ -5,8 +5,9 @@
 // being an error. Each file is compiled on its own so a failure names what
 // is missing.
 //
-// The key property: the package's EventSource is interchangeable with
-// lib.dom's, both the class and its instances, in both directions.
+// The key property (usage.ts): the package's EventSource is interchangeable
+// with lib.dom's, both the class and its instances, in both directions. The
+// other files check one concern each, so one cause fails one test.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -154,12 +155,12 @@ export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2
 const BUNDLER_USAGE = `// The same types under moduleResolution bundler (Vite's and esbuild's users).
 import { EventSource, isPolyfill, environment } from 'eventsource-wasm';
 
-const es: globalThis.EventSource = new EventSource('/events', { withCredentials: true });
-const Ctor: typeof globalThis.EventSource = EventSource;
-const back: EventSource = new globalThis.EventSource('/events');
-es.addEventListener('custom', (e) => e.data);
-const poly: boolean = isPolyfill(Ctor) && environment().native;
-export { es, back, poly };
+const es = new EventSource('/events', { withCredentials: true });
+es.addEventListener('custom', (e) => { const m: MessageEvent = e; return m.data; });
+es.onmessage = (e) => e.lastEventId;
+const open: boolean = es.readyState === EventSource.OPEN;
+const poly: boolean = isPolyfill(EventSource) && environment().native;
+export { es, open, poly };
 `;
 
 const OPTIONS = `// The README's "Options": the second argument takes withCredentials plus
@@ -169,11 +170,10 @@ import { EventSource, type EventSourceInit } from 'eventsource-wasm';
 const viaXhr = new EventSource('/events', { transport: 'xhr' });
 const viaFetch = new EventSource('/events', { withCredentials: true, transport: 'fetch' });
 const init: EventSourceInit = { transport: 'xhr' };
-// Still a lib.dom EventSource.
-const dom: globalThis.EventSource = new EventSource('/events', init);
+const viaInit = new EventSource('/events', init);
 // @ts-expect-error: there is no such transport
 new EventSource('/events', { transport: 'websocket' });
-export { viaXhr, viaFetch, dom };
+export { viaXhr, viaFetch, viaInit };
 `;
 
 const ERROR_DETAILS = `// The README: error events carry reason, status and message (read-only).
@@ -189,29 +189,29 @@ es.addEventListener('error', (e) => {
   const message: string | undefined = e.message;
   void [reason, status, message];
 });
-// Still a lib.dom EventSource.
-const dom: globalThis.EventSource = es;
-export { dom };
+export { es };
 `;
 
 const AUTO = `// eventsource-wasm/auto: the same exports, and the global EventSource is
 // lib.dom's type (installed where missing).
 import 'eventsource-wasm/auto';
 import { EventSource as Explicit, isPolyfill, environment } from 'eventsource-wasm/auto';
+import { EventSource as Main } from 'eventsource-wasm';
 
 const global = new EventSource('/events');
 global.onmessage = (e) => e.data;
-const same: typeof globalThis.EventSource = Explicit;
+const same: typeof Main = Explicit;
+const back: typeof Explicit = Main;
 const poly: boolean = isPolyfill(EventSource);
 const native: boolean = environment().native;
-export { global, same, poly, native };
+export { global, same, back, poly, native };
 `;
 
 const CJS = `// A CommonJS TypeScript file: require() gets the CJS build and its types.
 import esw = require('eventsource-wasm');
 import auto = require('eventsource-wasm/auto');
 
-const es: globalThis.EventSource = new esw.EventSource('/x', { withCredentials: true });
+const es: esw.EventSource = new esw.EventSource('/x', { withCredentials: true });
 es.addEventListener('custom', (e) => e.data);
 const same: typeof esw.EventSource = auto.EventSource;
 const ok: boolean = esw.isPolyfill(es.constructor) && esw.supportsSSE();

@@ -1,0 +1,179 @@
+// The parser as wasm in Node, next to eventsource-parser, on the byte
+// streams of `cargo bench --bench parser`. Run by run.mjs in a child process
+// (node --expose-gc bench/lib/node-parser.mjs '<json>'); prints one JSON line.
+//
+// There is no export that runs our wasm parser alone (inspectStream builds a
+// JS object per entry), so ours is measured through the real path, a whole
+// `new EventSource()` with a trivial listener, two ways:
+//
+// - memory: a custom `fetch` (an option of both EventSources) answers with a
+//   ReadableStream of the stream's 64 KiB chunks, already in memory — the
+//   chunks cargo bench feeds; eventsource-parser is fed the same chunks
+//   (decoded with a streaming TextDecoder, as its users must).
+// - loopback: `new EventSource(url)` against the benchmark server with Node's
+//   own fetch; eventsource-parser is fed chunks recorded from a plain fetch of
+//   the same URL, and a bare fetch read loop gives the network's own cost.
+//
+// Every run checks count, data and the sum of data lengths.
+
+import { pathToFileURL } from 'node:url';
+
+import { PARSER_STREAMS, parserStreamText } from './scenarios.mjs';
+
+const opts = JSON.parse(process.argv[2]);
+const { EventSource: Ours } = await import(pathToFileURL(opts.dist).href);
+const { EventSource: Pkg } = await import('eventsource');
+const { createParser } = await import('eventsource-parser');
+
+const CHUNK = 64 * 1024;
+const gc = globalThis.gc || (() => {});
+
+function memoryFetch(chunks) {
+  return async () => {
+    let i = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        // The stream stays open after the last chunk, like a live one.
+        if (i < chunks.length) controller.enqueue(chunks[i++]);
+        else return new Promise(() => {});
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+}
+
+function check(stream, r) {
+  const ok = r.n === stream.events && r.bad === 0 && r.sum === stream.events * stream.data.length;
+  return { ...r, ok };
+}
+
+function viaEventSource(Ctor, stream, url, init) {
+  return new Promise((resolve) => {
+    let n = 0;
+    let bad = 0;
+    let sum = 0;
+    const N = stream.events;
+    const DATA = stream.data;
+    let done = false;
+    const t0 = performance.now();
+    const es = new Ctor(url, init);
+    const finish = (why) => {
+      if (done) return;
+      done = true;
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      es.close();
+      resolve(check(stream, { n, bad, sum, ms, why }));
+    };
+    es.onmessage = (e) => {
+      const d = e.data;
+      if (d !== DATA) bad++;
+      sum += d.length;
+      if (++n === N) finish('done');
+    };
+    es.onerror = () => {
+      if (es.readyState === 2) finish('error');
+    };
+    const timer = setTimeout(() => finish('timeout'), 120000);
+  });
+}
+
+function viaParser(stream, chunks) {
+  let n = 0;
+  let bad = 0;
+  let sum = 0;
+  const DATA = stream.data;
+  const t0 = performance.now();
+  const decoder = new TextDecoder();
+  const parser = createParser({
+    onEvent(e) {
+      const d = e.data;
+      if (d !== DATA) bad++;
+      sum += d.length;
+      n++;
+    },
+  });
+  for (const c of chunks) parser.feed(decoder.decode(c, { stream: true }));
+  return check(stream, { n, bad, sum, ms: performance.now() - t0, why: 'done' });
+}
+
+async function fetchChunks(url, expected) {
+  const t0 = performance.now();
+  const controller = new AbortController();
+  const res = await fetch(url, { signal: controller.signal });
+  const reader = res.body.getReader();
+  const chunks = [];
+  let bytes = 0;
+  while (bytes < expected) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.length;
+  }
+  const ms = performance.now() - t0;
+  controller.abort();
+  return { chunks, bytes, ms };
+}
+
+const median = (a) => {
+  const s = [...a].sort((p, q) => p - q);
+  return s.length ? s[(s.length - 1) >> 1] : null;
+};
+
+const out = {};
+let runId = 0;
+for (const name of opts.streams) {
+  const spec = PARSER_STREAMS[name];
+  const stream = { events: spec.events, data: spec.data() };
+  const bytes = new TextEncoder().encode(parserStreamText(spec.events, stream.data));
+  const slices = [];
+  for (let at = 0; at < bytes.length; at += CHUNK) slices.push(bytes.subarray(at, Math.min(at + CHUNK, bytes.length)));
+  const fresh = () => slices.map((s) => s.slice());
+  const impls = {
+    'eventsource-parser': async () => viaParser(stream, fresh()),
+    ours: async () => viaEventSource(Ours, stream, `http://bench.invalid/${name}`, { fetch: memoryFetch(fresh()) }),
+    eventsource: async () => viaEventSource(Pkg, stream, `http://bench.invalid/${name}`, { fetch: memoryFetch(fresh()) }),
+  };
+  const net = (key) => `${opts.origin}/sse/${name}?run=node-${process.pid}-${key}-${runId++}`;
+  // Chunks as Node's fetch delivers this stream over loopback, recorded once.
+  const recorded = opts.origin ? (await fetchChunks(net('record'), bytes.length)).chunks : null;
+  const netImpls = opts.origin
+    ? {
+        'fetch read loop alone': async () => {
+          const r = await fetchChunks(net('fetch'), bytes.length);
+          return { n: stream.events, bad: r.bytes === bytes.length ? 0 : 1, sum: 0, ms: r.ms, ok: r.bytes === bytes.length, chunks: r.chunks.length };
+        },
+        'eventsource-parser (recorded chunks)': async () => viaParser(stream, recorded.map((c) => c.slice())),
+        ours: async () => viaEventSource(Ours, stream, net('ours')),
+        eventsource: async () => viaEventSource(Pkg, stream, net('pkg')),
+      }
+    : {};
+  const result = { label: spec.label, bytes: bytes.length, chunks: slices.length, recordedChunks: recorded?.length ?? null, memory: {}, loopback: {} };
+  for (const [group, table] of [
+    ['memory', impls],
+    ['loopback', netImpls],
+  ]) {
+    const names = Object.keys(table);
+    const runs = Object.fromEntries(names.map((k) => [k, []]));
+    for (let round = 0; round < opts.rounds; round++) {
+      for (let j = 0; j < names.length; j++) {
+        const k = names[(round + j) % names.length];
+        gc();
+        runs[k].push(await table[k]());
+      }
+    }
+    for (const k of names) {
+      const ok = runs[k].filter((r) => r.ok);
+      const failed = runs[k].filter((r) => !r.ok);
+      result[group][k] = {
+        mbps: ok.length ? bytes.length / 1e6 / (median(ok.map((r) => r.ms)) / 1000) : null,
+        runs: runs[k].length,
+        failures: failed.length,
+        failure: failed[0] ? { n: failed[0].n, bad: failed[0].bad, why: failed[0].why } : null,
+      };
+    }
+  }
+  out[name] = result;
+}
+console.log(JSON.stringify(out));
+process.exit(0);

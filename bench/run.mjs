@@ -1,0 +1,736 @@
+#!/usr/bin/env node
+// `npm run bench`: eventsource-wasm against Chromium's native EventSource
+// (the baseline, same page setup, same run) and two JS peers, `eventsource`
+// (fetch-based) and `event-source-polyfill`, in headless Debian Chromium.
+//
+//   npm run bench                       full run (~10 minutes); writes BENCHMARKS.md
+//   npm run bench -- --quick            smoke run: 2 rounds, streams a fifth of the size
+//   npm run bench -- --only=small,medium --impl=ours,native
+//   options: --rounds=N  --no-build  --no-profile  --write (BENCHMARKS.md from a partial run)
+//
+// Figures (--only names): small medium large utf8 odd (throughput, CPU),
+// latency, memory, init, size, parser (native cargo bench + wasm in Node),
+// profile (CPU profiles of ours, not timed).
+//
+// Method: every scenario runs `rounds` times; each round runs every
+// implementation once, the order rotating from round to round, each on a
+// freshly loaded page. Every run checks every event (order, exact data, type,
+// lastEventId): a run that loses or corrupts anything is a failure, not a
+// number. Ratios to native are per round (paired), then the median.
+// Raw results: bench/.build/results.json; the tables: bench/.build/report.md.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { FULL, QUICK, PARSER_STREAMS } from './lib/scenarios.mjs';
+import { startServer } from './lib/server.mjs';
+import { snapshotDist, buildPeers, buildProfiling } from './lib/builds.mjs';
+import { launchChromium } from './lib/cdp.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const out = join(here, '.build');
+mkdirSync(out, { recursive: true });
+
+// ---------------------------------------------------------------- options
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : null;
+};
+const quick = flag('quick');
+const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'latency', 'memory', 'init', 'size', 'parser', 'profile'];
+const only = (option('only') ? option('only').split(',') : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
+for (const f of only) if (!ALL_FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${ALL_FIGURES.join(', ')})`);
+const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill'];
+const impls = option('impl') ? option('impl').split(',') : ALL_IMPLS;
+for (const i of impls) if (!ALL_IMPLS.includes(i)) throw new Error(`--impl: unknown implementation ${i} (known: ${ALL_IMPLS.join(', ')})`);
+const rounds = Number(option('rounds')) || (quick ? 2 : 5);
+const specs = quick ? QUICK : FULL;
+const partial = quick || !!option('only') || !!option('impl') || !!option('rounds');
+const writeDoc = flag('write') || !partial;
+
+const LABEL = { ours: 'ours', native: 'native', eventsource: 'eventsource', polyfill: 'event-source-polyfill' };
+const log = (...m) => console.error(...m);
+const started = Date.now();
+
+// ---------------------------------------------------------------- build
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const distIndex = join(root, 'dist/index.js');
+const stale = !existsSync(distIndex) || Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'Cargo.toml')).mtimeMs) > statSync(distIndex).mtimeMs;
+if (stale && !flag('no-build')) {
+  log('bench: dist/ is missing or older than src/: node scripts/build.mjs --quiet');
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: root, stdio: 'inherit' });
+} else if (stale) {
+  log('bench: warning: dist/ is older than src/ (--no-build): measuring the old build');
+}
+const snap = snapshotDist(root, out);
+log(`bench: measuring dist/ built ${snap.builtAt.toISOString()} (wasm ${snap.wasmSha}, index.js ${snap.indexSha})`);
+await buildPeers(root, out);
+let prof = null;
+if (only.includes('profile') && impls.includes('ours')) {
+  try {
+    prof = await buildProfiling(root, out, readFileSync(join(snap.dir, 'eventsource_wasm_bg.wasm')));
+    log(`bench: profiling build ${prof.matchesDist ? 'has the same wasm code as dist/ (plus names)' : 'DIFFERS from dist/ (the release artifact in target/ is newer or older than dist/)'}`);
+  } catch (error) {
+    log(`bench: no profiling build (${error.message.split('\n')[0]}); profiles skipped`);
+  }
+}
+
+// ---------------------------------------------------------------- server, browser
+
+const text = (p) => readFileSync(p, 'utf8');
+const files = {
+  '/bench/lib/page.mjs': { body: readFileSync(join(here, 'lib/page.mjs')) },
+  '/bench/lib/scenarios.mjs': { body: readFileSync(join(here, 'lib/scenarios.mjs')) },
+  '/lib/ours.js': { body: readFileSync(join(snap.dir, 'eventsource-wasm.js')) },
+  '/lib/eventsource.js': { body: readFileSync(join(out, 'eventsource.js')) },
+  '/lib/polyfill.js': { body: readFileSync(join(out, 'polyfill.js')) },
+};
+if (prof) files['/lib/ours-prof.js'] = { body: readFileSync(prof.path) };
+const libs = {
+  ours: { src: '/lib/ours.js', inline: text(join(snap.dir, 'eventsource-wasm.js')), ctor: 'window.EventSourceWasm.EventSource' },
+  native: { src: null, inline: null, ctor: 'window.EventSource' },
+  eventsource: { src: '/lib/eventsource.js', inline: text(join(out, 'eventsource.js')), ctor: 'window.EventSourcePkg.EventSource' },
+  polyfill: { src: '/lib/polyfill.js', inline: text(join(out, 'polyfill.js')), ctor: 'window.EventSourcePolyfill' },
+  'ours-prof': { src: '/lib/ours-prof.js', inline: null, ctor: 'window.EventSourceWasm.EventSource' },
+};
+const server = await startServer({ files, libs });
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const needBrowser = only.some((f) => !['size', 'parser'].includes(f));
+let browser = null;
+let page = null;
+if (needBrowser) {
+  if (!CHROMIUM) throw new Error('Chromium not found (apt-get install chromium); the benchmark never downloads a browser');
+  // A bare CDP pipe rather than Playwright's page API: see lib/cdp.mjs.
+  browser = await launchChromium(CHROMIUM, ['--enable-precise-memory-info']);
+  page = await browser.newPage();
+}
+
+// ---------------------------------------------------------------- /proc
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** Chromium's processes (every descendant of this process but node children): pid → { ticks, rss, renderer }. */
+function chromiumProcesses() {
+  const procs = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const close = s.lastIndexOf(')');
+      const f = s.slice(close + 2).split(' ');
+      procs.set(Number(d), { comm: s.slice(s.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) });
+    } catch {
+      // gone
+    }
+  }
+  const children = new Map();
+  for (const [pid, p] of procs) {
+    if (!children.has(p.ppid)) children.set(p.ppid, []);
+    children.get(p.ppid).push(pid);
+  }
+  const found = new Map();
+  const stack = [...(children.get(process.pid) || [])];
+  while (stack.length) {
+    const pid = stack.pop();
+    const p = procs.get(pid);
+    if (p.comm !== 'node') found.set(pid, p);
+    stack.push(...(children.get(pid) || []));
+  }
+  return found;
+}
+
+/** CPU seconds used by Chromium's processes between two snapshots (processes alive at the end). */
+function cpuBetween(a, b) {
+  let ticks = 0;
+  for (const [pid, p] of b) ticks += p.ticks - (a.get(pid)?.ticks ?? 0);
+  return (ticks / CLK_TCK) * 1000;
+}
+
+function rendererPids() {
+  const pids = [];
+  for (const pid of chromiumProcesses().keys()) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) pids.push(pid);
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+const PAGE = 4096;
+function rssOf(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      total += Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[21]) * PAGE;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------- helpers
+
+const median = (a) => {
+  const s = a.filter((v) => v !== null && v !== undefined && !Number.isNaN(v)).sort((p, q) => p - q);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const percentile = (a, p) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null;
+};
+const rotate = (list, r) => list.map((_, j) => list[(j + r) % list.length]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let runCounter = 0;
+
+/** Wait until Chromium's set of processes stops changing (a navigation can start a spare renderer). */
+async function settle() {
+  let last = '';
+  let same = 0;
+  for (let i = 0; i < 40 && same < 3; i++) {
+    const now = [...chromiumProcesses().keys()].join(',');
+    same = now === last ? same + 1 : 0;
+    last = now;
+    await sleep(50);
+  }
+}
+
+async function openPage(impl, name, spec) {
+  await page.navigate(`${server.origin}/page?impl=${impl}`, 'window.benchReady === true');
+  await page.evaluate(`window.bench.prepare(${JSON.stringify(name)}, ${JSON.stringify(spec)})`);
+  await settle();
+}
+
+const runInPage = (url, opts) => page.evaluate(`window.bench.run(${JSON.stringify(url)}, ${JSON.stringify(opts)})`);
+
+function verdict(r) {
+  if (r.why !== 'done') return r.why;
+  if (r.n !== r.N) return `${r.n}/${r.N} events`;
+  if (r.bad) return `${r.bad} events wrong (first: #${r.firstBad.i} ${r.firstBad.what})`;
+  if (r.expectedSum !== null && r.sum !== r.expectedSum) return `checksum ${r.sum} ≠ ${r.expectedSum}`;
+  return null;
+}
+
+/** One streamed run of one implementation in a fresh page; CPU of all Chromium processes around it. */
+async function browserRun(impl, name, spec, { memory = false, profile = false } = {}) {
+  await openPage(impl, name, spec);
+  const url = `/sse/${name}?run=${++runCounter}`;
+  const cdp = page;
+  let mem = null;
+  if (memory) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const base = await cdp.send('Runtime.getHeapUsage');
+    const wasmBefore = impl === 'ours' ? await page.evaluate('window.EventSourceWasm.diagnostics().wasmMemoryBytes') : null;
+    const renderers = rendererPids();
+    mem = { base, wasmBefore, renderers, rssBase: rssOf(renderers), peak: { used: 0, embedder: 0, backing: 0, total: 0 }, rssPeak: 0, samples: 0, stop: false };
+    const total = (u) => u.usedSize + u.embedderHeapUsedSize + u.backingStorageSize;
+    mem.loop = (async () => {
+      while (!mem.stop) {
+        try {
+          const u = await cdp.send('Runtime.getHeapUsage');
+          mem.samples++;
+          mem.peak.used = Math.max(mem.peak.used, u.usedSize - base.usedSize);
+          mem.peak.embedder = Math.max(mem.peak.embedder, u.embedderHeapUsedSize - base.embedderHeapUsedSize);
+          mem.peak.backing = Math.max(mem.peak.backing, u.backingStorageSize - base.backingStorageSize);
+          mem.peak.total = Math.max(mem.peak.total, total(u) - total(base));
+          mem.rssPeak = Math.max(mem.rssPeak, rssOf(renderers) - mem.rssBase);
+        } catch {
+          break;
+        }
+        await sleep(2);
+      }
+    })();
+  }
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
+  const before = chromiumProcesses();
+  const r = await runInPage(url, { impl, sampleMemory: memory });
+  const after = chromiumProcesses();
+  r.cpuMs = cpuBetween(before, after);
+  r.newProcesses = [...after.keys()].filter((pid) => !before.has(pid)).length;
+  if (process.env.BENCH_DEBUG_CPU) for (const [pid, p] of after) if (p.ticks - (before.get(pid)?.ticks ?? 0) > 0) log(`    pid ${pid} ${before.has(pid) ? '' : 'NEW '}+${p.ticks - (before.get(pid)?.ticks ?? 0)} ticks`);
+  r.failure = verdict(r);
+  if (profile) r.profile = (await cdp.send('Profiler.stop')).profile;
+  if (memory) {
+    mem.stop = true;
+    await mem.loop;
+    if (impl === 'ours') r.wasmGrowth = (await page.evaluate('window.EventSourceWasm.diagnostics().wasmMemoryBytes')) - mem.wasmBefore;
+    await sleep(100);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const end = await cdp.send('Runtime.getHeapUsage');
+    const total = (u) => u.usedSize + u.embedderHeapUsedSize + u.backingStorageSize;
+    r.memory = {
+      peakTotal: mem.peak.total,
+      peakUsed: mem.peak.used,
+      peakEmbedder: mem.peak.embedder,
+      peakBacking: mem.peak.backing,
+      inPagePeakUsed: r.heapPeak - r.heapBase,
+      after: total(end) - total(mem.base),
+      rssPeak: mem.rssPeak,
+      samples: mem.samples,
+    };
+  }
+  if (profile) await cdp.send('Profiler.disable');
+  return r;
+}
+
+// ---------------------------------------------------------------- measurements
+
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  impls,
+  machine: {
+    nproc: availableParallelism(),
+    cpu: (/model name\s*:\s*(.*)/.exec(text('/proc/cpuinfo')) || [])[1] || 'unknown',
+    chromium: browser ? browser.version : null,
+    node: process.version,
+    load: text('/proc/loadavg').split(' ').slice(0, 3).join(' '),
+  },
+  dist: { builtAt: snap.builtAt.toISOString(), wasmSha: snap.wasmSha, indexSha: snap.indexSha },
+  throughput: {},
+  latency: null,
+  memory: null,
+  init: null,
+  size: null,
+  parser: null,
+  profiles: {},
+};
+
+const THROUGHPUT = ['small', 'medium', 'large', 'utf8', 'odd'].filter((s) => only.includes(s));
+for (const name of THROUGHPUT) {
+  const spec = specs[name];
+  const bytes = server.prepare(name, spec);
+  log(`bench: ${name}: ${spec.events} events, ${(bytes / 1048576).toFixed(1)} MiB, ${rounds} rounds × ${impls.join(', ')}`);
+  const runs = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of rotate(impls, round)) {
+      const r = await browserRun(impl, name, spec);
+      r.round = round;
+      runs[impl].push(r);
+      log(`  round ${round + 1} ${impl.padEnd(11)} ${r.failure ? `FAILED: ${r.failure}` : `${r.ms.toFixed(0).padStart(6)} ms`}  cpu ${r.cpuMs.toFixed(0)} ms`);
+    }
+  }
+  server.release(name);
+  results.throughput[name] = { spec, bytes, runs: strip(runs) };
+}
+
+function strip(runs) {
+  // Keep results.json small: no per-event arrays.
+  const o = {};
+  for (const [k, list] of Object.entries(runs)) o[k] = list.map(({ profile, latencies, ...rest }) => (latencies ? { ...rest, latencies } : rest));
+  return o;
+}
+
+if (only.includes('latency')) {
+  const name = 'latency';
+  const spec = specs.latency;
+  server.prepare(name, spec);
+  log(`bench: latency: ${spec.events} events at ${spec.rate}/s, ${rounds} rounds`);
+  const runs = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of rotate(impls, round)) {
+      await openPage(impl, name, spec);
+      const clock = await page.evaluate('window.bench.clockOffset()');
+      const before = chromiumProcesses();
+      const r = await runInPage(`/sse/latency?run=${++runCounter}`, { impl });
+      r.cpuMs = cpuBetween(before, chromiumProcesses());
+      r.failure = verdict(r);
+      r.clock = clock;
+      r.p50 = percentile(r.latencies, 50);
+      r.p99 = percentile(r.latencies, 99);
+      runs[impl].push(r);
+      log(`  round ${round + 1} ${impl.padEnd(11)} ${r.failure ? `FAILED: ${r.failure}` : `p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`}  (clock offset ${clock.offset.toFixed(3)} ms, rtt ${clock.rtt.toFixed(3)} ms)`);
+    }
+  }
+  results.latency = { spec, runs: strip(runs) };
+}
+
+if (only.includes('memory')) {
+  const name = 'memory';
+  const spec = specs.memory;
+  const bytes = server.prepare(name, spec);
+  log(`bench: memory: ${spec.events} × ${spec.size / 1024} KiB events (${(bytes / 1048576).toFixed(0)} MiB), ${rounds} rounds`);
+  const runs = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of rotate(impls, round)) {
+      const r = await browserRun(impl, name, spec, { memory: true });
+      runs[impl].push(r);
+      const m = r.memory;
+      log(`  round ${round + 1} ${impl.padEnd(11)} ${r.failure ? `FAILED: ${r.failure} ` : ''}peak +${(m.peakTotal / 1e6).toFixed(1)} MB (CDP, ${m.samples} samples), JS in-page +${(m.inPagePeakUsed / 1e6).toFixed(1)} MB, after GC +${(m.after / 1e6).toFixed(2)} MB, RSS +${(m.rssPeak / 1e6).toFixed(0)} MB, ${r.ms.toFixed(0)} ms`);
+    }
+  }
+  server.release(name);
+  results.memory = { spec, bytes, runs: strip(runs) };
+}
+
+if (only.includes('init')) {
+  const reps = quick ? 3 : 11;
+  log(`bench: init: ${reps} repetitions`);
+  const runs = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const impl of rotate(impls, rep)) {
+      await page.navigate(`${server.origin}/page?impl=${impl}&mode=init&nonce=${Date.now()}-${rep}`, 'window.__t2 !== undefined');
+      const [t0, t1, t2] = await page.evaluate('[window.__t0, window.__t1, window.__t2]');
+      runs[impl].push({ script: t1 - t0, construct: t2 - t1, total: t2 - t0 });
+    }
+  }
+  results.init = { reps, runs };
+  for (const impl of impls) log(`  ${impl.padEnd(11)} total ${median(runs[impl].map((r) => r.total)).toFixed(2)} ms`);
+}
+
+if (only.includes('profile') && prof) {
+  for (const name of ['small', 'large']) {
+    const spec = specs[name];
+    server.prepare(name, spec);
+    for (const impl of ['ours-prof', ...(impls.includes('native') ? ['native'] : [])]) {
+      const r = await browserRun(impl, name, spec, { profile: true });
+      results.profiles[`${name}/${impl}`] = { failure: r.failure, ms: r.ms, summary: summarizeProfile(r.profile) };
+      log(`bench: profile ${name} ${impl}: ${r.failure || `${r.ms.toFixed(0)} ms`}`);
+    }
+    server.release(name);
+  }
+}
+
+if (browser) await browser.close();
+
+if (only.includes('size')) {
+  const entry = (label, path) => {
+    const data = readFileSync(path);
+    return { label, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
+  };
+  results.size = [
+    entry('ours: dist/index.js (ESM, wasm embedded)', join(snap.dir, 'index.js')),
+    entry('ours: dist/eventsource-wasm.js (classic script, wasm embedded)', join(snap.dir, 'eventsource-wasm.js')),
+    entry('ours: dist/eventsource_wasm_bg.wasm (the wasm alone)', join(snap.dir, 'eventsource_wasm_bg.wasm')),
+    entry('eventsource 4.1.1 (esbuild ESM bundle, minified, with eventsource-parser)', join(out, 'eventsource.esm.js')),
+    entry('event-source-polyfill 1.0.31 (its eventsource.min.js)', join(out, 'polyfill.js')),
+    entry('eventsource-parser 3.1.1 (esbuild ESM bundle, minified)', join(out, 'eventsource-parser.esm.js')),
+  ];
+}
+
+if (only.includes('parser')) {
+  log('bench: parser: cargo bench --bench parser');
+  const cargo = execFileSync('cargo', ['bench', '--bench', 'parser'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+  const native = {};
+  for (const line of cargo.split('\n')) {
+    const m = /^(.+?)\s+(\d+) events\s+([\d.]+) MiB\s+(\d+) MB\/s\s+\(median of (\d+) runs, min (\d+), max (\d+)\)/.exec(line);
+    if (m) native[m[1].trim()] = { events: Number(m[2]), mbps: Number(m[4]), runs: Number(m[5]), min: Number(m[6]), max: Number(m[7]) };
+  }
+  const streams = ['p32', 'p1k', 'p1m', 'p1ku'];
+  const lengths = {};
+  for (const s of streams) lengths[s] = server.prepare(s, { kind: 'parser' });
+  log(`bench: parser: wasm in Node vs eventsource-parser (${quick ? 3 : 7} rounds)`);
+  const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-parser.mjs'), JSON.stringify({ dist: join(snap.dir, 'index.js'), origin: server.origin, rounds: quick ? 3 : 7, streams })], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`bench/lib/node-parser.mjs exited with ${code}`);
+  const node = JSON.parse(stdout.trim().split('\n').pop());
+  for (const s of streams) server.release(s);
+  results.parser = { native, node };
+}
+
+await server.close();
+results.seconds = (Date.now() - started) / 1000;
+writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 1));
+
+// ---------------------------------------------------------------- profile summary
+
+function summarizeProfile(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) || 0) + dt);
+  }
+  const byFn = new Map();
+  const byCat = new Map();
+  let total = 0;
+  for (const [id, us] of self) {
+    const f = nodes.get(id).callFrame;
+    if (f.functionName === '(idle)') continue;
+    total += us;
+    const name = (f.functionName || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '');
+    const file = f.url ? f.url.replace(/^.*\//, '') : '';
+    let cat;
+    if (f.url.startsWith('wasm://')) cat = 'wasm (ours)';
+    else if (file === 'ours-prof.js') cat = 'ours: JS';
+    else if (file === 'page.mjs') cat = 'listener (checks data)';
+    else if (name === '(garbage collector)') cat = 'GC';
+    else if (name === '(program)') cat = '(program): native code outside JS';
+    else if (name === '(root)') cat = '(program): native code outside JS';
+    else if (!f.url) cat = 'builtins and DOM bindings';
+    else cat = `other JS (${file})`;
+    const key = f.url.startsWith('wasm://') ? `${name} [wasm]` : file ? `${name} (${file}:${f.lineNumber + 1})` : name;
+    byFn.set(key, (byFn.get(key) || 0) + us);
+    byCat.set(cat, (byCat.get(cat) || 0) + us);
+  }
+  const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, us]) => ({ fn, ms: us / 1000, pct: (100 * us) / total }));
+  const categories = [...byCat].sort((a, b) => b[1] - a[1]).map(([cat, us]) => ({ cat, ms: us / 1000, pct: (100 * us) / total }));
+  return { totalMs: total / 1000, top, categories };
+}
+
+// ---------------------------------------------------------------- report
+
+const fmt = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const ratio = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(2)}×`);
+const mark = (ok) => (ok === null ? '—' : ok ? 'met' : '**missed**');
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+/** Per-round paired ratio (f(native run) / f(impl run), both ok), then the median. */
+function pairedRatio(runs, impl, f) {
+  if (!runs.native) return null;
+  const out = [];
+  for (const r of runs[impl]) {
+    const n = runs.native.find((x) => x.round === r.round);
+    if (n && !n.failure && !r.failure) out.push(f(n) / f(r));
+  }
+  return median(out);
+}
+
+function cell(runs, impl, value, unit) {
+  const list = runs[impl];
+  const failed = list.filter((r) => r.failure);
+  const ok = list.filter((r) => !r.failure);
+  const v = ok.length ? value(ok) : null;
+  const fail = failed.length ? `**FAIL ${failed.length}/${list.length}** (${failed[0].failure})` : '';
+  if (!ok.length) return fail;
+  return `${unit(v)}${fail ? ` ${fail}` : ''}`;
+}
+
+const sections = [];
+const summary = [];
+
+if (THROUGHPUT.length) {
+  const rows = [];
+  for (const name of THROUGHPUT) {
+    const t = results.throughput[name];
+    const runs = Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map((r, i) => ({ ...r, round: r.round ?? i }))]));
+    const desc = t.spec.kind === 'odd' ? `${fmt(t.spec.events)} mixed events, writes of ${t.spec.writes.join('/')} B` : `${fmt(t.spec.events)} × ${t.spec.size >= 1048576 ? `${t.spec.size / 1048576} MiB` : t.spec.size >= 1024 ? `${t.spec.size / 1024} KiB` : `${t.spec.size} B`}${t.spec.kind === 'utf8' ? ' UTF-8' : ''}`;
+    for (const impl of impls) {
+      const ms = (ok) => median(ok.map((r) => r.ms));
+      const speed = pairedRatio(runs, impl, (r) => r.ms);
+      const cpu = pairedRatio(runs, impl, (r) => r.cpuMs);
+      rows.push([
+        `${name} (${desc}, ${fmt(t.bytes / 1e6, 1)} MB)`,
+        LABEL[impl],
+        cell(runs, impl, (ok) => t.spec.events / (ms(ok) / 1000), (v) => fmt(v)),
+        cell(runs, impl, (ok) => t.bytes / 1e6 / (ms(ok) / 1000), (v) => fmt(v, 1)),
+        impl === 'native' ? '1.00×' : ratio(speed),
+        cell(runs, impl, (ok) => median(ok.map((r) => r.cpuMs)), (v) => fmt(v)),
+        impl === 'native' ? '1.00×' : cpu === null ? '—' : `${(1 / cpu).toFixed(2)}×`,
+      ]);
+    }
+    if (impls.includes('ours')) {
+      const target = { small: 1.5, medium: 1.5, large: 2.0, utf8: 1.3, odd: 1.3 }[name];
+      const speed = pairedRatio(runs, 'ours', (r) => r.ms);
+      const failed = runs.ours.some((r) => r.failure);
+      summary.push([`${name} throughput ≥ ${target.toFixed(1)}× native`, failed ? `FAIL (${runs.ours.find((r) => r.failure).failure})` : ratio(speed), failed ? '**missed** (lost data)' : mark(speed === null ? null : speed >= target)]);
+    }
+  }
+  sections.push(
+    '### Throughput and CPU\n\n' +
+      'Time from `new EventSource()` to the last event checked by the listener (connection setup included), fresh page per run. ' +
+      'MB/s counts the stream bytes (the SSE text) delivered. × native: per-round ratio native time / implementation time (higher is better), median over rounds. ' +
+      'CPU: utime+stime of every Chromium process (browser, network service, renderer) from `/proc/<pid>/stat` around the run; × native is implementation CPU / native CPU (lower is better).\n\n' +
+      table(['scenario', 'implementation', 'events/s', 'MB/s', '× native (speed)', 'CPU ms', 'CPU × native'], rows),
+  );
+}
+
+if (results.latency) {
+  const runs = Object.fromEntries(Object.entries(results.latency.runs).map(([k, v]) => [k, v.map((r, i) => ({ ...r, round: i }))]));
+  const rows = impls.map((impl) => {
+    const ok = runs[impl].filter((r) => !r.failure);
+    const all = ok.flatMap((r) => r.latencies);
+    return [
+      LABEL[impl],
+      cell(runs, impl, (o) => median(o.map((r) => r.p50)), (v) => fmt(v, 3)),
+      cell(runs, impl, (o) => median(o.map((r) => r.p99)), (v) => fmt(v, 3)),
+      all.length ? fmt(percentile(all, 99), 3) : '—',
+      impl === 'native' ? '1.00×' : ratio(pairedRatio(runs, impl, (r) => r.p50)),
+      cell(runs, impl, (o) => median(o.map((r) => r.cpuMs)), (v) => fmt(v)),
+    ];
+  });
+  const clocks = Object.values(runs).flat().map((r) => r.clock);
+  const spec = results.latency.spec;
+  sections.push(
+    `### Latency\n\n${spec.events} events at ${spec.rate}/s; one-way time from the server's write (stamped with Node's \`performance.timeOrigin + performance.now()\` just before \`res.write\`) to the listener (the page's \`performance.timeOrigin + performance.now()\`, cross-origin isolated so at 5 µs resolution). ` +
+      `Both clocks are the machine's; the page measured the server clock's offset from its own over /clock round trips (smallest RTT, median ${fmt(median(clocks.map((c) => c.rtt)), 3)} ms): median ${fmt(median(clocks.map((c) => c.offset)), 3)} ms, within ±${fmt(median(clocks.map((c) => c.rtt)) / 2, 3)} ms of 0 by construction. ` +
+      'p50/p99 per run, median over rounds; pooled p99 over every run. × native = native p50 / implementation p50 (higher is better).\n\n' +
+      table(['implementation', 'p50 ms', 'p99 ms', 'pooled p99 ms', '× native (p50)', 'CPU ms'], rows),
+  );
+  if (impls.includes('ours') && impls.includes('native')) {
+    const o = median(runs.ours.filter((r) => !r.failure).map((r) => r.p50));
+    const n = median(runs.native.filter((r) => !r.failure).map((r) => r.p50));
+    summary.push(['latency p50 no worse than native', o === null ? 'FAIL' : `${fmt(o, 3)} ms vs ${fmt(n, 3)} ms`, mark(o === null || n === null ? null : o <= n)]);
+  }
+}
+
+if (results.memory) {
+  const runs = Object.fromEntries(Object.entries(results.memory.runs).map(([k, v]) => [k, v.map((r, i) => ({ ...r, round: i }))]));
+  const mb = (v) => fmt(v / 1e6, 1);
+  const rows = impls.map((impl) => {
+    const m = (f) => cell(runs, impl, (o) => median(o.map((r) => f(r.memory))), mb);
+    const peak = (r) => Math.max(r.memory.peakTotal, r.memory.inPagePeakUsed);
+    const rel = pairedRatio(runs, impl, peak);
+    return [
+      LABEL[impl],
+      cell(runs, impl, (o) => median(o.map(peak)), mb),
+      impl === 'native' ? '1.00×' : rel === null ? '—' : `${(1 / rel).toFixed(2)}×`,
+      m((x) => x.peakUsed),
+      m((x) => x.inPagePeakUsed),
+      m((x) => x.peakEmbedder),
+      m((x) => x.peakBacking),
+      m((x) => x.after),
+      m((x) => x.rssPeak),
+      impl === 'ours' ? cell(runs, impl, (o) => median(o.map((r) => r.wasmGrowth)), mb) : '—',
+      cell(runs, impl, (o) => median(o.map((r) => r.ms)), (v) => fmt(v)),
+    ];
+  });
+  const spec = results.memory.spec;
+  sections.push(
+    `### Memory\n\n${fmt(spec.events)} events of ${spec.size / 1024} KiB (${fmt(results.memory.bytes / 1048576)} MiB) at full speed, fresh page per run, after two forced GCs (CDP \`HeapProfiler.collectGarbage\`). ` +
+      "Chromium 156's CDP `Runtime.getHeapUsage` returns `usedSize` (V8 heap in use, garbage not yet collected included), `embedderHeapUsedSize` (Blink's Oilpan heap: event objects, streams) and `backingStorageSize` (ArrayBuffer backing stores: fetch chunks, and the wasm linear memory); " +
+      '`Performance.getMetrics` only repeats `JSHeapUsedSize`/`JSHeapTotalSize`. The sampler polls `getHeapUsage` every ~2 ms (plus renderer RSS from /proc); the listener also reads `performance.memory.usedJSHeapSize` (precise, `--enable-precise-memory-info`) after every event, which catches the peaks between polls. ' +
+      'Peak growth = max of (CDP sum − baseline) and (in-page JS heap − baseline). After = the CDP sum after close and two GCs − baseline. × native = implementation peak / native peak (lower is better).\n\n' +
+      table(['implementation', 'peak growth MB', 'peak × native', 'V8 used peak MB', 'V8 used peak in-page MB', 'Oilpan peak MB', 'ArrayBuffers peak MB', 'after close+GC MB', 'renderer RSS peak MB', 'wasm memory growth MB', 'stream ms'], rows),
+  );
+  if (impls.includes('ours')) {
+    const o = median(runs.ours.filter((r) => !r.failure).map((r) => Math.max(r.memory.peakTotal, r.memory.inPagePeakUsed)));
+    summary.push([`memory peak growth ≤ 5 MB on the ${fmt(results.memory.bytes / 1048576)} MiB stream`, o === null ? 'FAIL' : `${mb(o)} MB`, mark(o === null ? null : o <= 5e6)]);
+  }
+}
+
+if (results.init) {
+  const rows = impls.map((impl) => {
+    const r = results.init.runs[impl];
+    return [LABEL[impl], fmt(median(r.map((x) => x.script)), 2), fmt(median(r.map((x) => x.construct)), 2), fmt(median(r.map((x) => x.total)), 2), fmt(Math.max(...r.map((x) => x.total)), 2)];
+  });
+  sections.push(
+    `### Init\n\nEach library inlined as a classic script in a fresh page (so no network time), a unique comment defeating V8's compilation cache; from an inline script just before it to the first \`new EventSource()\` returning (for ours the wasm is compiled and instantiated synchronously at that first construction). Median of ${results.init.reps}.\n\n` +
+      table(['implementation', 'script ms', 'first construction ms', 'total ms', 'max ms'], rows),
+  );
+  if (impls.includes('ours')) {
+    const t = median(results.init.runs.ours.map((x) => x.total));
+    summary.push(['init ≤ 5 ms (classic script to constructed)', `${fmt(t, 2)} ms`, mark(t <= 5)]);
+  }
+}
+
+if (results.size) {
+  sections.push('### Shipped size\n\ngzip -9.\n\n' + table(['file', 'raw B', 'gzip B'], results.size.map((s) => [s.label, fmt(s.raw), fmt(s.gzip)])));
+  const esm = results.size[0].gzip;
+  summary.push(['ESM (wasm + JS) ≤ 15 KB gzipped', `${fmt(esm / 1024, 1)} KB (${fmt(esm)} B)`, mark(esm <= 15 * 1024)]);
+}
+
+if (results.parser) {
+  const { native, node } = results.parser;
+  const rows = [];
+  const rowsNet = [];
+  const cargoLabel = { p32: '32 B', p1k: '1 KiB', p1m: '1 MiB', p1ku: '1 KiB utf-8' };
+  for (const [k, r] of Object.entries(node)) {
+    const nat = native[cargoLabel[k]];
+    const m = r.memory;
+    const v = (x) => (x ? (x.failures ? `**FAIL ${x.failures}/${x.runs}**${x.mbps ? ` ${fmt(x.mbps)}` : ''}` : fmt(x.mbps)) : '—');
+    rows.push([`${PARSER_STREAMS[k].events.toLocaleString('en-US')} × ${r.label}`, nat ? fmt(nat.mbps) : '—', v(m.ours), v(m['eventsource-parser']), v(m.eventsource), m.ours?.mbps && m['eventsource-parser']?.mbps ? ratio(m.ours.mbps / m['eventsource-parser'].mbps) : '—']);
+    const l = r.loopback;
+    if (Object.keys(l).length) rowsNet.push([`${PARSER_STREAMS[k].events.toLocaleString('en-US')} × ${r.label}`, v(l['fetch read loop alone']), v(l.ours), v(l['eventsource-parser (recorded chunks)']), v(l.eventsource), l.ours?.mbps && l['eventsource-parser (recorded chunks)']?.mbps ? ratio(l.ours.mbps / l['eventsource-parser (recorded chunks)'].mbps) : '—', fmt(r.recordedChunks)]);
+  }
+  sections.push(
+    '### Parser\n\n' +
+      'The streams of `cargo bench --bench parser` (`id: N` + `data:` per event), byte for byte, MB/s of stream bytes. Native: `cargo bench` (64 KiB chunks, median of its runs). ' +
+      'Node (' + process.version + "): there is no export that runs the wasm parser alone, so ours is a whole `new EventSource()` with a trivial `onmessage` (count, compare data, sum lengths): parse, the batch's crossing into JS, a `MessageEvent` per event and Node's `EventTarget` dispatch. " +
+      "eventsource-parser is `createParser({ onEvent })` fed the same chunks through a streaming `TextDecoder`, with the same trivial work per event; `eventsource` is the whole package's EventSource. In memory: both EventSources get a custom `fetch` answering a ReadableStream of the same 64 KiB chunks; median of rounds.\n\n" +
+      table(['stream', 'native MB/s', 'ours (wasm, whole EventSource) MB/s', 'eventsource-parser MB/s', 'eventsource MB/s', 'ours ÷ eventsource-parser'], rows) +
+      (rowsNet.length
+        ? '\n\nOver loopback from the benchmark server with Node\'s own fetch (undici); eventsource-parser is fed chunks recorded from a plain fetch of the same URL (so it pays no network).\n\n' +
+          table(['stream', 'fetch read loop alone MB/s', 'ours MB/s', 'eventsource-parser MB/s', 'eventsource MB/s', 'ours ÷ eventsource-parser', 'chunks recorded'], rowsNet)
+        : ''),
+  );
+  const nat1k = native['1 KiB'];
+  summary.push(['parser ≥ 1 GB/s native on 1 KiB events', nat1k ? `${fmt(nat1k.mbps)} MB/s` : '—', mark(nat1k ? nat1k.mbps >= 1000 : null)]);
+  const p = node.p1k?.memory;
+  if (p?.ours?.mbps && p['eventsource-parser']?.mbps) {
+    const q = p.ours.mbps / p['eventsource-parser'].mbps;
+    summary.push(['parser as wasm ≥ 2× eventsource-parser (1 KiB, Node, through the whole EventSource)', `${ratio(q)} (${fmt(p.ours.mbps)} vs ${fmt(p['eventsource-parser'].mbps)} MB/s)`, mark(q >= 2)]);
+  }
+}
+
+if (Object.keys(results.profiles).length) {
+  const parts = [];
+  for (const [key, p] of Object.entries(results.profiles)) {
+    const [name, impl] = key.split('/');
+    const s = p.summary;
+    parts.push(
+      `**${name}, ${impl === 'ours-prof' ? 'ours (profiling build)' : impl}** — ${p.failure ? `FAILED: ${p.failure}` : `${fmt(p.ms)} ms under the profiler`}; self time by category: ` +
+        s.categories.map((c) => `${c.cat} ${fmt(c.pct, 0)}%`).join(', ') +
+        '\n\n' +
+        table(['function (self time)', 'ms', '%'], s.top.map((t) => [t.fn.replace(/\|/g, '\\|'), fmt(t.ms, 1), fmt(t.pct, 1)])),
+    );
+  }
+  sections.push(
+    '### CPU profiles (renderer main thread)\n\n' +
+      `CDP \`Profiler\` at 100 µs sampling, one untimed run each. Ours is a profiling build${prof?.matchesDist ? ' whose wasm code is byte-identical to dist/ once names are stripped' : ''} (names kept, JS unminified). ` +
+      'Work outside the renderer main thread (network service, the fetch body pipe) is not in these profiles; "(program)" is native code the profiler cannot attribute to a JS frame, for the native EventSource mostly its C++ parser and dispatch.\n\n' +
+      parts.join('\n\n'),
+  );
+}
+
+const m = results.machine;
+const head =
+  `## Browser benchmarks (npm run bench)\n\n` +
+  `${results.date.slice(0, 10)}; ${m.nproc} cores, ${m.cpu}; Chromium ${m.chromium ?? '—'} (Debian, headless); Node ${m.node}; load average at start ${m.load}. ` +
+  `\`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (${rounds} rounds${quick ? ', --quick sizes' : ''}; ${fmt(results.seconds)} s). ` +
+  `dist/ built ${results.dist.builtAt} (wasm ${results.dist.wasmSha}). Each scenario runs every implementation once per round, the order rotating; figures are medians over rounds; every run checks every event (count, order, exact data, type, lastEventId, sum of lengths), and a run that loses or corrupts data is shown as FAIL.\n\n` +
+  '### Targets\n\n' +
+  table(['target', 'measured (ours)', ''], summary);
+const report = [head, ...sections].join('\n\n') + '\n';
+writeFileSync(join(out, 'report.md'), report);
+console.log('\n' + report);
+
+if (writeDoc) {
+  const doc = join(root, 'BENCHMARKS.md');
+  const BEGIN = '<!-- npm run bench: begin (generated by bench/run.mjs; replaced on the next full run) -->';
+  const END = '<!-- npm run bench: end -->';
+  const current = readFileSync(doc, 'utf8');
+  const block = `${BEGIN}\n\n${report}\n${END}`;
+  const at = current.indexOf(BEGIN);
+  const endAt = current.indexOf(END);
+  const next = at >= 0 && endAt > at ? current.slice(0, at) + block + current.slice(endAt + END.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(doc, next);
+  log(`bench: wrote the section to BENCHMARKS.md (${fmt(results.seconds)} s in all)`);
+} else {
+  log(`bench: partial run: BENCHMARKS.md untouched (--write to write it); report in bench/.build/report.md (${fmt(results.seconds)} s)`);
+}
