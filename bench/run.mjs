@@ -30,6 +30,7 @@ import { FULL, QUICK, PARSER_STREAMS } from './lib/scenarios.mjs';
 import { startServer } from './lib/server.mjs';
 import { snapshotDist, buildPeers, buildProfiling } from './lib/builds.mjs';
 import { launchChromium } from './lib/cdp.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -99,16 +100,17 @@ const files = {
   '/bench/lib/page.mjs': { body: readFileSync(join(here, 'lib/page.mjs')) },
   '/bench/lib/scenarios.mjs': { body: readFileSync(join(here, 'lib/scenarios.mjs')) },
   '/lib/ours.js': { body: readFileSync(join(snap.dir, 'eventsource-wasm.js')) },
+  '/lib/ours.wasm': { body: readFileSync(join(snap.dir, 'eventsource_wasm_bg.wasm')) },
   '/lib/eventsource.js': { body: readFileSync(join(out, 'eventsource.js')) },
   '/lib/polyfill.js': { body: readFileSync(join(out, 'polyfill.js')) },
 };
 if (prof) files['/lib/ours-prof.js'] = { body: readFileSync(prof.path) };
 const libs = {
-  ours: { src: '/lib/ours.js', inline: text(join(snap.dir, 'eventsource-wasm.js')), ctor: 'window.EventSourceWasm.EventSource' },
-  native: { src: null, inline: null, ctor: 'window.EventSource' },
-  eventsource: { src: '/lib/eventsource.js', inline: text(join(out, 'eventsource.js')), ctor: 'window.EventSourcePkg.EventSource' },
-  polyfill: { src: '/lib/polyfill.js', inline: text(join(out, 'polyfill.js')), ctor: 'window.EventSourcePolyfill' },
-  'ours-prof': { src: '/lib/ours-prof.js', inline: null, ctor: 'window.EventSourceWasm.EventSource' },
+  ours: { src: '/lib/ours.js', ctor: 'window.EventSourceWasm.EventSource' },
+  native: { src: null, ctor: 'window.EventSource' },
+  eventsource: { src: '/lib/eventsource.js', ctor: 'window.EventSourcePkg.EventSource' },
+  polyfill: { src: '/lib/polyfill.js', ctor: 'window.EventSourcePolyfill' },
+  'ours-prof': { src: '/lib/ours-prof.js', ctor: 'window.EventSourceWasm.EventSource' },
 };
 const server = await startServer({ files, libs });
 
@@ -176,6 +178,38 @@ function rendererPids() {
   return pids;
 }
 
+/** CPU ticks of this process and all its descendants, reaped ones included (cutime/cstime). */
+function treeTicks() {
+  const procs = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {
+      // gone
+    }
+  }
+  let ticks = 0;
+  const stack = [process.pid];
+  while (stack.length) {
+    const pid = stack.pop();
+    ticks += procs.get(pid)?.ticks ?? 0;
+    for (const [child, p] of procs) if (p.ppid === pid) stack.push(child);
+  }
+  return ticks;
+}
+
+/** Busy ticks of the whole machine (all cores), from /proc/stat. */
+function machineBusy() {
+  const f = text('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return total - f[3] - f[4];
+}
+const busyAtStart = machineBusy();
+const oursAtStart = treeTicks();
+
 const PAGE = 4096;
 function rssOf(pids) {
   let total = 0;
@@ -237,7 +271,8 @@ function verdict(r) {
 /** One streamed run of one implementation in a fresh page; CPU of all Chromium processes around it. */
 async function browserRun(impl, name, spec, { memory = false, profile = false } = {}) {
   await openPage(impl, name, spec);
-  const url = `/sse/${name}?run=${++runCounter}`;
+  const runId = ++runCounter;
+  const url = `/sse/${name}?run=${runId}`;
   const cdp = page;
   let mem = null;
   if (memory) {
@@ -275,6 +310,7 @@ async function browserRun(impl, name, spec, { memory = false, profile = false } 
   const after = chromiumProcesses();
   r.cpuMs = cpuBetween(before, after);
   r.newProcesses = [...after.keys()].filter((pid) => !before.has(pid)).length;
+  r.serverWriteMs = server.writeMs(runId);
   if (process.env.BENCH_DEBUG_CPU) for (const [pid, p] of after) if (p.ticks - (before.get(pid)?.ticks ?? 0) > 0) log(`    pid ${pid} ${before.has(pid) ? '' : 'NEW '}+${p.ticks - (before.get(pid)?.ticks ?? 0)} ticks`);
   r.failure = verdict(r);
   if (profile) r.profile = (await cdp.send('Profiler.stop')).profile;
@@ -327,6 +363,18 @@ const results = {
 };
 
 const THROUGHPUT = ['small', 'medium', 'large', 'utf8', 'odd'].filter((s) => only.includes(s));
+
+// Warm-up, discarded: one short run of every implementation, so that the
+// first measured run does not also pay for a cold renderer and network stack.
+if (browser && only.some((f) => [...THROUGHPUT, 'latency', 'memory'].includes(f))) {
+  const spec = { ...QUICK.small, events: 5000 };
+  server.prepare('warmup', spec);
+  for (const impl of impls) {
+    const r = await browserRun(impl, 'warmup', spec);
+    if (r.failure) log(`bench: warm-up ${impl}: FAILED: ${r.failure}`);
+  }
+  server.release('warmup');
+}
 for (const name of THROUGHPUT) {
   const spec = specs[name];
   const bytes = server.prepare(name, spec);
@@ -395,32 +443,61 @@ if (only.includes('memory')) {
 
 if (only.includes('init')) {
   const reps = quick ? 3 : 11;
-  log(`bench: init: ${reps} repetitions`);
-  const runs = Object.fromEntries(impls.map((i) => [i, []]));
+  log(`bench: init: ${reps} repetitions, each in a browser context (renderer process) of its own`);
+  const keys = [...impls, ...(impls.includes('ours') ? ['ours: wasm compile alone'] : [])];
+  const runs = Object.fromEntries(keys.map((i) => [i, []]));
+  const initPage = async (impl, rep) => {
+    const p = await browser.newPage({ isolated: true });
+    await p.navigate(`${server.origin}/page?impl=${impl}&mode=init&nonce=${Date.now()}-${rep}`, 'window.benchReady === true');
+    await sleep(50);
+    return p;
+  };
   for (let rep = 0; rep < reps; rep++) {
-    for (const impl of rotate(impls, rep)) {
-      await page.navigate(`${server.origin}/page?impl=${impl}&mode=init&nonce=${Date.now()}-${rep}`, 'window.__t2 !== undefined');
-      const [t0, t1, t2] = await page.evaluate('[window.__t0, window.__t1, window.__t2]');
-      runs[impl].push({ script: t1 - t0, construct: t2 - t1, total: t2 - t0 });
+    for (const key of rotate(keys, rep)) {
+      const compile = key === 'ours: wasm compile alone';
+      const p = await initPage(compile ? 'ours' : key, rep);
+      runs[key].push(compile ? { total: await p.evaluate('window.compileRun()') } : await p.evaluate('window.initRun()'));
+      await p.close();
     }
   }
   results.init = { reps, runs };
-  for (const impl of impls) log(`  ${impl.padEnd(11)} total ${median(runs[impl].map((r) => r.total)).toFixed(2)} ms`);
+  if (impls.includes('ours') && only.includes('profile')) {
+    // One more cold init of ours under the profiler (dist build: minified names).
+    const p = await initPage('ours', 'profile');
+    await p.send('Profiler.enable');
+    await p.send('Profiler.setSamplingInterval', { interval: 50 });
+    await p.send('Profiler.start');
+    const r = await p.evaluate('window.initRun()');
+    const { profile } = await p.send('Profiler.stop');
+    await p.close();
+    results.profiles['init/ours'] = { failure: null, ms: r.total, summary: summarizeProfile(profile, { ours: (u) => u.endsWith('/lib/ours.js') }) };
+  }
+  for (const k of keys) log(`  ${k.padEnd(11)} total ${median(runs[k].map((r) => r.total)).toFixed(2)} ms`);
 }
 
 if (only.includes('profile') && prof) {
-  for (const name of ['small', 'large']) {
+  for (const name of ['small', 'large', 'odd']) {
     const spec = specs[name];
     server.prepare(name, spec);
     for (const impl of ['ours-prof', ...(impls.includes('native') ? ['native'] : [])]) {
       const r = await browserRun(impl, name, spec, { profile: true });
-      results.profiles[`${name}/${impl}`] = { failure: r.failure, ms: r.ms, summary: summarizeProfile(r.profile) };
+      results.profiles[`${name}/${impl}`] = {
+        failure: r.failure,
+        ms: r.ms,
+        summary: summarizeProfile(r.profile, { ours: (u) => u.endsWith('/lib/ours-prof.js'), harness: (u) => u.endsWith('/page.mjs') }),
+      };
       log(`bench: profile ${name} ${impl}: ${r.failure || `${r.ms.toFixed(0)} ms`}`);
     }
     server.release(name);
   }
 }
 
+// Everything else the machine did meanwhile (other users' tests, builds): the noise floor of these figures.
+const busyDelta = machineBusy() - busyAtStart;
+const oursDelta = treeTicks() - oursAtStart;
+const elapsedTicks = ((Date.now() - started) / 1000) * CLK_TCK;
+results.machine.otherCores = Math.max(0, (busyDelta - oursDelta) / elapsedTicks);
+results.machine.loadEnd = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
 if (browser) await browser.close();
 
 if (only.includes('size')) {
@@ -450,7 +527,7 @@ if (only.includes('parser')) {
   const lengths = {};
   for (const s of streams) lengths[s] = server.prepare(s, { kind: 'parser' });
   log(`bench: parser: wasm in Node vs eventsource-parser (${quick ? 3 : 7} rounds)`);
-  const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-parser.mjs'), JSON.stringify({ dist: join(snap.dir, 'index.js'), origin: server.origin, rounds: quick ? 3 : 7, streams })], {
+  const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-parser.mjs'), JSON.stringify({ dist: join(snap.dir, 'index.js'), profDist: prof?.esm ?? null, profile: only.includes('profile') ? ['p32', 'p1k'] : [], origin: server.origin, rounds: quick ? 3 : 7, streams })], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -466,42 +543,6 @@ if (only.includes('parser')) {
 await server.close();
 results.seconds = (Date.now() - started) / 1000;
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 1));
-
-// ---------------------------------------------------------------- profile summary
-
-function summarizeProfile(profile) {
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = profile.timeDeltas[i + 1] ?? 0;
-    self.set(profile.samples[i], (self.get(profile.samples[i]) || 0) + dt);
-  }
-  const byFn = new Map();
-  const byCat = new Map();
-  let total = 0;
-  for (const [id, us] of self) {
-    const f = nodes.get(id).callFrame;
-    if (f.functionName === '(idle)') continue;
-    total += us;
-    const name = (f.functionName || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '');
-    const file = f.url ? f.url.replace(/^.*\//, '') : '';
-    let cat;
-    if (f.url.startsWith('wasm://')) cat = 'wasm (ours)';
-    else if (file === 'ours-prof.js') cat = 'ours: JS';
-    else if (file === 'page.mjs') cat = 'listener (checks data)';
-    else if (name === '(garbage collector)') cat = 'GC';
-    else if (name === '(program)') cat = '(program): native code outside JS';
-    else if (name === '(root)') cat = '(program): native code outside JS';
-    else if (!f.url) cat = 'builtins and DOM bindings';
-    else cat = `other JS (${file})`;
-    const key = f.url.startsWith('wasm://') ? `${name} [wasm]` : file ? `${name} (${file}:${f.lineNumber + 1})` : name;
-    byFn.set(key, (byFn.get(key) || 0) + us);
-    byCat.set(cat, (byCat.get(cat) || 0) + us);
-  }
-  const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, us]) => ({ fn, ms: us / 1000, pct: (100 * us) / total }));
-  const categories = [...byCat].sort((a, b) => b[1] - a[1]).map(([cat, us]) => ({ cat, ms: us / 1000, pct: (100 * us) / total }));
-  return { totalMs: total / 1000, top, categories };
-}
 
 // ---------------------------------------------------------------- report
 
@@ -521,14 +562,16 @@ function pairedRatio(runs, impl, f) {
   return median(out);
 }
 
-function cell(runs, impl, value, unit) {
+function cell(runs, impl, value, unit, showDeviations = false) {
   const list = runs[impl];
   const failed = list.filter((r) => r.failure);
   const ok = list.filter((r) => !r.failure);
   const v = ok.length ? value(ok) : null;
   const fail = failed.length ? `**FAIL ${failed.length}/${list.length}** (${failed[0].failure})` : '';
+  const deviant = showDeviations ? ok.filter((r) => r.deviations) : [];
+  const dev = deviant.length ? ` (deviation: wrong lastEventId on ${fmt(median(deviant.map((r) => r.deviations)))} of ${fmt(deviant[0].N)} events)` : '';
   if (!ok.length) return fail;
-  return `${unit(v)}${fail ? ` ${fail}` : ''}`;
+  return `${unit(v)}${dev}${fail ? ` ${fail}` : ''}`;
 }
 
 const sections = [];
@@ -539,7 +582,8 @@ if (THROUGHPUT.length) {
   for (const name of THROUGHPUT) {
     const t = results.throughput[name];
     const runs = Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map((r, i) => ({ ...r, round: r.round ?? i }))]));
-    const desc = t.spec.kind === 'odd' ? `${fmt(t.spec.events)} mixed events, writes of ${t.spec.writes.join('/')} B` : `${fmt(t.spec.events)} × ${t.spec.size >= 1048576 ? `${t.spec.size / 1048576} MiB` : t.spec.size >= 1024 ? `${t.spec.size / 1024} KiB` : `${t.spec.size} B`}${t.spec.kind === 'utf8' ? ' UTF-8' : ''}`;
+    const serverFloor = Math.min(...Object.values(runs).flat().map((r) => r.serverWriteMs ?? Infinity));
+    const desc = t.spec.kind === 'odd' ? `${fmt(t.spec.events)} mixed events, writes of ${t.spec.writes.join('/')} B; the server's own pace: ${fmt(serverFloor)} ms at best` : `${fmt(t.spec.events)} × ${t.spec.size >= 1048576 ? `${t.spec.size / 1048576} MiB` : t.spec.size >= 1024 ? `${t.spec.size / 1024} KiB` : `${t.spec.size} B`}${t.spec.kind === 'utf8' ? ' UTF-8' : ''}`;
     for (const impl of impls) {
       const ms = (ok) => median(ok.map((r) => r.ms));
       const speed = pairedRatio(runs, impl, (r) => r.ms);
@@ -547,7 +591,7 @@ if (THROUGHPUT.length) {
       rows.push([
         `${name} (${desc}, ${fmt(t.bytes / 1e6, 1)} MB)`,
         LABEL[impl],
-        cell(runs, impl, (ok) => t.spec.events / (ms(ok) / 1000), (v) => fmt(v)),
+        cell(runs, impl, (ok) => t.spec.events / (ms(ok) / 1000), (v) => fmt(v), true),
         cell(runs, impl, (ok) => t.bytes / 1e6 / (ms(ok) / 1000), (v) => fmt(v, 1)),
         impl === 'native' ? '1.00×' : ratio(speed),
         cell(runs, impl, (ok) => median(ok.map((r) => r.cpuMs)), (v) => fmt(v)),
@@ -635,13 +679,15 @@ if (results.memory) {
 }
 
 if (results.init) {
-  const rows = impls.map((impl) => {
-    const r = results.init.runs[impl];
-    return [LABEL[impl], fmt(median(r.map((x) => x.script)), 2), fmt(median(r.map((x) => x.construct)), 2), fmt(median(r.map((x) => x.total)), 2), fmt(Math.max(...r.map((x) => x.total)), 2)];
+  const rows = Object.entries(results.init.runs).map(([key, r]) => {
+    const col = (f) => (r[0][f] === undefined ? '—' : fmt(median(r.map((x) => x[f])), 2));
+    return [LABEL[key] || key, col('script'), col('wasm'), col('construct'), fmt(median(r.map((x) => x.total)), 2), fmt(Math.max(...r.map((x) => x.total)), 2)];
   });
   sections.push(
-    `### Init\n\nEach library inlined as a classic script in a fresh page (so no network time), a unique comment defeating V8's compilation cache; from an inline script just before it to the first \`new EventSource()\` returning (for ours the wasm is compiled and instantiated synchronously at that first construction). Median of ${results.init.reps}.\n\n` +
-      table(['implementation', 'script ms', 'first construction ms', 'total ms', 'max ms'], rows),
+    `### Init\n\nEach repetition in a browser context of its own (a fresh renderer process: no V8 compilation cache, no wasm module cache). The library's text is fetched first (untimed), then run as a classic script by inserting a \`<script>\` element holding it, which executes synchronously; the clock starts just before that insertion and stops when the first \`new EventSource()\` returns. ` +
+      'For ours the first call into the package compiles and instantiates the embedded wasm synchronously: shown apart as "wasm init" (`EventSourceWasm.supportsSSE()` made first). "ours: wasm compile alone" is `new WebAssembly.Module()` on dist/eventsource_wasm_bg.wasm in a fresh process. ' +
+      `Median of ${results.init.reps}.\n\n` +
+      table(['implementation', 'script ms', 'wasm init ms', 'first construction ms', 'total ms', 'max ms'], rows),
   );
   if (impls.includes('ours')) {
     const t = median(results.init.runs.ours.map((x) => x.total));
@@ -679,6 +725,27 @@ if (results.parser) {
           table(['stream', 'fetch read loop alone MB/s', 'ours MB/s', 'eventsource-parser MB/s', 'eventsource MB/s', 'ours ÷ eventsource-parser', 'chunks recorded'], rowsNet)
         : ''),
   );
+  const profiled = Object.entries(node).filter(([, r]) => r.profile);
+  if (profiled.length) {
+    sections.push(
+      '### Where ours spends its time in Node (CPU profile)\n\n' +
+        'One untimed in-memory run of ours (profiling build: same wasm code, names kept) under `node:inspector` at 100 µs sampling. ' +
+        '"wasm-only rate" is the stream size divided by the self time of all wasm functions (parser, batch, driver): roughly what a dedicated wasm export that parses without building events could reach here.\n\n' +
+        profiled
+          .map(([k, r]) => {
+            const s = r.profile.summary;
+            const wasm = s.categories.find((c) => c.cat === 'wasm (ours)');
+            return (
+              `**${PARSER_STREAMS[k].events.toLocaleString('en-US')} × ${r.label}** — ${fmt(r.profile.ms)} ms; ` +
+              s.categories.map((c) => `${c.cat} ${fmt(c.pct, 0)}%`).join(', ') +
+              (wasm ? `; wasm-only rate ≈ ${fmt(r.bytes / 1e6 / (wasm.ms / 1000))} MB/s` : '') +
+              '\n\n' +
+              table(['function (self time)', 'ms', '%'], s.top.map((t) => [t.fn.replace(/\|/g, '\\|'), fmt(t.ms, 1), fmt(t.pct, 1)]))
+            );
+          })
+          .join('\n\n'),
+    );
+  }
   const nat1k = native['1 KiB'];
   summary.push(['parser ≥ 1 GB/s native on 1 KiB events', nat1k ? `${fmt(nat1k.mbps)} MB/s` : '—', mark(nat1k ? nat1k.mbps >= 1000 : null)]);
   const p = node.p1k?.memory;
@@ -694,7 +761,7 @@ if (Object.keys(results.profiles).length) {
     const [name, impl] = key.split('/');
     const s = p.summary;
     parts.push(
-      `**${name}, ${impl === 'ours-prof' ? 'ours (profiling build)' : impl}** — ${p.failure ? `FAILED: ${p.failure}` : `${fmt(p.ms)} ms under the profiler`}; self time by category: ` +
+      `**${name}, ${impl === 'ours-prof' ? 'ours (profiling build)' : impl === 'ours' ? 'ours (dist build, minified)' : impl}** — ${p.failure ? `FAILED: ${p.failure}` : `${fmt(p.ms, name === 'init' ? 1 : 0)} ms under the profiler`}; self time by category: ` +
         s.categories.map((c) => `${c.cat} ${fmt(c.pct, 0)}%`).join(', ') +
         '\n\n' +
         table(['function (self time)', 'ms', '%'], s.top.map((t) => [t.fn.replace(/\|/g, '\\|'), fmt(t.ms, 1), fmt(t.pct, 1)])),
@@ -711,7 +778,7 @@ if (Object.keys(results.profiles).length) {
 const m = results.machine;
 const head =
   `## Browser benchmarks (npm run bench)\n\n` +
-  `${results.date.slice(0, 10)}; ${m.nproc} cores, ${m.cpu}; Chromium ${m.chromium ?? '—'} (Debian, headless); Node ${m.node}; load average at start ${m.load}. ` +
+  `${results.date.slice(0, 10)}; ${m.nproc} cores, ${m.cpu}; Chromium ${m.chromium ?? '—'} (Debian, headless); Node ${m.node}; load average ${m.load} at the start, ${m.loadEnd} at the end of the browser part; during it other processes (concurrent tests and builds) kept on average ${fmt(m.otherCores, 2)} of the ${m.nproc} cores busy. ` +
   `\`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (${rounds} rounds${quick ? ', --quick sizes' : ''}; ${fmt(results.seconds)} s). ` +
   `dist/ built ${results.dist.builtAt} (wasm ${results.dist.wasmSha}). Each scenario runs every implementation once per round, the order rotating; figures are medians over rounds; every run checks every event (count, order, exact data, type, lastEventId, sum of lengths), and a run that loses or corrupts data is shown as FAIL.\n\n` +
   '### Targets\n\n' +

@@ -93,15 +93,11 @@ export async function buildProfiling(root, out, distWasm) {
       'export function wasmBytes() { const s = atob(B); const o = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) o[i] = s.charCodeAt(i); return o; }\n',
   );
   const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(root, 'src/js/script.js')],
+  const common = {
     bundle: true,
     minify: false,
-    format: 'iife',
-    target: 'es2017',
     charset: 'ascii',
     logLevel: 'error',
-    outfile: join(dir, 'eventsource-wasm.js'),
     plugins: [
       {
         name: 'prof-pkg',
@@ -111,6 +107,8 @@ export async function buildProfiling(root, out, distWasm) {
         },
       },
     ],
-  });
-  return { path: join(dir, 'eventsource-wasm.js'), matchesDist };
+  };
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/js/script.js')], format: 'iife', target: 'es2017', outfile: join(dir, 'eventsource-wasm.js') });
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', target: 'es2020', outfile: join(dir, 'index.js') });
+  return { path: join(dir, 'eventsource-wasm.js'), esm: join(dir, 'index.js'), matchesDist };
 }

@@ -84,11 +84,16 @@ export async function launchChromium(executable, extraArgs = []) {
 
   return {
     pid: child.pid,
-    version: version.product.replace(/^HeadlessChrome\//, ''),
+    version: version.product.replace(/^.*?\//, ''),
     send,
-    /** A new page (own target, flattened session): { send, evaluate, navigate, close }. */
-    async newPage() {
-      const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+    /**
+     * A new page (own target, flattened session): { send, evaluate, navigate, close }.
+     * isolated: in a browser context of its own (so a renderer process of its own,
+     * with cold caches); close() disposes of the context.
+     */
+    async newPage({ isolated = false } = {}) {
+      const browserContextId = isolated ? (await send('Target.createBrowserContext', { disposeOnDetach: true })).browserContextId : undefined;
+      const { targetId } = await send('Target.createTarget', { url: 'about:blank', ...(browserContextId ? { browserContextId } : {}) });
       const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
       const s = (method, params) => send(method, params, sessionId);
       await s('Page.enable');
@@ -118,7 +123,10 @@ export async function launchChromium(executable, extraArgs = []) {
           }
           throw new Error(`page ${url} never became ready`);
         },
-        close: () => send('Target.closeTarget', { targetId }),
+        async close() {
+          await send('Target.closeTarget', { targetId });
+          if (browserContextId) await send('Target.disposeBrowserContext', { browserContextId });
+        },
       };
       return page;
     },

@@ -18,7 +18,10 @@
 
 import { pathToFileURL } from 'node:url';
 
+import { Session } from 'node:inspector/promises';
+
 import { PARSER_STREAMS, parserStreamText } from './scenarios.mjs';
+import { summarizeProfile } from './profile.mjs';
 
 const opts = JSON.parse(process.argv[2]);
 const { EventSource: Ours } = await import(pathToFileURL(opts.dist).href);
@@ -172,6 +175,25 @@ for (const name of opts.streams) {
         failure: failed[0] ? { n: failed[0].n, bad: failed[0].bad, why: failed[0].why } : null,
       };
     }
+  }
+  // One untimed run of ours (in memory) under the CPU profiler.
+  if (opts.profDist && opts.profile?.includes(name)) {
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    const { EventSource: Prof } = await import(pathToFileURL(opts.profDist).href);
+    const chunks = fresh();
+    gc();
+    await session.post('Profiler.start');
+    const r = await viaEventSource(Prof, stream, `http://bench.invalid/${name}`, { fetch: memoryFetch(chunks) });
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    result.profile = {
+      ms: r.ms,
+      ok: r.ok,
+      summary: summarizeProfile(profile, { ours: (u) => u.includes('/.build/prof/'), harness: (u) => u.includes('node-parser.mjs') }),
+    };
   }
   out[name] = result;
 }

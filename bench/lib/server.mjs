@@ -40,20 +40,15 @@ export function streamBytes(name, spec) {
   return dataStreamBytes(spec);
 }
 
-function escapeInline(source) {
-  // An inline classic script ends at the first `</script`; the sequence can
-  // only occur inside string literals, comments or regexes, where `<\/` means the same.
-  return source.replace(/<\/(script)/gi, '<\\/$1');
-}
-
 /**
  * files: { '/path': { body: Buffer, type } } served as is.
- * libs: { impl: { src: '/path' | null, inline: string | null, ctor: 'JS expression' } }.
+ * libs: { impl: { src: '/path' | null, ctor: 'JS expression' } }.
  */
 export async function startServer({ files, libs }) {
   const streams = new Map(); // name → { spec, bytes }
   const served = new Set(); // run ids already streamed: a reconnection gets 204 (never a second copy)
   const open = new Set();
+  const writeTimes = new Map(); // run id → ms from the first write to the last byte accepted by the socket
 
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -91,15 +86,36 @@ export async function startServer({ files, libs }) {
     }
     let html = '<!doctype html><meta charset="utf-8"><title>bench</title>\n';
     if (mode === 'init') {
-      // Inline, so that the time from the first script to a constructed
-      // EventSource is load (parse, compile, run) and first construction,
-      // never the network. A unique comment defeats V8's compilation cache.
-      const nonce = url.searchParams.get('nonce') || '0';
-      html += '<script>window.__t0 = performance.now();</script>\n';
-      if (lib.inline) html += `<script>/*${nonce}*/${escapeInline(lib.inline)}</script>\n`;
+      // initRun(): the library's text is fetched first (untimed), then run as
+      // a classic script by inserting a <script> element with that text, which
+      // executes synchronously: from just before it to the first constructed
+      // EventSource is compile + run + first construction, never the network.
+      // A unique comment defeats V8's compilation cache (the page also runs in
+      // a browser context of its own, so a fresh renderer process).
+      const nonce = JSON.stringify(url.searchParams.get('nonce') || '0');
       html +=
-        '<script>window.__t1 = performance.now();\n' +
-        `{ const ES = ${lib.ctor}; const es = new ES('/sse/none'); window.__t2 = performance.now(); es.close(); }\n` +
+        '<script>\n' +
+        'window.initRun = async function () {\n' +
+        `  const src = ${JSON.stringify(lib.src)};\n` +
+        `  const s = src ? Object.assign(document.createElement('script'), { text: '/*' + ${nonce} + '*/' + (await (await fetch(src)).text()) }) : null;\n` +
+        '  const t0 = performance.now();\n' +
+        '  if (s) document.head.appendChild(s);\n' +
+        '  const t1 = performance.now();\n' +
+        `  const ES = ${lib.ctor};\n` +
+        '  let tw = t1;\n' +
+        '  if (window.EventSourceWasm) { window.EventSourceWasm.supportsSSE(); tw = performance.now(); }\n' +
+        "  const es = new ES('/sse/none');\n" +
+        '  const t2 = performance.now();\n' +
+        '  es.close();\n' +
+        '  return { script: t1 - t0, wasm: tw - t1, construct: t2 - tw, total: t2 - t0 };\n' +
+        '};\n' +
+        'window.compileRun = async function () {\n' +
+        "  const bytes = await (await fetch('/lib/ours.wasm')).arrayBuffer();\n" +
+        '  const t0 = performance.now();\n' +
+        '  new WebAssembly.Module(bytes);\n' +
+        '  return performance.now() - t0;\n' +
+        '};\n' +
+        'window.benchReady = true;\n' +
         '</script>\n';
     } else {
       if (lib.src) html += `<script src="${lib.src}"></script>\n`;
@@ -142,6 +158,9 @@ export async function startServer({ files, libs }) {
         res.on('close', done);
       });
     const { spec, bytes } = entry;
+    const wroteFrom = performance.now();
+    // The last write's callback runs once every byte is in the kernel's socket buffer.
+    const put = (chunk, last) => res.write(chunk, last && run ? () => writeTimes.set(run, performance.now() - wroteFrom) : undefined);
     if (spec.kind === 'latency') {
       // One event every 1000/rate ms, stamped with the server's clock just
       // before the write (performance.timeOrigin + now: the same wall clock
@@ -163,7 +182,7 @@ export async function startServer({ files, libs }) {
       let at = 0;
       for (let k = 0; at < bytes.length && !closed; k++) {
         const end = Math.min(at + sizes[k % sizes.length], bytes.length);
-        const ok = res.write(bytes.subarray(at, end));
+        const ok = put(bytes.subarray(at, end), end === bytes.length);
         at = end;
         if (!ok) await drained();
         else await immediate();
@@ -173,7 +192,7 @@ export async function startServer({ files, libs }) {
       let at = 0;
       while (at < bytes.length && !closed) {
         const end = Math.min(at + 65536, bytes.length);
-        const ok = res.write(bytes.subarray(at, end));
+        const ok = put(bytes.subarray(at, end), end === bytes.length);
         at = end;
         if (!ok) await drained();
       }
@@ -193,6 +212,10 @@ export async function startServer({ files, libs }) {
         streams.set(name, { spec, bytes });
       }
       return streams.get(name).bytes.length;
+    },
+    /** How long the server took to write a run's stream (its own pace: the floor for the client's time). */
+    writeMs(run) {
+      return writeTimes.get(String(run)) ?? null;
     },
     bytes(name) {
       return streams.get(name)?.bytes;

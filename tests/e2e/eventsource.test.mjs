@@ -140,10 +140,17 @@ for (const [load, variant, extra] of [
 
       it('reconnects after a connection reset mid-stream, with readyState CONNECTING in the error event and the last id sent', async () => {
         const plan = [
-          { chunks: ['retry: 50\nid: r1\ndata: before reset\n\n'], end: 'reset' },
+          { chunks: ['retry: 50\nid: r1\ndata: before reset\n\n'], end: 'open' },
           { chunks: ['data: after reset\n\n'], end: 'open' },
         ];
         const run = await start('reset', plan, { native: true });
+        // Cut with an RST only once both clients have the first message: an
+        // RST can make the kernel drop data the client has not read yet.
+        const first = (log) => messages(log).length >= 1;
+        await waitForEvents(page, run.ours, first);
+        await waitForEvents(page, run.native, first);
+        server.cut(run.key);
+        server.cut(run.nativeKey);
         const done = (log) => messages(log).length >= 2;
         const ours = await waitForEvents(page, run.ours, done);
         const native = await waitForEvents(page, run.native, done);

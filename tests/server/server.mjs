@@ -59,6 +59,16 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     return logs.get(key);
   }
 
+  // Open stream sockets by key, so a test can cut them when it chooses
+  // (after the client has seen what it must see first).
+  const liveSockets = new Map();
+  function track(key, req, res) {
+    if (!liveSockets.has(key)) liveSockets.set(key, new Set());
+    const set = liveSockets.get(key);
+    set.add(req.socket);
+    res.on('close', () => set.delete(req.socket));
+  }
+
   function corsHeaders(req, cors) {
     if (!cors) return {};
     const origin = req.headers.origin;
@@ -114,6 +124,7 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
       closed = true;
       log.open--;
     });
+    track(key, req, res);
     if (spec.hang) return; // never answer; the client must give up or close
     if (spec.delay) await sleep(spec.delay);
     if (closed) return;
@@ -241,6 +252,13 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     origin,
     crossOrigin,
     log: (key) => logs.get(key) || { requests: [], open: 0 },
+    /** Cut every open stream of `key` with an RST (or a FIN with `how: 'end'`). */
+    cut(key, how = 'reset') {
+      for (const socket of liveSockets.get(key) || []) {
+        if (how === 'reset') socket.resetAndDestroy();
+        else socket.end();
+      }
+    },
     resetLog: () => logs.clear(),
     openConnections: () => [...logs.values()].reduce((n, l) => n + l.open, 0),
     async close() {
