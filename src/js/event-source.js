@@ -64,6 +64,21 @@ function release(state) {
   finish(state, true);
 }
 
+// Call into the driver. A trap (a panic in the wasm, already reported on the
+// console and turned into an error event by the panic hook) must not escape
+// into the caller's code: the source is simply gone.
+function drive(state, method) {
+  const source = state.source;
+  if (source === null) return;
+  try {
+    source[method]();
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    state.readyState = CLOSED;
+    finish(state, false);
+  }
+}
+
 // The driver's view of one EventSource. Its methods are called from Rust.
 class Link {
   constructor(target) {
@@ -178,9 +193,8 @@ export class EventSource extends BaseEventTarget {
   close() {
     const state = internals(this);
     state.readyState = CLOSED;
-    const source = state.source;
-    if (source !== null) {
-      source.close();
+    if (state.source !== null) {
+      drive(state, 'close');
       release(state);
     }
   }
@@ -275,15 +289,15 @@ function hidden() {
 function suspend(state, why) {
   if (state.source === null || state.suspended) return;
   state.suspended = why;
-  state.source.suspend();
-  state.readyState = state.source.readyState;
+  drive(state, 'suspend');
+  if (state.source !== null) state.readyState = state.source.readyState;
 }
 
 function resume(state, why) {
   if (state.source === null || state.suspended !== why) return;
   state.suspended = null;
-  state.source.resume();
-  state.readyState = state.source.readyState;
+  drive(state, 'resume');
+  if (state.source !== null) state.readyState = state.source.readyState;
 }
 
 let watching = false;

@@ -21,12 +21,12 @@ use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::Headers;
 
 use crate::batch::Batch;
 use crate::machine::{Command, Machine, ReadyState, Reason};
 use crate::parser::Sink;
+use crate::web::guard::on_settle;
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
 use crate::web::options::{HeadersOption, Options};
@@ -226,6 +226,9 @@ impl Driver {
     fn execute(self: &Rc<Self>, command: Command) {
         match command {
             Command::Wait { delay_ms } => {
+                // No request is in flight while waiting: release the one that
+                // just ended (its handle, its listeners) and its heartbeat.
+                drop(self.request.borrow_mut().take());
                 drop(self.heartbeat.borrow_mut().take());
                 let attempt = self.state.borrow().machine.attempt();
                 if attempt > 0 && !self.before_reconnect(attempt, delay_ms) {
@@ -357,8 +360,7 @@ impl Driver {
             Ok(value) if value.is_instance_of::<Promise>() => {
                 *self.request.borrow_mut() = Some(ActiveRequest::Pending);
                 let weak = Rc::downgrade(self);
-                spawn_local(async move {
-                    let resolved = JsFuture::from(value.unchecked_into::<Promise>()).await;
+                on_settle(value.unchecked_ref::<Promise>(), move |resolved| {
                     if let Some(driver) = weak.upgrade() {
                         match resolved {
                             Ok(headers) => driver.send_request(generation, last_event_id.as_deref(), &headers),

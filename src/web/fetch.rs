@@ -6,10 +6,12 @@ use alloc::string::String;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult, Response};
+use web_sys::{
+    AbortController, ReadableStreamByobReader, ReadableStreamDefaultReader, ReadableStreamReadResult, Response,
+};
 
 use crate::web::driver::{RequestSpec, WeakDriver};
+use crate::web::guard::on_settle;
 use crate::web::{env, probe, stats};
 
 /// The part of a request the driver holds: aborting it ends the fetch and
@@ -69,35 +71,44 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     set(&init, "redirect", &"follow".into());
     set(&init, "signal", &request.controller.signal());
     let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), &init)?;
-    spawn_local(run(
-        driver,
-        generation,
-        Promise::resolve(&promise),
-        String::from(spec.url),
-        spec.with_credentials,
-    ));
+    let (url, with_credentials) = (String::from(spec.url), spec.with_credentials);
+    on_settle(&Promise::resolve(&promise), move |result| {
+        responded(driver, generation, result, url, with_credentials)
+    });
     Ok(request)
 }
 
 /// The request failed before any response: a refusal or the network (see
-/// `probe`).
-pub async fn failed(driver: &WeakDriver, generation: u32, url: &str, with_credentials: bool) {
-    let refused = env::is_cross_origin(url) && probe::server_answers(url, with_credentials).await;
-    if let Some(d) = driver.upgrade() {
-        if refused {
-            d.refused(generation);
-        } else {
-            d.network_error(generation);
+/// `probe`), told apart only for cross-origin requests.
+pub fn failed(driver: WeakDriver, generation: u32, url: String, with_credentials: bool) {
+    let conclude = move |refused: bool| {
+        if let Some(d) = driver.upgrade() {
+            if refused {
+                d.refused(generation);
+            } else {
+                d.network_error(generation);
+            }
         }
+    };
+    if env::is_cross_origin(&url) {
+        probe::server_answers(&url, with_credentials, conclude);
+    } else {
+        conclude(false);
     }
 }
 
-async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url: String, with_credentials: bool) {
-    let result = JsFuture::from(promise).await;
+/// The fetch promise settled.
+fn responded(
+    driver: WeakDriver,
+    generation: u32,
+    result: Result<JsValue, JsValue>,
+    request_url: String,
+    with_credentials: bool,
+) {
     let response: Response = match result {
         Ok(value) if value.is_object() => value.unchecked_into(),
         _ => {
-            failed(&driver, generation, &request_url, with_credentials).await;
+            failed(driver, generation, request_url, with_credentials);
             return;
         }
     };
@@ -122,29 +133,53 @@ async fn run(driver: WeakDriver, generation: u32, promise: Promise, request_url:
         d.end(generation);
         return;
     };
-    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     drop(d);
-    loop {
-        let result = JsFuture::from(reader.read()).await;
-        let Some(d) = driver.upgrade() else { return };
-        match result {
-            Err(_) => {
-                d.network_error(generation);
-                return;
-            }
-            Ok(value) => {
-                let result: ReadableStreamReadResult = value.unchecked_into();
-                if result.get_done().unwrap_or(true) {
-                    d.end(generation);
-                    return;
-                }
-                let chunk: Uint8Array = result.get_value().unchecked_into();
-                if !d.chunk(generation, &chunk) {
-                    // Closed or failed: the request was aborted, which
-                    // already errored the stream.
-                    return;
-                }
-            }
-        }
+    // A BYOB reader fills one buffer of ours, which comes back on every read:
+    // no new ArrayBuffer per chunk, so a long stream leaves far less garbage
+    // (browsers' fetch bodies are byte streams). Otherwise the default reader.
+    match ReadableStreamByobReader::new(&body) {
+        Ok(reader) => read_byob(driver, generation, reader, Uint8Array::new_with_length(BYOB_CHUNK)),
+        Err(_) => read_default(driver, generation, body.get_reader().unchecked_into()),
     }
+}
+
+/// Bytes a BYOB read may fill at most.
+const BYOB_CHUNK: u32 = 64 * 1024;
+
+/// What a read gave: a chunk to feed, the end, or an error.
+fn take_chunk(driver: &WeakDriver, generation: u32, result: Result<JsValue, JsValue>) -> Option<Uint8Array> {
+    let d = driver.upgrade()?;
+    let Ok(result) = result else {
+        d.network_error(generation);
+        return None;
+    };
+    let result: ReadableStreamReadResult = result.unchecked_into();
+    if result.get_done().unwrap_or(true) {
+        d.end(generation);
+        return None;
+    }
+    let chunk: Uint8Array = result.get_value().unchecked_into();
+    // False once closed or failed: the request was aborted, which already
+    // errored the stream.
+    d.chunk(generation, &chunk).then_some(chunk)
+}
+
+fn read_byob(driver: WeakDriver, generation: u32, reader: ReadableStreamByobReader, view: Uint8Array) {
+    let promise = reader.read_with_array_buffer_view(&view);
+    on_settle(&promise, move |result| {
+        if let Some(chunk) = take_chunk(&driver, generation, result) {
+            // The buffer was transferred to the stream and back: read into it again.
+            let next = Uint8Array::new(&chunk.buffer());
+            read_byob(driver, generation, reader, next);
+        }
+    });
+}
+
+fn read_default(driver: WeakDriver, generation: u32, reader: ReadableStreamDefaultReader) {
+    let promise = reader.read();
+    on_settle(&promise, move |result| {
+        if take_chunk(&driver, generation, result).is_some() {
+            read_default(driver, generation, reader);
+        }
+    });
 }

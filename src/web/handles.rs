@@ -1,12 +1,15 @@
 //! RAII handles for JavaScript resources: each releases what it holds when
 //! dropped, so a closed or dropped source leaves no timer, listener or closure
 //! behind (no `Closure::forget` anywhere). Each also counts itself in
-//! [`crate::web::stats`], which the leak tests read.
+//! [`crate::web::stats`], which the leak tests read. Timers and listeners
+//! call into the wasm through `guard::guarded`, so that a trap there is
+//! contained (see `guard`).
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::web::guard::guarded;
 use crate::web::stats;
 
 #[wasm_bindgen]
@@ -31,7 +34,7 @@ impl Timeout {
     /// platform's 2^31 − 1 ms).
     pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
         let callback = Closure::<dyn FnMut()>::new(callback);
-        let id = set_timeout(callback.as_ref().unchecked_ref(), delay_ms as f64);
+        let id = set_timeout(&guarded(callback.as_ref().unchecked_ref()), delay_ms as f64);
         stats::TIMERS.increment();
         Timeout {
             id,
@@ -53,7 +56,9 @@ impl Drop for Timeout {
 pub struct Listener {
     target: web_sys::EventTarget,
     event_type: &'static str,
-    callback: Closure<dyn FnMut(web_sys::Event)>,
+    /// The guarded function given to addEventListener (needed to remove it).
+    wrapper: Function,
+    _callback: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Listener {
@@ -63,12 +68,14 @@ impl Listener {
         callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Listener {
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
-        let _ = target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
+        let wrapper = guarded(callback.as_ref().unchecked_ref());
+        let _ = target.add_event_listener_with_callback(event_type, &wrapper);
         stats::LISTENERS.increment();
         Listener {
             target: target.clone(),
             event_type,
-            callback,
+            wrapper,
+            _callback: callback,
         }
     }
 }
@@ -77,7 +84,7 @@ impl Drop for Listener {
     fn drop(&mut self) {
         let _ = self
             .target
-            .remove_event_listener_with_callback(self.event_type, self.callback.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback(self.event_type, &self.wrapper);
         stats::LISTENERS.decrement();
     }
 }

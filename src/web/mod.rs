@@ -5,6 +5,7 @@
 mod driver;
 mod env;
 mod fetch;
+mod guard;
 mod handles;
 mod inspect;
 mod link;

@@ -13,18 +13,17 @@
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use crate::web::env;
+use crate::web::guard::on_settle;
 
-/// Whether the server of `url` answers a `no-cors` request.
-pub async fn server_answers(url: &str, with_credentials: bool) -> bool {
-    let Some(fetch) = env::fetch_function() else {
-        return false;
-    };
-    let Ok(controller) = AbortController::new() else {
-        return false;
+/// Ask whether the server of `url` answers a `no-cors` request; `then`
+/// gets the answer.
+pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool) + 'static) {
+    let (Some(fetch), Ok(controller)) = (env::fetch_function(), AbortController::new()) else {
+        then(false);
+        return;
     };
     let init = Object::new();
     let set = |key: &str, value: &JsValue| {
@@ -38,11 +37,13 @@ pub async fn server_answers(url: &str, with_credentials: bool) -> bool {
     set("cache", &"no-store".into());
     set("signal", &controller.signal());
     let Ok(promise) = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init) else {
-        return false;
+        then(false);
+        return;
     };
-    let answered = JsFuture::from(Promise::resolve(&promise)).await.is_ok();
-    // Only the head was wanted: close the connection (an event stream would
-    // otherwise stay open).
-    controller.abort();
-    answered
+    on_settle(&Promise::resolve(&promise), move |result| {
+        // Only the head was wanted: close the connection (an event stream
+        // would otherwise stay open).
+        controller.abort();
+        then(result.is_ok());
+    });
 }

@@ -146,9 +146,8 @@ impl Reader {
                     reader.request_url.clone(),
                     reader.xhr.with_credentials(),
                 );
-                wasm_bindgen_futures::spawn_local(async move {
-                    crate::web::fetch::failed(&weak, generation, &url, credentials).await;
-                });
+                drop(reader);
+                crate::web::fetch::failed(weak, generation, url, credentials);
             }
             return;
         }
