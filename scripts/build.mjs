@@ -92,9 +92,9 @@ export async function build() {
   const wasmPath = join(pkg, 'eventsource_wasm_bg.wasm');
   if (!dev) {
     // npm's binaryen, never Debian's (which corrupts current rustc output).
-    log('build: wasm-opt -Oz (npm binaryen)');
+    log('build: wasm-opt -O2 (npm binaryen)');
     run(join(root, 'node_modules/.bin/wasm-opt'), [
-      wasmPath, '-o', wasmPath, '-Oz',
+      wasmPath, '-o', wasmPath, '-O2',
       '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
       '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
       '--strip-debug', '--strip-producers', '--strip-target-features',

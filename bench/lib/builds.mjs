@@ -5,7 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function sha(bytes) {
@@ -73,10 +73,17 @@ export async function buildPeers(root, out) {
  */
 export async function buildProfiling(root, out, distWasm) {
   const dir = join(out, 'prof');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   const artifact = join(root, 'target/wasm32-unknown-unknown/release/eventsource_wasm.wasm');
   if (!existsSync(artifact)) throw new Error(`no ${artifact}: run the release build first`);
+  // wasm-opt takes a while: reuse the last profiling build when nothing it is made of changed.
+  const jsDir = join(root, 'src/js');
+  const key = [sha(readFileSync(artifact)), sha(distWasm), ...readdirSync(jsDir).sort().map((f) => `${f}:${sha(readFileSync(join(jsDir, f)))}`)].join(' ');
+  const keyFile = join(dir, 'key.txt');
+  if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(dir, 'index.js'))) {
+    return { path: join(dir, 'eventsource-wasm.js'), esm: join(dir, 'index.js'), matchesDist: readFileSync(join(dir, 'matches.txt'), 'utf8') === 'true' };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const q = { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] };
   execFileSync('wasm-bindgen', [artifact, '--out-dir', join(dir, 'pkg'), '--target', 'web', '--omit-default-module-path', '--no-typescript'], q);
   const bg = join(dir, 'pkg/eventsource_wasm_bg.wasm');
@@ -110,5 +117,7 @@ export async function buildProfiling(root, out, distWasm) {
   };
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/js/script.js')], format: 'iife', target: 'es2017', outfile: join(dir, 'eventsource-wasm.js') });
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', target: 'es2020', outfile: join(dir, 'index.js') });
+  writeFileSync(join(dir, 'matches.txt'), String(matchesDist));
+  writeFileSync(keyFile, key);
   return { path: join(dir, 'eventsource-wasm.js'), esm: join(dir, 'index.js'), matchesDist };
 }

@@ -24,7 +24,7 @@ import { PARSER_STREAMS, parserStreamText } from './scenarios.mjs';
 import { summarizeProfile } from './profile.mjs';
 
 const opts = JSON.parse(process.argv[2]);
-const { EventSource: Ours } = await import(pathToFileURL(opts.dist).href);
+const { EventSource: Ours, parseCount } = await import(pathToFileURL(opts.dist).href);
 const { EventSource: Pkg } = await import('eventsource');
 const { createParser } = await import('eventsource-parser');
 
@@ -133,6 +133,14 @@ for (const name of opts.streams) {
   for (let at = 0; at < bytes.length; at += CHUNK) slices.push(bytes.subarray(at, Math.min(at + CHUNK, bytes.length)));
   const fresh = () => slices.map((s) => s.slice());
   const impls = {
+    // The wasm parser alone (the parseCount export): the bytes copied into
+    // wasm memory once, parsed in 64 KiB pieces, events counted, nothing
+    // made per event; data checked by count and total length.
+    'ours, wasm parser alone': async () => {
+      const t0 = performance.now();
+      const r = parseCount(bytes, CHUNK);
+      return check(stream, { n: r.events, bad: 0, sum: r.dataBytes, ms: performance.now() - t0, why: 'done' });
+    },
     'eventsource-parser': async () => viaParser(stream, fresh()),
     ours: async () => viaEventSource(Ours, stream, `http://bench.invalid/${name}`, { fetch: memoryFetch(fresh()) }),
     eventsource: async () => viaEventSource(Pkg, stream, `http://bench.invalid/${name}`, { fetch: memoryFetch(fresh()) }),

@@ -95,9 +95,13 @@ export async function startServer({ files, libs }) {
       const nonce = JSON.stringify(url.searchParams.get('nonce') || '0');
       html +=
         '<script>\n' +
-        'window.initRun = async function () {\n' +
+        'window.initPrepare = async function () {\n' +
         `  const src = ${JSON.stringify(lib.src)};\n` +
-        `  const s = src ? Object.assign(document.createElement('script'), { text: '/*' + ${nonce} + '*/' + (await (await fetch(src)).text()) }) : null;\n` +
+        `  window.__script = src ? Object.assign(document.createElement('script'), { text: '/*' + ${nonce} + '*/' + (await (await fetch(src)).text()) }) : null;\n` +
+        '  return true;\n' +
+        '};\n' +
+        'window.initGo = function () {\n' +
+        '  const s = window.__script;\n' +
         '  const t0 = performance.now();\n' +
         '  if (s) document.head.appendChild(s);\n' +
         '  const t1 = performance.now();\n' +
@@ -109,6 +113,7 @@ export async function startServer({ files, libs }) {
         '  es.close();\n' +
         '  return { script: t1 - t0, wasm: tw - t1, construct: t2 - tw, total: t2 - t0 };\n' +
         '};\n' +
+        'window.initRun = async function () { await window.initPrepare(); return window.initGo(); };\n' +
         'window.compileRun = async function () {\n' +
         "  const bytes = await (await fetch('/lib/ours.wasm')).arrayBuffer();\n" +
         '  const t0 = performance.now();\n' +

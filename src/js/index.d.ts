@@ -150,3 +150,6 @@ export type InspectEntry =
 
 /** Parse a whole stream with the wasm parser and report what it makes of it. */
 export declare function inspectStream(input: string | Uint8Array): InspectEntry[];
+
+/** Run the wasm parser alone over `bytes` (for benchmarks): counts only. */
+export declare function parseCount(bytes: Uint8Array, chunkSize?: number): { events: number; dataBytes: number };

@@ -51,3 +51,12 @@ export function inspectStream(input) {
 export function diagnostics() {
   return wasm().diagnostics();
 }
+
+/**
+ * Run the wasm parser alone over `bytes` in `chunkSize` pieces and return
+ * `{ events, dataBytes }`: for benchmarks, no event objects are made.
+ */
+export function parseCount(bytes, chunkSize = 65536) {
+  const [events, dataBytes] = wasm().parseCount(bytes, chunkSize);
+  return { events, dataBytes };
+}

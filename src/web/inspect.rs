@@ -67,3 +67,23 @@ pub fn inspect_stream(bytes: &[u8]) -> Array {
     }
     report.0
 }
+
+/// Counts what the parser makes of `bytes` fed in `chunk`-byte pieces:
+/// `[events, data bytes]`. For measuring the wasm parser alone (the
+/// benchmarks), with no JavaScript object made per event.
+#[wasm_bindgen(js_name = parseCount)]
+pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
+    struct Count(f64, f64);
+    impl Sink for Count {
+        fn event(&mut self, e: &Event<'_>) {
+            self.0 += 1.0;
+            self.1 += e.data.len() as f64;
+        }
+    }
+    let mut parser = Parser::new();
+    let mut count = Count(0.0, 0.0);
+    for piece in bytes.chunks(chunk.max(1)) {
+        let _ = parser.feed(piece, &mut count as &mut dyn Sink);
+    }
+    alloc::vec![count.0, count.1]
+}
