@@ -144,7 +144,7 @@ async function main() {
     } else {
       const dir = join(root, 'tests');
       const files = [];
-      for (const sub of ['node', 'e2e', 'package', 'demo']) {
+      for (const sub of ['node', 'e2e', 'package', 'demo', 'soak']) {
         try {
           for (const f of readdirSync(join(dir, sub)).sort()) if (f.endsWith('.test.mjs')) files.push(join('tests', sub, f));
         } catch {

@@ -1,7 +1,7 @@
 // eventsource-wasm: the ESM entry. It never touches globals; see ./auto.js
 // for the entry that installs EventSource where it is missing.
 
-import { wasm } from './wasm.js';
+import { wasm, wasmIfAvailable } from './wasm.js';
 import { nativeEventTarget } from './dom.js';
 import { EventSource, events } from './event-source.js';
 
@@ -12,7 +12,15 @@ export { EventSource, events };
  * EventSource, or this package's transports can run here.
  */
 export function supportsSSE() {
-  return wasm().supportsSSE();
+  const module = wasmIfAvailable();
+  // Where WebAssembly may not be compiled, only a native EventSource can.
+  if (module === null) return hasNative();
+  return module.supportsSSE();
+}
+
+function hasNative() {
+  const g = globalThis;
+  return typeof g.EventSource === 'function' && g.EventSource !== EventSource;
 }
 
 /**
@@ -25,10 +33,10 @@ export function isPolyfill(ctor = globalThis.EventSource) {
 
 /** What the polyfill runs on here: the transport and the EventTarget. */
 export function environment() {
-  const g = globalThis;
+  const module = wasmIfAvailable();
   return {
-    native: typeof g.EventSource === 'function' && g.EventSource !== EventSource,
-    transport: wasm().transport() || null,
+    native: hasNative(),
+    transport: (module && module.transport()) || null,
     eventTarget: nativeEventTarget ? 'native' : 'fallback',
   };
 }

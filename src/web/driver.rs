@@ -97,6 +97,11 @@ pub struct Driver {
     request: RefCell<Option<ActiveRequest>>,
     /// Set when code of this driver panicked: it is never entered again.
     poisoned: Cell<bool>,
+    /// The request in flight carries Last-Event-ID across origins.
+    sent_id_cross_origin: Cell<bool>,
+    /// A cross-origin server refused the CORS preflight that a script's
+    /// Last-Event-ID needs: requests go on without it.
+    omit_last_event_id: Cell<bool>,
 }
 
 impl Drop for Driver {
@@ -134,6 +139,8 @@ impl Driver {
             heartbeat: RefCell::new(None),
             request: RefCell::new(None),
             poisoned: Cell::new(false),
+            sent_id_cross_origin: Cell::new(false),
+            omit_last_event_id: Cell::new(false),
         });
         let _entered = panic::enter(&driver);
         driver.pump();
@@ -398,6 +405,13 @@ impl Driver {
         if !headers.has("accept").unwrap_or(false) {
             let _ = headers.set("Accept", "text/event-stream");
         }
+        let cross_origin = crate::web::env::is_cross_origin(&self.settings.url.borrow());
+        let last_event_id = if cross_origin && self.omit_last_event_id.get() {
+            None
+        } else {
+            last_event_id
+        };
+        self.sent_id_cross_origin.set(cross_origin && last_event_id.is_some());
         match last_event_id {
             Some(id) => {
                 let _ = headers.set("Last-Event-ID", &fetch::byte_string(id));
@@ -591,6 +605,23 @@ impl Driver {
 
     /// The request failed and retrying cannot help (CORS refused it).
     pub fn refused(self: &Rc<Self>, generation: u32) {
+        if self.is_current(generation) && self.sent_id_cross_origin.get() {
+            // The browser's own EventSource sends Last-Event-ID across origins
+            // without a CORS preflight; from a script the header is not
+            // safelisted, and this server refused the preflight. Rather than
+            // fail a stream the native object would keep, go on without the
+            // header (the stream then cannot resume where it stopped), at
+            // once and without an event, and say how to fix the server.
+            self.omit_last_event_id.set(true);
+            let mut message = String::from("eventsource-wasm: the server of ");
+            message.push_str(&self.settings.url.borrow());
+            message.push_str(
+                " refused the CORS preflight that a Last-Event-ID header sent from a script needs (the browser's own EventSource is exempt). Reconnecting without Last-Event-ID, so the stream cannot resume where it stopped. To fix it, answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID.",
+            );
+            warn(&message);
+            self.start_request(None);
+            return;
+        }
         if self.is_current(generation) {
             let _entered = panic::enter(self);
             self.state.borrow_mut().machine.refused();
@@ -606,6 +637,12 @@ impl Driver {
             self.pump();
         }
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console)]
+    fn warn(message: &str);
 }
 
 /// Body bytes as a transport delivers them.

@@ -20,7 +20,10 @@
 //            rst           TCP reset (socket.resetAndDestroy())
 //   Some responses start with a UTF-8 BOM (stripped once per stream), a
 //   comment or a `retry:` line; the first one always sets `retry` (1–30 ms)
-//   so that reconnections are quick. After M cuts, the rest of the events
+//   and ends by FIN, so that reconnections are quick. (A reset may destroy
+//   bytes the client had not read yet: that is allowed, the client then
+//   simply saw an earlier cut, and the reconnection resumes from its
+//   Last-Event-ID.) After M cuts, the rest of the events
 //   are sent and the connection is held open until the client leaves.
 // GET /stats?run=R      → what the server did and saw (JSON)
 // GET /soak/page.html   → an empty page for the Chromium client
@@ -83,8 +86,10 @@ function newRun() {
     // be above it.
     highestWhole: 0,
     lastEventIds: [],
-    // Per connection: how it was framed and cut (for replaying a failure).
+    // Per connection: how it was framed and cut (for replaying a failure),
+    // and when each request arrived.
     plan: [],
+    arrivals: [],
     anomalies: [],
     open: 0,
     final: false,
@@ -109,6 +114,7 @@ export async function startChaosServer({ host = '127.0.0.1', port = 0 } = {}) {
     const raw = req.headers['last-event-id'];
     const lastEventId = raw === undefined ? null : Buffer.from(raw, 'latin1').toString('utf8');
     run.lastEventIds.push(lastEventId);
+    run.arrivals.push(Date.now());
     // What the client says it has: a number, never above what was written
     // whole, never below what it said before.
     let start = 1;
@@ -238,7 +244,11 @@ export async function startChaosServer({ host = '127.0.0.1', port = 0 } = {}) {
     // A moment for the client to read what was written (a reset discards
     // what the peer has not read yet; that is allowed, just a different cut).
     await sleep(Math.floor(rng() * 8));
-    const how = chunked ? pick(rng, [['fin', 1], ['fin-truncated', 1], ['rst', 2]]) : pick(rng, [['fin', 1], ['rst', 1]]);
+    let how = chunked ? pick(rng, [['fin', 1], ['fin-truncated', 1], ['rst', 2]]) : pick(rng, [['fin', 1], ['rst', 1]]);
+    // The first response ends by FIN: a reset can destroy bytes the client
+    // has not read yet, and if its `retry:` were among them every
+    // reconnection would wait the default 3 s until another one got through.
+    if (k === 0) how = 'fin';
     run.cuts++;
     run.plan.push({ k, start, quota, where, how, chunked, bodyBytes: body.length });
     run.where[where]++;
