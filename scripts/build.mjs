@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build`: Rust → wasm → wasm-bindgen glue → wasm-opt -Oz → bundles.
+// `npm run build`: Rust → wasm → wasm-bindgen glue → wasm-opt -O2 and short import/export names → bundles.
 //
 // Writes dist/:
 //   index.js             ESM entry, no side effects (wasm embedded)
@@ -58,6 +58,68 @@ export function wasmModuleSource(bytes) {
   );
 }
 
+const WASM_FEATURES = [
+  '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+];
+
+/**
+ * wasm-opt -O2 from npm's binaryen (never Debian's, which corrupts current
+ * rustc output), then every import and export renamed to one or two letters
+ * and the wasm-bindgen glue rewritten to match: wasm-bindgen's names
+ * (`./eventsource_wasm_bg.js` / `__wbg_statusText_f5d9635edef1913e`, ~120 of
+ * them) are otherwise ~6 KB of the wasm and the same again in the glue.
+ * `names` keeps the function-name section (the benchmark's profiling build).
+ */
+export function optimize(wasmPath, gluePath, { names = false } = {}) {
+  const strip = ['--strip-producers', '--strip-target-features', names ? '-g' : '--strip-debug'];
+  const out = execFileSync(
+    join(root, 'node_modules/.bin/wasm-opt'),
+    [wasmPath, '-o', wasmPath, '-O2', ...WASM_FEATURES, ...strip, '--minify-imports-and-exports-and-modules'],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const map = JSON.parse(out);
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map((i) => i.module));
+  if (modules.size !== 1) throw new Error(`wasm-opt left ${modules.size} import modules, expected one`);
+  writeFileSync(gluePath, shortenGlue(readFileSync(gluePath, 'utf8'), map, [...modules][0]));
+}
+
+/**
+ * Rewrites wasm-bindgen's glue (--target web, the pinned version) for the
+ * renamed imports and exports. Every pattern it relies on is checked, so a
+ * glue of another shape fails the build instead of producing a broken one.
+ */
+export function shortenGlue(glue, map, module) {
+  const fail = (what) => {
+    throw new Error(`cannot shorten the wasm-bindgen glue: ${what} (did the pinned wasm-bindgen change?)`);
+  };
+  const escape = (name) => name.replace(/[$]/g, '\\$&');
+  // Exports: the glue reaches them only as `wasm.name`.
+  const short = new Set();
+  for (const [name, to] of map.exports) {
+    short.add(to);
+    glue = glue.replace(new RegExp(`\\bwasm\\.${escape(name)}\\b`, 'g'), () => `wasm.${to}`);
+  }
+  for (const [, name] of glue.matchAll(/\bwasm\.([\w$]+)/g)) if (!short.has(name)) fail(`export \`${name}\` not renamed`);
+  // Imports: the glue's own functions are keys of the object built by
+  // __wbg_get_imports; inline JS snippets come in as module namespaces.
+  const block = /return \{\s*__proto__: null,\s*((?:"[^"]+": \w+,\s*)+)\};/.exec(glue) || fail('no imports object');
+  const namespaces = new Map([...block[1].matchAll(/"([^"]+)": (\w+),/g)].map((m) => [m[1], m[2]]));
+  const own = namespaces.get('./eventsource_wasm_bg.js') || fail('no ./eventsource_wasm_bg.js imports');
+  const fromSnippets = [];
+  for (const [mod, name, to] of map.imports) {
+    if (mod === './eventsource_wasm_bg.js') {
+      const key = new RegExp(`(\\n\\s*)${escape(name)}:`, 'g');
+      if ((glue.match(key) || []).length !== 1 || (glue.match(new RegExp(`\\b${escape(name)}\\b`, 'g')) || []).length !== 1) fail(`import \`${name}\` is not a single key`);
+      glue = glue.replace(key, (_, space) => `${space}${JSON.stringify(to)}:`);
+    } else {
+      const ns = namespaces.get(mod) || fail(`no namespace for ${mod}`);
+      fromSnippets.push(`${JSON.stringify(to)}: ${ns}.${name}`);
+    }
+  }
+  return glue.replace(block[0], () => `return { __proto__: null, ${JSON.stringify(module)}: Object.assign(${own}, { ${fromSnippets.join(', ')} }) };`);
+}
+
 /** Size budget: wasm + JS of the ESM entry, gzipped (issue: ≤ 15 KB). */
 export const BUDGET_GZIP = 15 * 1024;
 
@@ -91,14 +153,8 @@ export async function build() {
 
   const wasmPath = join(pkg, 'eventsource_wasm_bg.wasm');
   if (!dev) {
-    // npm's binaryen, never Debian's (which corrupts current rustc output).
-    log('build: wasm-opt -O2 (npm binaryen)');
-    run(join(root, 'node_modules/.bin/wasm-opt'), [
-      wasmPath, '-o', wasmPath, '-O2',
-      '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-      '--strip-debug', '--strip-producers', '--strip-target-features',
-    ]);
+    log('build: wasm-opt -O2, short import/export names (npm binaryen)');
+    optimize(wasmPath, join(pkg, 'eventsource_wasm.js'));
   }
 
   const bytes = readFileSync(wasmPath);

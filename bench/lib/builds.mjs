@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { optimize } from '../../scripts/build.mjs';
 
 export function sha(bytes) {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
@@ -65,7 +66,7 @@ export async function buildPeers(root, out) {
 
 /**
  * A profiling build of ours: wasm-bindgen on the release artifact in
- * target/, wasm-opt -Oz as scripts/build.mjs runs it but keeping the name
+ * target/, optimized as scripts/build.mjs does it but keeping the name
  * section (-g), and the classic-script entry bundled without minification.
  * Returns { path, matchesDist } — matchesDist: whether the same wasm-opt run
  * with names stripped gives exactly dist's wasm (then the profiled code is
@@ -77,7 +78,7 @@ export async function buildProfiling(root, out, distWasm) {
   if (!existsSync(artifact)) throw new Error(`no ${artifact}: run the release build first`);
   // wasm-opt takes a while: reuse the last profiling build when nothing it is made of changed.
   const jsDir = join(root, 'src/js');
-  const key = [sha(readFileSync(artifact)), sha(distWasm), ...readdirSync(jsDir).sort().map((f) => `${f}:${sha(readFileSync(join(jsDir, f)))}`)].join(' ');
+  const key = [sha(readFileSync(artifact)), sha(distWasm), sha(readFileSync(join(root, 'scripts/build.mjs'))), ...readdirSync(jsDir).sort().map((f) => `${f}:${sha(readFileSync(join(jsDir, f)))}`)].join(' ');
   const keyFile = join(dir, 'key.txt');
   if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(dir, 'index.js'))) {
     return { path: join(dir, 'eventsource-wasm.js'), esm: join(dir, 'index.js'), matchesDist: readFileSync(join(dir, 'matches.txt'), 'utf8') === 'true' };
@@ -87,11 +88,14 @@ export async function buildProfiling(root, out, distWasm) {
   const q = { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] };
   execFileSync('wasm-bindgen', [artifact, '--out-dir', join(dir, 'pkg'), '--target', 'web', '--omit-default-module-path', '--no-typescript'], q);
   const bg = join(dir, 'pkg/eventsource_wasm_bg.wasm');
-  const features = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
-  const wasmOpt = join(root, 'node_modules/.bin/wasm-opt');
+  const glue = join(dir, 'pkg/eventsource_wasm.js');
+  // The optimization of scripts/build.mjs, once without names (to compare
+  // with dist) and once keeping them (what is profiled).
   const stripped = join(dir, 'stripped.wasm');
-  execFileSync(wasmOpt, [bg, '-o', stripped, '-Oz', ...features, '--strip-debug', '--strip-producers', '--strip-target-features'], q);
-  execFileSync(wasmOpt, [bg, '-o', bg, '-Oz', '-g', ...features, '--strip-producers', '--strip-target-features'], q);
+  copyFileSync(bg, stripped);
+  copyFileSync(glue, join(dir, 'glue-stripped.js'));
+  optimize(stripped, join(dir, 'glue-stripped.js'));
+  optimize(bg, glue, { names: true });
   const matchesDist = Buffer.compare(readFileSync(stripped), distWasm) === 0;
   // The same export as build/wasm-bytes.js (base64 here: size does not matter).
   writeFileSync(
