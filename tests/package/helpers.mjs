@@ -12,34 +12,15 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { sleep, waitFor as suiteWaitFor } from '../e2e/helpers.mjs';
+
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
-/**
- * Poll `fn` (sync or async) until it returns a truthy value and return it.
- * On timeout, throw with `message` and `describe()` of the last state.
- */
-export async function waitFor(fn, { timeout = 10000, interval = 25, message = 'condition', describe } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      let seen = '';
-      if (describe) {
-        try {
-          seen = `; last seen: ${await describe()}`;
-        } catch (error) {
-          seen = `; describe() failed: ${error.message}`;
-        }
-      }
-      throw new Error(`timed out after ${timeout} ms waiting for ${message}${seen}`);
-    }
-    await sleep(interval);
-  }
-}
+/** `waitFor` of the browser suites, with the longer defaults an installed package needs. */
+export const waitFor = (fn, options = {}) => suiteWaitFor(fn, { timeout: 10000, interval: 25, ...options });
 
 let counter = 0;
 /** A stream key no other test uses (the test server logs requests per key). */

@@ -5,7 +5,7 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { createChecker } from './stream.mjs';
+import { createChecker, watch } from './stream.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -52,35 +52,8 @@ export async function runNode({ server, events, cuts, seed, timeout = 120000 }) 
   const { EventSource, diagnostics } = await import(pathToFileURL(join(root, 'dist/index.js')).href);
   const { run, url } = server.newRun({ events, cuts, seed });
   const checker = createChecker(seed, events);
-  const client = { opens: 0, errors: 0, closedErrors: [], timedOut: false };
   const started = Date.now();
-  await new Promise((resolve) => {
-    const es = new EventSource(url);
-    const timer = setTimeout(() => {
-      client.timedOut = true;
-      es.close();
-      resolve();
-    }, timeout);
-    const onEvent = (e) => {
-      checker.onEvent(e.type, e.data, e.lastEventId);
-      if (checker.done) {
-        es.close();
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    es.addEventListener('message', onEvent);
-    es.addEventListener('tick', onEvent);
-    es.onopen = () => client.opens++;
-    es.onerror = (e) => {
-      client.errors++;
-      if (es.readyState === 2) {
-        client.closedErrors.push({ reason: e.reason, message: e.message });
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-  });
+  const client = await watch(new EventSource(url), checker, timeout);
   const elapsed = Date.now() - started;
   const stats = await settle(server, run);
   const result = figures('node', checker.summary(), client, stats, elapsed);
@@ -103,36 +76,9 @@ export async function runChromium({ browser, server, events, cuts, seed, transpo
     const outcome = await page.evaluate(
       async ({ url, events, seed, transport, timeout }) => {
         const { EventSource, diagnostics } = await import('/dist/index.js');
-        const { createChecker } = await import('/soak/stream.mjs');
+        const { createChecker, watch } = await import('/soak/stream.mjs');
         const checker = createChecker(seed, events);
-        const client = { opens: 0, errors: 0, closedErrors: [], timedOut: false };
-        await new Promise((resolve) => {
-          const es = new EventSource(url, { transport });
-          const timer = setTimeout(() => {
-            client.timedOut = true;
-            es.close();
-            resolve();
-          }, timeout);
-          const onEvent = (e) => {
-            checker.onEvent(e.type, e.data, e.lastEventId);
-            if (checker.done) {
-              es.close();
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-          es.addEventListener('message', onEvent);
-          es.addEventListener('tick', onEvent);
-          es.onopen = () => client.opens++;
-          es.onerror = (e) => {
-            client.errors++;
-            if (es.readyState === 2) {
-              client.closedErrors.push({ reason: e.reason, message: e.message });
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-        });
+        const client = await watch(new EventSource(url, { transport }), checker, timeout);
         return { summary: checker.summary(), client, diagnostics: diagnostics() };
       },
       { url, events, seed, transport, timeout },

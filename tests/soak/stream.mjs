@@ -152,3 +152,38 @@ export function createChecker(seed, total) {
     },
   };
 }
+
+/**
+ * Feeds every event of `es` to `checker` until it has them all, the source
+ * closes for good, or `timeout` ms pass; resolves with what the client saw
+ * (opens, errors, the closing errors' reasons, whether it timed out). Runs in
+ * Node and in the page alike.
+ */
+export function watch(es, checker, timeout) {
+  const client = { opens: 0, errors: 0, closedErrors: [], timedOut: false };
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      es.close();
+      resolve(client);
+    };
+    const timer = setTimeout(() => {
+      client.timedOut = true;
+      finish();
+    }, timeout);
+    const onEvent = (e) => {
+      checker.onEvent(e.type, e.data, e.lastEventId);
+      if (checker.done) finish();
+    };
+    es.addEventListener('message', onEvent);
+    es.addEventListener('tick', onEvent);
+    es.onopen = () => client.opens++;
+    es.onerror = (e) => {
+      client.errors++;
+      if (es.readyState === 2) {
+        client.closedErrors.push({ reason: e.reason, message: e.message });
+        finish();
+      }
+    };
+  });
+}
