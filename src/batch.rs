@@ -60,6 +60,10 @@ pub fn utf16_len(s: &str) -> u32 {
 
 impl Sink for Batch {
     fn event(&mut self, event: &Event<'_>) {
+        // One reservation for all three parts (a large event is then copied
+        // once, not again by a reallocation when its ID follows).
+        self.text
+            .reserve(event.event_type.len() + event.data.len() + event.last_event_id.len());
         let type_len = if event.event_type == "message" {
             0
         } else {

@@ -433,6 +433,10 @@ impl Parser {
         };
         match name {
             b"data" => {
+                // Room for the value and its LF at once: pushing the LF into a
+                // buffer the value filled exactly would reallocate (and copy)
+                // a large value once more.
+                self.data.reserve(value.len() + 1);
                 decode_into(&mut self.data, value);
                 self.data.push('\n');
                 if let Some(limit) = self.limits.max_event_size {
