@@ -26,7 +26,8 @@ export function makeLink() {
     log,
     open(origin) { log.push(['open', origin]); },
     error(readyState, reason, status, message) { log.push(['error', readyState, reason, status, message]); },
-    messages(text, meta) {
+    messages(bytes, meta) {
+      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const t = meta.slice();
       let at = 0;
       for (let i = 0; i < t.length; i += 3) {

@@ -14,6 +14,18 @@ const CLOSED = 2;
 // Batch layout from src/batch.rs: "id unchanged" marker.
 const SAME_ID = 0xffffffff;
 
+// The batch text crosses as UTF-8 bytes (always valid: the parser made
+// them) and is decoded here with a decoder that need not check them, which
+// Chromium does ~15% faster than wasm-bindgen's fatal one. ignoreBOM: a
+// U+FEFF that starts an event's data is data, not a byte-order mark. (In one
+// decode: decoding a large batch in pieces and concatenating them measured
+// faster alone but slower in use, the rope being flattened later.)
+let decoder;
+function decodeBatch(bytes) {
+  decoder ||= new TextDecoder('utf-8', { ignoreBOM: true });
+  return decoder.decode(bytes);
+}
+
 // Internal state lives under a symbol (non-enumerable, so it stays out of
 // Object.keys, JSON.stringify and spreads), which works in every engine
 // without the cost of a WeakMap lookup per access.
@@ -114,11 +126,12 @@ class Link {
     target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
 
-  messages(text, meta) {
+  messages(bytes, meta) {
     const target = this.target;
     const state = target[$];
-    // `meta` is a view of wasm memory, which a handler could grow (and so
-    // detach) by creating another source: copy it first.
+    // `bytes` and `meta` are views of wasm memory, which a handler could grow
+    // (and so detach) by creating another source: decode and copy first.
+    const text = decodeBatch(bytes);
     const table = meta.slice();
     const origin = state.origin;
     let lastId = state.lastId;

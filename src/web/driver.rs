@@ -575,7 +575,7 @@ impl Driver {
         };
         if let Some(mut batch) = batch {
             if let Some(link) = self.link() {
-                let _ = link.messages(&batch.text, &batch.meta);
+                let _ = link.messages(batch.text.as_bytes(), &batch.meta);
             }
             batch.clear();
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.

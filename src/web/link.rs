@@ -29,8 +29,10 @@ extern "C" {
     ) -> Result<(), JsValue>;
 
     /// Dispatch the events of one chunk (see `crate::batch` for the layout).
+    /// The text crosses as its UTF-8 bytes (a view of wasm memory), which
+    /// the JavaScript side decodes without validating them again.
     #[wasm_bindgen(method, catch)]
-    pub fn messages(this: &Link, text: &str, meta: &[u32]) -> Result<(), JsValue>;
+    pub fn messages(this: &Link, text: &[u8], meta: &[u32]) -> Result<(), JsValue>;
 
     /// The driver panicked (a bug): it released its connection and timer;
     /// go CLOSED and dispatch `error`.

@@ -259,6 +259,15 @@ for (const [load, variant, extra] of [
         assert.deepEqual(ours, expected);
         assert.deepEqual(native, expected, 'native Chromium');
       });
+
+      it('keeps a U+FEFF that starts an event\'s data (only the stream\'s first BOM is dropped), like native', async () => {
+        const chunks = [{ bytes: [0xef, 0xbb, 0xbf] }, 'data: \uFEFFfirst\n\n', { delay: 30 }, 'data: \uFEFFsecond\n\n', { delay: 30 }, 'data: a\n\ndata: \uFEFF\n\n'];
+        const run = await start('feff', { chunks, end: 'open' }, { native: true });
+        const done = (log) => messages(log).length >= 4;
+        const expected = ['\uFEFFfirst', '\uFEFFsecond', 'a', '\uFEFF'];
+        assert.deepEqual(messages(await waitForEvents(page, run.ours, done)).map((e) => e.data), expected);
+        assert.deepEqual(messages(await waitForEvents(page, run.native, done)).map((e) => e.data), expected, 'native Chromium');
+      });
     });
 
     describe('reconnection', () => {
