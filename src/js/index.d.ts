@@ -139,6 +139,7 @@ export declare function diagnostics(): {
   timers: number;
   listeners: number;
   requests: number;
+  callbacks: number;
   wasmMemoryBytes: number;
 };
 

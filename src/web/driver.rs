@@ -26,7 +26,7 @@ use web_sys::Headers;
 use crate::batch::Batch;
 use crate::machine::{Command, Machine, ReadyState, Reason};
 use crate::parser::Sink;
-use crate::web::guard::on_settle;
+use crate::web::guard::{Settle, on_settle};
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
 use crate::web::options::{HeadersOption, Options};
@@ -95,6 +95,10 @@ pub struct Driver {
     timer: RefCell<Option<Timeout>>,
     heartbeat: RefCell<Option<Timeout>>,
     request: RefCell<Option<ActiveRequest>>,
+    /// The promise callback the request waits on: its `headers` promise, its
+    /// response, its next body read or its CORS probe (one at a time).
+    /// Dropped with the request, which cancels it.
+    awaiting: RefCell<Option<Settle>>,
     /// Set when code of this driver panicked: it is never entered again.
     poisoned: Cell<bool>,
     /// The request in flight carries Last-Event-ID across origins.
@@ -138,6 +142,7 @@ impl Driver {
             timer: RefCell::new(None),
             heartbeat: RefCell::new(None),
             request: RefCell::new(None),
+            awaiting: RefCell::new(None),
             poisoned: Cell::new(false),
             sent_id_cross_origin: Cell::new(false),
             omit_last_event_id: Cell::new(false),
@@ -191,8 +196,24 @@ impl Driver {
     fn release(&self) {
         drop(self.timer.borrow_mut().take());
         drop(self.heartbeat.borrow_mut().take());
-        drop(self.request.borrow_mut().take());
+        self.drop_request();
         drop(self.link.borrow_mut().take());
+    }
+
+    /// Abort the request in flight and cancel the callback it waits on.
+    fn drop_request(&self) {
+        drop(self.request.borrow_mut().take());
+        drop(self.awaiting.borrow_mut().take());
+    }
+
+    /// Hold `settle`, the callback request `generation` now waits on (the
+    /// one it replaces has run or no longer matters); dropped at once if
+    /// that request is no longer current.
+    pub fn wait_on(&self, generation: u32, settle: Option<Settle>) {
+        if self.is_current(generation) {
+            let old = self.awaiting.replace(settle);
+            drop(old);
+        }
     }
 
     /// The panic path: this driver's code panicked. Release what can be
@@ -207,6 +228,9 @@ impl Driver {
         }
         if let Ok(mut request) = self.request.try_borrow_mut() {
             drop(request.take());
+        }
+        if let Ok(mut awaiting) = self.awaiting.try_borrow_mut() {
+            drop(awaiting.take());
         }
         if let Ok(mut link) = self.link.try_borrow_mut() {
             if let Some(link) = link.take() {
@@ -235,7 +259,7 @@ impl Driver {
             Command::Wait { delay_ms } => {
                 // No request is in flight while waiting: release the one that
                 // just ended (its handle, its listeners) and its heartbeat.
-                drop(self.request.borrow_mut().take());
+                self.drop_request();
                 drop(self.heartbeat.borrow_mut().take());
                 let attempt = self.state.borrow().machine.attempt();
                 if attempt > 0 && !self.before_reconnect(attempt, delay_ms) {
@@ -257,8 +281,7 @@ impl Driver {
             Command::Fetch { last_event_id } => self.start_request(last_event_id),
             Command::Abort => {
                 drop(self.heartbeat.borrow_mut().take());
-                let request = self.request.borrow_mut().take();
-                drop(request);
+                self.drop_request();
             }
             Command::DispatchOpen => {
                 let final_url = self.state.borrow().final_url.clone();
@@ -367,7 +390,7 @@ impl Driver {
             Ok(value) if value.is_instance_of::<Promise>() => {
                 *self.request.borrow_mut() = Some(ActiveRequest::Pending);
                 let weak = Rc::downgrade(self);
-                on_settle(value.unchecked_ref::<Promise>(), move |resolved| {
+                let settle = on_settle(value.unchecked_ref::<Promise>(), move |resolved| {
                     if let Some(driver) = weak.upgrade() {
                         match resolved {
                             Ok(headers) => driver.send_request(generation, last_event_id.as_deref(), &headers),
@@ -375,6 +398,7 @@ impl Driver {
                         }
                     }
                 });
+                self.wait_on(generation, Some(settle));
             }
             Ok(value) => self.send_request(generation, last_event_id.as_deref(), &value),
             // A headers function that throws: like a failed request, retried.

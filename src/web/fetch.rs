@@ -11,7 +11,7 @@ use web_sys::{
 };
 
 use crate::web::driver::{RequestSpec, WeakDriver};
-use crate::web::guard::on_settle;
+use crate::web::guard::{Settle, on_settle};
 use crate::web::{env, probe, stats};
 
 /// The part of a request the driver holds: aborting it ends the fetch and
@@ -72,17 +72,20 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     set(&init, "signal", &request.controller.signal());
     let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), &init)?;
     let (url, with_credentials) = (String::from(spec.url), spec.with_credentials);
-    on_settle(&Promise::resolve(&promise), move |result| {
-        responded(driver, generation, result, url, with_credentials)
+    let weak = driver.clone();
+    let settle = on_settle(&Promise::resolve(&promise), move |result| {
+        responded(weak, generation, result, url, with_credentials)
     });
+    wait_on(&driver, generation, settle);
     Ok(request)
 }
 
 /// The request failed before any response: a refusal or the network (see
 /// `probe`), told apart only for cross-origin requests.
 pub fn failed(driver: WeakDriver, generation: u32, url: String, with_credentials: bool) {
+    let weak = driver.clone();
     let conclude = move |refused: bool| {
-        if let Some(d) = driver.upgrade() {
+        if let Some(d) = weak.upgrade() {
             if refused {
                 d.refused(generation);
             } else {
@@ -91,7 +94,9 @@ pub fn failed(driver: WeakDriver, generation: u32, url: String, with_credentials
         }
     };
     if env::is_cross_origin(&url) {
-        probe::server_answers(&url, with_credentials, conclude);
+        if let Some(settle) = probe::server_answers(&url, with_credentials, conclude) {
+            wait_on(&driver, generation, settle);
+        }
     } else {
         conclude(false);
     }
@@ -166,20 +171,31 @@ fn take_chunk(driver: &WeakDriver, generation: u32, result: Result<JsValue, JsVa
 
 fn read_byob(driver: WeakDriver, generation: u32, reader: ReadableStreamByobReader, view: Uint8Array) {
     let promise = reader.read_with_array_buffer_view(&view);
-    on_settle(&promise, move |result| {
-        if let Some(chunk) = take_chunk(&driver, generation, result) {
+    let weak = driver.clone();
+    let settle = on_settle(&promise, move |result| {
+        if let Some(chunk) = take_chunk(&weak, generation, result) {
             // The buffer was transferred to the stream and back: read into it again.
             let next = Uint8Array::new(&chunk.buffer());
-            read_byob(driver, generation, reader, next);
+            read_byob(weak, generation, reader, next);
         }
     });
+    wait_on(&driver, generation, settle);
 }
 
 fn read_default(driver: WeakDriver, generation: u32, reader: ReadableStreamDefaultReader) {
     let promise = reader.read();
-    on_settle(&promise, move |result| {
-        if take_chunk(&driver, generation, result).is_some() {
-            read_default(driver, generation, reader);
+    let weak = driver.clone();
+    let settle = on_settle(&promise, move |result| {
+        if take_chunk(&weak, generation, result).is_some() {
+            read_default(weak, generation, reader);
         }
     });
+    wait_on(&driver, generation, settle);
+}
+
+/// The request waits on `settle` now (its driver holds it).
+fn wait_on(driver: &WeakDriver, generation: u32, settle: Settle) {
+    if let Some(d) = driver.upgrade() {
+        d.wait_on(generation, Some(settle));
+    }
 }

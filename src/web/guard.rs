@@ -7,7 +7,10 @@
 //! async executor here: its microtask is one call site nobody could guard.
 
 use js_sys::{Function, Promise};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use crate::web::stats;
 
 #[wasm_bindgen(inline_js = r#"
 // A trap is a RuntimeError from the wasm: already reported by the panic
@@ -24,36 +27,64 @@ export function guarded(f) {
     }
   };
 }
-// Calls `once(true, value)` or `once(false, reason)`, exactly once, so a
-// self-freeing closure is always freed.
+// Calls `once(true, value)` or `once(false, reason)` when `promise` settles,
+// unless `cancel(slot)` came first (the Rust side dropped its handle, and so
+// the closure). Returns the slot.
 export function settle(promise, once) {
-  promise.then(
-    (value) => {
-      try {
-        once(true, value);
-      } catch (error) {
-        contain(error);
-      }
-    },
-    (reason) => {
-      try {
-        once(false, reason);
-      } catch (error) {
-        contain(error);
-      }
-    },
-  );
+  const slot = { once };
+  const call = (ok, value) => {
+    const f = slot.once;
+    if (f === null) return;
+    slot.once = null;
+    try {
+      f(ok, value);
+    } catch (error) {
+      contain(error);
+    }
+  };
+  promise.then((value) => call(true, value), (reason) => call(false, reason));
+  return slot;
+}
+export function cancel(slot) {
+  slot.once = null;
 }
 "#)]
 extern "C" {
     /// `f` wrapped so that a trap inside it is contained.
     pub fn guarded(f: &Function) -> Function;
-    fn settle(promise: &Promise, once: JsValue);
+    fn settle(promise: &Promise, once: &Function) -> JsValue;
+    fn cancel(slot: &JsValue);
 }
 
-/// Run `then` when `promise` settles, with `Ok(value)` or `Err(reason)`.
-/// The closure frees itself once called, and it is always called once.
-pub fn on_settle(promise: &Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
-    let once = Closure::once_into_js(move |ok: bool, value: JsValue| then(if ok { Ok(value) } else { Err(value) }));
-    settle(promise, once);
+/// A promise callback, for as long as this lives: dropping it (when its
+/// request is dropped, or once it ran) cancels the call if it has not
+/// happened and frees the closure, so a promise that never settles holds
+/// nothing of ours.
+#[must_use = "dropping a Settle cancels its callback"]
+pub struct Settle {
+    slot: JsValue,
+    _callback: Closure<dyn FnMut(bool, JsValue)>,
+}
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        // If the callback is running right now, wasm-bindgen defers freeing
+        // it until it returns.
+        cancel(&self.slot);
+        stats::CALLBACKS.decrement();
+    }
+}
+
+/// Run `then` when `promise` settles, with `Ok(value)` or `Err(reason)`,
+/// unless the returned handle is dropped first.
+pub fn on_settle(promise: &Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) -> Settle {
+    let callback = Closure::<dyn FnMut(bool, JsValue)>::once(move |ok: bool, value: JsValue| {
+        then(if ok { Ok(value) } else { Err(value) })
+    });
+    let slot = settle(promise, callback.as_ref().unchecked_ref());
+    stats::CALLBACKS.increment();
+    Settle {
+        slot,
+        _callback: callback,
+    }
 }

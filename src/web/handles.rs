@@ -1,6 +1,6 @@
 //! RAII handles for JavaScript resources: each releases what it holds when
 //! dropped, so a closed or dropped source leaves no timer, listener or closure
-//! behind (no `Closure::forget` anywhere). Each also counts itself in
+//! behind: every closure is owned by a value that frees it. Each also counts itself in
 //! [`crate::web::stats`], which the leak tests read. Timers and listeners
 //! call into the wasm through `guard::guarded`, so that a trap there is
 //! contained (see `guard`).

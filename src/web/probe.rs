@@ -16,14 +16,16 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortController;
 
 use crate::web::env;
-use crate::web::guard::on_settle;
+use crate::web::guard::{Settle, on_settle};
 
 /// Ask whether the server of `url` answers a `no-cors` request; `then`
-/// gets the answer.
-pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool) + 'static) {
+/// gets the answer, at once when the probe cannot be made, else when it
+/// settles unless the returned handle is dropped first (which also aborts
+/// the probe).
+pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool) + 'static) -> Option<Settle> {
     let (Some(fetch), Ok(controller)) = (env::fetch_function(), AbortController::new()) else {
         then(false);
-        return;
+        return None;
     };
     let init = Object::new();
     let set = |key: &str, value: &JsValue| {
@@ -38,12 +40,23 @@ pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool)
     set("signal", &controller.signal());
     let Ok(promise) = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init) else {
         then(false);
-        return;
+        return None;
     };
-    on_settle(&Promise::resolve(&promise), move |result| {
-        // Only the head was wanted: close the connection (an event stream
-        // would otherwise stay open).
-        controller.abort();
+    // Only the head is wanted: the probe's connection is closed once it
+    // answered (an event stream would otherwise stay open), or when the
+    // callback is dropped unanswered.
+    let probe = Abort(controller);
+    Some(on_settle(&Promise::resolve(&promise), move |result| {
+        drop(probe);
         then(result.is_ok());
-    });
+    }))
+}
+
+/// Aborts its controller when dropped.
+struct Abort(AbortController);
+
+impl Drop for Abort {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

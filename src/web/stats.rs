@@ -32,8 +32,11 @@ pub static TIMERS: Counter = Counter::new();
 pub static LISTENERS: Counter = Counter::new();
 /// Requests in flight (fetch or XHR).
 pub static REQUESTS: Counter = Counter::new();
+/// Promise callbacks waiting (a response, a body read, a `headers` promise,
+/// a CORS probe).
+pub static CALLBACKS: Counter = Counter::new();
 
-/// `{ sources, timers, listeners, requests, wasmMemoryBytes }`.
+/// `{ sources, timers, listeners, requests, callbacks, wasmMemoryBytes }`.
 #[wasm_bindgen(js_name = diagnostics)]
 pub fn diagnostics() -> Object {
     let object = Object::new();
@@ -44,6 +47,7 @@ pub fn diagnostics() -> Object {
     set("timers", f64::from(TIMERS.get()));
     set("listeners", f64::from(LISTENERS.get()));
     set("requests", f64::from(REQUESTS.get()));
+    set("callbacks", f64::from(CALLBACKS.get()));
     // 64 KiB pages of linear memory (it grows to the peak and stays: freed
     // memory is reused by the allocator, not returned).
     set("wasmMemoryBytes", (core::arch::wasm32::memory_size(0) * 65536) as f64);

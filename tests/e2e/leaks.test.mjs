@@ -2,7 +2,7 @@
 //
 // - 1000 create/close cycles, twice: afterwards the server holds no
 //   connection, diagnostics() is back to sources 0 / timers 0 / listeners 0 /
-//   requests 0, the wasm memory after the second batch equals the memory
+//   requests 0 / callbacks 0, the wasm memory after the second batch equals the memory
 //   after the first (at most one 64 KiB page more), the JS heap after a full
 //   GC (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage) is flat, and
 //   the closed EventSource objects themselves are collected (WeakRefs).
@@ -74,7 +74,7 @@ async function settled(page, keys) {
   const d = await waitFor(
     async () => {
       const d = await diagnostics(page);
-      return d.sources === 0 && d.timers === 0 && d.listeners === 0 && d.requests === 0 && d;
+      return d.sources === 0 && d.timers === 0 && d.listeners === 0 && d.requests === 0 && d.callbacks === 0 && d;
     },
     { timeout: 10000, message: 'diagnostics() back to 0', describe: async () => JSON.stringify(await diagnostics(page)) },
   );

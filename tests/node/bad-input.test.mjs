@@ -159,6 +159,26 @@ describe('bad input (Node)', () => {
     await finish();
   });
 
+  test('promises that never settle (a custom fetch, a headers function, a body read) hold nothing after close()', async () => {
+    const never = () => new Promise(() => {});
+    const stalled = [
+      new EventSource('http://stall.invalid/fetch', { fetch: never }),
+      new EventSource('http://stall.invalid/headers', { headers: never }),
+      // A response whose body never yields a chunk: the read stays pending.
+      new EventSource('http://stall.invalid/body', {
+        fetch: async () => new Response(new ReadableStream({ pull: never }), { headers: { 'content-type': 'text/event-stream' } }),
+      }),
+    ];
+    sources.push(...stalled);
+    await waitFor(() => diagnostics().callbacks === 3, 'one callback waiting per source');
+    assert.equal(stalled[2].readyState, OPEN);
+    for (const es of stalled) es.close();
+    assert.deepEqual(
+      { callbacks: diagnostics().callbacks, requests: diagnostics().requests, timers: diagnostics().timers },
+      { callbacks: 0, requests: 0, timers: 0 },
+    );
+  });
+
   test('retry: 9999999999999 (huge): no reconnection within 1 s', async () => {
     const k = key('retry-huge');
     const es = open(sseUrl(server.origin, k, { chunks: ['retry: 9999999999999\ndata: x\n\n'] }));

@@ -98,7 +98,7 @@ async function consume(source: EventSource): Promise<string[]> {
   return seen;
 }
 const counts = diagnostics();
-const held: number = counts.sources + counts.timers + counts.listeners + counts.requests + counts.wasmMemoryBytes;
+const held: number = counts.sources + counts.timers + counts.listeners + counts.requests + counts.callbacks + counts.wasmMemoryBytes;
 
 // Misuse is an error.
 // @ts-expect-error: the URL is required
