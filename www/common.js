@@ -144,7 +144,35 @@
     },
   };
 
+  /** The demo pages, in the order of the navigation bar. */
+  var PAGES = [
+    ['index.html', 'Overview'],
+    ['box.html', 'Moving box'],
+    ['clock.html', 'Clock'],
+    ['push.html', 'Retry & reconnect'],
+    ['inspector.html', 'Stream inspector'],
+  ];
+
+  /** The site header (brand and navigation), the same on every page. */
+  function renderHeader(host) {
+    var brand = el('a', { class: 'brand', href: 'index.html', 'data-keep-mode': '' }, [
+      el('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+      'eventsource-wasm',
+    ]);
+    var nav = el(
+      'nav',
+      { class: 'site-nav', 'aria-label': 'Demos' },
+      PAGES.map(function (page) {
+        return el('a', { href: page[0], 'data-keep-mode': '', text: page[1] });
+      })
+    );
+    host.textContent = '';
+    host.appendChild(el('div', { class: 'inner' }, [brand, nav]));
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    var header = document.querySelector('.site-header');
+    if (header) renderHeader(header);
     var host = document.getElementById('status');
     if (host) renderStatus(host);
     // Keep the chosen implementation while moving between pages.
