@@ -2,7 +2,8 @@
 // `npm test`: set up, then every check and every suite, in order:
 //
 //   cargo fmt --check · cargo clippy -D warnings (host, wasm32) · cargo test
-//   · npm run build (+ size budget) · wasm-pack test --headless --chrome
+//   · npm run build (prints the sizes against the budget) · wasm-pack test
+//   --headless --chrome
 //   · node --test (Node runtime, browser end-to-end, package, demo)
 //
 // Each check that is not a test suite counts as one test. The last line is
@@ -65,12 +66,15 @@ async function check(name, cmd, args, env) {
   return code === 0;
 }
 
-/** A Rust test run (cargo test, wasm-bindgen-test): sums its result lines. */
-async function rustSuite(name, cmd, args, env) {
-  console.log(`\n── ${name}: ${cmd} ${args.join(' ')}`);
+/**
+ * A test suite: runs it and sums the passed and failed counts its output
+ * reports (`passed`/`failed`: regexes whose group 1 is a count).
+ */
+async function suite(name, title, cmd, args, env, { passed: passedRe, failed: failedRe }) {
+  console.log(`\n── ${name}: ${title}`);
   const { code, output } = await run(cmd, args, env);
-  const passed = sum(output, /test result: \w+\. (\d+) passed/g);
-  let failed = sum(output, /test result: \w+\. \d+ passed; (\d+) failed/g);
+  const passed = sum(output, passedRe);
+  let failed = sum(output, failedRe);
   if (passed === null) {
     record(name, 0, 1); // did not build or run at all
     return false;
@@ -80,20 +84,21 @@ async function rustSuite(name, cmd, args, env) {
   return code === 0;
 }
 
-async function nodeSuite(name, files, env) {
-  console.log(`\n── ${name}: node --test (${files.length} files)`);
+/** A Rust test run (cargo test, wasm-bindgen-test): sums its result lines. */
+function rustSuite(name, cmd, args, env) {
+  return suite(name, `${cmd} ${args.join(' ')}`, cmd, args, env, {
+    passed: /test result: \w+\. (\d+) passed/g,
+    failed: /test result: \w+\. \d+ passed; (\d+) failed/g,
+  });
+}
+
+function nodeSuite(name, files, env) {
   const args = ['--test', '--test-reporter=spec', '--test-concurrency=1'];
   if (nodeFilter) args.push(`--test-name-pattern=${nodeFilter}`);
-  const { code, output } = await run(process.execPath, [...args, ...files], env);
-  const passed = sum(output, /^ℹ pass (\d+)/gm);
-  let failed = sum(output, /^ℹ fail (\d+)/gm);
-  if (passed === null) {
-    record(name, 0, 1);
-    return false;
-  }
-  if (code !== 0 && !failed) failed = 1;
-  record(name, passed, failed || 0);
-  return code === 0;
+  return suite(name, `node --test (${files.length} files)`, process.execPath, [...args, ...files], env, {
+    passed: /^ℹ pass (\d+)/gm,
+    failed: /^ℹ fail (\d+)/gm,
+  });
 }
 
 const want = (stage) => !only || only.includes(stage);

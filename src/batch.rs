@@ -18,7 +18,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::parser::{Event, Sink};
+use crate::parser::{Event, Sink, release_if_huge_string};
 
 /// The ID-length marker for "same last event ID as the previous event".
 pub const SAME_ID: u32 = u32::MAX;
@@ -41,9 +41,7 @@ impl Batch {
     pub fn clear(&mut self) {
         self.text.clear();
         self.meta.clear();
-        if self.text.capacity() > 1 << 20 {
-            self.text = String::new();
-        }
+        release_if_huge_string(&mut self.text);
     }
 }
 

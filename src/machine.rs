@@ -266,11 +266,6 @@ impl Machine {
         self.attempt
     }
 
-    /// The parser, for inspection (memory figures, pending bytes).
-    pub fn parser(&self) -> &Parser {
-        &self.parser
-    }
-
     /// Whether a request or a body read is outstanding.
     pub fn is_fetching(&self) -> bool {
         matches!(self.phase, Phase::Requesting | Phase::Streaming)
@@ -295,9 +290,14 @@ impl Machine {
         if self.phase != Phase::Waiting || self.state != ReadyState::Connecting {
             return;
         }
+        self.request();
+    }
+
+    /// Start a request: HTML §9.2.3 step 5.3 sends Last-Event-ID only when
+    /// the last event ID string is not empty.
+    fn request(&mut self) {
         self.phase = Phase::Requesting;
         let id = self.parser.last_event_id();
-        // HTML §9.2.3 step 5.3: send Last-Event-ID only when the string is not empty.
         let last_event_id = (!id.is_empty()).then(|| id.to_owned());
         self.commands.push(Command::Fetch { last_event_id });
     }
@@ -364,7 +364,7 @@ impl Machine {
     /// The request failed (before a response) or the body failed mid-stream:
     /// reestablish the connection.
     pub fn network_error(&mut self) {
-        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+        if self.is_fetching() {
             self.reestablish(Reason::Network);
         }
     }
@@ -372,8 +372,20 @@ impl Machine {
     /// The request failed in a way that retrying cannot fix: fail the
     /// connection.
     pub fn refused(&mut self) {
-        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+        if self.is_fetching() {
             self.fail(Reason::Refused);
+        }
+    }
+
+    /// The request failed only because of its Last-Event-ID header (across
+    /// origins a script's Last-Event-ID needs a CORS preflight, which the
+    /// server refused; the platform's own EventSource is exempt): request
+    /// again at once, without the header and without any event.
+    pub fn retry_without_id(&mut self) {
+        if self.is_fetching() {
+            self.commands.push(Command::Abort);
+            self.phase = Phase::Requesting;
+            self.commands.push(Command::Fetch { last_event_id: None });
         }
     }
 
@@ -391,18 +403,16 @@ impl Machine {
 
     fn cut_over(&mut self) {
         self.recycle_wanted = false;
-        self.phase = Phase::Requesting;
         self.recycling = true;
         self.commands.push(Command::Abort);
-        self.commands.push(Command::Fetch {
-            last_event_id: Some(self.parser.last_event_id().to_owned()),
-        });
+        // Only ever at a boundary with a (non-empty) last event ID to send.
+        self.request();
     }
 
     /// Nothing arrived for the heartbeat timeout: treat the connection as
     /// dropped and reestablish it.
     pub fn heartbeat_timeout(&mut self) {
-        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+        if self.is_fetching() {
             self.commands.push(Command::Abort);
             self.reestablish(Reason::Timeout);
         }
@@ -429,10 +439,7 @@ impl Machine {
         if self.phase != Phase::Suspended {
             return;
         }
-        self.phase = Phase::Requesting;
-        let id = self.parser.last_event_id();
-        let last_event_id = (!id.is_empty()).then(|| id.to_owned());
-        self.commands.push(Command::Fetch { last_event_id });
+        self.request();
     }
 
     /// Whether the machine is suspended.
@@ -471,7 +478,7 @@ impl Machine {
     fn fail(&mut self, reason: Reason) {
         self.recycling = false;
         self.recycle_wanted = false;
-        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+        if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
         self.state = ReadyState::Closed;

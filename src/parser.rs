@@ -531,7 +531,7 @@ fn release_if_huge(buffer: &mut Vec<u8>) {
     }
 }
 
-fn release_if_huge_string(buffer: &mut String) {
+pub(crate) fn release_if_huge_string(buffer: &mut String) {
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = String::new();
     }

@@ -593,3 +593,22 @@ fn a_veto_fails_the_pending_reconnection() {
     assert_eq!(drain(&mut m), [Command::CancelTimer, error(Reason::Vetoed)]);
     assert_eq!(m.ready_state(), ReadyState::Closed);
 }
+
+#[test]
+fn a_refused_last_event_id_retries_at_once_without_it_and_without_an_event() {
+    let mut m = open(Config::default());
+    feed(&mut m, b"id: 7\ndata: x\n\n");
+    m.end();
+    assert_eq!(drain(&mut m), [error(Reason::Ended), wait(DEFAULT_RECONNECTION_TIME)]);
+    m.timer_fired();
+    assert_eq!(drain(&mut m), [fetch(Some("7"))]);
+    m.retry_without_id();
+    assert_eq!(drain(&mut m), [Command::Abort, fetch(None)]);
+    assert_eq!(m.ready_state(), ReadyState::Connecting);
+    assert!(m.response(200, SSE));
+    assert_eq!(drain(&mut m), [Command::DispatchOpen]);
+    // Nothing to retry while waiting or closed.
+    m.close();
+    m.retry_without_id();
+    assert_eq!(drain(&mut m), [Command::Abort]);
+}

@@ -64,8 +64,6 @@ pub struct RequestSpec<'a> {
 /// its `Drop`).
 #[allow(dead_code)]
 pub enum ActiveRequest {
-    /// Waiting for the `headers` function's promise.
-    Pending,
     Fetch(fetch::FetchRequest),
     Xhr(xhr::XhrRequest),
 }
@@ -176,9 +174,9 @@ impl Driver {
             return;
         }
         let _entered = panic::enter(self);
+        // The machine aborts a request (and so its heartbeat) or cancels a timer.
         self.state.borrow_mut().machine.suspend();
         self.pump();
-        drop(self.heartbeat.borrow_mut().take());
     }
 
     /// The page is back: reconnect at once.
@@ -195,23 +193,24 @@ impl Driver {
     /// a closed source can be garbage collected).
     fn release(&self) {
         drop(self.timer.borrow_mut().take());
-        drop(self.heartbeat.borrow_mut().take());
         self.drop_request();
         drop(self.link.borrow_mut().take());
     }
 
-    /// Abort the request in flight and cancel the callback it waits on.
+    /// Abort the request in flight, cancel the callback it waits on, and
+    /// disarm its heartbeat.
     fn drop_request(&self) {
         drop(self.request.borrow_mut().take());
         drop(self.awaiting.borrow_mut().take());
+        drop(self.heartbeat.borrow_mut().take());
     }
 
     /// Hold `settle`, the callback request `generation` now waits on (the
     /// one it replaces has run or no longer matters); dropped at once if
     /// that request is no longer current.
-    pub fn wait_on(&self, generation: u32, settle: Option<Settle>) {
+    pub fn wait_on(&self, generation: u32, settle: Settle) {
         if self.is_current(generation) {
-            let old = self.awaiting.replace(settle);
+            let old = self.awaiting.replace(Some(settle));
             drop(old);
         }
     }
@@ -260,7 +259,6 @@ impl Driver {
                 // No request is in flight while waiting: release the one that
                 // just ended (its handle, its listeners) and its heartbeat.
                 self.drop_request();
-                drop(self.heartbeat.borrow_mut().take());
                 let attempt = self.state.borrow().machine.attempt();
                 if attempt > 0 && !self.before_reconnect(attempt, delay_ms) {
                     return;
@@ -279,10 +277,7 @@ impl Driver {
                 drop(timer);
             }
             Command::Fetch { last_event_id } => self.start_request(last_event_id),
-            Command::Abort => {
-                drop(self.heartbeat.borrow_mut().take());
-                self.drop_request();
-            }
+            Command::Abort => self.drop_request(),
             Command::DispatchOpen => {
                 let final_url = self.state.borrow().final_url.clone();
                 if let Some(link) = self.link() {
@@ -388,7 +383,6 @@ impl Driver {
         };
         match user_headers {
             Ok(value) if value.is_instance_of::<Promise>() => {
-                *self.request.borrow_mut() = Some(ActiveRequest::Pending);
                 let weak = Rc::downgrade(self);
                 let settle = on_settle(value.unchecked_ref::<Promise>(), move |resolved| {
                     if let Some(driver) = weak.upgrade() {
@@ -398,7 +392,7 @@ impl Driver {
                         }
                     }
                 });
-                self.wait_on(generation, Some(settle));
+                self.wait_on(generation, settle);
             }
             Ok(value) => self.send_request(generation, last_event_id.as_deref(), &value),
             // A headers function that throws: like a failed request, retried.
@@ -500,16 +494,15 @@ impl Driver {
                 state.machine.is_fetching(),
             )
         };
-        if !fetching {
-            drop(timer);
-            return;
+        if fetching {
+            if silent {
+                self.state.borrow_mut().machine.heartbeat_timeout();
+                self.pump();
+            } else {
+                self.arm_heartbeat();
+            }
         }
-        if silent {
-            self.state.borrow_mut().machine.heartbeat_timeout();
-            self.pump();
-        } else {
-            self.arm_heartbeat();
-        }
+        // Dropped last: this closure is the one running.
         drop(timer);
     }
 
@@ -537,7 +530,15 @@ impl Driver {
         let _entered = panic::enter(self);
         {
             let mut state = self.state.borrow_mut();
-            state.final_url = final_url;
+            // Events carry the origin of the final URL, after redirects; a
+            // response with no URL (made by a custom fetch, or an XHR in an
+            // engine without responseURL) leaves the request's. The URL can
+            // change only between requests (`beforeReconnect`).
+            state.final_url = if final_url.is_empty() {
+                self.settings.url.borrow().clone()
+            } else {
+                final_url
+            };
             state.status_text = status_text;
             state.last_activity = js_sys::Date::now();
             state.machine.response(status, content_type);
@@ -643,10 +644,10 @@ impl Driver {
                 " refused the CORS preflight that a Last-Event-ID header sent from a script needs (the browser's own EventSource is exempt). Reconnecting without Last-Event-ID, so the stream cannot resume where it stopped. To fix it, answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID.",
             );
             warn(&message);
-            self.start_request(None);
-            return;
-        }
-        if self.is_current(generation) {
+            let _entered = panic::enter(self);
+            self.state.borrow_mut().machine.retry_without_id();
+            self.pump();
+        } else if self.is_current(generation) {
             let _entered = panic::enter(self);
             self.state.borrow_mut().machine.refused();
             self.pump();

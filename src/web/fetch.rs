@@ -119,18 +119,12 @@ fn responded(
     };
     let Some(d) = driver.upgrade() else { return };
     let content_type = response.headers().get("content-type").ok().flatten();
-    // Events carry the origin of the final URL, after redirects; a response
-    // made by a custom fetch may have no URL, and then the request's stands.
-    let mut final_url = response.url();
-    if final_url.is_empty() {
-        final_url = request_url;
-    }
     if !d.response(
         generation,
         response.status(),
         response.status_text(),
         content_type.as_deref(),
-        final_url,
+        response.url(),
     ) {
         return;
     }
@@ -196,6 +190,6 @@ fn read_default(driver: WeakDriver, generation: u32, reader: ReadableStreamDefau
 /// The request waits on `settle` now (its driver holds it).
 fn wait_on(driver: &WeakDriver, generation: u32, settle: Settle) {
     if let Some(d) = driver.upgrade() {
-        d.wait_on(generation, Some(settle));
+        d.wait_on(generation, settle);
     }
 }

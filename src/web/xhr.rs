@@ -25,7 +25,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;
 
 use crate::web::driver::{RequestSpec, WeakDriver};
-use crate::web::env;
 use crate::web::handles::Listener;
 use crate::web::stats;
 
@@ -93,6 +92,7 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
         driver,
         generation,
         request_url: spec.url.into(),
+        with_credentials: spec.with_credentials,
         head_sent: false,
         utf8: false,
         offset: 0,
@@ -102,9 +102,8 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     let mut listeners = Vec::with_capacity(4);
     for event in ["readystatechange", "progress", "load", "error"] {
         let state = state.clone();
-        listeners.push(Listener::new(target, event, move |e: web_sys::Event| {
-            let kind = e.type_();
-            Reader::on_event(&state, &kind);
+        listeners.push(Listener::new(target, event, move |_: web_sys::Event| {
+            Reader::on_event(&state, event);
         }));
     }
     stats::REQUESTS.increment();
@@ -121,6 +120,7 @@ struct Reader {
     driver: WeakDriver,
     generation: u32,
     request_url: String,
+    with_credentials: bool,
     head_sent: bool,
     /// The engine decoded the body as UTF-8 (see `bytes_of`).
     utf8: bool,
@@ -136,18 +136,20 @@ impl Reader {
         };
         let generation = this.borrow().generation;
         if kind == "error" {
-            let reader = this.borrow();
-            if reader.head_sent || !env::is_cross_origin(&reader.request_url) {
-                driver.network_error(generation);
-            } else {
-                // No head: a refusal or the network; ask the server (see `probe`).
-                let (weak, url, credentials) = (
+            let (head_sent, weak, url, with_credentials) = {
+                let reader = this.borrow();
+                (
+                    reader.head_sent,
                     reader.driver.clone(),
                     reader.request_url.clone(),
-                    reader.xhr.with_credentials(),
-                );
-                drop(reader);
-                crate::web::fetch::failed(weak, generation, url, credentials);
+                    reader.with_credentials,
+                )
+            };
+            if head_sent {
+                driver.network_error(generation);
+            } else {
+                // No head: a refusal or the network (see `fetch::failed`).
+                crate::web::fetch::failed(weak, generation, url, with_credentials);
             }
             return;
         }
@@ -165,10 +167,7 @@ impl Reader {
                     return;
                 }
                 let content_type = reader.xhr.get_response_header("content-type").ok().flatten();
-                let mut final_url = reader.xhr.response_url();
-                if final_url.is_empty() {
-                    final_url = reader.request_url.clone();
-                }
+                let final_url = reader.xhr.response_url();
                 let status_text = reader.xhr.status_text().unwrap_or_default();
                 (status, status_text, content_type, final_url)
             };
