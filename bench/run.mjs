@@ -41,6 +41,7 @@ import { startServer } from './lib/server.mjs';
 import { snapshotDist, buildPeers, buildProfiling } from './lib/builds.mjs';
 import { launchChromium } from './lib/cdp.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
+import { CHROMIUM } from '../tests/e2e/browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -127,7 +128,6 @@ const libs = {
 };
 const server = await startServer({ files, libs });
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 const needBrowser = only.some((f) => !['size', 'parser'].includes(f));
 let browser = null;
 let page = null;

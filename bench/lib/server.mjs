@@ -4,8 +4,7 @@
 // precomputed as bytes and written as fast as the socket drains.
 
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join, extname } from 'node:path';
+import { extname } from 'node:path';
 import { setImmediate as immediate } from 'node:timers/promises';
 
 import { header, bodies, oddStream, PARSER_STREAMS, parserStreamText } from './scenarios.mjs';

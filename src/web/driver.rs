@@ -30,7 +30,7 @@ use crate::web::guard::{Settle, on_settle};
 use crate::web::handles::Timeout;
 use crate::web::link::Link;
 use crate::web::options::{HeadersOption, Options};
-use crate::web::{fetch, panic, stats, xhr};
+use crate::web::{env, fetch, panic, stats, xhr};
 
 /// Which transport carries the requests.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -315,9 +315,7 @@ impl Driver {
             return true;
         };
         let info = Object::new();
-        let set = |key: &str, value: JsValue| {
-            let _ = Reflect::set(&info, &JsValue::from_str(key), &value);
-        };
+        let set = |key: &str, value: JsValue| env::set(&info, key, &value);
         {
             let state = self.state.borrow();
             set("attempt", f64::from(attempt).into());
@@ -375,9 +373,8 @@ impl Driver {
             Some(HeadersOption::Fixed(value)) => Ok(value.clone()),
             Some(HeadersOption::Function(f)) => {
                 let info = Object::new();
-                let _ = Reflect::set(&info, &"url".into(), &self.settings.url.borrow().as_str().into());
-                let id = last_event_id.as_deref().unwrap_or("");
-                let _ = Reflect::set(&info, &"lastEventId".into(), &id.into());
+                env::set(&info, "url", &self.settings.url.borrow().as_str().into());
+                env::set(&info, "lastEventId", &last_event_id.as_deref().unwrap_or("").into());
                 f.call1(&JsValue::UNDEFINED, &info)
             }
         };

@@ -1,7 +1,7 @@
 //! What this realm offers, found by feature tests on the global object (never
 //! `window`), so one build serves windows, workers, service workers and Node.
 
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -12,6 +12,12 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// `target[key] = value` (a plain data property; setting one on an object
+/// of ours cannot fail).
+pub fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 pub fn global() -> JsValue {

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{
@@ -34,10 +34,6 @@ pub fn byte_string(text: &str) -> String {
     text.bytes().map(char::from).collect()
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
 /// Start the request and the task that reads it. The init is a plain object
 /// (one `Reflect.set` binding instead of one binding per RequestInit field).
 pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Result<FetchRequest, JsValue> {
@@ -49,13 +45,13 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     stats::REQUESTS.increment();
     let request = FetchRequest { controller };
     let init = Object::new();
-    set(&init, "method", &spec.method.into());
-    set(&init, "headers", spec.headers);
+    env::set(&init, "method", &spec.method.into());
+    env::set(&init, "headers", spec.headers);
     if !spec.body.is_undefined() {
-        set(&init, "body", spec.body);
+        env::set(&init, "body", spec.body);
     }
-    set(&init, "mode", &"cors".into());
-    set(
+    env::set(&init, "mode", &"cors".into());
+    env::set(
         &init,
         "credentials",
         &(if spec.with_credentials {
@@ -67,9 +63,9 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     );
     // HTML §9.2.2: cache mode "no-store" (the browser then adds
     // Cache-Control: no-cache itself, without a CORS preflight).
-    set(&init, "cache", &"no-store".into());
-    set(&init, "redirect", &"follow".into());
-    set(&init, "signal", &request.controller.signal());
+    env::set(&init, "cache", &"no-store".into());
+    env::set(&init, "redirect", &"follow".into());
+    env::set(&init, "signal", &request.controller.signal());
     let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), &init)?;
     let (url, with_credentials) = (String::from(spec.url), spec.with_credentials);
     let weak = driver.clone();

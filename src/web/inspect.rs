@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 use crate::parser::{Event, Ignored, Parser, Sink};
@@ -12,9 +12,9 @@ struct Report(Array);
 
 fn entry(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
     let object = Object::new();
-    let _ = Reflect::set(&object, &"kind".into(), &kind.into());
+    crate::web::env::set(&object, "kind", &kind.into());
     for (key, value) in fields {
-        let _ = Reflect::set(&object, &(*key).into(), value);
+        crate::web::env::set(&object, key, value);
     }
     object.into()
 }

@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use driver::{Driver, Settings, Transport};
 pub use inspect::inspect_stream;
 pub use link::Link;
+use options::type_error;
 
 /// The Rust half of one `EventSource`.
 #[wasm_bindgen]
@@ -94,10 +95,6 @@ impl Drop for Source {
         // keep a connection or a timer alive.
         self.driver.close();
     }
-}
-
-fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(message).into()
 }
 
 /// Streaming fetch where it works, XHR where it does not; `forced` ("fetch"

@@ -36,7 +36,7 @@ pub struct Options {
     pub panic_on_chunk: bool,
 }
 
-fn type_error(message: &str) -> JsValue {
+pub(super) fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 

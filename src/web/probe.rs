@@ -11,7 +11,7 @@
 //! head arrives, and same-origin requests (which CORS cannot refuse) are
 //! never probed.
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortController;
 
@@ -28,9 +28,7 @@ pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool)
         return None;
     };
     let init = Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = Reflect::set(&init, &JsValue::from_str(key), value);
-    };
+    let set = |key: &str, value: &JsValue| env::set(&init, key, value);
     set("mode", &"no-cors".into());
     set(
         "credentials",

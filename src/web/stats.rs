@@ -4,7 +4,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 pub struct Counter(AtomicU32);
@@ -40,9 +40,7 @@ pub static CALLBACKS: Counter = Counter::new();
 #[wasm_bindgen(js_name = diagnostics)]
 pub fn diagnostics() -> Object {
     let object = Object::new();
-    let set = |key: &str, value: f64| {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_f64(value));
-    };
+    let set = |key: &str, value: f64| crate::web::env::set(&object, key, &JsValue::from_f64(value));
     set("sources", f64::from(DRIVERS.get()));
     set("timers", f64::from(TIMERS.get()));
     set("listeners", f64::from(LISTENERS.get()));

@@ -13,9 +13,12 @@ import { createServer } from 'node:http';
 import { launch } from './browser.mjs';
 import { startServer } from '../server/server.mjs';
 import {
+  assertReused,
+  bytes,
   closeSource,
   events,
   gotoHarness,
+  MiB,
   newPage,
   sleep,
   sseUrl as plainSseUrl,
@@ -29,8 +32,6 @@ import {
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-const MiB = 1024 * 1024;
-const PAGE = 65536;
 
 let browser;
 let server;
@@ -99,22 +100,6 @@ function watchWithMessages(url, init) {
 
 const errorMessages = (id) => page.evaluate((id) => window.__sources[id].messages, id);
 
-/**
- * Wasm memory after each of several 16 MiB events: it must not keep
- * growing with each one. The first event takes the peak (4 to 6 times its
- * size: the line buffer, the data and the text handed to JavaScript); after
- * it the allocator reuses that memory, but how its free blocks are split
- * depends on how the chunks arrived, so one more 32 MiB step can occur once
- * (seen in Node in about a quarter of runs), never twice.
- */
-function assertReused(memory) {
-  console.log(`wasm memory after each event (MiB): ${memory.map((m) => (m / MiB).toFixed(2)).join(' → ')}`);
-  const steps = memory.slice(1).filter((m, i) => m - memory[i] > PAGE).length;
-  assert.ok(steps <= 1, `wasm memory grew ${steps} times over the events: ${memory.join(', ')}`);
-  assert.ok(memory.at(-1) - memory[0] <= 32 * MiB + PAGE, `wasm memory grew by ${(memory.at(-1) - memory[0]) / MiB} MiB after the first 16 MiB event`);
-}
-
-const bytes = (...parts) => ({ bytes: parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)) });
 
 describe('bad input (Chromium)', () => {
   it('invalid UTF-8 becomes U+FFFD (maximal subparts, as the WHATWG decoder), in data and id; no failure; same as native', async () => {

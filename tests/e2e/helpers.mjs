@@ -1,6 +1,9 @@
-// Shared helpers for the browser end-to-end suites (eventsource.test.mjs,
-// webidl.test.mjs): polling, unique keys, the harness page, and a small
-// in-page recorder so that tests can watch an EventSource from Node.
+// Shared helpers for the browser end-to-end suites (and, for polling and the
+// memory checks, the Node and package suites): polling, unique keys, the
+// harness page, and a small in-page recorder so that tests can watch an
+// EventSource from Node.
+
+import assert from 'node:assert/strict';
 
 import { sseUrl } from '../server/server.mjs';
 
@@ -183,3 +186,24 @@ export function waitForClosedOnServer(server, key, options = {}) {
     ...options,
   });
 }
+
+export const MiB = 1024 * 1024;
+export const PAGE = 65536;
+
+/**
+ * Wasm memory after each of several 16 MiB events: it must not keep
+ * growing with each one. The first event takes the peak (2 to 4 times its
+ * size: the line buffer, the data and the text handed to JavaScript); after
+ * it the allocator reuses that memory, but how its free blocks are split
+ * depends on how the chunks arrived, so one more 32 MiB step can occur once
+ * (seen in about a quarter of runs), never twice.
+ */
+export function assertReused(memory) {
+  console.log(`wasm memory after each event (MiB): ${memory.map((m) => (m / MiB).toFixed(2)).join(' → ')}`);
+  const steps = memory.slice(1).filter((m, i) => m - memory[i] > PAGE).length;
+  assert.ok(steps <= 1, `wasm memory grew ${steps} times over the events: ${memory.join(', ')}`);
+  assert.ok(memory.at(-1) - memory[0] <= 32 * MiB + PAGE, `wasm memory grew by ${(memory.at(-1) - memory[0]) / MiB} MiB after the first 16 MiB event`);
+}
+
+/** A plan chunk of raw bytes: strings as UTF-8, arrays as they are. */
+export const bytes = (...parts) => ({ bytes: parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)) });

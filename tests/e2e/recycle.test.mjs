@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../server/server.mjs';
+import { startServer, sseUrl } from '../server/server.mjs';
 import { launch } from './browser.mjs';
 
 let server;
@@ -72,7 +72,7 @@ test('without event ids a long XHR response is never recycled (it could not be r
     await page.evaluate(() => window.loaded);
     const key = `no-recycle-${Date.now()}`;
     // 10 MiB of events without ids, then the stream stays open.
-    const url = `${server.origin}/sse?key=${key}&plan=${Buffer.from(JSON.stringify([{ chunks: [{ repeat: 10240, text: `data: ${'x'.repeat(1000)}\n\n` }], end: 'open' }])).toString('base64url')}`;
+    const url = sseUrl(server.origin, key, { chunks: [{ repeat: 10240, text: `data: ${'x'.repeat(1000)}\n\n` }], end: 'open' });
     const received = await page.evaluate(
       (url) =>
         new Promise((resolve) => {

@@ -12,14 +12,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { startServer, sseUrl } from '../server/server.mjs';
+import { assertReused, bytes, MiB } from '../e2e/helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-const MiB = 1024 * 1024;
-const PAGE = 65536;
 
 async function waitFor(predicate, what, timeout = 5000) {
   const start = Date.now();
@@ -85,23 +84,6 @@ async function finish() {
   await waitFor(() => server.openConnections() === 0, 'no open connection at the server');
 }
 
-/**
- * Wasm memory after each of several 16 MiB events: it must not keep
- * growing with each one (80 MiB of events must not cost 80 MiB more). The
- * first event takes the peak (4 to 6 times its size: the line buffer, the
- * data and the text handed to JavaScript); after it the allocator reuses
- * that memory, but how its free blocks are split depends on how the chunks
- * arrived, so one more 32 MiB step can occur once (seen in about a quarter
- * of runs, at the second event or later), never twice.
- */
-function assertReused(memory) {
-  console.log(`wasm memory after each event (MiB): ${memory.map((m) => (m / MiB).toFixed(2)).join(' → ')}`);
-  const steps = memory.slice(1).filter((m, i) => m - memory[i] > PAGE).length;
-  assert.ok(steps <= 1, `wasm memory grew ${steps} times over the events: ${memory.join(', ')}`);
-  assert.ok(memory.at(-1) - memory[0] <= 32 * MiB + PAGE, `wasm memory grew by ${(memory.at(-1) - memory[0]) / MiB} MiB after the first 16 MiB event`);
-}
-
-const bytes = (...parts) => ({ bytes: parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)) });
 
 describe('bad input (Node)', () => {
   test('invalid UTF-8 becomes U+FFFD (maximal subparts) in data and id; no failure', async () => {

@@ -12,12 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { sleep, waitFor as suiteWaitFor } from '../e2e/helpers.mjs';
+import { waitFor as suiteWaitFor } from '../e2e/helpers.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-export { sleep };
 
 /** `waitFor` of the browser suites, with the longer defaults an installed package needs. */
 export const waitFor = (fn, options = {}) => suiteWaitFor(fn, { timeout: 10000, interval: 25, ...options });
