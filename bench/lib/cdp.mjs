@@ -138,7 +138,14 @@ export async function launchChromium(executable, extraArgs = []) {
       }
       if (child.exitCode === null) child.kill();
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing into the profile
+      // just after the browser exits: retry, and never fail a finished run
+      // over a temporary directory.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch (error) {
+        console.warn(`bench: could not remove ${profile}: ${error.message}`);
+      }
     },
   };
 }
