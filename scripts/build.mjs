@@ -2,17 +2,20 @@
 // `npm run build`: Rust → wasm → wasm-bindgen glue → wasm-opt -O2 and short import/export names → bundles.
 //
 // Writes dist/:
-//   index.js             ESM entry, no side effects (wasm embedded)
-//   index.cjs            the same for require()
-//   auto.js / auto.cjs   installs globalThis.EventSource where it is missing
-//   eventsource-wasm.js  classic <script>: installs where missing + global EventSourceWasm
+//   index.js, auto.js, chunk-*.js   ES modules: the entry (starts loading the
+//                                   core), the installer (only where missing),
+//                                   and the shell they share
+//   core-chunk-*.js                 the core: glue + wasm bytes, imported only when used
+//   *.cjs                           the same for require()
+//   eventsource-wasm.js             classic <script>: installs where missing + EventSourceWasm
+//   eventsource-wasm.core.js        its core, loaded only where it is used
 //   eventsource_wasm_bg.wasm, index.d.ts, auto.d.ts
-// and prints each file's raw and gzipped size.
+// and prints what each entry loads, raw and gzipped, against the budgets.
 //
-// Options: --dev (debug wasm, no wasm-opt; for quick iteration), --quiet.
+// Options: see build() below.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,12 +123,45 @@ export function shortenGlue(glue, map, module) {
   return glue.replace(block[0], () => `return { __proto__: null, ${JSON.stringify(module)}: Object.assign(${own}, { ${fromSnippets.join(', ')} }) };`);
 }
 
-/** Size budget: wasm + JS of the ESM entry, gzipped (issue: ≤ 15 KB). */
-export const BUDGET_GZIP = 15 * 1024;
+/**
+ * Size budgets, gzipped (issue #17): what each entry loads where the
+ * platform has EventSource (no WebAssembly at all), and the whole package
+ * used explicitly (shell + core chunk).
+ */
+export const BUDGET_NATIVE_GZIP = 4 * 1024;
+export const BUDGET_EXPLICIT_GZIP = 30 * 1024;
 
+function option(name) {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3) : undefined;
+}
+
+/** esbuild plugin: `specifier` resolves to `replacement`, left external. */
+function external(specifier, replacement) {
+  const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return { name: `external-${specifier}`, setup(b) { b.onResolve({ filter }, () => ({ path: replacement, external: true })); } };
+}
+
+/** esbuild plugin: the classic script's core comes from a sibling file. */
+const scriptCore = {
+  name: 'script-core',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/core-glue\.js$/ }, (args) => ({ path: join(args.resolveDir, 'core-glue-script.js') }));
+  },
+};
+
+/**
+ * Build. Options (flags): --dev (debug wasm, no wasm-opt), --quiet,
+ * --features=a,b (cargo features: test-hooks, bench; never in the npm
+ * build), --out=DIR (instead of dist/; with --features, so that dist/
+ * never holds a test hook), --pkg=DIR (the wasm-bindgen output).
+ */
 export async function build() {
   const profile = dev ? 'debug' : 'release';
-  log(`build: cargo (${profile}, wasm32-unknown-unknown)`);
+  const features = option('features');
+  const distDir = join(root, option('out') || 'dist');
+  const pkg = join(root, option('pkg') || (features ? `build/pkg-${features.replace(/,/g, '-')}` : 'build/pkg'));
+  log(`build: cargo (${profile}, wasm32-unknown-unknown${features ? `, features ${features}` : ''})`);
   // The release build is no_std (--no-default-features): a much smaller wasm.
   // Panic locations name source files: keep those paths short (they are
   // data in the wasm) and free of this machine's layout.
@@ -135,11 +171,10 @@ export async function build() {
     `--remap-path-prefix=${join(cargoHome, 'registry', 'src')}=crates`,
     `--remap-path-prefix=${root}=eventsource-wasm`,
   ].join(' ').trim();
-  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features'])], {
+  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features']), ...(features ? ['--features', features] : [])], {
     env: { ...process.env, RUSTFLAGS: rustflags },
   });
 
-  const pkg = join(root, 'build/pkg');
   rmSync(pkg, { recursive: true, force: true });
   log('build: wasm-bindgen --target web');
   run('wasm-bindgen', [
@@ -158,43 +193,87 @@ export async function build() {
   }
 
   const bytes = readFileSync(wasmPath);
-  writeFileSync(join(root, 'build/wasm-bytes.js'), wasmModuleSource(bytes));
+  writeFileSync(join(pkg, 'wasm-bytes.js'), wasmModuleSource(bytes));
 
-  const dist = join(root, 'dist');
-  rmSync(dist, { recursive: true, force: true });
-  mkdirSync(dist, { recursive: true });
+  rmSync(distDir, { recursive: true, force: true });
+  mkdirSync(distDir, { recursive: true });
   const esbuild = await import('esbuild');
-  const common = { bundle: true, minify: !dev, legalComments: 'none', charset: 'utf8', logLevel: quiet ? 'error' : 'warning' };
+  // The core chunk imports the glue and the bytes of this build.
+  const corePkg = {
+    name: 'core-pkg',
+    setup(b) {
+      b.onResolve({ filter: /\/build\/pkg\/eventsource_wasm\.js$/ }, () => ({ path: join(pkg, 'eventsource_wasm.js') }));
+      b.onResolve({ filter: /\/build\/wasm-bytes\.js$/ }, () => ({ path: join(pkg, 'wasm-bytes.js') }));
+    },
+  };
+  const common = {
+    bundle: true, minify: !dev, legalComments: 'none', charset: 'utf8', logLevel: quiet ? 'error' : 'warning',
+    absWorkingDir: root, target: 'es2020', plugins: [corePkg],
+  };
   log('build: esbuild bundles');
-  await esbuild.build({ ...common, entryPoints: ['src/js/index.js'], outfile: 'dist/index.js', format: 'esm', target: 'es2020', absWorkingDir: root });
-  await esbuild.build({ ...common, entryPoints: ['src/js/index.js'], outfile: 'dist/index.cjs', format: 'cjs', target: 'es2020', absWorkingDir: root });
-  // auto.* import the index of the same format, so one copy of the class exists.
-  await esbuild.build({ ...common, entryPoints: ['src/js/auto.js'], outfile: 'dist/auto.js', format: 'esm', target: 'es2020', external: ['./index.js'], absWorkingDir: root });
+  // ES modules: the entries share one chunk (one EventSource class), and
+  // the core is a chunk of its own, imported only when it is wanted.
   await esbuild.build({
-    ...common, entryPoints: ['src/js/auto.js'], outfile: 'dist/auto.cjs', format: 'cjs', target: 'es2020', absWorkingDir: root,
-    plugins: [{ name: 'cjs-index', setup(b) { b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './index.cjs', external: true })); } }],
+    ...common, entryPoints: { index: 'src/js/index.js', auto: 'src/js/auto.js' }, outdir: distDir,
+    format: 'esm', splitting: true, chunkNames: '[name]-[hash]',
   });
-  // The classic script runs in older engines too: lower the syntax.
-  await esbuild.build({ ...common, entryPoints: ['src/js/script.js'], outfile: 'dist/eventsource-wasm.js', format: 'iife', target: 'es2017', charset: 'ascii', absWorkingDir: root });
-  copyFileSync(wasmPath, join(dist, 'eventsource_wasm_bg.wasm'));
-  copyFileSync(join(root, 'src/js/index.d.ts'), join(dist, 'index.d.ts'));
-  copyFileSync(join(root, 'src/js/auto.d.ts'), join(dist, 'auto.d.ts'));
+  // CommonJS: the same files, each required by name.
+  const cjs = { ...common, format: 'cjs' };
+  // One copy of each stateful module (the class, the core loader), each
+  // file requiring the others by name.
+  const shared = [external('./core-chunk.js', './core-chunk.cjs'), external('./core.js', './core.cjs'), external('./api.js', './api.cjs')];
+  for (const [entry, keep] of [['core-chunk', 0], ['core', 1], ['api', 2], ['index', 3], ['auto', 3]]) {
+    await esbuild.build({ ...cjs, entryPoints: [`src/js/${entry}.js`], outfile: join(distDir, `${entry}.cjs`), plugins: [corePkg, ...shared.slice(0, keep)] });
+  }
+  // The classic script runs in older engines too: lower the syntax. Its
+  // core is a second classic script, loaded only where it is used.
+  await esbuild.build({ ...common, plugins: [scriptCore], entryPoints: ['src/js/script.js'], outfile: join(distDir, 'eventsource-wasm.js'), format: 'iife', target: 'es2017', charset: 'ascii' });
+  await esbuild.build({ ...common, entryPoints: ['src/js/core-chunk.js'], outfile: join(distDir, 'eventsource-wasm.core.js'), format: 'iife', globalName: '__eventsourceWasmCore', target: 'es2017', charset: 'ascii' });
+  copyFileSync(wasmPath, join(distDir, 'eventsource_wasm_bg.wasm'));
+  copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.ts'));
+  copyFileSync(join(root, 'src/js/auto.d.ts'), join(distDir, 'auto.d.ts'));
   // The same declarations for require(): TypeScript reads a .d.ts of a
   // "type": "module" package as ESM, so CJS consumers get .d.cts files.
-  copyFileSync(join(root, 'src/js/index.d.ts'), join(dist, 'index.d.cts'));
-  writeFileSync(join(dist, 'auto.d.cts'), "// eventsource-wasm/auto for require(): installs globalThis.EventSource where it is missing.\nexport * from './index.cjs';\n");
+  copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.cts'));
+  writeFileSync(join(distDir, 'auto.d.cts'), "// eventsource-wasm/auto for require(): installs globalThis.EventSource where it is missing.\nexport * from './index.cjs';\n");
+  return reportSizes(distDir);
+}
 
+/** What each entry loads, raw and gzipped, printed and returned. */
+export function reportSizes(distDir) {
+  const files = readdirSync(distDir).filter((f) => /\.(c?js|wasm|d\.ts)$/.test(f)).sort();
   const sizes = {};
-  log('\nfile                          raw       gzip');
-  for (const file of ['index.js', 'index.cjs', 'auto.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.d.ts']) {
-    const data = readFileSync(join(dist, file));
-    sizes[file] = { raw: statSync(join(dist, file)).size, gzip: gzipSync(data, { level: 9 }).length };
-    log(`${file.padEnd(26)} ${String(sizes[file].raw).padStart(7)} B ${String(sizes[file].gzip).padStart(7)} B`);
+  for (const file of files) {
+    const data = readFileSync(join(distDir, file));
+    sizes[file] = { raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
   }
-  const esm = sizes['index.js'].gzip;
-  log(`\nESM entry (wasm embedded), gzipped: ${(esm / 1024).toFixed(1)} KB of a ${BUDGET_GZIP / 1024} KB budget` +
-    (esm <= BUDGET_GZIP ? '' : '  ← OVER BUDGET'));
-  return sizes;
+  log('\nfile                              raw       gzip');
+  for (const file of files) log(`${file.padEnd(30)} ${String(sizes[file].raw).padStart(7)} B ${String(sizes[file].gzip).padStart(7)} B`);
+  // An ES entry loads itself and the chunks it imports statically.
+  const esmClosure = (entry) => {
+    const seen = new Set();
+    const visit = (file) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(distDir, file), 'utf8');
+      for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+)["']/g)) visit(m[1]);
+    };
+    visit(entry);
+    return [...seen];
+  };
+  const gz = (list) => list.reduce((n, f) => n + sizes[f].gzip, 0);
+  const coreChunk = files.find((f) => /^core-chunk-.*\.js$/.test(f));
+  const totals = {
+    autoWhereNative: gz(esmClosure('auto.js')),
+    scriptWhereNative: sizes['eventsource-wasm.js'].gzip,
+    explicit: gz([...new Set([...esmClosure('index.js'), ...(coreChunk ? esmClosure(coreChunk) : [])])]),
+    scriptWhereMissing: sizes['eventsource-wasm.js'].gzip + sizes['eventsource-wasm.core.js'].gzip,
+  };
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const mark = (n, budget) => `${kb(n)} of ${kb(budget)}${n <= budget ? '' : '  ← OVER BUDGET'}`;
+  log(`\nwhere EventSource is native: import 'eventsource-wasm/auto' ${mark(totals.autoWhereNative, BUDGET_NATIVE_GZIP)}; <script> ${mark(totals.scriptWhereNative, BUDGET_NATIVE_GZIP)} (no WebAssembly)`);
+  log(`used explicitly (ESM shell + core chunk): ${mark(totals.explicit, BUDGET_EXPLICIT_GZIP)}; <script> + core where missing: ${kb(totals.scriptWhereMissing)}`);
+  return { files: sizes, totals };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

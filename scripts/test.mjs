@@ -113,18 +113,23 @@ async function main() {
     return;
   }
 
-  if (want('fmt')) await check('cargo fmt --check', 'cargo', ['fmt', '--check']);
+  if (want('fmt')) await check('cargo fmt --check', 'cargo', ['fmt', '--all', '--check']);
   if (want('clippy')) {
-    await check('cargo clippy (host)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
+    await check('cargo clippy (host)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
     await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
     // The npm build's configuration: no_std, with its own panic handler.
     await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib', '--', '-D', 'warnings']);
+    // The protocol core on its own, for a target without std: it is no_std.
+    await check('cargo clippy (sse-core, wasm32)', 'cargo', ['clippy', '-p', 'sse-core', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
+    await check('cargo doc (sse-core, no warnings)', 'cargo', ['doc', '-p', 'sse-core', '--no-deps'], { RUSTDOCFLAGS: '-D warnings' });
   }
-  if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test']);
+  if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test', '--workspace']);
 
   let built = true;
   if (want('build') || want('wasm') || want('node')) {
     built = await check('npm run build', process.execPath, ['scripts/build.mjs']);
+    // The same build with the test hooks (a forced panic), apart from dist/.
+    built = (await check('build with test hooks', process.execPath, ['scripts/build.mjs', '--quiet', '--features=test-hooks', '--out=test-artifacts/hooks-dist'])) && built;
   }
 
   if (want('wasm')) {

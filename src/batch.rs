@@ -18,7 +18,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::parser::{Event, Sink, release_if_huge_string};
+use sse_core::parser::{Event, Sink, release_if_huge_string};
 
 /// The ID-length marker for "same last event ID as the previous event".
 pub const SAME_ID: u32 = u32::MAX;

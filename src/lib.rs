@@ -1,22 +1,26 @@
-//! eventsource-wasm: a spec-exact Server-Sent Events client.
+//! eventsource-wasm: the wasm crate of a spec-exact Server-Sent Events
+//! client. The protocol (parser, connection machine) is the `sse_core`
+//! crate; this crate is what is JavaScript-shaped around it:
 //!
-//! - [`parser`]: the incremental `text/event-stream` parser (pure Rust).
-//! - [`machine`]: the connection and reconnection state machine (pure Rust).
-//! - `web` (wasm32 only): the driver that carries out the machine's commands
-//!   with fetch or XHR through web-sys, and the exports the JavaScript
-//!   `EventSource` class is built on.
+//! - [`batch`]: how a chunk's events cross into JavaScript in one call;
+//! - [`contract`]: the values the JavaScript side must agree on;
+//! - `web` (wasm32 only): the driver over fetch and XHR through web-sys,
+//!   and the wasm-bindgen exports below.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub mod batch;
-pub mod machine;
-pub mod mime;
-pub mod parser;
+pub mod contract;
 
 #[cfg(target_arch = "wasm32")]
-pub mod web;
+mod web;
+
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub use web::parse_count;
+#[cfg(target_arch = "wasm32")]
+pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse, transport};
 
 // The allocator of the wasm build: smaller and faster than dlmalloc there.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -5,7 +5,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use eventsource_wasm::web::{Link, Source, supports_sse};
+use eventsource_wasm::{Link, Source, supports_sse};
 use js_sys::{Array, JSON, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -24,8 +24,12 @@ export function makeLink() {
   let lastId = '';
   return {
     log,
-    open(origin) { log.push(['open', origin]); },
-    error(readyState, reason, status, message) { log.push(['error', readyState, reason, status, message]); },
+    open(finalUrl, reopened, lastEventId) { log.push(['open', finalUrl]); },
+    error(readyState, reason, status, detail) { log.push(['error', readyState, reason, status, detail]); },
+    panicked(message) { log.push(['panicked', message]); },
+    warn(warning, url) { log.push(['warn', warning]); },
+    headers(url, lastEventId) { return undefined; },
+    reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
     messages(bytes, meta) {
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const t = meta.slice();
@@ -93,14 +97,23 @@ async fn requests(key: &str) -> Array {
     js_sys::Reflect::get(&log, &"requests".into()).unwrap().into()
 }
 
+/// The settings the JavaScript class would pass (src/js/options.js).
+fn settings(transport: &str) -> JsValue {
+    let settings = js_sys::Object::new();
+    js_sys::Reflect::set(&settings, &"transport".into(), &transport.into()).unwrap();
+    js_sys::Reflect::set(&settings, &"method".into(), &"GET".into()).unwrap();
+    let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
+    let origin = js_sys::Reflect::get(&location, &"origin".into()).unwrap();
+    js_sys::Reflect::set(&settings, &"origin".into(), &origin).unwrap();
+    settings.into()
+}
+
 fn open_source(url: &str, link: &Link) -> Source {
-    Source::new(url.to_owned(), false, link.clone(), &JsValue::UNDEFINED).expect("a transport exists")
+    open_with_transport(url, link, "fetch")
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"transport".into(), &transport.into()).unwrap();
-    Source::new(url.to_owned(), false, link.clone(), &options).expect("the transport exists")
+    Source::new(url, false, link.clone(), &settings(transport))
 }
 
 const CORS: &str = r#""cors": true"#;
@@ -259,13 +272,16 @@ async fn the_xhr_transport_fails_the_connection_on_404() {
 }
 
 #[wasm_bindgen_test]
-fn an_unknown_transport_is_a_type_error() {
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"transport".into(), &"carrier-pigeon".into()).unwrap();
-    let err = Source::new("http://example.invalid/".into(), false, make_link(), &options)
-        .err()
-        .unwrap();
-    assert!(err.is_instance_of::<js_sys::TypeError>());
+async fn a_url_no_client_can_fetch_fails_the_connection_once() {
+    for transport in ["fetch", "xhr"] {
+        let link = make_link();
+        let source = open_with_transport("ftp://127.0.0.1/sse", &link, transport);
+        let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
+        assert!(log.contains(r#"["error",2,"scheme",0,"#), "{transport}: {log}");
+        assert_eq!(source.ready_state(), 2, "CLOSED: no reconnection");
+        JsFuture::from(sleep(100)).await.unwrap();
+        assert_eq!(log_json(&link), log, "one error, nothing after");
+    }
 }
 
 // CORS refusals are tested end to end (tests/e2e), in a page whose origin

@@ -40,8 +40,16 @@
     else if (mode === 'cr') text = text.replace(/\n/g, '\r');
     var bytes = encoder.encode(text);
     $('bytes').textContent = bytes.length + ' bytes fed.';
-    var report = api.inspectStream(bytes);
+    var asked = ++generation;
+    // inspectStream resolves once the wasm core is loaded (at once after that).
+    api.inspectStream(bytes).then(function (report) {
+      if (asked === generation) show(report, bytes, mode);
+    });
+  }
 
+  var generation = 0;
+
+  function show(report, bytes, mode) {
     var counts = { event: 0, retry: 0, ignored: 0, incomplete: 0 };
     var fragment = document.createDocumentFragment();
     report.forEach(function (entry, i) {

@@ -21,7 +21,7 @@ const hasMessageEvent = hasEventTarget && constructible(G.MessageEvent, 'x', { d
 
 const LISTENERS = Symbol('listeners');
 
-function report(error) {
+export function report(error) {
   // Like the platform: an exception in a listener is reported and the
   // dispatch goes on with the next listener.
   if (typeof G.reportError === 'function') G.reportError(error);

@@ -2,152 +2,67 @@
 // the platform's EventSource (HTML §9.2.2). Only a JS class can extend
 // EventTarget, so this file exists; it makes no protocol decision. The Rust
 // driver decides every state change and tells this shell, through a Link,
-// what to dispatch.
+// what to dispatch. Construction needs no WebAssembly: the core is loaded
+// (asynchronously) by the time the first request is due, or the source
+// waits for it, CONNECTING, as a source waits for its first response.
 
-import { wasm } from './wasm.js';
-import { BaseEventTarget, makeEvent, makeMessageEvent } from './dom.js';
+import { CLOSED, CONNECTING, OPEN } from './contract.js';
+import { checkWasmAllowed, coreNow, loadCore } from './core.js';
+import { BaseEventTarget } from './dom.js';
+import { hidden, offline, watchLifecycle } from './lifecycle.js';
+import { Link } from './link.js';
+import { normalize } from './options.js';
+import { $, dispatchError, drive, finish, internals, live } from './state.js';
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSED = 2;
+const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
 
-// Batch layout from src/batch.rs: "id unchanged" marker.
-const SAME_ID = 0xffffffff;
-
-// The batch text crosses as UTF-8 bytes (always valid: the parser made
-// them) and is decoded here with a decoder that need not check them, which
-// Chromium does ~15% faster than wasm-bindgen's fatal one. ignoreBOM: a
-// U+FEFF that starts an event's data is data, not a byte-order mark. (In one
-// decode: decoding a large batch in pieces and concatenating them measured
-// faster alone but slower in use, the rope being flattened later.)
-let decoder;
-function decodeBatch(bytes) {
-  decoder ||= new TextDecoder('utf-8', { ignoreBOM: true });
-  return decoder.decode(bytes);
+function syntaxError(message) {
+  const g = globalThis;
+  if (typeof g.DOMException === 'function') return new g.DOMException(message, 'SyntaxError');
+  return new SyntaxError(message);
 }
 
-// Internal state lives under a symbol (non-enumerable, so it stays out of
-// Object.keys, JSON.stringify and spreads), which works in every engine
-// without the cost of a WeakMap lookup per access.
-const $ = Symbol('eventsource-wasm');
-
-function internals(target) {
-  const state = target != null ? target[$] : undefined;
-  if (state === undefined) throw new TypeError('Illegal invocation');
-  return state;
-}
-
-function originOf(url) {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'null';
-  }
-}
+// Schemes whose hosts are domains (the URL Standard's special schemes).
+const SPECIAL = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 // HTML §9.2.2 steps 2–4: parse the URL relative to the document's base URL
 // (the worker's URL in workers); failure throws a "SyntaxError" DOMException.
 function resolveUrl(url) {
   const g = globalThis;
   const base = g.document && typeof g.document.baseURI === 'string' ? g.document.baseURI : g.location && g.location.href;
+  let parsed;
   try {
-    return (base ? new URL(url, base) : new URL(url)).href;
+    parsed = base ? new URL(url, base) : new URL(url);
   } catch {
-    const why = base ? 'is invalid' : 'is invalid or relative, and there is no document or location to resolve it against; pass an absolute URL';
-    const message = `Failed to construct 'EventSource': The URL '${url}' ${why}.`;
-    if (typeof g.DOMException === 'function') throw new g.DOMException(message, 'SyntaxError');
-    throw new SyntaxError(message);
+    // Node's own words ("Invalid URL"), which code and tests match there.
+    const why = base
+      ? 'is invalid'
+      : 'is invalid or relative, and there is no document or location to resolve it against; pass an absolute URL';
+    throw syntaxError(isNode ? `Invalid URL: '${url}' ${why}` : `Failed to construct 'EventSource': The URL '${url}' ${why}.`);
   }
+  // The URL Standard never yields a special-scheme domain containing '%'
+  // (host parsing fails on a forbidden code point, such as a space, that
+  // some engines percent-encode instead): such a URL is invalid.
+  if (SPECIAL.has(parsed.protocol) && parsed.hostname.includes('%')) {
+    const message = `The URL '${url}' is invalid: its host contains a character the URL Standard forbids.`;
+    throw syntaxError(isNode ? `Invalid URL: ${message}` : `Failed to construct 'EventSource': ${message}`);
+  }
+  return parsed;
 }
 
-// Sources that hold a driver, for the page lifecycle below.
-const live = new Set();
-
-// The source is CLOSED for good: let go of the driver, wake iterators.
-function finish(state, free) {
-  const source = state.source;
-  state.source = null;
-  live.delete(state);
-  if (source !== null && free) source.free();
-  for (const wake of state.onClosed.splice(0)) wake();
-}
-
-function release(state) {
-  finish(state, true);
-}
-
-// Call into the driver. A trap (a panic in the wasm, already reported on the
-// console and turned into an error event by the panic hook) must not escape
-// into the caller's code: the source is simply gone.
-function drive(state, method) {
-  const source = state.source;
-  if (source === null) return;
-  try {
-    source[method]();
-  } catch (error) {
-    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-    state.readyState = CLOSED;
-    finish(state, false);
-  }
-}
-
-// The driver's view of one EventSource. Its methods are called from Rust.
-class Link {
-  constructor(target) {
-    this.target = target;
-  }
-
-  open(finalUrl) {
-    const state = this.target[$];
-    // Messages carry the serialized origin of the final URL (after redirects).
-    state.origin = originOf(finalUrl);
-    state.readyState = OPEN;
-    this.target.dispatchEvent(makeEvent('open'));
-  }
-
-  error(readyState, reason, status, statusText, message) {
-    const target = this.target;
-    const state = target[$];
-    state.readyState = readyState;
-    if (readyState === CLOSED) release(state);
-    // A plain Event, as the platform dispatches; why it happened rides along
-    // as extra read-only properties for those who want to know.
-    target.dispatchEvent(makeEvent('error', { reason, status, statusText, message }));
-  }
-
-  panicked(message) {
-    // A bug in the wasm: the driver released its connection and timer and
-    // will never be entered again. Do not free it (its memory may be in an
-    // inconsistent state); just let go of it.
-    const target = this.target;
-    const state = target[$];
-    state.readyState = CLOSED;
-    finish(state, false);
-    target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
-  }
-
-  messages(bytes, meta) {
-    const target = this.target;
-    const state = target[$];
-    // `bytes` and `meta` are views of wasm memory, which a handler could grow
-    // (and so detach) by creating another source: decode and copy first.
-    const text = decodeBatch(bytes);
-    const table = meta.slice();
-    const origin = state.origin;
-    let lastId = state.lastId;
-    let at = 0;
-    for (let i = 0; i < table.length; i += 3) {
-      // A handler that called close() stops the rest (HTML §9.2.6: the task
-      // dispatches only if readyState is not CLOSED).
-      if (state.readyState === CLOSED) return;
-      const typeLength = table[i];
-      const type = typeLength === 0 ? 'message' : text.substring(at, (at += typeLength));
-      const data = text.substring(at, (at += table[i + 1]));
-      const idLength = table[i + 2];
-      if (idLength !== SAME_ID) state.lastId = lastId = text.substring(at, (at += idLength));
-      target.dispatchEvent(makeMessageEvent(type, data, origin, lastId));
-    }
-  }
+// fetch() refuses a URL with credentials in it; the platform's own
+// EventSource requests it without them and answers a 401 Basic challenge
+// with them. So the driver gets the URL without, and the credentials apart.
+function splitCredentials(parsed) {
+  if (parsed.username === '' && parsed.password === '') return { requestUrl: parsed.href, authorization: undefined };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  // RFC 7617: base64 of the UTF-8 bytes.
+  let binary = '';
+  for (const byte of new TextEncoder().encode(credentials)) binary += String.fromCharCode(byte);
+  const bare = new URL(parsed.href);
+  bare.username = '';
+  bare.password = '';
+  return { requestUrl: bare.href, authorization: `Basic ${btoa(binary)}` };
 }
 
 // WebIDL conversion of the EventSourceInit dictionary argument.
@@ -159,6 +74,16 @@ function toInit(init) {
   return init;
 }
 
+// Make the driver, now that the core is here (unless close() came first).
+function connect(target, core) {
+  const state = target[$];
+  if (state.readyState === CLOSED) return;
+  state.source = new core.Source(state.requestUrl, state.withCredentials, new Link(target), state.settings);
+  // What the page said while the core was loading.
+  if (state.suspended) drive(state, 'suspend');
+  if (offline()) drive(state, 'online', false);
+}
+
 export class EventSource extends BaseEventTarget {
   constructor(url) {
     // WebIDL argument conversions come first, as in the platform.
@@ -168,27 +93,45 @@ export class EventSource extends BaseEventTarget {
     // USVString: String() conversion (a Symbol throws a TypeError).
     url = `${url}`;
     const init = toInit(arguments[1]);
-    const resolved = resolveUrl(url);
+    const parsed = resolveUrl(url);
+    const settings = normalize(init);
+    const core = coreNow();
+    // Where no WebAssembly may be compiled, say so now, not later.
+    if (core === null) checkWasmAllowed();
     super();
+    const { requestUrl, authorization } = splitCredentials(parsed);
+    settings.authorization = authorization;
     const withCredentials = init !== undefined && !!init.withCredentials;
     const state = {
       source: null,
-      url: resolved,
+      url: parsed.href,
+      requestUrl,
       withCredentials,
       readyState: CONNECTING,
       origin: '',
       lastId: '',
       handlers: { open: null, message: null, error: null },
       onClosed: [],
-      pauseWhenHidden: init !== undefined && !!init.pauseWhenHidden,
+      settings,
       suspended: null,
     };
     Object.defineProperty(this, $, { value: state });
-    const { Source } = wasm();
-    state.source = new Source(resolved, withCredentials, new Link(this), init);
     live.add(state);
     watchLifecycle();
-    if (state.pauseWhenHidden && hidden()) suspend(state, 'hidden');
+    if (settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
+    if (core !== null) {
+      connect(this, core);
+    } else {
+      loadCore().then(
+        (loaded) => connect(this, loaded),
+        (error) => {
+          if (state.readyState === CLOSED) return;
+          const message = `eventsource-wasm could not load its WebAssembly core (${error && error.message}); the connection failed`;
+          console.error(message);
+          dispatchError(this, state, CLOSED, 'network', 0, '', message);
+        },
+      );
+    }
   }
 
   get url() {
@@ -206,10 +149,8 @@ export class EventSource extends BaseEventTarget {
   close() {
     const state = internals(this);
     state.readyState = CLOSED;
-    if (state.source !== null) {
-      drive(state, 'close');
-      release(state);
-    }
+    drive(state, 'close');
+    finish(state, true);
   }
 }
 
@@ -287,50 +228,6 @@ export function events(source, { types = ['message'], signal } = {}) {
       return this;
     },
   };
-}
-
-// Page lifecycle. A page with an open connection cannot enter the
-// back/forward cache, so on `pagehide` (persisted) every source lets go of
-// its connection, and on `pageshow` (persisted) reconnects with
-// Last-Event-ID. With `pauseWhenHidden`, a source does the same while the
-// page is hidden. In between, readyState is CONNECTING and no event fires.
-function hidden() {
-  const d = globalThis.document;
-  return !!d && d.visibilityState === 'hidden';
-}
-
-function suspend(state, why) {
-  if (state.source === null || state.suspended) return;
-  state.suspended = why;
-  drive(state, 'suspend');
-  if (state.source !== null) state.readyState = state.source.readyState;
-}
-
-function resume(state, why) {
-  if (state.source === null || state.suspended !== why) return;
-  state.suspended = null;
-  drive(state, 'resume');
-  if (state.source !== null) state.readyState = state.source.readyState;
-}
-
-let watching = false;
-function watchLifecycle() {
-  const g = globalThis;
-  if (watching || typeof g.addEventListener !== 'function' || !g.document) return;
-  watching = true;
-  g.addEventListener('pagehide', (e) => {
-    if (e.persisted) for (const state of live) suspend(state, 'bfcache');
-  });
-  g.addEventListener('pageshow', (e) => {
-    if (e.persisted) for (const state of live) resume(state, 'bfcache');
-  });
-  g.document.addEventListener('visibilitychange', () => {
-    for (const state of live) {
-      if (!state.pauseWhenHidden) continue;
-      if (hidden()) suspend(state, 'hidden');
-      else resume(state, 'hidden');
-    }
-  });
 }
 
 // Event handler IDL attributes (HTML §8.1.8.1): setting a handler adds one

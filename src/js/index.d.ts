@@ -67,6 +67,8 @@ export type ErrorReason =
   | 'timeout'
   | 'retries'
   | 'vetoed'
+  | 'aborted'
+  | 'scheme'
   | 'panic';
 
 /** The `error` event: a plain Event, with why it happened. */
@@ -149,8 +151,13 @@ export type InspectEntry =
   | { kind: 'ignored'; line: string; reason: string }
   | { kind: 'incomplete'; pendingLine: number; pendingData: number };
 
-/** Parse a whole stream with the wasm parser and report what it makes of it. */
-export declare function inspectStream(input: string | Uint8Array): InspectEntry[];
+/** Parse a whole stream with the wasm parser and report what it makes of it (once the core is loaded). */
+export declare function inspectStream(input: string | Uint8Array): Promise<InspectEntry[]>;
 
-/** Run the wasm parser alone over `bytes` (for benchmarks): counts only. */
-export declare function parseCount(bytes: Uint8Array, chunkSize?: number): { events: number; dataBytes: number };
+/**
+ * Resolves once the WebAssembly core is loaded and compiled. Nothing needs
+ * to wait for it (a source constructed before simply connects when it is);
+ * it rejects where WebAssembly may not be compiled (a CSP without
+ * 'wasm-unsafe-eval').
+ */
+export declare function ready(): Promise<void>;

@@ -51,35 +51,7 @@ pub fn has_xhr() -> bool {
     get(&global(), "XMLHttpRequest").is_some_and(|v| v.is_function())
 }
 
-/// The serialized origin of an absolute http(s) URL as the URL parser
-/// serializes it (default ports already dropped), or `None` for other
-/// schemes. (Bytes, not `str` slicing: a `str` slice's panic path would pull
-/// Unicode tables and the formatting machinery into the wasm.)
-fn origin_of(url: &str) -> Option<&[u8]> {
-    let bytes = url.as_bytes();
-    let scheme = if bytes.starts_with(b"http://") {
-        7
-    } else if bytes.starts_with(b"https://") {
-        8
-    } else {
-        return None;
-    };
-    let host_end = bytes
-        .iter()
-        .skip(scheme)
-        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
-        .map_or(bytes.len(), |p| p + scheme);
-    bytes.get(..host_end)
-}
-
-/// Whether a request to `url` is cross-origin for this realm, which CORS
-/// applies to. False where there is no origin (Node, which has no CORS).
-pub fn is_cross_origin(url: &str) -> bool {
-    let here = get(&global(), "location")
-        .and_then(|l| get(&l, "origin"))
-        .and_then(|o| o.as_string());
-    match (here, origin_of(url)) {
-        (Some(here), Some(there)) => here.as_bytes() != there,
-        _ => false,
-    }
+/// The `credentials` mode for `withCredentials` (HTML §9.2.2 step 8).
+pub fn credentials(with_credentials: bool) -> &'static str {
+    if with_credentials { "include" } else { "same-origin" }
 }

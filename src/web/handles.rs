@@ -1,9 +1,8 @@
-//! RAII handles for JavaScript resources: each releases what it holds when
-//! dropped, so a closed or dropped source leaves no timer, listener or closure
-//! behind: every closure is owned by a value that frees it. Each also counts itself in
-//! [`crate::web::stats`], which the leak tests read. Timers and listeners
-//! call into the wasm through `guard::guarded`, so that a trap there is
-//! contained (see `guard`).
+//! RAII handles for JavaScript listeners: each releases what it holds when
+//! dropped, so a closed or dropped source leaves no listener or closure
+//! behind. Each counts itself in [`crate::web::stats`], which the leak tests
+//! read, and calls into the wasm through `guard::guarded`, so that a trap
+//! there is contained (see `guard`). Timers are in `clock`.
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
@@ -11,46 +10,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::web::guard::guarded;
 use crate::web::stats;
-
-#[wasm_bindgen]
-extern "C" {
-    // Bound as globals, not through `window`, so they exist in windows,
-    // workers and Node alike. Node's setTimeout returns an object, not a
-    // number, so the id is kept as an opaque value.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, delay_ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
-
-/// A one-shot timer. Dropping it cancels it (and frees its closure).
-pub struct Timeout {
-    id: JsValue,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Timeout {
-    /// Call `callback` once after `delay_ms` (capped by the caller at the
-    /// platform's 2^31 − 1 ms).
-    pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
-        let callback = Closure::<dyn FnMut()>::new(callback);
-        let id = set_timeout(&guarded(callback.as_ref().unchecked_ref()), delay_ms as f64);
-        stats::TIMERS.increment();
-        Timeout {
-            id,
-            _callback: callback,
-        }
-    }
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        // Clearing a timer that already fired is a no-op. If the callback is
-        // running right now, wasm-bindgen defers freeing it until it returns.
-        clear_timeout(&self.id);
-        stats::TIMERS.decrement();
-    }
-}
 
 /// `target.addEventListener(type, closure)` for as long as this lives.
 pub struct Listener {

@@ -6,7 +6,7 @@ use alloc::string::String;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use crate::parser::{Event, Ignored, Parser, Sink};
+use sse_core::parser::{Event, Ignored, Parser, Sink};
 
 struct Report(Array);
 
@@ -68,9 +68,11 @@ pub fn inspect_stream(bytes: &[u8]) -> Array {
     report.0
 }
 
-/// Counts what the parser makes of `bytes` fed in `chunk`-byte pieces:
+/// Counts what the parser makes of `bytes` fed in `chunk`-byte pieces
+/// (built only for the benchmarks: cargo feature `bench`):
 /// `[events, data bytes]`. For measuring the wasm parser alone (the
 /// benchmarks), with no JavaScript object made per event.
+#[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = parseCount)]
 pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
     struct Count(f64, f64);

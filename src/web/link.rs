@@ -1,36 +1,35 @@
 //! The JavaScript side of a source: the object the `EventSource` class hands
-//! to the driver, through which the driver's decisions become DOM events.
+//! to the driver (`class Link` in `src/js/link.js`). The driver
+//! decides; the link dispatches the DOM events and calls the user's hooks.
+//! Its methods and their arities are the Rust↔JS contract, checked against
+//! the JavaScript class and the test double in `tests/web.rs` by
+//! `tests/contract.rs`.
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// Created by the JavaScript `EventSource` for each source; see
-    /// `src/js/event-source.js` (`class Link`).
+    /// Created by the JavaScript `EventSource` for each source.
     #[derive(Clone, Debug)]
     pub type Link;
 
     /// readyState is now OPEN: dispatch `open`. `final_url` is the
-    /// response's URL after redirects: the message events to come carry its
-    /// origin.
+    /// response's URL after redirects (the message events carry its origin);
+    /// `reopened` is false for the first open of the source; `last_event_id`
+    /// is the `Last-Event-ID` this connection was made with ("" for none).
     #[wasm_bindgen(method, catch)]
-    pub fn open(this: &Link, final_url: &str) -> Result<(), JsValue>;
+    pub fn open(this: &Link, final_url: &str, reopened: bool, last_event_id: &str) -> Result<(), JsValue>;
 
-    /// readyState is now `ready_state` (0 = reconnecting, 2 = failed for
-    /// good): dispatch `error`, carrying why.
+    /// readyState is now `ready_state` (0: reconnecting, 2: failed for
+    /// good): dispatch `error`. `reason` is one of the names in
+    /// `contract::REASONS`; `status` and `detail` say more: the HTTP status
+    /// and its status text for "status", which limit ("line" or "event")
+    /// for "limit".
     #[wasm_bindgen(method, catch)]
-    pub fn error(
-        this: &Link,
-        ready_state: u8,
-        reason: &str,
-        status: u16,
-        status_text: &str,
-        message: &str,
-    ) -> Result<(), JsValue>;
+    pub fn error(this: &Link, ready_state: u8, reason: &str, status: u16, detail: &str) -> Result<(), JsValue>;
 
     /// Dispatch the events of one chunk (see `crate::batch` for the layout).
-    /// The text crosses as its UTF-8 bytes (a view of wasm memory), which
-    /// the JavaScript side decodes without validating them again.
+    /// The text crosses as its UTF-8 bytes (a view of wasm memory).
     #[wasm_bindgen(method, catch)]
     pub fn messages(this: &Link, text: &[u8], meta: &[u32]) -> Result<(), JsValue>;
 
@@ -38,4 +37,27 @@ extern "C" {
     /// go CLOSED and dispatch `error`.
     #[wasm_bindgen(method, catch)]
     pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
+
+    /// Tell the developer (`warning` is a `sse_core::machine::Warning`'s
+    /// name in `contract::WARNINGS`); nothing failed.
+    #[wasm_bindgen(method, catch)]
+    pub fn warn(this: &Link, warning: &str, url: &str) -> Result<(), JsValue>;
+
+    /// The request headers for a request to `url`: a HeadersInit, a promise
+    /// of one, or undefined (the `headers` option, asked now).
+    #[wasm_bindgen(method, catch)]
+    pub fn headers(this: &Link, url: &str, last_event_id: &str) -> Result<JsValue, JsValue>;
+
+    /// A reconnection is scheduled (the `beforeReconnect` option): returns
+    /// `false` to veto it, or `{ url, method, body, headers }` to change the
+    /// requests from now on, or anything else to go on.
+    #[wasm_bindgen(method, catch)]
+    pub fn reconnecting(
+        this: &Link,
+        attempt: u32,
+        delay_ms: f64,
+        reason: &str,
+        last_event_id: &str,
+        url: &str,
+    ) -> Result<JsValue, JsValue>;
 }

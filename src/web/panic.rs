@@ -4,25 +4,26 @@
 //! `error` and goes CLOSED. The message goes to the console.
 //!
 //! wasm32 aborts on panic (no unwinding), so the panic hook is the last Rust
-//! code to run: it finds the current source through [`enter`], which every
-//! entry point into a driver calls. The std build (the default, used by tests
+//! code to run: it finds the resources of the current source through
+//! [`enter`], which every entry point into a driver calls. The std build (the default, used by tests
 //! and Rust users) reports with `console_error_panic_hook`; the npm build is
 //! `no_std` and has its own small handler that reports the message and the
 //! place without the formatting machinery.
 
 use core::sync::atomic::{AtomicPtr, Ordering};
 
-use crate::web::driver::Driver;
+use crate::web::resources::Resources;
 
-/// The driver whose code is running, if any.
-static CURRENT: AtomicPtr<Driver> = AtomicPtr::new(core::ptr::null_mut());
+/// The resources of the driver whose code is running, if any.
+static CURRENT: AtomicPtr<Resources> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Marks `driver` as the one running until the guard is dropped (nesting
-/// restores the outer one: a handler of source A may close source B).
-pub struct Entered(*mut Driver);
+/// Marks the driver owning `resources` as the one running until the guard
+/// is dropped (nesting restores the outer one: a handler of source A may
+/// close source B).
+pub struct Entered(*mut Resources);
 
-pub fn enter(driver: &Driver) -> Entered {
-    Entered(CURRENT.swap(driver as *const Driver as *mut Driver, Ordering::Relaxed))
+pub fn enter(resources: &Resources) -> Entered {
+    Entered(CURRENT.swap(resources as *const Resources as *mut Resources, Ordering::Relaxed))
 }
 
 impl Drop for Entered {
@@ -37,8 +38,10 @@ fn poison_current(message: &str) {
     if !current.is_null() {
         // SAFETY: `CURRENT` is only set by `enter`, whose guard lives on the
         // stack of the driver code that is panicking right now, while that
-        // code holds a strong reference to the driver.
-        unsafe { (*current).poison(message) };
+        // code holds a strong reference to the driver owning the resources.
+        if let Some(link) = unsafe { (*current).poison() } {
+            let _ = link.panicked(message);
+        }
     }
 }
 
@@ -77,6 +80,15 @@ mod handler {
         fn console_error(message: &str);
     }
 
+    /// `n` in decimal, without `core::fmt` (which would add the formatting
+    /// machinery to the wasm).
+    fn push_decimal(out: &mut String, n: u32) {
+        if n >= 10 {
+            push_decimal(out, n / 10);
+        }
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+
     #[panic_handler]
     fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         let mut message = String::from("eventsource-wasm panicked");
@@ -84,7 +96,7 @@ mod handler {
             message.push_str(" at ");
             message.push_str(location.file());
             message.push(':');
-            crate::parser::push_decimal(&mut message, u64::from(location.line()));
+            push_decimal(&mut message, location.line());
         }
         message.push_str(": ");
         // Only literal messages are available without `core::fmt`.

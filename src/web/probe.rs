@@ -1,15 +1,15 @@
-//! Telling a CORS refusal from a network error.
+//! The CORS probe (`Command::Probe`): does the server of a URL answer a
+//! request that CORS cannot refuse?
 //!
-//! A fetch that CORS refuses fails with the same `TypeError` as one whose
-//! server cannot be reached, but the two call for opposite things: the spec
-//! reconnects after a network error, while a refusal will refuse again
-//! ("unless the user agent knows that to be futile", HTML §9.2.2), so
-//! browsers fail the connection (error, CLOSED). After a cross-origin request
-//! fails, one `no-cors` request asks whether the server answers at all: if it
-//! does, the failure was the refusal and the connection fails; if not, it was
-//! the network and the source reconnects. The probe is aborted as soon as its
-//! head arrives, and same-origin requests (which CORS cannot refuse) are
-//! never probed.
+//! A fetch (or XHR) that CORS refuses fails exactly like one whose server
+//! cannot be reached, but the two call for opposite things: the spec
+//! reconnects after a network error, while a refusal will refuse again, so
+//! browsers fail the connection. One `no-cors` request tells them apart: if
+//! the server answers it, the failure was the refusal. The probe is aborted
+//! as soon as its head arrives (an event stream would stay open). The
+//! machine decides when to probe and what the answer means.
+
+use alloc::rc::Rc;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -17,44 +17,45 @@ use web_sys::AbortController;
 
 use crate::web::env;
 use crate::web::guard::{Settle, on_settle};
+use crate::web::seam::{Report, Reporter};
 
-/// Ask whether the server of `url` answers a `no-cors` request; `then`
-/// gets the answer, at once when the probe cannot be made, else when it
-/// settles unless the returned handle is dropped first (which also aborts
-/// the probe).
-pub fn server_answers(url: &str, with_credentials: bool, then: impl FnOnce(bool) + 'static) -> Option<Settle> {
+/// A probe in flight; dropping it aborts it and cancels its callback.
+pub struct Probe {
+    controller: Rc<AbortController>,
+    _settle: Option<Settle>,
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        self.controller.abort();
+    }
+}
+
+/// Probe `url`. The answer is reported as [`Report::Probed`]: at once
+/// (false) when no probe can be made, else when it settles.
+pub fn start(url: &str, with_credentials: bool, reporter: Reporter) -> Option<Probe> {
     let (Some(fetch), Ok(controller)) = (env::fetch_function(), AbortController::new()) else {
-        then(false);
+        reporter.report(Report::Probed(false));
         return None;
     };
     let init = Object::new();
-    let set = |key: &str, value: &JsValue| env::set(&init, key, value);
-    set("mode", &"no-cors".into());
-    set(
-        "credentials",
-        &(if with_credentials { "include" } else { "same-origin" }).into(),
-    );
-    set("cache", &"no-store".into());
-    set("signal", &controller.signal());
+    env::set(&init, "mode", &"no-cors".into());
+    env::set(&init, "credentials", &env::credentials(with_credentials).into());
+    env::set(&init, "cache", &"no-store".into());
+    env::set(&init, "signal", &controller.signal());
     let Ok(promise) = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init) else {
-        then(false);
+        reporter.report(Report::Probed(false));
         return None;
     };
-    // Only the head is wanted: the probe's connection is closed once it
-    // answered (an event stream would otherwise stay open), or when the
-    // callback is dropped unanswered.
-    let probe = Abort(controller);
-    Some(on_settle(&Promise::resolve(&promise), move |result| {
-        drop(probe);
-        then(result.is_ok());
-    }))
-}
-
-/// Aborts its controller when dropped.
-struct Abort(AbortController);
-
-impl Drop for Abort {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+    let controller = Rc::new(controller);
+    let abort = controller.clone();
+    let settle = on_settle(&Promise::resolve(&promise), move |result| {
+        // Only the head was wanted.
+        abort.abort();
+        reporter.report(Report::Probed(result.is_ok()));
+    });
+    Some(Probe {
+        controller,
+        _settle: Some(settle),
+    })
 }

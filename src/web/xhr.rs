@@ -1,6 +1,6 @@
 //! The XHR transport, for engines whose fetch cannot stream a body (older
 //! Safari and WebViews): the same request as the fetch transport, with the
-//! body read from `responseText` as it grows.
+//! body read from `responseText` as it grows, reported through the seam.
 //!
 //! `overrideMimeType("text/plain; charset=x-user-defined")` makes every byte
 //! one character (0x00–0x7F as is, 0x80–0xFF as U+F780–U+F7FF), so the bytes
@@ -11,25 +11,29 @@
 //! The platform keeps the whole `responseText` for the life of the request,
 //! and some engines copy it on every access; on a long stream that is memory
 //! and time growing without bound. So once a response has delivered
-//! [`RECYCLE_AFTER`] bytes, the driver asks the machine whether the stream
-//! can be resumed losslessly (an event boundary and a non-empty last event
-//! ID, which the server resumes from); if so it is replaced by a fresh
-//! request without any event being dispatched.
+//! [`RECYCLE_AFTER`] characters, the transport asks for the stream to be
+//! recycled (see `Machine::recycle`): replaced by a fresh request at an event
+//! boundary, when the stream has IDs to resume from.
 
-use alloc::string::String;
+use alloc::rc::Rc;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use js_sys::{JsString, Reflect};
+use sse_core::machine::Failure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;
 
-use crate::web::driver::{RequestSpec, WeakDriver};
 use crate::web::handles::Listener;
+use crate::web::seam::{Chunk, Report, Reporter, RequestSpec};
 use crate::web::stats;
 
-/// Bytes of one response after which the XHR is recycled when possible.
+/// Characters of one response after which the XHR is recycled when possible.
 pub const RECYCLE_AFTER: u32 = 8 << 20;
+
+/// The UTF-8 byte order mark.
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// An XHR in flight; dropping it detaches its listeners, then aborts it.
 pub struct XhrRequest {
@@ -52,15 +56,21 @@ impl Drop for XhrRequest {
 /// does); the first character that x-user-defined cannot produce proves it,
 /// and from then on characters are turned back into their UTF-8 bytes (the
 /// engine's decoder replaced invalid bytes with U+FFFD exactly as ours would).
-fn bytes_of(text: &str, utf8: &mut bool, out: &mut Vec<u8>) {
+/// Such an engine has dropped the BOM it sniffed; if that is proven at the
+/// very start, the BOM is given back, so that the parser drops it once and
+/// keeps a second one, as the fetch transport's bytes do.
+fn bytes_of(text: &str, at_start: bool, utf8: &mut bool, out: &mut Vec<u8>) {
     out.clear();
-    for c in text.chars() {
+    for (i, c) in text.chars().enumerate() {
         let code = c as u32;
         if code < 0x80 {
             out.push(code as u8);
         } else if !*utf8 && (0xF780..=0xF7FF).contains(&code) {
             out.push((code & 0xFF) as u8);
         } else {
+            if !*utf8 && at_start && i == 0 {
+                out.extend_from_slice(&BOM);
+            }
             *utf8 = true;
             let mut buffer = [0u8; 4];
             out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
@@ -68,15 +78,10 @@ fn bytes_of(text: &str, utf8: &mut bool, out: &mut Vec<u8>) {
     }
 }
 
-pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Result<XhrRequest, JsValue> {
+pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
     let xhr = XmlHttpRequest::new()?;
     xhr.open_with_async(spec.method, spec.url, true)?;
     xhr.set_with_credentials(spec.with_credentials);
-    // The same headers as the fetch transport (Accept, Last-Event-ID, the
-    // user's). No Cache-Control/Pragma: fetch's cache mode no-store makes the
-    // browser add them, but XHR has no cache mode, and setting them by hand
-    // would make every cross-origin request (a redirect to one included)
-    // need a CORS preflight. Event streams are not cacheable anyway.
     if let Ok(Some(entries)) = js_sys::try_iter(spec.headers) {
         for entry in entries.flatten() {
             let pair: js_sys::Array = entry.unchecked_into();
@@ -87,23 +92,20 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
     }
     xhr.override_mime_type("text/plain; charset=x-user-defined")?;
 
-    let state = alloc::rc::Rc::new(core::cell::RefCell::new(Reader {
+    let reader = Rc::new(RefCell::new(Reader {
         xhr: xhr.clone(),
-        driver,
-        generation,
-        request_url: spec.url.into(),
-        with_credentials: spec.with_credentials,
+        reporter,
         head_sent: false,
         utf8: false,
         offset: 0,
         buffer: Vec::new(),
     }));
     let target: &web_sys::EventTarget = xhr.unchecked_ref();
-    let mut listeners = Vec::with_capacity(4);
-    for event in ["readystatechange", "progress", "load", "error"] {
-        let state = state.clone();
+    let mut listeners = Vec::with_capacity(5);
+    for event in ["readystatechange", "progress", "load", "error", "abort"] {
+        let reader = reader.clone();
         listeners.push(Listener::new(target, event, move |_: web_sys::Event| {
-            Reader::on_event(&state, event);
+            Reader::on_event(&reader, event);
         }));
     }
     stats::REQUESTS.increment();
@@ -117,10 +119,7 @@ pub fn start(driver: WeakDriver, generation: u32, spec: &RequestSpec<'_>) -> Res
 
 struct Reader {
     xhr: XmlHttpRequest,
-    driver: WeakDriver,
-    generation: u32,
-    request_url: String,
-    with_credentials: bool,
+    reporter: Reporter,
     head_sent: bool,
     /// The engine decoded the body as UTF-8 (see `bytes_of`).
     utf8: bool,
@@ -130,30 +129,22 @@ struct Reader {
 }
 
 impl Reader {
-    fn on_event(this: &alloc::rc::Rc<core::cell::RefCell<Reader>>, kind: &str) {
-        let Some(driver) = this.borrow().driver.upgrade() else {
-            return;
-        };
-        let generation = this.borrow().generation;
-        if kind == "error" {
-            let (head_sent, weak, url, with_credentials) = {
-                let reader = this.borrow();
-                (
-                    reader.head_sent,
-                    reader.driver.clone(),
-                    reader.request_url.clone(),
-                    reader.with_credentials,
-                )
-            };
-            if head_sent {
-                driver.network_error(generation);
-            } else {
-                // No head: a refusal or the network (see `fetch::failed`).
-                crate::web::fetch::failed(weak, generation, url, with_credentials);
+    fn on_event(this: &Rc<RefCell<Reader>>, kind: &str) {
+        let reporter = this.borrow().reporter.clone();
+        match kind {
+            // Our own abort detaches the listeners first: this one is
+            // someone else's (window.stop(), a navigation).
+            "abort" => {
+                reporter.report(Report::Failed(Failure::Aborted));
+                return;
             }
-            return;
+            "error" => {
+                reporter.report(Report::Failed(Failure::Network));
+                return;
+            }
+            _ => {}
         }
-        // HEADERS_RECEIVED (2) or later: announce the head once.
+        // HEADERS_RECEIVED (2) or later: report the head once.
         if !this.borrow().head_sent {
             let head = {
                 let reader = this.borrow();
@@ -166,14 +157,16 @@ impl Reader {
                     // `error` event reports.
                     return;
                 }
-                let content_type = reader.xhr.get_response_header("content-type").ok().flatten();
-                let final_url = reader.xhr.response_url();
-                let status_text = reader.xhr.status_text().unwrap_or_default();
-                (status, status_text, content_type, final_url)
+                Report::Head {
+                    status,
+                    status_text: reader.xhr.status_text().unwrap_or_default(),
+                    content_type: reader.xhr.get_response_header("content-type").ok().flatten(),
+                    www_authenticate: reader.xhr.get_response_header("www-authenticate").ok().flatten(),
+                    final_url: reader.xhr.response_url(),
+                }
             };
             this.borrow_mut().head_sent = true;
-            let (status, status_text, content_type, final_url) = head;
-            if !driver.response(generation, status, status_text, content_type.as_deref(), final_url) {
+            if !reporter.report(head) {
                 return;
             }
         }
@@ -188,28 +181,29 @@ impl Reader {
             };
             let length = text.length();
             if length > reader.offset {
-                let fresh: String = text.substring(reader.offset, length).into();
+                let fresh: alloc::string::String = text.substring(reader.offset, length).into();
+                let at_start = reader.offset == 0;
                 reader.offset = length;
                 let Reader { buffer, utf8, .. } = &mut *reader;
-                bytes_of(&fresh, utf8, buffer);
+                bytes_of(&fresh, at_start, utf8, buffer);
                 Some(core::mem::take(&mut reader.buffer))
             } else {
                 None
             }
         };
         if let Some(bytes) = new_bytes {
-            if this.borrow().offset >= RECYCLE_AFTER {
-                // Cut over at the next event boundary in what follows.
-                driver.recycle(generation);
+            // Cut over at the next event boundary in what follows.
+            if this.borrow().offset >= RECYCLE_AFTER && !reporter.report(Report::Recycle) {
+                return;
             }
-            let keep_going = driver.bytes(generation, &bytes);
+            let keep_going = reporter.report(Report::Body(Chunk::Bytes(&bytes)));
             this.borrow_mut().buffer = bytes;
             if !keep_going {
                 return;
             }
         }
         if kind == "load" {
-            driver.end(generation);
+            reporter.report(Report::End);
         }
     }
 }

@@ -27,7 +27,9 @@ const EXPECTED = [
 ];
 
 // What a user needs, and nothing else.
-const DIST_FILES = ['auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
+// The ES modules' shared chunks are named by esbuild with a content hash.
+const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
+const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/];
 const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
 const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js'];
 
@@ -507,8 +509,9 @@ describe('tarball contents and package.json', () => {
   test('npm pack --dry-run lists exactly what a user needs', async () => {
     const { stdout } = await runOk('npm', ['pack', '--dry-run', '--json'], { cwd: root });
     const paths = parseNpmJson(stdout)[0].files.map((f) => f.path).sort();
-    const unexpected = paths.filter((p) => !TARBALL_FILES.includes(p));
+    const unexpected = paths.filter((p) => !TARBALL_FILES.includes(p) && !DIST_CHUNKS.some((re) => re.test(p)));
     const missing = TARBALL_FILES.filter((p) => !paths.includes(p));
+    for (const re of DIST_CHUNKS) assert.ok(paths.some((p) => re.test(p)), `a chunk matching ${re}`);
     assert.deepEqual({ unexpected, missing }, { unexpected: [], missing: [] }, `tarball files: ${paths.join(', ')}`);
     for (const p of paths) assert.doesNotMatch(p, /^(src|tests|target|build|bench|scripts|www|node_modules|test-artifacts)\//);
     // The tarball installed in before() is the same list.

@@ -24,7 +24,7 @@ const NODE16 = ['--module', 'node16', '--moduleResolution', 'node16'];
 // ── the user code ────────────────────────────────────────────────────────
 
 const USAGE = `// Everyday use, as the README shows it.
-import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, events, diagnostics, type EventSourceInit } from 'eventsource-wasm';
+import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, ready, events, diagnostics, type EventSourceInit } from 'eventsource-wasm';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -120,9 +120,12 @@ if (env.transport === 'websocket') plain.close();
 // @ts-expect-error: isPolyfill answers a boolean
 const notString: string = isPolyfill();
 
-// The stream inspector: text or bytes in, the parser's report out.
-const report = [...inspectStream('retry: 5\\nid: 1\\ndata: x\\n\\n'), ...inspectStream(new TextEncoder().encode('data: y\\n\\n'))];
-for (const entry of report) {
+// The stream inspector: text or bytes in, the parser's report out (once
+// the core is loaded), and ready() for whoever wants to wait for it.
+async function inspect(): Promise<void> {
+  await ready();
+  const report = [...(await inspectStream('retry: 5\\nid: 1\\ndata: x\\n\\n')), ...(await inspectStream(new TextEncoder().encode('data: y\\n\\n')))];
+  for (const entry of report) {
   switch (entry.kind) {
     case 'event': {
       const parts: [string, string, string] = [entry.type, entry.data, entry.lastEventId];
@@ -145,11 +148,12 @@ for (const entry of report) {
       break;
     }
   }
+  }
 }
 // @ts-expect-error: a stream is text or bytes
 inspectStream(42);
 
-export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString, consume, held };
+export { creds, url, states, es, fromCtor, Back, back, ownInit, sse, poly, poly2, native, transport, target, wrong, notString, consume, held, inspect };
 `;
 
 const BUNDLER_USAGE = `// The same types under moduleResolution bundler (Vite's and esbuild's users).

@@ -26,7 +26,7 @@ import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const STATIC_ROOTS = ['dist', 'tests/pages', 'www', 'node_modules/.cache/e2e', 'test-artifacts/pages'];
+const STATIC_ROOTS = ['dist', 'tests/pages', 'www', 'node_modules/.cache/e2e', 'test-artifacts/pages', 'test-artifacts/hooks-dist'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -84,7 +84,7 @@ try {
     let reported = 0;
     console.error = (...args) => (String(args[0]).includes('panicked') ? reported++ : process.stderr.write(`${args.join(' ')}\n`));
     process.on('exit', () => process.stdout.write(`(${reported} panic messages on console.error)\n`));
-    const api = await import(pathToFileURL(join(root, 'dist/index.js')).href);
+    const api = await import(pathToFileURL(join(root, 'test-artifacts/hooks-dist/index.js')).href);
     step = () => round(api.EventSource, panicUrl, okUrl);
     diagnostics = async () => api.diagnostics();
   } else {
@@ -93,7 +93,7 @@ try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => uncaught.push(String(error)));
     page.on('crash', () => uncaught.push('the renderer crashed'));
-    await page.goto(`${server.origin}/tests/pages/harness.html?load=script`);
+    await page.goto(`${server.origin}/tests/pages/harness.html?load=script&dist=hooks`);
     await page.evaluate(() => window.loaded);
     await page.evaluate(`window.__round = ${round.toString()}`);
     step = () => page.evaluate(([p, o]) => window.__round(window.EventSource, p, o), [panicUrl, okUrl]);

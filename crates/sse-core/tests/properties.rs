@@ -7,9 +7,10 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use eventsource_wasm::machine::{Command, Config, Machine, ReadyState, ReconnectPolicy};
-use eventsource_wasm::parser::{Event, Parser, Sink};
+mod common;
+
 use proptest::prelude::*;
+use sse_core::parser::{Event, Parser, Sink};
 
 #[derive(Debug, Default, PartialEq)]
 struct Outcome {
@@ -105,62 +106,15 @@ proptest! {
     }
 
     #[test]
-    fn the_machine_keeps_its_invariants(inputs in prop::collection::vec(0u8..9, 0..80), exponential in any::<bool>(), max_retries in prop::option::of(0u32..5)) {
-        let policy = ReconnectPolicy { initial_delay: 1000, exponential, max_retries, ..Default::default() };
-        let mut m = Machine::new(Config { policy, seed: 42, ..Config::default() });
-        let mut in_flight = false;
-        // The constructor queued the first 0 ms wait.
-        prop_assert_eq!(m.poll_command(), Some(Command::Wait { delay_ms: 0 }));
-        let mut timer = true;
-        let mut closed_by_user = false;
-        let mut failed = false;
-        let mut sink: Vec<eventsource_wasm::parser::OwnedEvent> = Vec::new();
-        for input in inputs {
-            if input == 0 { timer = false; }
-            match input {
-                0 => m.timer_fired(),
-                1 => { m.response(200, Some("text/event-stream")); }
-                2 => { m.response(404, None); }
-                3 => { let _ = m.feed(b"id: 1\nretry: 1500\ndata: x\n\n", &mut sink); }
-                4 => m.end(),
-                5 => m.network_error(),
-                6 => { m.close(); closed_by_user = true; }
-                7 => m.heartbeat_timeout(),
-                _ => { m.response(200, Some("text/plain")); }
-            }
-            while let Some(cmd) = m.poll_command() {
-                if closed_by_user {
-                    prop_assert!(matches!(cmd, Command::Abort | Command::CancelTimer), "after close only releases: {cmd:?}");
-                }
-                if failed {
-                    prop_assert!(!matches!(cmd, Command::Fetch { .. } | Command::Wait { .. }), "no reconnection after failing: {cmd:?}");
-                }
-                match cmd {
-                    Command::Fetch { .. } => {
-                        prop_assert!(!in_flight, "two fetches in flight");
-                        prop_assert!(!timer, "fetch while a timer is armed");
-                        in_flight = true;
-                    }
-                    Command::Abort => in_flight = false,
-                    Command::Wait { delay_ms } => {
-                        prop_assert!(!timer, "two timers armed");
-                        // A reconnection never comes sooner than the reconnection time
-                        // (the 0 ms wait of the first connection was taken above).
-                        prop_assert!(delay_ms >= m.reconnection_time(),
-                            "waited {delay_ms} ms, reconnection time {}", m.reconnection_time());
-                        timer = true;
-                        in_flight = false;
-                    }
-                    Command::CancelTimer => timer = false,
-                    Command::DispatchError { .. } if m.ready_state() == ReadyState::Closed => {
-                        failed = true;
-                        in_flight = false;
-                    }
-                    _ => {}
-                }
-            }
-            if m.ready_state() == ReadyState::Closed {
-                prop_assert!(!m.is_fetching());
+    fn the_machine_keeps_its_invariants(inputs in prop::collection::vec((any::<u64>(), any::<u64>()), 0..80), bits in any::<u64>()) {
+        let mut m = common::machine(bits, 42);
+        let mut watch = common::Watch::default();
+        let mut now = 0;
+        let mut sink = Vec::new();
+        for (kind, arg) in inputs {
+            let input = common::step(&mut m, &mut now, kind, arg, &mut sink);
+            if let Err(broken) = watch.check(&mut m, now, input) {
+                prop_assert!(false, "after {input}: {broken}");
             }
         }
     }

@@ -16,8 +16,9 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use eventsource_wasm::machine::{Command, Config, Machine, ReadyState, ReconnectPolicy};
-use eventsource_wasm::parser::{Event, Parser, Sink};
+mod common;
+
+use sse_core::parser::{Event, Parser, Sink};
 
 struct Rng(u64);
 
@@ -173,100 +174,17 @@ fn fuzz_the_parser() {
 fn fuzz_the_machine() {
     let (n, seed) = (iterations(), seed());
     let mut rng = Rng(seed.rotate_left(17) | 1);
-    let mut sink: Vec<eventsource_wasm::parser::OwnedEvent> = Vec::new();
+    let mut sink = Vec::new();
     for i in 0..n {
-        let policy = ReconnectPolicy {
-            initial_delay: 1 + rng.below(5000),
-            exponential: rng.below(2) == 0,
-            max_retries: if rng.below(3) == 0 {
-                Some(rng.below(4) as u32)
-            } else {
-                None
-            },
-            jitter: if rng.below(2) == 0 { 0.5 } else { 0.0 },
-            ..Default::default()
-        };
-        let mut m = Machine::new(Config {
-            policy,
-            seed: rng.next(),
-            ..Config::default()
-        });
-        let mut in_flight = false;
-        // The constructor queues the first connection's 0 ms wait.
-        assert_eq!(m.poll_command(), Some(Command::Wait { delay_ms: 0 }));
-        let mut timer = true;
-        let mut closed = false;
-        let mut failed = false;
-        let mut trace: Vec<String> = Vec::new();
+        let mut m = common::machine(rng.next(), rng.next());
+        let mut watch = common::Watch::default();
+        let mut now = 0;
+        let mut trace: Vec<&str> = Vec::new();
         for _ in 0..rng.below(40) {
-            let input = rng.below(12);
-            trace.push(format!("in{input}"));
-            if input == 0 {
-                timer = false;
-            }
-            match input {
-                0 => m.timer_fired(),
-                1 => {
-                    m.response(200, Some("text/event-stream"));
-                }
-                2 => {
-                    m.response([204, 404, 500][rng.below(3) as usize], None);
-                }
-                3 => {
-                    let _ = m.feed(b"id: 1\nretry: 20\ndata: x\n\n", &mut sink);
-                }
-                4 => m.end(),
-                5 => m.network_error(),
-                6 => {
-                    m.close();
-                    closed = true;
-                }
-                7 => m.heartbeat_timeout(),
-                8 => m.recycle(),
-                9 => m.suspend(),
-                10 => m.resume(),
-                _ => m.refused(),
-            }
-            while let Some(cmd) = m.poll_command() {
-                trace.push(format!("{cmd:?}"));
-                if closed {
-                    assert!(
-                        matches!(cmd, Command::Abort | Command::CancelTimer),
-                        "seed {seed} iteration {i}: {cmd:?} after close"
-                    );
-                }
-                if failed {
-                    assert!(
-                        !matches!(cmd, Command::Fetch { .. } | Command::Wait { .. }),
-                        "seed {seed} iteration {i}: reconnecting after failing"
-                    );
-                }
-                match cmd {
-                    Command::Fetch { .. } => {
-                        assert!(!in_flight, "seed {seed} iteration {i}: two fetches in flight");
-                        in_flight = true;
-                    }
-                    Command::Abort => in_flight = false,
-                    Command::Wait { delay_ms } => {
-                        assert!(!timer, "seed {seed} iteration {i}: two timers: {trace:?}");
-                        // Backoff and jitter only ever add to it.
-                        assert!(
-                            delay_ms >= m.reconnection_time(),
-                            "seed {seed} iteration {i}: {delay_ms} < reconnection time"
-                        );
-                        timer = true;
-                        in_flight = false;
-                    }
-                    Command::CancelTimer => timer = false,
-                    Command::DispatchError { .. } if m.ready_state() == ReadyState::Closed => {
-                        failed = true;
-                        in_flight = false;
-                    }
-                    _ => {}
-                }
-            }
-            if m.ready_state() == ReadyState::Closed {
-                assert!(!m.is_fetching(), "seed {seed} iteration {i}: CLOSED while fetching");
+            let input = common::step(&mut m, &mut now, rng.next(), rng.next(), &mut sink);
+            trace.push(input);
+            if let Err(broken) = watch.check(&mut m, now, input) {
+                panic!("seed {seed} iteration {i}: {broken} after {trace:?}");
             }
         }
         sink.clear();

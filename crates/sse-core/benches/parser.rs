@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use eventsource_wasm::parser::{Event, Parser, Sink};
+use sse_core::parser::{Event, Parser, Sink};
 
 struct Count {
     events: usize,

@@ -17,9 +17,9 @@ mod native {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    use eventsource_wasm::parser::{Event, Parser, Sink};
     use libtest_mimic::{Arguments, Failed, Trial};
     use serde_json::Value;
+    use sse_core::parser::{Event, Parser, Sink};
 
     #[derive(Debug, Default, PartialEq)]
     struct Outcome {

@@ -100,8 +100,11 @@ impl Sink for Vec<OwnedEvent> {
 /// An [`Event`] that owns its strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedEvent {
+    /// The event type.
     pub event_type: String,
+    /// The data.
     pub data: String,
+    /// The last event ID string at the time of dispatch.
     pub last_event_id: String,
 }
 
@@ -118,6 +121,7 @@ impl From<&Event<'_>> for OwnedEvent {
 /// Optional limits. The spec has none, so the default is none; a stream that
 /// exceeds a limit makes [`Parser::feed`] return an error.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// The longest line accepted, in bytes, without its terminator.
     pub max_line_length: Option<usize>,
@@ -125,55 +129,53 @@ pub struct Limits {
     pub max_event_size: Option<usize>,
 }
 
+impl Limits {
+    /// No limits.
+    pub fn new() -> Self {
+        Limits::default()
+    }
+    /// Set [`Limits::max_line_length`].
+    pub fn with_max_line_length(mut self, bytes: Option<usize>) -> Self {
+        self.max_line_length = bytes;
+        self
+    }
+    /// Set [`Limits::max_event_size`].
+    pub fn with_max_event_size(mut self, bytes: Option<usize>) -> Self {
+        self.max_event_size = bytes;
+        self
+    }
+}
+
 /// A limit from [`Limits`] was exceeded. The stream cannot go on: the caller
 /// should fail the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseError {
-    /// A line grew beyond `max_line_length`.
-    LineTooLong { limit: usize },
-    /// An event's data grew beyond `max_event_size`.
-    EventTooLarge { limit: usize },
-}
-
-impl ParseError {
-    /// What went wrong and what to do about it. (Built without `format!`,
-    /// which would add the formatting machinery to the wasm build.)
-    pub fn message(&self) -> String {
-        let (what, option, limit) = match *self {
-            ParseError::LineTooLong { limit } => ("a line of the event stream is longer than", "maxLineLength", limit),
-            ParseError::EventTooLarge { limit } => ("an event's data is larger than", "maxEventSize", limit),
-        };
-        let mut message = String::from(what);
-        message.push(' ');
-        message.push_str(option);
-        message.push_str(" (");
-        push_decimal(&mut message, limit as u64);
-        message.push_str(" bytes); raise the limit or fix the server");
-        message
-    }
-}
-
-/// Append `n` in decimal.
-pub fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    /// A line grew beyond [`Limits::max_line_length`].
+    LineTooLong {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// An event's data grew beyond [`Limits::max_event_size`].
+    EventTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
+        match *self {
+            ParseError::LineTooLong { limit } => {
+                write!(
+                    f,
+                    "a line of the event stream is longer than the limit of {limit} bytes"
+                )
+            }
+            ParseError::EventTooLarge { limit } => {
+                write!(f, "an event's data is larger than the limit of {limit} bytes")
+            }
+        }
     }
 }
 
@@ -531,7 +533,10 @@ fn release_if_huge(buffer: &mut Vec<u8>) {
     }
 }
 
-pub(crate) fn release_if_huge_string(buffer: &mut String) {
+/// Drop the memory of `buffer` if it grew beyond what is worth keeping for
+/// reuse (1 MiB): one huge event must not pin its memory for the life of a
+/// stream.
+pub fn release_if_huge_string(buffer: &mut String) {
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = String::new();
     }
@@ -584,10 +589,7 @@ mod tests {
 
     #[test]
     fn line_limit_is_enforced_across_chunks() {
-        let mut parser = Parser::with_limits(Limits {
-            max_line_length: Some(8),
-            max_event_size: None,
-        });
+        let mut parser = Parser::with_limits(Limits::new().with_max_line_length(Some(8)));
         let mut events = Vec::new();
         parser.feed(b"data: 12", &mut events).unwrap();
         assert_eq!(
@@ -598,10 +600,7 @@ mod tests {
 
     #[test]
     fn event_limit_counts_data_without_joining_lf() {
-        let mut parser = Parser::with_limits(Limits {
-            max_line_length: None,
-            max_event_size: Some(3),
-        });
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(3)));
         let mut events = Vec::new();
         parser.feed(b"data: abc\n\n", &mut events).unwrap();
         assert_eq!(events.len(), 1);

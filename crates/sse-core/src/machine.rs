@@ -1,0 +1,980 @@
+//! The connection state machine of an event source: pure Rust, no I/O, and
+//! no clock of its own.
+//!
+//! It implements the processing model of HTML §9.2.2–9.2.4: the readyState
+//! transitions, "announce the connection", "reestablish the connection" and
+//! "fail the connection", and owns every timer a client needs: the
+//! reconnection delay (with an opt-in backoff, jitter and retry limit), the
+//! heartbeat that notices a stalled stream, and waiting for the network.
+//!
+//! The host (a driver over fetch, XHR, hyper, …) feeds it inputs, each
+//! carrying `now` in milliseconds from any clock that does not run
+//! backwards much (a wall clock is best: it keeps counting while a device
+//! sleeps, so a wake is noticed):
+//!
+//! | input | when |
+//! | --- | --- |
+//! | [`Machine::handle_timeout`] | the time [`Machine::poll_timeout`] asked for has come |
+//! | [`Machine::handle_head`] | a response's status and headers arrived |
+//! | [`Machine::handle_body`] | bytes of the body arrived |
+//! | [`Machine::handle_end`] | the body ended normally |
+//! | [`Machine::handle_failure`] | the request or the body failed |
+//! | [`Machine::handle_probe`] | the answer to a [`Command::Probe`] |
+//! | [`Machine::close`] | `close()` |
+//!
+//! and carries out the [`Command`]s it queues, taken one at a time with
+//! [`Machine::poll_command`]. After every input the host asks
+//! [`Machine::poll_timeout`] when it must next call
+//! [`Machine::handle_timeout`] and arms one timer for that; a timer that
+//! fires early is harmless. Because commands are taken one by one, an event
+//! handler that calls `close()` while a command is carried out clears the
+//! rest: nothing follows `close()` but the release of what is held.
+//!
+//! With [`Config::default`], the behaviour is exactly the standard's.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::mime;
+use crate::parser::{Limits, ParseError, Parser, Sink};
+use crate::url;
+
+/// The reconnection time before any `retry` field: "a user-agent-defined value,
+/// probably in the region of a few seconds". Browsers use 3 seconds.
+pub const DEFAULT_RECONNECTION_TIME: u64 = 3000;
+
+/// While waiting longer than this to reconnect, the machine asks to be woken
+/// at least this often, so that a device that slept through the deadline
+/// (whose timers may not count the sleep) reconnects as soon as it wakes.
+pub const WAKE_CHECK_INTERVAL: u64 = 5000;
+
+/// The `readyState` of an event source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ReadyState {
+    /// `CONNECTING` (0): connecting or waiting to reconnect.
+    Connecting = 0,
+    /// `OPEN` (1): events are being received.
+    Open = 1,
+    /// `CLOSED` (2): closed, or the connection failed for good.
+    Closed = 2,
+}
+
+/// Why an `error` event is dispatched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The request failed before a response, or the body failed mid-stream.
+    Network,
+    /// The body ended normally; the source reconnects.
+    Ended,
+    /// The response status was not 200 (fails the connection).
+    Status(u16),
+    /// The response was 200 but its Content-Type was not `text/event-stream`.
+    MimeType,
+    /// A configured limit was exceeded.
+    Limit(ParseError),
+    /// Nothing arrived within the heartbeat timeout.
+    Timeout,
+    /// The reconnection policy gave up after its maximum number of retries.
+    RetriesExhausted,
+    /// The host vetoed the reconnection ([`Machine::veto`]).
+    Vetoed,
+    /// The request was refused in a way that retrying cannot fix (a
+    /// cross-origin request without CORS permission).
+    Refused,
+    /// The request was aborted by someone other than this machine (the user
+    /// stopped the page, a navigation, the host's own abort signal).
+    Aborted,
+    /// The URL's scheme is one a client cannot fetch (`ftp:`, `about:`,
+    /// `mailto:` …): every attempt would fail, so the first one does.
+    Scheme,
+}
+
+impl Reason {
+    /// Every reason's [`Reason::name`], in declaration order: the one list
+    /// the JavaScript types and documentation are checked against.
+    pub const NAMES: [&'static str; 11] = [
+        "network", "ended", "status", "mime", "limit", "timeout", "retries", "vetoed", "refused", "aborted", "scheme",
+    ];
+
+    /// A stable short name (what the JavaScript `reason` property reports).
+    pub fn name(self) -> &'static str {
+        Reason::NAMES[self.index()]
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Reason::Network => 0,
+            Reason::Ended => 1,
+            Reason::Status(_) => 2,
+            Reason::MimeType => 3,
+            Reason::Limit(_) => 4,
+            Reason::Timeout => 5,
+            Reason::RetriesExhausted => 6,
+            Reason::Vetoed => 7,
+            Reason::Refused => 8,
+            Reason::Aborted => 9,
+            Reason::Scheme => 10,
+        }
+    }
+
+    /// Whether this reason fails the connection for good (readyState CLOSED)
+    /// rather than reestablishing it.
+    pub fn is_fatal(self) -> bool {
+        !matches!(self, Reason::Network | Reason::Ended | Reason::Timeout)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Reason::Network => f.write_str("the connection failed or was dropped; reconnecting"),
+            Reason::Ended => f.write_str("the server ended the stream; reconnecting"),
+            Reason::Status(status) => write!(
+                f,
+                "the server answered with HTTP status {status}; an event stream must answer 200, so the connection failed for good"
+            ),
+            Reason::MimeType => f.write_str(
+                "the response's Content-Type is not text/event-stream, so the connection failed for good",
+            ),
+            Reason::Limit(error) => write!(f, "{error}; the connection failed"),
+            Reason::Timeout => f.write_str("nothing (not even a comment) arrived within the heartbeat timeout; reconnecting"),
+            Reason::RetriesExhausted => f.write_str("the maximum number of reconnection attempts was reached; the connection failed"),
+            Reason::Vetoed => f.write_str("the reconnection was vetoed; the connection failed"),
+            Reason::Refused => f.write_str(
+                "the request was refused (the server does not allow this origin), so the connection failed for good",
+            ),
+            Reason::Aborted => f.write_str("the request was aborted from outside, so the connection failed for good"),
+            Reason::Scheme => f.write_str(
+                "the URL's scheme cannot be fetched (an event source needs http:, https:, data: or blob:), so the connection failed for good",
+            ),
+        }
+    }
+}
+
+/// How a request or its body failed, as a transport reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// A network error: no response, or the body broke off.
+    Network,
+    /// The request was aborted, and not because of a [`Command::Abort`]
+    /// (HTML §9.2.2: "if res is an aborted network error, fail the
+    /// connection").
+    Aborted,
+    /// The request could not be made: the host's own preparation of it
+    /// failed (a header it refuses, a hook that threw). Treated as a network
+    /// error, without asking whether CORS refused it.
+    NotSent,
+}
+
+/// Why a request is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestKind {
+    /// The first request of the source.
+    First,
+    /// A reconnection after the connection was lost; `attempt` counts them
+    /// since the connection was last open (1 for the first).
+    Reconnect {
+        /// Reconnections since the connection was last open, this one included.
+        attempt: u32,
+    },
+    /// After [`Machine::resume`].
+    Resume,
+    /// A silent replacement of a stream that is still open
+    /// ([`Machine::recycle`]).
+    Recycle,
+    /// The same request again without `Last-Event-ID`, which a cross-origin
+    /// server refused (see [`Warning::LastEventIdRefused`]).
+    WithoutLastEventId,
+    /// The same request again with credentials, which the server asked for
+    /// (a `401` with a Basic challenge).
+    Authenticate,
+}
+
+/// A request to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Where to.
+    pub url: String,
+    /// The `Last-Event-ID` header to send, exactly; `None` means none
+    /// (HTML §9.2.4: only when the last event ID string is not empty).
+    pub last_event_id: Option<String>,
+    /// Why this request is made.
+    pub kind: RequestKind,
+    /// Send the Basic credentials the host holds ([`Config::basic_credentials`]).
+    pub authorize: bool,
+}
+
+/// Something the host should tell a developer, though nothing failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A cross-origin server refused the CORS preflight that a
+    /// `Last-Event-ID` header sent by a script needs (a browser's own
+    /// EventSource is exempt): requests to it go on without the header, so
+    /// the stream cannot resume where it stopped.
+    LastEventIdRefused,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::LastEventIdRefused => f.write_str(
+                "the server refused the CORS preflight that a Last-Event-ID header needs; reconnecting without it, so the stream cannot resume where it stopped. Answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID to fix it.",
+            ),
+        }
+    }
+}
+
+/// What the host must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// Start a request. Its results are inputs until the next
+    /// [`Command::Abort`]; anything the old request reports after that must
+    /// be dropped (the host tells requests apart).
+    Fetch(Request),
+    /// Release the request in flight: abort it if it is still running.
+    /// Queued whenever the machine stops caring about a request, including
+    /// one that already failed or ended, so the host can free it.
+    Abort,
+    /// A cross-origin request failed before any response. Ask, with a
+    /// request the server cannot refuse (a `no-cors` fetch of the same URL),
+    /// whether the server answers at all, and report with
+    /// [`Machine::handle_probe`]: an answer means CORS refused the request.
+    Probe {
+        /// The URL of the request that failed.
+        url: String,
+    },
+    /// Dispatch `open`: readyState is already OPEN.
+    Open {
+        /// False for the first open of this source, true for a reopen after
+        /// the connection was lost.
+        reopened: bool,
+    },
+    /// Dispatch `error`. `ready_state` is CONNECTING when a reconnection
+    /// follows, CLOSED when the connection failed for good.
+    Error {
+        /// Why.
+        reason: Reason,
+        /// The readyState it leaves.
+        ready_state: ReadyState,
+    },
+    /// Only with [`Config::ask_before_reconnect`]: a reconnection is
+    /// scheduled. The host may call [`Machine::veto`] or
+    /// [`Machine::set_url`] now.
+    BeforeReconnect {
+        /// Reconnections since the connection was last open, this one included.
+        attempt: u32,
+        /// Milliseconds until it is made.
+        delay_ms: u64,
+        /// Why the connection was lost.
+        reason: Reason,
+    },
+    /// Tell the developer.
+    Warn(Warning),
+}
+
+/// How to back off between reconnections. The default is the spec's: wait the
+/// reconnection time, every time, forever.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct ReconnectPolicy {
+    /// Delay before the first reconnection when the server sent no `retry`.
+    pub initial_delay: u64,
+    /// Upper bound for a backed-off delay (a server's `retry` is not bound).
+    pub max_delay: u64,
+    /// Double the delay after each consecutive failed attempt.
+    pub exponential: bool,
+    /// Fraction (0..=1) of the delay to add at random, to spread clients
+    /// that lost their connections together: the delay becomes
+    /// `delay * (1 + jitter * r)` for a random `r` in [0, 1). Added, never
+    /// taken away, so a reconnection never comes sooner than asked.
+    pub jitter: f64,
+    /// Give up (error, CLOSED) after this many consecutive reconnections
+    /// that did not reach OPEN.
+    pub max_retries: Option<u32>,
+}
+
+impl Default for ReconnectPolicy {
+    fn default() -> Self {
+        ReconnectPolicy {
+            initial_delay: DEFAULT_RECONNECTION_TIME,
+            max_delay: u64::MAX,
+            exponential: false,
+            jitter: 0.0,
+            max_retries: None,
+        }
+    }
+}
+
+impl ReconnectPolicy {
+    /// The spec's policy (the default).
+    pub fn new() -> Self {
+        ReconnectPolicy::default()
+    }
+    /// Set [`ReconnectPolicy::initial_delay`].
+    pub fn with_initial_delay(mut self, ms: u64) -> Self {
+        self.initial_delay = ms;
+        self
+    }
+    /// Set [`ReconnectPolicy::max_delay`].
+    pub fn with_max_delay(mut self, ms: u64) -> Self {
+        self.max_delay = ms;
+        self
+    }
+    /// Set [`ReconnectPolicy::exponential`].
+    pub fn with_exponential(mut self, exponential: bool) -> Self {
+        self.exponential = exponential;
+        self
+    }
+    /// Set [`ReconnectPolicy::jitter`] (clamped to 0..=1).
+    pub fn with_jitter(mut self, jitter: f64) -> Self {
+        self.jitter = if jitter.is_nan() { 0.0 } else { jitter.clamp(0.0, 1.0) };
+        self
+    }
+    /// Set [`ReconnectPolicy::max_retries`].
+    pub fn with_max_retries(mut self, max: Option<u32>) -> Self {
+        self.max_retries = max;
+        self
+    }
+}
+
+/// Everything a machine is configured with. Build it with
+/// [`Config::default`] and the `with_*` setters; new fields will come with
+/// defaults that keep today's behaviour.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Limits on lines and events (none by default, as the spec has none).
+    pub limits: Limits,
+    /// How to back off between reconnections.
+    pub policy: ReconnectPolicy,
+    /// Treat a connection on which nothing arrives for this many
+    /// milliseconds as dropped (reason [`Reason::Timeout`]), and reconnect.
+    pub heartbeat_timeout: Option<u64>,
+    /// The last event ID to start from (sent on the first request).
+    pub last_event_id: Option<String>,
+    /// The client's own origin (`scheme://host[:port]`), where CORS
+    /// applies (browsers); `None` where it does not (native clients, Node).
+    pub origin: Option<String>,
+    /// Queue [`Command::BeforeReconnect`] before each reconnection.
+    pub ask_before_reconnect: bool,
+    /// The host holds credentials for HTTP Basic authentication (a URL's
+    /// `user:password@`, which a request must not carry): a `401` with a
+    /// Basic challenge is answered once, by the same request with
+    /// [`Request::authorize`] set, as browsers answer it for their own
+    /// EventSource; later requests then carry them from the start.
+    pub basic_credentials: bool,
+    /// Seed for the jitter's random numbers.
+    pub seed: u64,
+}
+
+impl Config {
+    /// The spec's behaviour.
+    pub fn new() -> Self {
+        Config::default()
+    }
+    /// Set [`Config::limits`].
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Set [`Config::policy`].
+    pub fn with_policy(mut self, policy: ReconnectPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+    /// Set [`Config::heartbeat_timeout`].
+    pub fn with_heartbeat_timeout(mut self, ms: Option<u64>) -> Self {
+        self.heartbeat_timeout = ms.filter(|&ms| ms > 0);
+        self
+    }
+    /// Set [`Config::last_event_id`].
+    pub fn with_last_event_id(mut self, id: Option<&str>) -> Self {
+        self.last_event_id = id.map(String::from);
+        self
+    }
+    /// Set [`Config::origin`].
+    pub fn with_origin(mut self, origin: Option<&str>) -> Self {
+        self.origin = origin.map(String::from);
+        self
+    }
+    /// Set [`Config::ask_before_reconnect`].
+    pub fn with_ask_before_reconnect(mut self, ask: bool) -> Self {
+        self.ask_before_reconnect = ask;
+        self
+    }
+    /// Set [`Config::basic_credentials`].
+    pub fn with_basic_credentials(mut self, has: bool) -> Self {
+        self.basic_credentials = has;
+        self
+    }
+    /// Set [`Config::seed`].
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+}
+
+/// What a response's head says, as far as the protocol cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Head<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The whole `Content-Type` header value, if there was one.
+    pub content_type: Option<&'a str>,
+    /// The whole `WWW-Authenticate` header value, if there was one (see
+    /// [`Config::basic_credentials`]).
+    pub www_authenticate: Option<&'a str>,
+}
+
+impl<'a> Head<'a> {
+    /// A head with this status and Content-Type.
+    pub const fn new(status: u16, content_type: Option<&'a str>) -> Head<'a> {
+        Head {
+            status,
+            content_type,
+            www_authenticate: None,
+        }
+    }
+
+    /// With this `WWW-Authenticate` header value.
+    pub fn with_www_authenticate(mut self, value: Option<&'a str>) -> Head<'a> {
+        self.www_authenticate = value;
+        self
+    }
+
+    /// Whether a challenge in `WWW-Authenticate` is for the Basic scheme
+    /// (RFC 7617; challenges are comma-separated, scheme names
+    /// case-insensitive).
+    fn challenges_basic(&self) -> bool {
+        self.www_authenticate.is_some_and(|value| {
+            value.split(',').any(|challenge| {
+                let challenge = challenge.trim_start_matches([' ', '\t']).as_bytes();
+                challenge.len() >= 5
+                    && challenge[..5].eq_ignore_ascii_case(b"basic")
+                    && challenge.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
+            })
+        })
+    }
+}
+
+/// Where the connection is, in more detail than readyState.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting to (re)connect: at `deadline`, or, while offline, until the
+    /// network is back (`deadline` is then when it would have been).
+    Waiting { deadline: u64 },
+    /// A request is in flight and no response has arrived.
+    Requesting,
+    /// A cross-origin request failed before a response: is it CORS?
+    Probing,
+    /// The response was accepted and its body is being read.
+    Streaming,
+    /// Paused by the host (page hidden, back/forward cache): nothing is
+    /// held; [`Machine::resume`] reconnects.
+    Suspended,
+    /// Nothing happens any more.
+    Closed,
+}
+
+/// One event source's connection logic.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    state: ReadyState,
+    phase: Phase,
+    parser: Parser,
+    config: Config,
+    /// Where requests go (the constructor's URL unless the host changed it).
+    url: String,
+    /// Reconnection requests made since the connection was last OPEN.
+    attempt: u32,
+    /// A request has been made before (a later one is a reconnection).
+    requested_before: bool,
+    /// The connection has been OPEN before (a later open is a reopen).
+    opened_before: bool,
+    /// When something last arrived (or the request started): the heartbeat.
+    last_activity: u64,
+    /// When the last wake check ran (see [`WAKE_CHECK_INTERVAL`]).
+    last_wake_check: u64,
+    /// The platform says there is no network.
+    offline: bool,
+    /// The request in flight sent `Last-Event-ID` to another origin.
+    sent_id_cross_origin: bool,
+    /// A cross-origin server refused `Last-Event-ID`: omit it there.
+    omit_cross_origin_id: bool,
+    /// The request in flight replaces a stream that was recycled: it opens
+    /// silently (the source never stopped being OPEN).
+    recycling: bool,
+    /// Recycle the stream at the next point that loses nothing.
+    recycle_wanted: bool,
+    /// Send the Basic credentials: a server asked for them.
+    authorize: bool,
+    /// The request in flight carries them.
+    authorized_request: bool,
+    /// Jitter's random state (xorshift64*; never zero).
+    rng: u64,
+    /// Commands not yet taken, oldest first (never more than a handful).
+    commands: Vec<Command>,
+}
+
+impl Machine {
+    /// A new source for `url` (already parsed and serialized by the host):
+    /// readyState CONNECTING, and the first request due at once: at `now`,
+    /// from the host's next task, never inside the constructor (HTML §9.2.2
+    /// step 14 fetches "in parallel"), so a `close()` in the same task means
+    /// no request is ever made.
+    pub fn new(url: &str, config: Config, now: u64) -> Self {
+        let mut parser = Parser::with_limits(config.limits);
+        if let Some(id) = &config.last_event_id {
+            parser.set_last_event_id(id);
+        }
+        Machine {
+            state: ReadyState::Connecting,
+            phase: Phase::Waiting { deadline: now },
+            parser,
+            rng: config.seed | 1,
+            config,
+            url: String::from(url),
+            attempt: 0,
+            requested_before: false,
+            opened_before: false,
+            last_activity: now,
+            last_wake_check: now,
+            offline: false,
+            sent_id_cross_origin: false,
+            omit_cross_origin_id: false,
+            recycling: false,
+            recycle_wanted: false,
+            authorize: false,
+            authorized_request: false,
+            commands: Vec::with_capacity(4),
+        }
+    }
+
+    /// The `readyState` attribute.
+    pub fn ready_state(&self) -> ReadyState {
+        self.state
+    }
+
+    /// The last event ID string.
+    pub fn last_event_id(&self) -> &str {
+        self.parser.last_event_id()
+    }
+
+    /// Where requests go.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The reconnection time in force: the last valid `retry`, else the
+    /// policy's initial delay (3000 ms by default).
+    pub fn reconnection_time(&self) -> u64 {
+        self.parser.retry().unwrap_or(self.config.policy.initial_delay)
+    }
+
+    /// Reconnection requests made since the connection was last OPEN.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// Whether a request, its probe or its body is outstanding.
+    pub fn is_fetching(&self) -> bool {
+        matches!(self.phase, Phase::Requesting | Phase::Probing | Phase::Streaming)
+    }
+
+    /// Whether the body is being read (the response was accepted).
+    pub fn is_streaming(&self) -> bool {
+        self.phase == Phase::Streaming
+    }
+
+    /// Whether the machine is suspended ([`Machine::suspend`]).
+    pub fn is_suspended(&self) -> bool {
+        self.phase == Phase::Suspended
+    }
+
+    /// The parser, for what it reports ([`Parser::heap_capacity`] …).
+    pub fn parser(&self) -> &Parser {
+        &self.parser
+    }
+
+    /// The next command to carry out, if any.
+    pub fn poll_command(&mut self) -> Option<Command> {
+        if self.commands.is_empty() {
+            None
+        } else {
+            Some(self.commands.remove(0))
+        }
+    }
+
+    /// When [`Machine::handle_timeout`] must next be called (in the clock
+    /// of `now`), if ever. Calling it earlier does nothing.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        match self.phase {
+            // The first request is always made; reconnections wait for the network.
+            Phase::Waiting { .. } if self.offline && self.requested_before => None,
+            Phase::Waiting { deadline } => Some(deadline.min(self.last_wake_check.saturating_add(WAKE_CHECK_INTERVAL))),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self
+                .config
+                .heartbeat_timeout
+                .map(|timeout| self.last_activity.saturating_add(timeout)),
+            Phase::Suspended | Phase::Closed => None,
+        }
+    }
+
+    /// The time [`Machine::poll_timeout`] gave has come (or any time after).
+    pub fn handle_timeout(&mut self, now: u64) {
+        match self.phase {
+            Phase::Waiting { deadline } if !self.offline || !self.requested_before => {
+                // A wall clock keeps counting while a device sleeps: a check
+                // that comes late finds the deadline passed and reconnects.
+                self.last_wake_check = now;
+                if now >= deadline {
+                    self.request(now, self.next_request_kind());
+                }
+            }
+            Phase::Requesting | Phase::Probing | Phase::Streaming => {
+                if let Some(timeout) = self.config.heartbeat_timeout {
+                    if now.saturating_sub(self.last_activity) >= timeout {
+                        self.reestablish(now, Reason::Timeout);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn next_request_kind(&self) -> RequestKind {
+        if self.requested_before {
+            RequestKind::Reconnect {
+                attempt: self.attempt.saturating_add(1),
+            }
+        } else {
+            RequestKind::First
+        }
+    }
+
+    /// Start a request. HTML §9.2.4 step 5.3: `Last-Event-ID` only when the
+    /// last event ID string is not empty; across origins, not after the
+    /// server refused it. A URL no client can fetch fails the connection
+    /// at once (HTML §9.2.4: the user agent knows it to be futile).
+    fn request(&mut self, now: u64, kind: RequestKind) {
+        if !url::is_fetchable(&self.url, self.config.origin.as_deref()) {
+            self.fail(Reason::Scheme);
+            return;
+        }
+        self.phase = Phase::Requesting;
+        self.last_activity = now;
+        self.requested_before = true;
+        if let RequestKind::Reconnect { attempt } = kind {
+            self.attempt = attempt;
+        }
+        let cross_origin = url::is_cross_origin(self.config.origin.as_deref(), &self.url);
+        let id = self.parser.last_event_id();
+        let omit = kind == RequestKind::WithoutLastEventId || (cross_origin && self.omit_cross_origin_id);
+        let last_event_id = (!id.is_empty() && !omit).then(|| String::from(id));
+        self.sent_id_cross_origin = cross_origin && last_event_id.is_some();
+        self.authorized_request = self.authorize && self.config.basic_credentials;
+        self.commands.push(Command::Fetch(Request {
+            url: self.url.clone(),
+            last_event_id,
+            kind,
+            authorize: self.authorized_request,
+        }));
+    }
+
+    /// The response's head arrived. Returns true when the body is to be
+    /// read (the connection is announced), false when it failed.
+    pub fn handle_head(&mut self, now: u64, head: Head<'_>) -> bool {
+        if self.phase != Phase::Requesting {
+            return false;
+        }
+        // The platform's own HTTP stack answers a Basic challenge with a
+        // URL's credentials, once: so does the machine.
+        if head.status == 401 && self.config.basic_credentials && !self.authorized_request && head.challenges_basic() {
+            self.authorize = true;
+            self.commands.push(Command::Abort);
+            self.request(now, RequestKind::Authenticate);
+            return false;
+        }
+        // HTML §9.2.2 step 15: a 200 whose MIME type is text/event-stream
+        // announces the connection; anything else fails it.
+        if head.status != 200 {
+            self.fail(Reason::Status(head.status));
+            return false;
+        }
+        if !head.content_type.is_some_and(mime::is_event_stream) {
+            self.fail(Reason::MimeType);
+            return false;
+        }
+        self.phase = Phase::Streaming;
+        self.state = ReadyState::Open;
+        self.last_activity = now;
+        self.attempt = 0;
+        self.parser.reset_stream();
+        if !core::mem::take(&mut self.recycling) {
+            let reopened = core::mem::replace(&mut self.opened_before, true);
+            self.commands.push(Command::Open { reopened });
+        }
+        true
+    }
+
+    /// Bytes of the body. Events go to `sink`; a `retry` field updates the
+    /// reconnection time. If a limit is exceeded the connection fails (the
+    /// commands are queued) and the error is returned.
+    pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        if self.phase != Phase::Streaming {
+            return Ok(());
+        }
+        self.last_activity = now;
+        let result = if self.recycle_wanted {
+            match self.parser.feed_until_boundary(bytes, sink) {
+                Ok(Some(_)) if !self.parser.last_event_id().is_empty() => {
+                    self.cut_over(now);
+                    Ok(())
+                }
+                Ok(Some(consumed)) => self.parser.feed(&bytes[consumed..], sink),
+                Ok(None) => Ok(()),
+                Err(error) => Err(error),
+            }
+        } else {
+            self.parser.feed(bytes, sink)
+        };
+        if let Err(error) = result {
+            self.fail(Reason::Limit(error));
+        }
+        result
+    }
+
+    /// The body ended normally: reestablish the connection.
+    pub fn handle_end(&mut self, now: u64) {
+        if self.phase == Phase::Streaming {
+            self.reestablish(now, Reason::Ended);
+        }
+    }
+
+    /// The request (before a response) or the body (after) failed.
+    pub fn handle_failure(&mut self, now: u64, failure: Failure) {
+        match (failure, self.phase) {
+            (_, Phase::Waiting { .. } | Phase::Suspended | Phase::Closed | Phase::Probing) => {}
+            (Failure::Aborted, _) => self.fail(Reason::Aborted),
+            // A cross-origin request that got no response may have been
+            // refused by CORS, which retrying cannot fix: ask first.
+            (Failure::Network, Phase::Requesting) if url::is_cross_origin(self.config.origin.as_deref(), &self.url) => {
+                self.phase = Phase::Probing;
+                self.commands.push(Command::Probe { url: self.url.clone() });
+            }
+            (Failure::Network | Failure::NotSent, _) => self.reestablish(now, Reason::Network),
+        }
+    }
+
+    /// The answer to [`Command::Probe`]: whether the server answered a
+    /// request that CORS cannot refuse. If it did, the failure was CORS:
+    /// when the request carried `Last-Event-ID` (which needs a preflight
+    /// from a script), it is made again at once without it, with a warning;
+    /// otherwise the connection fails. If not, it was the network.
+    pub fn handle_probe(&mut self, now: u64, server_answered: bool) {
+        if self.phase != Phase::Probing {
+            return;
+        }
+        if !server_answered {
+            self.reestablish(now, Reason::Network);
+        } else if self.sent_id_cross_origin {
+            self.omit_cross_origin_id = true;
+            self.commands.push(Command::Abort);
+            self.commands.push(Command::Warn(Warning::LastEventIdRefused));
+            self.request(now, RequestKind::WithoutLastEventId);
+        } else {
+            self.fail(Reason::Refused);
+        }
+    }
+
+    /// The transport is holding too much of this response (XHR keeps all of
+    /// `responseText`): at the next blank line that leaves the stream between
+    /// events with a last event ID to resume from, replace the request with a
+    /// fresh one sending that ID, without any event. The rest of that chunk
+    /// is dropped: the server sends it again after the ID. A stream without
+    /// IDs cannot be resumed, so it is never recycled.
+    pub fn recycle(&mut self) {
+        if self.phase == Phase::Streaming {
+            self.recycle_wanted = true;
+        }
+    }
+
+    fn cut_over(&mut self, now: u64) {
+        self.recycle_wanted = false;
+        self.recycling = true;
+        self.commands.push(Command::Abort);
+        // Only ever at a boundary with a (non-empty) last event ID to send.
+        self.request(now, RequestKind::Recycle);
+    }
+
+    /// The host is paused (the page is hidden or entering the back/forward
+    /// cache): release the connection or the wait without any event;
+    /// readyState is CONNECTING until [`Machine::resume`].
+    pub fn suspend(&mut self) {
+        match self.phase {
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Waiting { .. } => {}
+            Phase::Suspended | Phase::Closed => return,
+        }
+        self.phase = Phase::Suspended;
+        self.state = ReadyState::Connecting;
+        self.recycling = false;
+        self.recycle_wanted = false;
+    }
+
+    /// Back from [`Machine::suspend`]: reconnect at once, with the last event ID.
+    pub fn resume(&mut self, now: u64) {
+        if self.phase == Phase::Suspended {
+            self.request(now, RequestKind::Resume);
+        }
+    }
+
+    /// The platform reports the network gone (`false`) or back (`true`).
+    /// While it is gone no attempt is made (HTML §9.2.4 allows waiting "for
+    /// the operating system to announce that the network connection is
+    /// available again") and none counts against
+    /// [`ReconnectPolicy::max_retries`]; when it is back, a waiting source
+    /// reconnects at once if the reconnection time has passed since the
+    /// connection was lost (a backoff is for a busy server, not a lost
+    /// network), or when it has.
+    pub fn set_online(&mut self, now: u64, online: bool) {
+        let was_offline = core::mem::replace(&mut self.offline, !online);
+        if !online || !was_offline {
+            return;
+        }
+        if let Phase::Waiting { deadline } = self.phase {
+            self.last_wake_check = now;
+            self.phase = Phase::Waiting {
+                deadline: deadline.min(self.last_activity.saturating_add(self.reconnection_time())),
+            };
+            self.handle_timeout(now);
+        }
+    }
+
+    /// Whether the machine believes the network is gone.
+    pub fn is_offline(&self) -> bool {
+        self.offline
+    }
+
+    /// Change where the next requests go (a host's `beforeReconnect` hook).
+    pub fn set_url(&mut self, url: &str) {
+        if self.url != url {
+            self.url.clear();
+            self.url.push_str(url);
+        }
+    }
+
+    /// Veto the reconnection now waiting (after [`Command::BeforeReconnect`]):
+    /// fail the connection (error, CLOSED).
+    pub fn veto(&mut self) {
+        if matches!(self.phase, Phase::Waiting { .. }) && self.state == ReadyState::Connecting {
+            self.fail(Reason::Vetoed);
+        }
+    }
+
+    /// `close()`: CLOSED at once, whatever the state; release what is held and
+    /// never queue anything again.
+    pub fn close(&mut self) {
+        if self.phase == Phase::Closed {
+            // Already closed (or failed): what is queued is releases only.
+            self.state = ReadyState::Closed;
+            return;
+        }
+        self.commands.clear();
+        if self.is_fetching() {
+            self.commands.push(Command::Abort);
+        }
+        self.state = ReadyState::Closed;
+        self.phase = Phase::Closed;
+    }
+
+    /// HTML §9.2.4 "fail the connection": CLOSED and one error event; no
+    /// reconnection ever.
+    fn fail(&mut self, reason: Reason) {
+        self.recycling = false;
+        self.recycle_wanted = false;
+        if self.is_fetching() {
+            self.commands.push(Command::Abort);
+        }
+        self.state = ReadyState::Closed;
+        self.phase = Phase::Closed;
+        self.commands.push(Command::Error {
+            reason,
+            ready_state: ReadyState::Closed,
+        });
+    }
+
+    /// HTML §9.2.4 "reestablish the connection": CONNECTING, an error event,
+    /// then a request after the reconnection time (and any backoff).
+    fn reestablish(&mut self, now: u64, reason: Reason) {
+        self.recycling = false;
+        self.recycle_wanted = false;
+        // Attempts count when they are made, so none is counted while the
+        // network is gone.
+        if let Some(max) = self.config.policy.max_retries {
+            if self.attempt >= max {
+                self.fail(Reason::RetriesExhausted);
+                return;
+            }
+        }
+        if self.is_fetching() {
+            self.commands.push(Command::Abort);
+        }
+        self.state = ReadyState::Connecting;
+        let random = self.next_random();
+        let delay_ms = self.reconnect_delay(random);
+        self.last_activity = now;
+        self.last_wake_check = now;
+        self.phase = Phase::Waiting {
+            deadline: now.saturating_add(delay_ms),
+        };
+        self.commands.push(Command::Error {
+            reason,
+            ready_state: ReadyState::Connecting,
+        });
+        if self.config.ask_before_reconnect {
+            self.commands.push(Command::BeforeReconnect {
+                attempt: self.attempt.saturating_add(1),
+                delay_ms,
+                reason,
+            });
+        }
+    }
+
+    /// The delay before the next reconnection, given `random` in [0, 1) for
+    /// jitter. With the default policy this is exactly the reconnection time.
+    pub fn reconnect_delay(&self, random: f64) -> u64 {
+        let policy = &self.config.policy;
+        let mut delay = self.reconnection_time() as f64;
+        // A server's `retry` always wins over the client's backoff.
+        if self.parser.retry().is_none() {
+            if policy.exponential {
+                delay *= (1u64 << self.attempt.min(62)) as f64;
+            }
+            delay = delay.min(policy.max_delay as f64);
+        }
+        if policy.jitter > 0.0 {
+            delay *= 1.0 + policy.jitter.clamp(0.0, 1.0) * random.clamp(0.0, 1.0);
+        }
+        // `as` saturates: a huge `retry` means "a very long time".
+        delay as u64
+    }
+
+    /// xorshift64*: enough randomness for jitter, deterministic for a seed.
+    fn next_random(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

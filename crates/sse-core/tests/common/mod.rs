@@ -1,0 +1,189 @@
+//! The machine's invariants, checked over any sequence of inputs (by the
+//! property tests and the seeded fuzzer alike).
+
+use sse_core::machine::{Command, Config, Failure, Head, Machine, ReadyState, ReconnectPolicy, RequestKind};
+use sse_core::parser::OwnedEvent;
+
+/// One input, chosen by `kind` (any number) with `arg` for its details.
+pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<OwnedEvent>) -> &'static str {
+    match kind % 16 {
+        // Time passes, and the machine is woken when it asked (or later).
+        0 | 1 => {
+            if let Some(at) = m.poll_timeout() {
+                *now = (*now).max(at) + arg % 3;
+            }
+            m.handle_timeout(*now);
+            "timeout"
+        }
+        2 => {
+            *now += arg % 20_000;
+            m.handle_timeout(*now);
+            "time passes"
+        }
+        3 => {
+            m.handle_head(*now, Head::new(200, Some("text/event-stream")));
+            "200"
+        }
+        4 => {
+            let status = [204, 401, 500][(arg % 3) as usize];
+            m.handle_head(
+                *now,
+                Head::new(status, None).with_www_authenticate(Some("Basic realm=x")),
+            );
+            "not 200"
+        }
+        5 => {
+            let _ = m.handle_body(*now, b"id: 1\nretry: 20\ndata: x\n\n", sink);
+            "body"
+        }
+        6 => {
+            m.handle_end(*now);
+            "end"
+        }
+        7 => {
+            let failure = [Failure::Network, Failure::Aborted, Failure::NotSent][(arg % 3) as usize];
+            m.handle_failure(*now, failure);
+            "failure"
+        }
+        8 => {
+            m.handle_probe(*now, arg % 2 == 0);
+            "probe"
+        }
+        9 => {
+            m.close();
+            "close"
+        }
+        10 => {
+            m.recycle();
+            "recycle"
+        }
+        11 => {
+            m.suspend();
+            "suspend"
+        }
+        12 => {
+            m.resume(*now);
+            "resume"
+        }
+        13 => {
+            m.set_online(*now, arg % 2 == 0);
+            "online"
+        }
+        14 => {
+            m.veto();
+            "veto"
+        }
+        _ => {
+            m.set_url(if arg % 2 == 0 {
+                "https://a.test/"
+            } else {
+                "https://b.test/"
+            });
+            "url"
+        }
+    }
+}
+
+/// A machine configured from `bits`, with a page origin so that the
+/// CORS paths are reachable.
+pub fn machine(bits: u64, seed: u64) -> Machine {
+    let policy = ReconnectPolicy::new()
+        .with_initial_delay(1 + bits % 5000)
+        .with_exponential(bits & (1 << 20) != 0)
+        .with_max_retries(if bits & (1 << 21) != 0 {
+            Some(((bits >> 22) % 4) as u32)
+        } else {
+            None
+        })
+        .with_jitter(if bits & (1 << 24) != 0 { 0.5 } else { 0.0 });
+    let config = Config::new()
+        .with_policy(policy)
+        .with_origin(Some("https://a.test"))
+        .with_heartbeat_timeout(if bits & (1 << 25) != 0 { Some(7000) } else { None })
+        .with_ask_before_reconnect(bits & (1 << 26) != 0)
+        .with_basic_credentials(bits & (1 << 27) != 0)
+        .with_seed(seed);
+    Machine::new("https://b.test/", config, 0)
+}
+
+/// What the invariants need to remember between inputs.
+#[derive(Default)]
+pub struct Watch {
+    in_flight: bool,
+    closed_by_user: bool,
+    failed: bool,
+    /// When the connection was last lost (an error that reconnects).
+    lost_at: Option<u64>,
+}
+
+impl Watch {
+    /// Take the commands `input` caused and check every invariant.
+    pub fn check(&mut self, m: &mut Machine, now: u64, input: &str) -> Result<(), String> {
+        if input == "close" {
+            self.closed_by_user = true;
+        }
+        while let Some(command) = m.poll_command() {
+            if self.closed_by_user && command != Command::Abort {
+                return Err(format!("after close only releases: {command:?}"));
+            }
+            if self.failed && matches!(command, Command::Fetch(_) | Command::Probe { .. }) {
+                return Err(format!("no request after failing: {command:?}"));
+            }
+            match command {
+                Command::Fetch(request) => {
+                    if self.in_flight {
+                        return Err("two requests in flight".into());
+                    }
+                    if let RequestKind::Reconnect { .. } = request.kind {
+                        let lost = self.lost_at.ok_or("a reconnection without a loss")?;
+                        // Backoff and jitter only ever add; the network coming
+                        // back or a wake never makes it sooner.
+                        if now < lost + m.reconnection_time().min(1 << 40) && m.reconnection_time() < 1 << 40 {
+                            return Err(format!(
+                                "reconnected {} ms after the loss, reconnection time {}",
+                                now - lost,
+                                m.reconnection_time()
+                            ));
+                        }
+                    }
+                    self.in_flight = true;
+                }
+                Command::Probe { .. } if !self.in_flight => return Err("a probe without a failed request".into()),
+                Command::Abort => self.in_flight = false,
+                Command::Error {
+                    ready_state: ReadyState::Closed,
+                    ..
+                } => {
+                    self.failed = true;
+                    self.in_flight = false;
+                }
+                Command::Error { ready_state, .. } => {
+                    if ready_state != ReadyState::Connecting {
+                        return Err("an error that leaves the source OPEN".into());
+                    }
+                    if self.in_flight {
+                        return Err("reconnecting while a request is in flight".into());
+                    }
+                    self.lost_at = Some(now);
+                }
+                _ => {}
+            }
+        }
+        if m.ready_state() == ReadyState::Closed {
+            if m.is_fetching() {
+                return Err("CLOSED while fetching".into());
+            }
+            if m.poll_timeout().is_some() {
+                return Err("CLOSED with a timer wanted".into());
+            }
+        }
+        if m.is_fetching() != self.in_flight && !matches!(input, "close") {
+            return Err(format!(
+                "is_fetching {} but {} in flight",
+                m.is_fetching(),
+                self.in_flight
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,37 @@
+//! The values the Rust and JavaScript halves of the package must agree on,
+//! written once here. `tests/contract.rs` checks the JavaScript class
+//! (`src/js/`), the TypeScript declarations and the README against them, and
+//! the `Link` methods of `src/web/link.rs` against the JavaScript `Link`
+//! class and the test double in `tests/web.rs`: a drift fails `cargo test`.
+
+use sse_core::machine::{ReadyState, Reason};
+
+/// The batch table's "same last event ID as the previous event" marker.
+pub use crate::batch::SAME_ID;
+
+/// readyState names and values (HTML §9.2.2).
+pub const READY_STATES: [(&str, ReadyState); 3] = [
+    ("CONNECTING", ReadyState::Connecting),
+    ("OPEN", ReadyState::Open),
+    ("CLOSED", ReadyState::Closed),
+];
+
+/// Every `reason` an error event can carry: the core's, then the wasm's own
+/// (`panic`: a bug in this package, contained to the one source).
+pub const REASONS: [&str; 12] = [
+    Reason::NAMES[0],
+    Reason::NAMES[1],
+    Reason::NAMES[2],
+    Reason::NAMES[3],
+    Reason::NAMES[4],
+    Reason::NAMES[5],
+    Reason::NAMES[6],
+    Reason::NAMES[7],
+    Reason::NAMES[8],
+    Reason::NAMES[9],
+    Reason::NAMES[10],
+    "panic",
+];
+
+/// Every warning `Link.warn` can be given.
+pub const WARNINGS: [&str; 1] = ["last-event-id-refused"];

@@ -1,0 +1,64 @@
+// eventsource-wasm: everything the entries export. No side effects: see
+// ./index.js (explicit use) and ./auto.js (installs where missing).
+
+import { coreNow, loadCore, wasmAllowed } from './core.js';
+import { nativeEventTarget } from './dom.js';
+import { defaultTransport, hasNative } from './env.js';
+import { EventSource, events } from './event-source.js';
+
+export { EventSource, events };
+
+/**
+ * Whether this realm can receive server-sent events: it has a native
+ * EventSource, or this package's transports can run here (the same answer
+ * as the wasm module's own supportsSSE(), without waiting for it).
+ */
+export function supportsSSE() {
+  if (hasNative(EventSource)) return true;
+  // Where WebAssembly may not be compiled, only a native EventSource can.
+  return wasmAllowed() && defaultTransport() !== null;
+}
+
+/**
+ * Whether `ctor` (by default the global EventSource) is this package's
+ * EventSource rather than the platform's.
+ */
+export function isPolyfill(ctor = globalThis.EventSource) {
+  return ctor === EventSource;
+}
+
+/** What the polyfill runs on here: the transport and the EventTarget. */
+export function environment() {
+  return {
+    native: hasNative(EventSource),
+    transport: wasmAllowed() ? defaultTransport() : null,
+    eventTarget: nativeEventTarget ? 'native' : 'fallback',
+  };
+}
+
+/** Resolves once the WebAssembly core is loaded (sources never need to wait for it). */
+export function ready() {
+  return loadCore().then(() => undefined);
+}
+
+/**
+ * Parse a whole event stream with the wasm parser and report what it makes
+ * of it (events, retry changes, ignored lines and why). For tools and the
+ * demo's stream inspector. Resolves once the core is loaded.
+ */
+export async function inspectStream(input) {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const core = await loadCore();
+  return core.inspectStream(bytes);
+}
+
+/**
+ * Live counts of what this package holds: sources, timers, listeners,
+ * requests, callbacks, and the wasm memory size. All but the memory return
+ * to 0 once every source is closed.
+ */
+export function diagnostics() {
+  const core = coreNow();
+  if (core !== null) return core.diagnostics();
+  return { sources: 0, timers: 0, listeners: 0, requests: 0, callbacks: 0, wasmMemoryBytes: 0 };
+}

@@ -1,0 +1,79 @@
+// Loads the WebAssembly core: compiled asynchronously, never on the
+// constructor's path, and only where it is used. Construction needs no wasm
+// (URL parsing, options, readyState and the object are JavaScript); the
+// first request starts from a task anyway, and the core is ready by then
+// or soon after. The module's bytes are embedded in the core chunk: no file
+// to fetch, nothing for a bundler to rewrite.
+
+import { fetchChunk } from './core-glue.js';
+
+let core = null;
+let loading = null;
+let allowed = null;
+let provided = null;
+
+/**
+ * The core chunk, imported statically by an entry that will use it (the
+ * explicit ES entry: a module service worker may not import() anything).
+ */
+export function provideChunk(chunk) {
+  provided = chunk;
+}
+
+// The smallest module there is: compiling it says at once whether this
+// realm may compile WebAssembly at all.
+const EMPTY_MODULE = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+
+/**
+ * Throw (synchronously) if this realm may not compile WebAssembly: a
+ * Content-Security-Policy without 'wasm-unsafe-eval'. The engine's error
+ * is kept (its type and its words, which name the directive), with what
+ * to add.
+ */
+export function checkWasmAllowed() {
+  if (allowed === true) return;
+  if (allowed !== null) throw allowed;
+  try {
+    if (typeof WebAssembly !== 'object') throw new TypeError('eventsource-wasm: this runtime has no WebAssembly');
+    new WebAssembly.Module(new Uint8Array(EMPTY_MODULE));
+    allowed = true;
+  } catch (error) {
+    allowed =
+      error instanceof WebAssembly.CompileError && /Content Security|CSP|unsafe-eval/i.test(error.message)
+        ? new WebAssembly.CompileError(`${error.message} (eventsource-wasm: add 'wasm-unsafe-eval' to script-src; it allows compiling WebAssembly and nothing else)`, { cause: error })
+        : error;
+    throw allowed;
+  }
+}
+
+/** Whether WebAssembly may be compiled here (false under such a CSP). */
+export function wasmAllowed() {
+  try {
+    checkWasmAllowed();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The core if it is loaded, else null. */
+export function coreNow() {
+  return core;
+}
+
+/** Start loading the core (once); resolves with it. */
+export function loadCore() {
+  if (loading === null) {
+    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes }) => {
+      // Compiled off the constructor's path (and, in engines that can, off
+      // the main thread); instantiating a compiled module is quick.
+      const module = await WebAssembly.compile(wasmBytes());
+      glue.initSync({ module });
+      core = glue;
+      return glue;
+    });
+    // A failure is reported to whoever waits; keep it from being unhandled here.
+    loading.catch(() => {});
+  }
+  return loading;
+}

@@ -1,0 +1,48 @@
+// The sentence an error event's `message` carries, for each reason the
+// driver reports (src/contract.rs lists them): what happened, in the words
+// of the options a developer set, and what to do.
+
+function scheme(url) {
+  const colon = url.indexOf(':');
+  return colon > 0 ? url.slice(0, colon + 1) : url;
+}
+
+/** The message for `reason`; `settings` are the source's, `url` its URL. */
+export function errorMessage(reason, status, detail, settings, url) {
+  switch (reason) {
+    case 'network':
+      return 'the connection failed or was dropped; reconnecting';
+    case 'ended':
+      return 'the server ended the stream; reconnecting';
+    case 'status':
+      return `the server answered with HTTP status ${status}${detail ? ` ${detail}` : ''}; an event stream must answer 200, so the connection failed for good`;
+    case 'mime':
+      return "the response's Content-Type is not text/event-stream, so the connection failed for good";
+    case 'limit':
+      return detail === 'line'
+        ? `a line of the event stream is longer than maxLineLength (${settings.maxLineLength} bytes); raise the limit or fix the server. The connection failed`
+        : `an event's data is larger than maxEventSize (${settings.maxEventSize} bytes); raise the limit or fix the server. The connection failed`;
+    case 'timeout':
+      return `nothing (not even a comment) arrived within heartbeatTimeout (${settings.heartbeatTimeout} ms); reconnecting`;
+    case 'retries':
+      return `the reconnect policy's maxRetries (${settings.maxRetries}) was reached; the connection failed`;
+    case 'vetoed':
+      return 'beforeReconnect vetoed the reconnection; the connection failed';
+    case 'refused':
+      return 'the request was refused (CORS: the server does not allow this origin), so the connection failed for good';
+    case 'aborted':
+      return 'the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it), so the connection failed for good';
+    case 'scheme':
+      return `the URL's scheme (${scheme(url)}) cannot be fetched; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
+    default:
+      return reason;
+  }
+}
+
+/** The console warning for `warning` (src/contract.rs: WARNINGS). */
+export function warningMessage(warning, url) {
+  if (warning === 'last-event-id-refused') {
+    return `eventsource-wasm: the server of ${url} refused the CORS preflight that a Last-Event-ID header sent from a script needs (the browser's own EventSource is exempt). Reconnecting without Last-Event-ID, so the stream cannot resume where it stopped. To fix it, answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID.`;
+  }
+  return `eventsource-wasm: ${warning} (${url})`;
+}

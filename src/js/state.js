@@ -1,0 +1,52 @@
+// What the EventSource class, its Link and the page lifecycle share: the
+// per-object state, the set of live sources, and the calls into the driver.
+
+import { CLOSED } from './contract.js';
+import { makeEvent } from './dom.js';
+
+// Internal state lives under a symbol (non-enumerable, so it stays out of
+// Object.keys, JSON.stringify and spreads), which works in every engine
+// without the cost of a WeakMap lookup per access.
+export const $ = Symbol('eventsource-wasm');
+
+export function internals(target) {
+  const state = target != null ? target[$] : undefined;
+  if (state === undefined) throw new TypeError('Illegal invocation');
+  return state;
+}
+
+// Sources that hold (or wait for) a driver, for the page lifecycle below.
+export const live = new Set();
+
+// The source is CLOSED for good: let go of the driver, wake iterators.
+export function finish(state, free) {
+  const source = state.source;
+  state.source = null;
+  live.delete(state);
+  if (source !== null && free) source.free();
+  for (const wake of state.onClosed.splice(0)) wake();
+}
+
+// Call into the driver. A trap (a panic in the wasm, already reported on the
+// console and turned into an error event by the panic hook) must not escape
+// into the caller's code: the source is simply gone.
+export function drive(state, method, argument) {
+  const source = state.source;
+  if (source === null) return;
+  try {
+    source[method](argument);
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    state.readyState = CLOSED;
+    finish(state, false);
+  }
+}
+
+export function dispatchError(target, state, readyState, reason, status, statusText, message) {
+  state.readyState = readyState;
+  if (readyState === CLOSED) finish(state, true);
+  // A plain Event, as the platform dispatches; why it happened rides along
+  // as extra read-only properties for those who want to know.
+  target.dispatchEvent(makeEvent('error', { reason, status, statusText, message }));
+}
+

@@ -1,0 +1,68 @@
+//! Time, as the page's own globals tell it: `Date.now()`, `setTimeout` and
+//! `clearTimeout` are looked up on the global object at every call, never
+//! once at load, so fake clocks (`@sinonjs/fake-timers`, Jest's and
+//! Vitest's) that replace them after this package was imported drive every
+//! reconnection and heartbeat.
+
+use js_sys::Function;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::web::guard::guarded;
+use crate::web::stats;
+
+#[wasm_bindgen(inline_js = r#"
+export function now() { return globalThis.Date.now(); }
+export function arm(handler, delay) { return globalThis.setTimeout(handler, delay); }
+export function disarm(id) { globalThis.clearTimeout(id); }
+"#)]
+extern "C" {
+    /// Milliseconds since the epoch: a wall clock, which keeps counting
+    /// while a device sleeps (the machine notices a wake by it).
+    fn now() -> f64;
+    // Node's setTimeout returns an object, not a number: the id is opaque.
+    fn arm(handler: &Function, delay_ms: f64) -> JsValue;
+    fn disarm(id: &JsValue);
+}
+
+/// The machine's clock: whole milliseconds (0 before the epoch, which only a
+/// broken fake clock reports).
+pub fn now_ms() -> u64 {
+    let now = now();
+    if now > 0.0 { now as u64 } else { 0 }
+}
+
+/// The largest delay a platform timer takes (2^31 − 1 ms); a longer one
+/// would fire at once, so longer waits are armed in steps.
+const MAX_TIMER_DELAY: u64 = 0x7FFF_FFFF;
+
+/// A one-shot platform timer. Dropping it cancels it (and frees its closure).
+pub struct Timeout {
+    id: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Call `callback` once after `delay_ms` (at most 2^31 − 1 ms).
+    pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let id = arm(
+            &guarded(callback.as_ref().unchecked_ref()),
+            delay_ms.min(MAX_TIMER_DELAY) as f64,
+        );
+        stats::TIMERS.increment();
+        Timeout {
+            id,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        // Clearing a timer that already fired is a no-op. If the callback is
+        // running right now, wasm-bindgen defers freeing it until it returns.
+        disarm(&self.id);
+        stats::TIMERS.decrement();
+    }
+}

@@ -1,0 +1,109 @@
+//! The JavaScript resources one driver holds, each in a cell of its own so
+//! that dropping it releases it and the panic path can release it even while
+//! the machine's cell is borrowed: the one platform timer, the request in
+//! flight (or what it waits on), and the link to the JavaScript object.
+
+use core::cell::{Cell, RefCell};
+
+use crate::web::clock::Timeout;
+use crate::web::fetch::FetchRequest;
+use crate::web::guard::Settle;
+use crate::web::link::Link;
+use crate::web::probe::Probe;
+use crate::web::xhr::XhrRequest;
+
+/// What the current request is doing; dropping it aborts it.
+#[allow(dead_code)] // held for their Drop
+pub enum Active {
+    /// Waiting for the `headers` option's promise.
+    Headers(Settle),
+    Fetch(FetchRequest),
+    Xhr(XhrRequest),
+    Probe(Probe),
+}
+
+/// The timer, armed for the machine's `poll_timeout()`; dropping it disarms it.
+pub struct Armed {
+    deadline: u64,
+    _timeout: Timeout,
+}
+
+#[derive(Default)]
+pub struct Resources {
+    timer: RefCell<Option<Armed>>,
+    request: RefCell<Option<Active>>,
+    link: RefCell<Option<Link>>,
+    /// Code of this driver panicked: it is never entered again.
+    poisoned: Cell<bool>,
+}
+
+impl Resources {
+    pub fn new(link: Link) -> Resources {
+        Resources {
+            link: RefCell::new(Some(link)),
+            ..Resources::default()
+        }
+    }
+
+    pub fn link(&self) -> Option<Link> {
+        self.link.borrow().clone()
+    }
+
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned.get()
+    }
+
+    /// The request now is `active` (the one it replaces is released).
+    pub fn hold(&self, active: Active) {
+        let old = self.request.replace(Some(active));
+        drop(old);
+    }
+
+    /// Release the request in flight: abort it, cancel what it waits on.
+    pub fn release_request(&self) {
+        let old = self.request.borrow_mut().take();
+        drop(old);
+    }
+
+    /// The deadline the timer is armed for, if it is.
+    pub fn armed_for(&self) -> Option<u64> {
+        self.timer.borrow().as_ref().map(|armed| armed.deadline)
+    }
+
+    /// Arm the timer for `deadline` (replacing any other).
+    pub fn arm(&self, deadline: u64, now: u64, callback: impl FnMut() + 'static) {
+        let timeout = Timeout::new(deadline.saturating_sub(now), callback);
+        let old = self.timer.replace(Some(Armed {
+            deadline,
+            _timeout: timeout,
+        }));
+        drop(old);
+    }
+
+    /// Disarm the timer. Returns it, so that a timer whose callback is
+    /// running can be dropped by the caller after the callback's work.
+    pub fn take_timer(&self) -> Option<Armed> {
+        self.timer.borrow_mut().take()
+    }
+
+    /// Drop every resource, the link to the object too (so a closed source
+    /// can be garbage collected).
+    pub fn release_all(&self) {
+        drop(self.take_timer());
+        self.release_request();
+        drop(self.link.borrow_mut().take());
+    }
+
+    /// The panic path: release what can be released without touching any
+    /// borrowed cell, and return the link to tell.
+    pub fn poison(&self) -> Option<Link> {
+        self.poisoned.set(true);
+        if let Ok(mut timer) = self.timer.try_borrow_mut() {
+            drop(timer.take());
+        }
+        if let Ok(mut request) = self.request.try_borrow_mut() {
+            drop(request.take());
+        }
+        self.link.try_borrow_mut().ok().and_then(|mut link| link.take())
+    }
+}

@@ -1,0 +1,98 @@
+//! The one seam between the driver and its transports.
+//!
+//! A transport (fetch, XHR, the CORS probe) reports what happened to its
+//! request as a [`Report`] value through the [`Reporter`] it was started
+//! with. The reporter drops what a superseded request says, and the
+//! receiver (the driver) checks its state and enters the panic guard once,
+//! for every report alike. Transports import this module and nothing of the
+//! driver, so each can be driven by a fake receiver.
+
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+
+use js_sys::{Function, Uint8Array};
+use sse_core::machine::Failure;
+use wasm_bindgen::JsValue;
+use web_sys::Headers;
+
+/// One request, complete, as a transport makes it.
+pub struct RequestSpec<'a> {
+    pub url: &'a str,
+    pub with_credentials: bool,
+    /// Complete: Accept, Last-Event-ID and the user's headers.
+    pub headers: &'a Headers,
+    pub method: &'a str,
+    /// `undefined` for none.
+    pub body: &'a JsValue,
+    /// A custom fetch function (the `fetch` option).
+    pub fetch: Option<&'a Function>,
+}
+
+/// Body bytes as a transport has them: in a JavaScript array (fetch, which
+/// the receiver copies into wasm memory once), or already in wasm memory.
+pub enum Chunk<'a> {
+    /// A view the receiver copies from.
+    Js(&'a Uint8Array),
+    /// Bytes in wasm memory.
+    Bytes(&'a [u8]),
+}
+
+/// What happened to a request.
+pub enum Report<'a> {
+    /// The response's head.
+    Head {
+        status: u16,
+        status_text: String,
+        /// The whole Content-Type header value, if any.
+        content_type: Option<String>,
+        /// The whole WWW-Authenticate header value, if any (and visible).
+        www_authenticate: Option<String>,
+        /// The response's URL after redirects (empty if the platform did
+        /// not say: a response made by a custom fetch, an old XHR).
+        final_url: String,
+    },
+    /// A piece of the body.
+    Body(Chunk<'a>),
+    /// The body ended normally.
+    End,
+    /// The request or the body failed.
+    Failed(Failure),
+    /// The transport holds too much of this response (XHR's growing
+    /// `responseText`): replace it at the next point that loses nothing.
+    Recycle,
+    /// The CORS probe's answer: whether the server answered.
+    Probed(bool),
+    /// The `headers` option's promise resolved: make the request with these.
+    Headers(JsValue),
+}
+
+/// Where reports go: the driver.
+pub trait Receiver {
+    /// Take a report about request `generation`. Returns whether that
+    /// request is still wanted (false: stop reading, the request is being
+    /// released).
+    fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool;
+}
+
+/// A transport's handle on its receiver, for one request. Holds the
+/// receiver weakly: a transport never keeps a source alive.
+#[derive(Clone)]
+pub struct Reporter {
+    receiver: Weak<dyn Receiver>,
+    generation: u32,
+}
+
+impl Reporter {
+    /// A reporter for request `generation` of `receiver`.
+    pub fn new(receiver: Weak<dyn Receiver>, generation: u32) -> Reporter {
+        Reporter { receiver, generation }
+    }
+
+    /// Report; returns whether the request is still wanted.
+    pub fn report(&self, report: Report<'_>) -> bool {
+        match self.receiver.upgrade() {
+            Some(receiver) => receiver.receive(self.generation, report),
+            None => false,
+        }
+    }
+}

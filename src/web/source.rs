@@ -1,0 +1,93 @@
+//! The wasm-bindgen exports the JavaScript class is built on.
+
+use alloc::rc::Rc;
+use alloc::string::String;
+
+use sse_core::machine::Machine;
+use wasm_bindgen::prelude::*;
+
+use crate::web::driver::Driver;
+use crate::web::link::Link;
+use crate::web::{clock, env, panic, settings};
+
+/// The Rust half of one `EventSource`.
+#[wasm_bindgen]
+pub struct Source {
+    driver: Rc<Driver>,
+}
+
+#[wasm_bindgen]
+impl Source {
+    /// Start a source for `url`, already parsed and serialized by the
+    /// JavaScript class (with the platform's URL parser), which has also
+    /// checked and normalized the options into `settings`. The first
+    /// request starts from a task (the machine's first deadline is now, and
+    /// a timer fires only after this task), so `close()` in the same task
+    /// means no request is ever made.
+    #[wasm_bindgen(constructor)]
+    pub fn new(url: &str, with_credentials: bool, link: Link, settings: &JsValue) -> Source {
+        panic::install();
+        let (config, settings) = settings::read(settings, with_credentials);
+        let machine = Machine::new(url, config, clock::now_ms());
+        Source {
+            driver: Driver::new(machine, settings, link),
+        }
+    }
+
+    /// Release the connection while the page is hidden or in the
+    /// back/forward cache (readyState CONNECTING, no event).
+    pub fn suspend(&self) {
+        self.driver.input(|machine, _| machine.suspend());
+    }
+
+    /// Reconnect at once after `suspend`, with Last-Event-ID.
+    pub fn resume(&self) {
+        self.driver.input(|machine, now| machine.resume(now));
+    }
+
+    /// The platform reports the network gone (`false`) or back (`true`).
+    pub fn online(&self, online: bool) {
+        self.driver.input(|machine, now| machine.set_online(now, online));
+    }
+
+    /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
+    #[wasm_bindgen(getter, js_name = readyState)]
+    pub fn ready_state(&self) -> u8 {
+        self.driver.ready_state() as u8
+    }
+
+    /// `close()`: CLOSED at once; nothing is dispatched afterwards.
+    pub fn close(&self) {
+        self.driver.close();
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        // A source freed without close() (the object was collected) must not
+        // keep a connection or a timer alive.
+        self.driver.close();
+    }
+}
+
+/// Whether this realm can receive server-sent events: it has a native
+/// `EventSource`, or one of this package's transports can run here. (The
+/// JavaScript `supportsSSE()` answers the same without loading the wasm;
+/// a test checks that they agree.)
+#[wasm_bindgen(js_name = supportsSSE)]
+pub fn supports_sse() -> bool {
+    env::has_native_event_source() || env::can_stream_fetch() || env::has_xhr()
+}
+
+/// Which transport the polyfill uses here by default: "fetch", "xhr", or ""
+/// if neither can run.
+#[wasm_bindgen(js_name = transport)]
+pub fn transport() -> String {
+    String::from(if env::can_stream_fetch() {
+        "fetch"
+    } else if env::has_xhr() {
+        "xhr"
+    } else {
+        ""
+    })
+}
