@@ -55,14 +55,16 @@ function resolveUrl(url) {
 // with them. So the driver gets the URL without, and the credentials apart.
 function splitCredentials(parsed) {
   if (parsed.username === '' && parsed.password === '') return { requestUrl: parsed.href, authorization: undefined };
-  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  const credentials = `${username}:${password}`;
   // RFC 7617: base64 of the UTF-8 bytes.
   let binary = '';
   for (const byte of new TextEncoder().encode(credentials)) binary += String.fromCharCode(byte);
   const bare = new URL(parsed.href);
   bare.username = '';
   bare.password = '';
-  return { requestUrl: bare.href, authorization: `Basic ${btoa(binary)}` };
+  return { requestUrl: bare.href, authorization: `Basic ${btoa(binary)}`, username, password };
 }
 
 // WebIDL conversion of the EventSourceInit dictionary argument.
@@ -99,8 +101,15 @@ export class EventSource extends BaseEventTarget {
     // Where no WebAssembly may be compiled, say so now, not later.
     if (core === null) checkWasmAllowed();
     super();
-    const { requestUrl, authorization } = splitCredentials(parsed);
-    settings.authorization = authorization;
+    const { requestUrl, authorization, username, password } = splitCredentials(parsed);
+    if (authorization !== undefined) {
+      Object.assign(settings, { authorization, username, password });
+      // A browser would answer a same-origin 401 to a fetch with its own
+      // login prompt (and hides a cross-origin one's challenge): there, the
+      // credentials go with the first request. XHR is given them and
+      // answers the challenge itself; Node's fetch leaves the 401 to us.
+      settings.authorizeFirst = settings.transport === 'fetch' && globalThis.location !== undefined;
+    }
     const withCredentials = init !== undefined && !!init.withCredentials;
     const state = {
       source: null,

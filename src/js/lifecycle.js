@@ -45,6 +45,23 @@ export function watchLifecycle() {
   g.addEventListener('online', network(true));
   g.addEventListener('offline', network(false));
   if (!g.document) return;
+  // window.stop() aborts every request in flight, which fails the
+  // connection (HTML §9.2.2: "an aborted network error"); Chromium's fetch
+  // reports it as the same TypeError as a network error, so the sources are
+  // told first. Wrapped once, when the first source is made (importing the
+  // package changes no global).
+  const original = g.stop;
+  if (typeof original === 'function') {
+    Object.defineProperty(g, 'stop', {
+      value: function stop() {
+        for (const state of live) drive(state, 'stopped');
+        return Reflect.apply(original, this === undefined ? g : this, arguments);
+      },
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+  }
   g.addEventListener('pagehide', (e) => {
     if (e.persisted) for (const state of live) suspend(state, 'bfcache');
   });

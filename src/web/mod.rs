@@ -14,6 +14,7 @@ mod env;
 mod fetch;
 mod guard;
 mod handles;
+mod hooks;
 mod inspect;
 mod link;
 mod panic;

@@ -104,6 +104,7 @@ pub fn send(settings: &Settings, request: &Request, user_headers: &JsValue, repo
         method: &template.method,
         body: &template.body,
         fetch: settings.fetch.as_ref(),
+        user: settings.user.as_ref().map(|(u, p)| (u.as_str(), p.as_str())),
     };
     match settings.transport {
         Transport::Fetch => fetch::start(&spec, reporter).map(Active::Fetch).ok(),

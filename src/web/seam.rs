@@ -26,6 +26,9 @@ pub struct RequestSpec<'a> {
     pub body: &'a JsValue,
     /// A custom fetch function (the `fetch` option).
     pub fetch: Option<&'a Function>,
+    /// User name and password for the transport's own challenge handling
+    /// (XHR's `open(…, user, password)`).
+    pub user: Option<(&'a str, &'a str)>,
 }
 
 /// Body bytes as a transport has them: in a JavaScript array (fetch, which

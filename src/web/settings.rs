@@ -35,6 +35,9 @@ pub struct Settings {
     pub fetch: Option<Function>,
     /// `Basic …`, from the URL's credentials, for when a server asks.
     pub authorization: Option<String>,
+    /// The URL's user name and password, decoded: XHR answers a challenge
+    /// with them itself, as the platform's EventSource does.
+    pub user: Option<(String, String)>,
     pub template: RefCell<Template>,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
@@ -73,7 +76,10 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         .with_last_event_id(get(init, "lastEventId").as_string().as_deref())
         .with_origin(get(init, "origin").as_string().as_deref())
         .with_ask_before_reconnect(get(init, "beforeReconnect").is_truthy())
-        .with_basic_credentials(get(init, "authorization").is_string())
+        .with_basic_credentials(
+            get(init, "authorization").is_string() && get(init, "transport").as_string().as_deref() != Some("xhr"),
+        )
+        .with_authorize_first(get(init, "authorizeFirst").is_truthy())
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,
@@ -85,6 +91,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         },
         fetch: get(init, "fetch").dyn_into::<Function>().ok(),
         authorization: get(init, "authorization").as_string(),
+        user: get(init, "username").as_string().zip(get(init, "password").as_string()),
         template: RefCell::new(Template {
             method: get(init, "method").as_string().unwrap_or_else(|| String::from("GET")),
             body: get(init, "body"),

@@ -50,6 +50,12 @@ impl Source {
         self.driver.input(|machine, now| machine.set_online(now, online));
     }
 
+    /// The page called `window.stop()`: the request in flight is being
+    /// aborted by it.
+    pub fn stopped(&self) {
+        self.driver.page_stopped();
+    }
+
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
     #[wasm_bindgen(getter, js_name = readyState)]
     pub fn ready_state(&self) -> u8 {

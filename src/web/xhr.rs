@@ -80,7 +80,14 @@ fn bytes_of(text: &str, at_start: bool, utf8: &mut bool, out: &mut Vec<u8>) {
 
 pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
     let xhr = XmlHttpRequest::new()?;
-    xhr.open_with_async(spec.method, spec.url, true)?;
+    match spec.user {
+        // The platform answers a 401 with them (and only then), as for its
+        // own EventSource.
+        Some((user, password)) => {
+            xhr.open_with_async_and_user_and_password(spec.method, spec.url, true, Some(user), Some(password))?
+        }
+        None => xhr.open_with_async(spec.method, spec.url, true)?,
+    }
     xhr.set_with_credentials(spec.with_credentials);
     if let Ok(Some(entries)) = js_sys::try_iter(spec.headers) {
         for entry in entries.flatten() {

@@ -13,6 +13,8 @@
 //     drop: true (destroy the socket before any response: a network error),
 //     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}],
 //     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
+//     auth: 'user:password' (HTTP Basic: answer 401 with a Basic challenge until
+//       a request carries these credentials; a 401 does not use up a spec)
 //   }
 // GET /numbers?key=K&total=N&size=B&end=close|open&cors=1
 //   Events `id: i` / `data: i` (padded to B bytes), i = 1..N, resuming after
@@ -88,7 +90,7 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
       return;
     }
     const log = logFor(key);
-    const n = log.requests.length;
+    const n = log.requests.length - (log.challenged || 0);
     const spec = plan[Math.min(n, plan.length - 1)] || {};
     // Header values arrive as latin1 strings of the raw bytes; the last event
     // ID is sent as UTF-8, so decode it back.
@@ -107,6 +109,12 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     req.on('data', (text) => (entry.body += text));
     if (spec.drop) {
       req.socket.destroy();
+      return;
+    }
+    if (spec.auth && req.method !== 'OPTIONS' && req.headers.authorization !== `Basic ${Buffer.from(spec.auth, 'utf8').toString('base64')}`) {
+      log.challenged = (log.challenged || 0) + 1;
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="sse tests", charset="UTF-8"', 'Content-Type': 'text/plain', ...corsHeaders(req, spec.cors) });
+      res.end('credentials, please');
       return;
     }
     if (req.method === 'OPTIONS') {

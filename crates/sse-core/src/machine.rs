@@ -370,6 +370,11 @@ pub struct Config {
     /// [`Request::authorize`] set, as browsers answer it for their own
     /// EventSource; later requests then carry them from the start.
     pub basic_credentials: bool,
+    /// Send those credentials on the first request already, where a
+    /// challenge would not reach the host: a browser answers a same-origin
+    /// `401` with its own login prompt, and hides the challenge of a
+    /// cross-origin one.
+    pub authorize_first: bool,
     /// Seed for the jitter's random numbers.
     pub seed: u64,
 }
@@ -412,6 +417,11 @@ impl Config {
     /// Set [`Config::basic_credentials`].
     pub fn with_basic_credentials(mut self, has: bool) -> Self {
         self.basic_credentials = has;
+        self
+    }
+    /// Set [`Config::authorize_first`].
+    pub fn with_authorize_first(mut self, first: bool) -> Self {
+        self.authorize_first = first;
         self
     }
     /// Set [`Config::seed`].
@@ -540,6 +550,7 @@ impl Machine {
             phase: Phase::Waiting { deadline: now },
             parser,
             rng: config.seed | 1,
+            authorize: config.authorize_first,
             config,
             url: String::from(url),
             attempt: 0,
@@ -552,7 +563,6 @@ impl Machine {
             omit_cross_origin_id: false,
             recycling: false,
             recycle_wanted: false,
-            authorize: false,
             authorized_request: false,
             commands: Vec::with_capacity(4),
         }

@@ -977,3 +977,23 @@ fn a_second_challenge_or_one_without_credentials_or_basic_fails_the_connection()
         assert_eq!(t.drain(), [Command::Abort, error(Reason::Status(401))], "{other}");
     }
 }
+
+#[test]
+fn credentials_go_on_the_first_request_where_a_challenge_would_not_reach_the_host() {
+    let mut t = T::new(
+        Config::default()
+            .with_basic_credentials(true)
+            .with_authorize_first(true),
+    );
+    t.fire();
+    let Some(Command::Fetch(request)) = t.drain().pop() else {
+        panic!()
+    };
+    assert!(request.authorize);
+    let mut t = T::new(Config::default().with_authorize_first(true));
+    t.fire();
+    let Some(Command::Fetch(request)) = t.drain().pop() else {
+        panic!()
+    };
+    assert!(!request.authorize, "no credentials, nothing to send");
+}

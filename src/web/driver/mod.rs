@@ -14,20 +14,21 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use js_sys::Reflect;
-use sse_core::machine::{Command, Failure, Head, Machine, ReadyState, Reason, Request, Warning};
-use sse_core::parser::{ParseError, Sink};
+use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
+use sse_core::parser::ParseError;
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
+
+mod reports;
 use crate::web::request::UserHeaders;
 use crate::web::resources::{Active, Resources};
-use crate::web::seam::{Chunk, Receiver, Report, Reporter};
-use crate::web::settings::{Settings, Template};
-use crate::web::{clock, panic, probe, request, stats};
+use crate::web::seam::{Receiver, Reporter};
+use crate::web::settings::Settings;
+use crate::web::{clock, hooks, panic, probe, request, stats};
 
 /// What the machine's commands and the transports' reports work on.
-struct State {
+pub(super) struct State {
     machine: Machine,
     batch: Batch,
     /// The chunk being parsed, copied once into wasm memory (reused).
@@ -49,6 +50,10 @@ pub struct Driver {
     /// Incremented for every request (and probe): reports about an older
     /// one are dropped.
     generation: Cell<u32>,
+    /// The page called `window.stop()` while this request was in flight:
+    /// its failure is an abort, not the network (Chromium's fetch reports
+    /// both as the same TypeError).
+    stopped: Cell<Option<u32>>,
 }
 
 impl Drop for Driver {
@@ -73,6 +78,7 @@ impl Driver {
                 sent_id: String::new(),
             }),
             generation: Cell::new(0),
+            stopped: Cell::new(None),
         });
         let _entered = panic::enter(&driver.resources);
         driver.settle();
@@ -100,6 +106,14 @@ impl Driver {
     pub fn close(self: &Rc<Self>) {
         self.input(|machine, _| machine.close());
         self.resources.release_all();
+    }
+
+    /// The page called `window.stop()`, which aborts every request in
+    /// flight: the one this source has in flight fails as aborted.
+    pub fn page_stopped(&self) {
+        if self.is_current(self.generation.get()) {
+            self.stopped.set(Some(self.generation.get()));
+        }
     }
 
     /// Whether `generation` is the request the machine is waiting on.
@@ -247,9 +261,7 @@ impl Driver {
         }
     }
 
-    /// The `beforeReconnect` option, asked through the link: `false` vetoes
-    /// the reconnection; `{ url, method, body, headers }` changes the
-    /// requests from now on (POST once, then resume with a GET).
+    /// The `beforeReconnect` option, asked through the link (see `hooks`).
     fn before_reconnect(self: &Rc<Self>, attempt: u32, delay_ms: u64, reason: Reason) {
         let Some(link) = self.resources.link() else { return };
         let (id, url) = {
@@ -261,143 +273,6 @@ impl Driver {
         };
         let answer = link.reconnecting(attempt, delay_ms as f64, reason.name(), &id, &url);
         let mut state = self.state.borrow_mut();
-        match answer {
-            // The hook may have closed the source: the machine ignores a veto then.
-            Ok(answer) if answer == JsValue::FALSE => state.machine.veto(),
-            Ok(answer) if answer.is_object() => {
-                let field = |key: &str| {
-                    Reflect::get(&answer, &JsValue::from_str(key))
-                        .ok()
-                        .filter(|v| !v.is_undefined())
-                };
-                if let Some(url) = field("url").and_then(|u| u.as_string()) {
-                    state.machine.set_url(&url);
-                }
-                let mut template = self.settings.template.borrow_mut();
-                override_template(&mut template, field("method"), field("body"), field("headers"));
-            }
-            // A hook that throws (reported by the link) or returns nothing:
-            // the reconnection goes on unchanged.
-            _ => {}
-        }
-    }
-}
-
-/// Apply `beforeReconnect`'s `{ method, body, headers }`. A new method
-/// without a body drops the old body when it is GET or HEAD (which cannot
-/// carry one): POST once, then GET.
-fn override_template(
-    template: &mut Template,
-    method: Option<JsValue>,
-    body: Option<JsValue>,
-    headers: Option<JsValue>,
-) {
-    if let Some(method) = method.and_then(|m| m.as_string()) {
-        let bodiless = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
-        if body.is_none() && bodiless {
-            template.body = JsValue::UNDEFINED;
-        }
-        template.method = method;
-    }
-    if let Some(body) = body {
-        template.body = body;
-    }
-    if let Some(headers) = headers {
-        template.headers = Some(headers);
-    }
-}
-
-impl Receiver for Driver {
-    fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool {
-        if !self.is_current(generation) {
-            return false;
-        }
-        let _entered = panic::enter(&self.resources);
-        let now = clock::now_ms();
-        match report {
-            Report::Head {
-                status,
-                status_text,
-                content_type,
-                www_authenticate,
-                final_url,
-            } => {
-                let mut state = self.state.borrow_mut();
-                // Events carry the origin of the final URL, after redirects; a
-                // response with no URL (made by a custom fetch, or an XHR in an
-                // engine without responseURL) leaves the request's.
-                state.final_url = if final_url.is_empty() {
-                    String::from(state.machine.url())
-                } else {
-                    final_url
-                };
-                state.status_text = status_text;
-                let head =
-                    Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
-                state.machine.handle_head(now, head);
-            }
-            Report::Body(chunk) => self.feed(now, chunk),
-            Report::End => self.state.borrow_mut().machine.handle_end(now),
-            Report::Failed(failure) => self.state.borrow_mut().machine.handle_failure(now, failure),
-            Report::Recycle => self.state.borrow_mut().machine.recycle(),
-            Report::Probed(answered) => self.state.borrow_mut().machine.handle_probe(now, answered),
-            Report::Headers(headers) => {
-                let pending = self.state.borrow_mut().pending.take();
-                if let Some(req) = pending {
-                    // The same request (generation) goes on.
-                    let receiver: Rc<dyn Receiver> = self.clone();
-                    let reporter = Reporter::new(Rc::downgrade(&receiver), generation);
-                    self.send(&req, &headers, reporter);
-                }
-            }
-        }
-        self.settle();
-        self.is_current(generation)
-    }
-}
-
-impl Driver {
-    /// Feed a chunk of the body; the events it completes cross to
-    /// JavaScript in one call.
-    fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
-        #[cfg(feature = "test-hooks")]
-        if self.settings.panic_on_chunk {
-            panic!("panicOnChunk: a panic forced by a test");
-        }
-        let batch = {
-            let mut state = self.state.borrow_mut();
-            let State {
-                machine,
-                batch,
-                chunk: buffer,
-                ..
-            } = &mut *state;
-            let bytes = match chunk {
-                Chunk::Bytes(bytes) => bytes,
-                Chunk::Js(array) => {
-                    // The one copy into wasm memory, into a reused buffer.
-                    let len = array.length() as usize;
-                    buffer.clear();
-                    buffer.reserve(len);
-                    &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
-                }
-            };
-            // `dyn Sink`: one copy of the parser code in the wasm for every
-            // caller. A limit error has already queued the failure commands.
-            let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
-            if batch.is_empty() {
-                None
-            } else {
-                Some(core::mem::take(batch))
-            }
-        };
-        if let Some(mut batch) = batch {
-            if let Some(link) = self.resources.link() {
-                let _ = link.messages(batch.text.as_bytes(), &batch.meta);
-            }
-            batch.clear();
-            // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
-            self.state.borrow_mut().batch = batch;
-        }
+        hooks::apply_reconnect_answer(answer, &mut state.machine, &mut self.settings.template.borrow_mut());
     }
 }

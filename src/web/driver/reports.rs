@@ -1,0 +1,114 @@
+//! What the transports report, through the seam, turned into machine
+//! inputs; and the body's events handed to JavaScript, one call per chunk.
+
+use alloc::rc::Rc;
+use alloc::string::String;
+
+use sse_core::machine::{Failure, Head};
+use sse_core::parser::Sink;
+
+use super::{Driver, State};
+use crate::web::seam::{Chunk, Receiver, Report, Reporter};
+use crate::web::{clock, panic};
+
+impl Receiver for Driver {
+    fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool {
+        if !self.is_current(generation) {
+            return false;
+        }
+        let _entered = panic::enter(&self.resources);
+        let now = clock::now_ms();
+        match report {
+            Report::Head {
+                status,
+                status_text,
+                content_type,
+                www_authenticate,
+                final_url,
+            } => {
+                let mut state = self.state.borrow_mut();
+                // Events carry the origin of the final URL, after redirects; a
+                // response with no URL (made by a custom fetch, or an XHR in an
+                // engine without responseURL) leaves the request's.
+                state.final_url = if final_url.is_empty() {
+                    String::from(state.machine.url())
+                } else {
+                    final_url
+                };
+                state.status_text = status_text;
+                let head =
+                    Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
+                state.machine.handle_head(now, head);
+            }
+            Report::Body(chunk) => self.feed(now, chunk),
+            Report::End => self.state.borrow_mut().machine.handle_end(now),
+            Report::Failed(failure) => {
+                let failure = if self.stopped.get() == Some(generation) {
+                    Failure::Aborted
+                } else {
+                    failure
+                };
+                self.state.borrow_mut().machine.handle_failure(now, failure);
+            }
+            Report::Recycle => self.state.borrow_mut().machine.recycle(),
+            Report::Probed(answered) => self.state.borrow_mut().machine.handle_probe(now, answered),
+            Report::Headers(headers) => {
+                let pending = self.state.borrow_mut().pending.take();
+                if let Some(req) = pending {
+                    // The same request (generation) goes on.
+                    let receiver: Rc<dyn Receiver> = self.clone();
+                    let reporter = Reporter::new(Rc::downgrade(&receiver), generation);
+                    self.send(&req, &headers, reporter);
+                }
+            }
+        }
+        self.settle();
+        self.is_current(generation)
+    }
+}
+
+impl Driver {
+    /// Feed a chunk of the body; the events it completes cross to
+    /// JavaScript in one call.
+    fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
+        #[cfg(feature = "test-hooks")]
+        if self.settings.panic_on_chunk {
+            panic!("panicOnChunk: a panic forced by a test");
+        }
+        let batch = {
+            let mut state = self.state.borrow_mut();
+            let State {
+                machine,
+                batch,
+                chunk: buffer,
+                ..
+            } = &mut *state;
+            let bytes = match chunk {
+                Chunk::Bytes(bytes) => bytes,
+                Chunk::Js(array) => {
+                    // The one copy into wasm memory, into a reused buffer.
+                    let len = array.length() as usize;
+                    buffer.clear();
+                    buffer.reserve(len);
+                    &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
+                }
+            };
+            // `dyn Sink`: one copy of the parser code in the wasm for every
+            // caller. A limit error has already queued the failure commands.
+            let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
+            if batch.is_empty() {
+                None
+            } else {
+                Some(core::mem::take(batch))
+            }
+        };
+        if let Some(mut batch) = batch {
+            if let Some(link) = self.resources.link() {
+                let _ = link.messages(batch.text.as_bytes(), &batch.meta);
+            }
+            batch.clear();
+            // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
+            self.state.borrow_mut().batch = batch;
+        }
+    }
+}
