@@ -5,7 +5,7 @@
 // `@microsoft/fetch-event-source` (fetch, callbacks), in headless Debian
 // Chromium; and against `eventsource` in Node.
 //
-//   npm run bench                       full run (~12 minutes); writes its section of BENCHMARKS.md
+//   npm run bench                       full run (~13 minutes); writes its section of BENCHMARKS.md
 //   npm run bench -- --quick            smoke run: 2 rounds, streams a fifth of the size
 //   npm run bench -- --only=small,medium --impl=ours,native
 //   options: --rounds=N  --no-build  --no-profile  --write (BENCHMARKS.md from a partial run)
@@ -561,6 +561,7 @@ if (only.includes('startup')) {
         r.firstRequest = arrival === null ? null : arrival - r.w0;
         r.rtStart = r.rt ? r.rt.startTime - r.t0 : null;
         r.compiles = r.wasm.filter((w) => w.bytes !== 8).length; // 8 bytes: the empty module that probes whether WebAssembly may be compiled
+        r.probeMs = r.wasm.filter((w) => w.bytes === 8).reduce((t, w) => t + (w.ms ?? 0), 0);
         r.failure = arrival === null ? 'no request reached the server' : key === 'ours' && !r.installed ? 'the script did not install EventSource' : null;
         runs[key].push(r);
       } finally {
@@ -953,6 +954,7 @@ if (results.startup) {
     LABEL[k] || k,
     k === 'native' ? 'has it' : 'removed',
     col(k, (r) => r.construct),
+    runs[k].some((r) => r.wasm.some((w) => w.bytes === 8)) ? col(k, (r) => r.probeMs) : '—',
     col(k, (r) => r.warm, 3),
     col(k, (r) => r.scriptToSource),
     col(k, (r) => r.firstRequest),
@@ -965,8 +967,8 @@ if (results.startup) {
       "The page's first (inline) script stamps the clock and deletes `window.EventSource` — as on a platform without one; native keeps it and is the baseline — then the library loads as a page loads it, a `<script src>` from the bench server (ours: the drop-in `dist/eventsource-wasm.js`, which installs `EventSource` and starts loading its core, `eventsource-wasm.core.js`; \"ours, ES module\": `<script type=module>` importing `dist/index.js`, which imports the core chunk statically), then a script constructs one source (`new EventSource('/sse/startup')`; ours through the installed global). " +
       '**new EventSource()**: that first (cold) construction; *warm*: the median of 20 more made and closed at once. **Script to source**: from the first script to the constructed source (loading and running the library included). ' +
       '**First request**: when the request reached the server (its wall clock, `performance.timeOrigin + performance.now()`, against the page\'s at the first script: one machine clock), and, where Chromium reports it, the Resource Timing `startTime` of the request relative to the first script. ' +
-      "Ours constructs without WebAssembly; the request waits for the core (loaded and compiled asynchronously) and a task. WebAssembly compilations: `WebAssembly.compile`/`instantiate`(`Streaming`)/`new WebAssembly.Module` calls counted from the first script (not counting the 8-byte empty module that probes whether compiling is allowed). Medians.\n\n" +
-      table(['implementation', 'platform EventSource', 'new EventSource() ms', 'warm ms', 'script to source ms', 'first request at ms (server)', 'first request at ms (Resource Timing)', 'wasm compilations'], rows),
+      "Ours constructs without WebAssembly; the request waits for the core (loaded and compiled asynchronously) and a task. WebAssembly compilations: `WebAssembly.compile`/`instantiate`(`Streaming`)/`new WebAssembly.Module` calls counted from the first script (not counting the 8-byte empty module that probes whether compiling is allowed: ours' constructor compiles it synchronously, \`new WebAssembly.Module\`, while the core is not yet loaded, to throw at once under a CSP without 'wasm-unsafe-eval'; its time is shown apart). Medians.\n\n" +
+      table(['implementation', 'platform EventSource', 'new EventSource() ms', 'of which the WebAssembly probe ms', 'warm ms', 'script to source ms', 'first request at ms (server)', 'first request at ms (Resource Timing)', 'wasm compilations'], rows),
   );
   if (runs.ours && runs.eventsource) {
     const o = stat(runs, 'ours', (r) => r.construct);

@@ -111,7 +111,7 @@ export async function startServer({ files, libs }) {
         '    const f = W[k];\n' +
         '    if (typeof f === "function") W[k] = function (...a) { log.push({ call: k, bytes: a[0] instanceof W.Module ? "module" : size(a[0]) }); return f.apply(this, a); };\n' +
         '  }\n' +
-        '  W.Module = new Proxy(W.Module, { construct(t, a, nt) { log.push({ call: "new Module", bytes: size(a[0]) }); return Reflect.construct(t, a, nt); } });\n' +
+        '  W.Module = new Proxy(W.Module, { construct(t, a, nt) { const t0 = performance.now(); try { return Reflect.construct(t, a, nt); } finally { log.push({ call: "new Module", bytes: size(a[0]), ms: performance.now() - t0 }); } } });\n' +
         '})();\n' +
         `window.__native = typeof EventSource === 'function' ? EventSource : null;\n` +
         (missing ? 'delete window.EventSource;\n' : '') +
