@@ -1,25 +1,40 @@
 #!/usr/bin/env node
 // `npm run bench`: eventsource-wasm against Chromium's native EventSource
-// (the baseline, same page setup, same run) and two JS peers, `eventsource`
-// (fetch-based) and `event-source-polyfill`, in headless Debian Chromium.
+// (the baseline, same page setup, same run) and three JS peers, `eventsource`
+// (fetch-based), `event-source-polyfill` (XHR) and
+// `@microsoft/fetch-event-source` (fetch, callbacks), in headless Debian
+// Chromium; and against `eventsource` in Node.
 //
-//   npm run bench                       full run (~8–9 minutes); writes its section of BENCHMARKS.md
+//   npm run bench                       full run (~13 minutes); writes its section of BENCHMARKS.md
 //   npm run bench -- --quick            smoke run: 2 rounds, streams a fifth of the size
 //   npm run bench -- --only=small,medium --impl=ours,native
 //   options: --rounds=N  --no-build  --no-profile  --write (BENCHMARKS.md from a partial run)
+//   implementations (--impl): ours native eventsource polyfill fes
 //
 // Figures (--only names): small medium large utf8 odd (throughput, CPU),
-// floor (what a MessageEvent costs the platform), latency, memory, init,
-// size, parser (native cargo bench + wasm in Node), profile (CPU profiles,
-// not timed).
+// floor (what a MessageEvent costs the platform), latency, memory, startup
+// (where EventSource is missing: new EventSource(), first script to a
+// constructed source, when the first request leaves; `init` is an alias),
+// size (what each entry loads, gzipped, and in a page: which files and how
+// many WebAssembly compilations), parser (native cargo bench + wasm in
+// Node), many (1,000 sources in one Node process: CPU per event, memory per
+// source), profile (CPU profiles, not timed).
+//
+// What is measured is a snapshot of dist/ (all of it: the ES entries import
+// hashed chunks; the classic script loads eventsource-wasm.core.js from next
+// to itself), served by the bench server at /dist/. Two more builds are made
+// by scripts/build.mjs itself, into bench/.build/: the cargo feature `bench`
+// (parseCount, the wasm parser alone, for the parser figure) and the
+// profiling build (see lib/builds.mjs).
 //
 // Chromium (Debian's, never a download) is driven over a bare DevTools pipe,
 // not Playwright's page API, whose Network instrumentation costs the browser
 // more than the streams do (see lib/cdp.mjs). Other files: lib/server.mjs
 // (the streams, precomputed, written as fast as the socket drains),
 // lib/page.mjs (the in-page runs and checks), lib/scenarios.mjs (the streams'
-// generator, shared by both), lib/node-parser.mjs (the Node figures),
-// lib/builds.mjs (dist/ snapshot, peers' bundles, profiling build).
+// generator, shared by both), lib/node-parser.mjs and lib/node-many.mjs (the
+// Node figures), lib/builds.mjs (dist/ snapshot, peers' bundles, the bench
+// and profiling builds).
 //
 // Method: every scenario runs `rounds` times; each round runs every
 // implementation once, the order rotating from round to round, each on a
@@ -36,9 +51,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { FULL, QUICK, PARSER_STREAMS } from './lib/scenarios.mjs';
+import { FULL, QUICK, PARSER_STREAMS, MANY } from './lib/scenarios.mjs';
 import { startServer } from './lib/server.mjs';
-import { snapshotDist, buildPeers, buildProfiling } from './lib/builds.mjs';
+import { snapshotDist, buildPeers, buildProfiling, buildBenchFeature } from './lib/builds.mjs';
+import { reportSizes, BUDGET_NATIVE_GZIP, BUDGET_EXPLICIT_GZIP } from '../scripts/build.mjs';
 import { launchChromium } from './lib/cdp.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
@@ -57,10 +73,10 @@ const option = (name) => {
   return hit ? hit.slice(name.length + 3) : null;
 };
 const quick = flag('quick');
-const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'init', 'size', 'parser', 'profile'];
-const only = (option('only') ? option('only').split(',') : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
+const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'profile'];
+const only = (option('only') ? option('only').split(',').map((f) => (f === 'init' ? 'startup' : f)) : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
 for (const f of only) if (!ALL_FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${ALL_FIGURES.join(', ')})`);
-const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill'];
+const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill', 'fes'];
 const impls = option('impl') ? option('impl').split(',') : ALL_IMPLS;
 for (const i of impls) if (!ALL_IMPLS.includes(i)) throw new Error(`--impl: unknown implementation ${i} (known: ${ALL_IMPLS.join(', ')})`);
 const rounds = Number(option('rounds')) || (quick ? 2 : 5);
@@ -71,7 +87,14 @@ const specs = quick ? QUICK : FULL;
 const partial = quick || !!option('only') || !!option('impl') || !!option('rounds');
 const writeDoc = flag('write') || !partial;
 
-const LABEL = { ours: 'ours', native: 'native', eventsource: 'eventsource', polyfill: 'event-source-polyfill' };
+const LABEL = {
+  ours: 'ours',
+  'ours-esm': 'ours, ES module (dist/index.js)',
+  native: 'native',
+  eventsource: 'eventsource',
+  polyfill: 'event-source-polyfill',
+  fes: '@microsoft/fetch-event-source',
+};
 const log = (...m) => console.error(...m);
 const started = Date.now();
 
@@ -95,13 +118,24 @@ if (stale && !flag('no-build')) {
   log('bench: warning: dist/ is older than src/ (--no-build): measuring the old build');
 }
 const snap = snapshotDist(root, out);
-log(`bench: measuring dist/ built ${snap.builtAt.toISOString()} (wasm ${snap.wasmSha}, index.js ${snap.indexSha})`);
+log(`bench: measuring dist/ built ${snap.builtAt.toISOString()} (wasm ${snap.wasmSha}, ${snap.files.length} files ${snap.distSha})`);
 await buildPeers(root, out);
+// The bench-feature build (parseCount) and the profiling build run cargo
+// on this checkout's target/: the same artifact path, one after the other.
+let benchDist = null;
+if (only.includes('parser') && impls.includes('ours')) {
+  log('bench: the bench-feature build (parseCount): node scripts/build.mjs --features=bench --out=bench/.build/dist-bench');
+  benchDist = buildBenchFeature(root, out);
+}
 let prof = null;
 if (only.includes('profile') && impls.includes('ours')) {
   try {
+    log('bench: the profiling build: node scripts/build.mjs --names --no-minify --out=bench/.build/prof');
     prof = await buildProfiling(root, out, readFileSync(join(snap.dir, 'eventsource_wasm_bg.wasm')));
-    log(`bench: profiling build ${prof.matchesDist ? 'has the same wasm code as dist/ (plus names)' : 'DIFFERS from dist/ (the release artifact in target/ is newer or older than dist/)'}`);
+    log(
+      `bench: profiling build ${prof.matchesDist ? 'has the same wasm code as dist/' : 'DIFFERS from dist/ (src/ changed since dist/ was built?)'}; ` +
+        `wasm function names ${prof.namesFrom === 'build' ? 'from its name section' : prof.namesFrom === 'twin' ? 'from a twin built with optimize(…, { names: true }) (scripts/build.mjs has no --names yet)' : 'unavailable'}; JS ${prof.minified ? 'minified (scripts/build.mjs has no --no-minify yet)' : 'not minified'}`,
+    );
   } catch (error) {
     log(`bench: no profiling build (${error.message.split('\n')[0]}); profiles skipped`);
   }
@@ -113,22 +147,30 @@ const text = (p) => readFileSync(p, 'utf8');
 const files = {
   '/bench/lib/page.mjs': { body: readFileSync(join(here, 'lib/page.mjs')) },
   '/bench/lib/scenarios.mjs': { body: readFileSync(join(here, 'lib/scenarios.mjs')) },
-  '/lib/ours.js': { body: readFileSync(join(snap.dir, 'eventsource-wasm.js')) },
-  '/lib/ours.wasm': { body: readFileSync(join(snap.dir, 'eventsource_wasm_bg.wasm')) },
   '/lib/eventsource.js': { body: readFileSync(join(out, 'eventsource.js')) },
   '/lib/polyfill.js': { body: readFileSync(join(out, 'polyfill.js')) },
+  '/lib/fetch-event-source.js': { body: readFileSync(join(out, 'fetch-event-source.js')) },
 };
-if (prof) files['/lib/ours-prof.js'] = { body: readFileSync(prof.path) };
+// Every file of the snapshot at /dist/ (and of the profiling build at
+// /prof/): the classic script finds its core next to its own URL.
+for (const f of snap.files) files[`/dist/${f}`] = { body: readFileSync(join(snap.dir, f)) };
+if (prof) for (const f of readdirSync(prof.dir)) files[`/prof/${f}`] = { body: readFileSync(join(prof.dir, f)) };
+// In the throughput, latency and memory pages the platform has EventSource,
+// so ours is constructed by name (EventSourceWasm.EventSource) and its core
+// is loaded before the run (window.__ready); in the start-up pages it has
+// none, and ours is the installed global.
 const libs = {
-  ours: { src: '/lib/ours.js', ctor: 'window.EventSourceWasm.EventSource' },
+  ours: { src: '/dist/eventsource-wasm.js', ctor: 'window.EventSourceWasm.EventSource', ready: 'window.EventSourceWasm.ready()', startupCtor: 'window.EventSource' },
+  'ours-esm': { src: '/dist/index.js', module: true },
   native: { src: null, ctor: 'window.EventSource' },
   eventsource: { src: '/lib/eventsource.js', ctor: 'window.EventSourcePkg.EventSource' },
   polyfill: { src: '/lib/polyfill.js', ctor: 'window.EventSourcePolyfill' },
-  'ours-prof': { src: '/lib/ours-prof.js', ctor: 'window.EventSourceWasm.EventSource' },
+  fes: { src: '/lib/fetch-event-source.js', ctor: 'window.FetchEventSourcePkg.Adapter' },
+  'ours-prof': { src: '/prof/eventsource-wasm.js', ctor: 'window.EventSourceWasm.EventSource', ready: 'window.EventSourceWasm.ready()' },
 };
 const server = await startServer({ files, libs });
 
-const needBrowser = only.some((f) => !['size', 'parser'].includes(f));
+const needBrowser = only.some((f) => !['parser', 'many'].includes(f));
 let browser = null;
 let page = null;
 if (needBrowser) {
@@ -354,6 +396,18 @@ async function browserRun(impl, name, spec, { memory = false, profile = false, l
 
 // ---------------------------------------------------------------- measurements
 
+/** The commit of the sources dist/ is built from (if it is not stale), and whether they have uncommitted changes. */
+function gitHead() {
+  try {
+    // The last commit that changed what dist/ is built from.
+    const head = execFileSync('git', ['log', '-1', '--format=%h', '--', 'src', 'crates', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'crates', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes to src/ or the build` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const results = {
   date: new Date().toISOString(),
   quick,
@@ -366,13 +420,14 @@ const results = {
     node: process.version,
     load: text('/proc/loadavg').split(' ').slice(0, 3).join(' '),
   },
-  dist: { builtAt: snap.builtAt.toISOString(), wasmSha: snap.wasmSha, indexSha: snap.indexSha },
+  dist: { builtAt: snap.builtAt.toISOString(), wasmSha: snap.wasmSha, distSha: snap.distSha, files: snap.files, commit: gitHead() },
   throughput: {},
   latency: null,
   memory: null,
-  init: null,
+  startup: null,
   size: null,
   parser: null,
+  many: null,
   profiles: {},
 };
 
@@ -473,39 +528,125 @@ if (only.includes('memory')) {
   results.memory = { spec, bytes, liveEvery: LIVE_EVERY, runs: strip(runs), live: strip(live) };
 }
 
-if (only.includes('init')) {
+if (only.includes('startup')) {
+  // Each repetition a cold page in a browser context of its own (a fresh
+  // renderer process: no code cache, no wasm cache, the library fetched from
+  // the bench server as a page fetches it). The page's first script stamps
+  // the clock and removes the platform's EventSource (native keeps it: it is
+  // the baseline); then the library's script, then one that constructs a
+  // source. The request's arrival is stamped by the server.
   const reps = quick ? 3 : 11;
-  log(`bench: init: ${reps} repetitions, each in a browser context (renderer process) of its own`);
-  const keys = [...impls, ...(impls.includes('ours') ? ['ours: wasm compile alone'] : [])];
-  const runs = Object.fromEntries(keys.map((i) => [i, []]));
-  const initPage = async (impl, rep) => {
-    const p = await browser.newPage({ isolated: true });
-    await p.navigate(`${server.origin}/page?impl=${impl}&mode=init&nonce=${Date.now()}-${rep}`, 'window.benchReady === true');
-    await sleep(50);
-    return p;
-  };
+  const keys = impls.flatMap((i) => (i === 'ours' ? ['ours', 'ours-esm'] : [i]));
+  log(`bench: startup: ${reps} repetitions × ${keys.join(', ')}, each in a browser context (renderer process) of its own`);
+  const runs = Object.fromEntries(keys.map((k) => [k, []]));
   for (let rep = 0; rep < reps; rep++) {
     for (const key of rotate(keys, rep)) {
-      const compile = key === 'ours: wasm compile alone';
-      const p = await initPage(compile ? 'ours' : key, rep);
-      runs[key].push(compile ? { total: await p.evaluate('window.compileRun()') } : await p.evaluate('window.initRun()'));
-      await p.close();
+      const run = `startup-${++runCounter}`;
+      const p = await browser.newPage({ isolated: true });
+      try {
+        await p.navigate(`${server.origin}/page?impl=${key}&mode=startup&missing=${key === 'native' ? 0 : 1}&run=${run}`, 'window.benchReady === true');
+        const deadline = Date.now() + 5000;
+        while (server.arrival(run) === null && Date.now() < deadline) await sleep(5);
+        // The Resource Timing entry is there once the (204) response is.
+        let r = null;
+        for (let i = 0; i < 100; i++) {
+          r = await p.evaluate(
+            '(() => { const e = performance.getEntriesByType("resource").find((x) => x.name.includes("/sse/startup")); ' +
+              'return { ...window.__startup, t0: window.__t0, w0: window.__w0, wasm: window.__wasm, rt: e ? { startTime: e.startTime, requestStart: e.requestStart, initiatorType: e.initiatorType } : null }; })()',
+          );
+          if (r.rt || server.arrival(run) === null) break;
+          await sleep(10);
+        }
+        const arrival = server.arrival(run);
+        r.firstRequest = arrival === null ? null : arrival - r.w0;
+        r.rtStart = r.rt ? r.rt.startTime - r.t0 : null;
+        r.compiles = r.wasm.filter((w) => w.bytes !== 8).length; // 8 bytes: the empty module that probes whether WebAssembly may be compiled
+        r.probeMs = r.wasm.filter((w) => w.bytes === 8).reduce((t, w) => t + (w.ms ?? 0), 0);
+        r.failure = arrival === null ? 'no request reached the server' : key === 'ours' && !r.installed ? 'the script did not install EventSource' : null;
+        runs[key].push(r);
+      } finally {
+        await p.close();
+      }
     }
   }
-  results.init = { reps, runs };
-  if (impls.includes('ours') && only.includes('profile')) {
-    // One more cold init of ours under the profiler (dist build: minified names).
-    const p = await initPage('ours', 'profile');
-    await p.evaluate('window.initPrepare()');
-    await p.send('Profiler.enable');
-    await p.send('Profiler.setSamplingInterval', { interval: 50 });
-    await p.send('Profiler.start');
-    const r = await p.evaluate('window.initGo()');
-    const { profile } = await p.send('Profiler.stop');
-    await p.close();
-    results.profiles['init/ours'] = { failure: null, ms: r.total, summary: summarizeProfile(profile, { ours: (u) => u.endsWith('/lib/ours.js') }) };
+  results.startup = { reps, runs };
+  for (const k of keys) {
+    const m = (f) => median(runs[k].map(f));
+    log(`  ${k.padEnd(11)} new EventSource() ${m((r) => r.construct).toFixed(2)} ms, script to source ${m((r) => r.scriptToSource).toFixed(2)} ms, first request at ${m((r) => r.firstRequest)?.toFixed(2)} ms`);
   }
-  for (const k of keys) log(`  ${k.padEnd(11)} total ${median(runs[k].map((r) => r.total)).toFixed(2)} ms`);
+}
+
+if (only.includes('size')) {
+  // What each entry loads, by scripts/build.mjs's own rule (reportSizes:
+  // gzip -9 of each file; an ES entry loads the chunks it imports
+  // statically), and the same seen from a page: the files it requested
+  // from /dist/ and the WebAssembly compilations it made, where the
+  // platform has EventSource and where it has none.
+  const print = console.log;
+  console.log = (...m) => log(...m);
+  let sizes;
+  try {
+    sizes = reportSizes(snap.dir);
+  } finally {
+    console.log = print;
+  }
+  const checks = [];
+  for (const entry of ['script', 'auto', 'index']) {
+    for (const missing of [false, true]) {
+      const p = await browser.newPage({ isolated: true });
+      const mark = server.mark();
+      try {
+        await p.navigate(`${server.origin}/page?impl=ours&mode=check&entry=${entry}&missing=${missing ? 1 : 0}`, 'window.benchReady === true');
+        const r = await p.evaluate(`window.check(${missing || entry === 'index'})`);
+        await sleep(200);
+        const requested = [...new Set(server.requestsSince(mark).map((q) => q.path).filter((q) => q.startsWith('/dist/')).map((q) => q.slice(6)))];
+        checks.push({
+          entry,
+          missing,
+          requested,
+          gzip: requested.reduce((n, f) => n + (sizes.files[f]?.gzip ?? 0), 0),
+          compiles: r.wasm.filter((w) => w.bytes !== 8).length,
+          probes: r.wasm.filter((w) => w.bytes === 8).length,
+          nativeKept: r.nativeKept,
+          installed: r.installed,
+        });
+      } finally {
+        await p.close();
+      }
+    }
+  }
+  const peer = (label, path) => {
+    const data = readFileSync(path);
+    return { label, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
+  };
+  // The core's files: the classic script's core, the wasm, and the ES core
+  // chunk with every chunk it imports that auto.js does not.
+  const esmClosure = (entry) => {
+    const seen = new Set();
+    const visit = (f) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const m of readFileSync(join(snap.dir, f), 'utf8').matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+)["']/g)) visit(m[1]);
+    };
+    visit(entry);
+    return seen;
+  };
+  const autoFiles = esmClosure('auto.js');
+  const coreFiles = ['eventsource-wasm.core.js', 'core-chunk.cjs', ...snap.files.filter((f) => f.endsWith('.wasm'))];
+  for (const f of snap.files.filter((x) => /^core-chunk-.*\.js$/.test(x))) for (const g of esmClosure(f)) if (!autoFiles.has(g)) coreFiles.push(g);
+  results.size = {
+    coreFiles,
+    totals: sizes.totals,
+    files: sizes.files,
+    checks,
+    peers: [
+      peer('eventsource 4.1.1 (esbuild ESM bundle, minified, with eventsource-parser)', join(out, 'eventsource.esm.js')),
+      peer('event-source-polyfill 1.0.31 (its eventsource.min.js)', join(out, 'polyfill.js')),
+      peer('@microsoft/fetch-event-source 2.0.1 (esbuild ESM bundle, minified)', join(out, 'fetch-event-source.esm.js')),
+      peer('eventsource-parser 3.1.1 (esbuild ESM bundle, minified)', join(out, 'eventsource-parser.esm.js')),
+    ],
+  };
+  for (const c of checks) log(`  ${c.entry.padEnd(6)} where EventSource is ${c.missing ? 'missing' : 'native '}: ${c.requested.join(' ')} = ${c.gzip} B gzipped; ${c.compiles} WebAssembly compilation(s)`);
 }
 
 if (only.includes('profile') && prof) {
@@ -517,7 +658,7 @@ if (only.includes('profile') && prof) {
       results.profiles[`${name}/${impl}`] = {
         failure: r.failure,
         ms: r.ms,
-        summary: summarizeProfile(r.profile, { ours: (u) => u.endsWith('/lib/ours-prof.js'), harness: (u) => u.endsWith('/page.mjs') }),
+        summary: summarizeProfile(r.profile, { ours: (u) => u.includes('/prof/'), harness: (u) => u.endsWith('/page.mjs'), wasmNames: impl === 'ours-prof' ? prof.names : null }),
       };
       log(`bench: profile ${name} ${impl}: ${r.failure || `${r.ms.toFixed(0)} ms`}`);
     }
@@ -526,31 +667,20 @@ if (only.includes('profile') && prof) {
 }
 
 // Everything else the machine did meanwhile (other users' tests, builds): the noise floor of these figures.
-const busyDelta = machineBusy() - busyAtStart;
-const oursDelta = treeTicks() - oursAtStart;
-const elapsedTicks = ((Date.now() - started) / 1000) * CLK_TCK;
-results.machine.otherCores = Math.max(0, (busyDelta - oursDelta) / elapsedTicks);
+function otherCores(from) {
+  const busyDelta = machineBusy() - from.busy;
+  const oursDelta = treeTicks() - from.ours;
+  const elapsedTicks = ((Date.now() - from.time) / 1000) * CLK_TCK;
+  return Math.max(0, (busyDelta - oursDelta) / elapsedTicks);
+}
+results.machine.otherCores = otherCores({ busy: busyAtStart, ours: oursAtStart, time: started });
 results.machine.loadEnd = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
 if (browser) await browser.close();
-
-if (only.includes('size')) {
-  const entry = (label, path) => {
-    const data = readFileSync(path);
-    return { label, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
-  };
-  results.size = [
-    entry('ours: dist/index.js (ESM, wasm embedded)', join(snap.dir, 'index.js')),
-    entry('ours: dist/eventsource-wasm.js (classic script, wasm embedded)', join(snap.dir, 'eventsource-wasm.js')),
-    entry('ours: dist/eventsource_wasm_bg.wasm (the wasm alone)', join(snap.dir, 'eventsource_wasm_bg.wasm')),
-    entry('eventsource 4.1.1 (esbuild ESM bundle, minified, with eventsource-parser)', join(out, 'eventsource.esm.js')),
-    entry('event-source-polyfill 1.0.31 (its eventsource.min.js)', join(out, 'polyfill.js')),
-    entry('eventsource-parser 3.1.1 (esbuild ESM bundle, minified)', join(out, 'eventsource-parser.esm.js')),
-  ];
-}
+const nodePart = { busy: machineBusy(), ours: treeTicks(), time: Date.now() };
 
 if (only.includes('parser')) {
-  log('bench: parser: cargo bench --bench parser');
-  const cargo = execFileSync('cargo', ['bench', '--bench', 'parser'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+  log('bench: parser: cargo bench -p sse-core --bench parser');
+  const cargo = execFileSync('cargo', ['bench', '-p', 'sse-core', '--bench', 'parser'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
   const native = {};
   for (const line of cargo.split('\n')) {
     const m = /^(.+?)\s+(\d+) events\s+([\d.]+) MiB\s+(\d+) MB\/s\s+\(median of (\d+) runs, min (\d+), max (\d+)\)/.exec(line);
@@ -560,7 +690,7 @@ if (only.includes('parser')) {
   const lengths = {};
   for (const s of streams) lengths[s] = server.prepare(s, { kind: 'parser' });
   log(`bench: parser: wasm in Node vs eventsource-parser (${quick ? 3 : 7} rounds)`);
-  const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-parser.mjs'), JSON.stringify({ dist: join(snap.dir, 'index.js'), profDist: prof?.esm ?? null, profile: only.includes('profile') ? ['p32', 'p1k'] : [], origin: server.origin, rounds: quick ? 3 : 7, streams })], {
+  const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-parser.mjs'), JSON.stringify({ dist: join(snap.dir, 'index.js'), benchDist, profDist: prof?.esm ?? null, wasmNames: prof?.namesFile ?? null, profile: only.includes('profile') ? ['p32', 'p1k'] : [], origin: server.origin, rounds: quick ? 3 : 7, streams })], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -573,6 +703,41 @@ if (only.includes('parser')) {
   results.parser = { native, node };
 }
 
+if (only.includes('many')) {
+  // One child process per implementation and round (--expose-gc: its own
+  // heap, its own CPU clock); the server is this process.
+  const m = quick ? MANY.quick : MANY.full;
+  const manyRounds = Number(option('rounds')) || m.rounds;
+  const manyImpls = ['ours', 'eventsource'].filter((i) => impls.includes(i));
+  log(`bench: many: ${m.sources} sources × ${m.events} events at ${m.rate}/s in one Node process, ${manyRounds} round(s) × ${manyImpls.join(', ')}`);
+  const runs = Object.fromEntries(manyImpls.map((i) => [i, []]));
+  for (let round = 0; round < manyRounds; round++) {
+    for (const impl of rotate(manyImpls, round)) {
+      const run = `many-${++runCounter}`;
+      const child = spawn(process.execPath, ['--expose-gc', join(here, 'lib/node-many.mjs'), JSON.stringify({ impl, dist: join(snap.dir, 'index.js'), origin: server.origin, run, ...m })], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise((r) => child.on('exit', r));
+      const r = code === 0 ? JSON.parse(stdout.trim().split('\n').pop()) : { ok: false, why: `node-many.mjs exited with ${code}` };
+      const written = server.manyStats(run);
+      r.serverWritten = written?.written ?? 0;
+      if (r.ok && r.serverWritten !== m.sources * m.events) {
+        r.ok = false;
+        r.why = `the server wrote ${r.serverWritten} events, not ${m.sources * m.events}`;
+      }
+      r.failure = r.ok ? null : r.why;
+      runs[impl].push(r);
+      log(`  round ${round + 1} ${impl.padEnd(11)} ${r.failure ? `FAILED: ${r.failure}` : `${r.cpuPerEventUs.toFixed(1)} µs CPU/event (${r.windowEvents} events in ${(r.windowMs / 1000).toFixed(1)} s), RSS ${(r.rssPerSource / 1024).toFixed(0)} KB/source (${(r.rssLivePerSource / 1024).toFixed(0)} KB after GC)`}`);
+    }
+  }
+  results.many = { spec: m, rounds: manyRounds, runs };
+}
+results.machine.otherCoresNode = otherCores(nodePart);
+results.machine.loadFinal = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
+
 await server.close();
 results.seconds = (Date.now() - started) / 1000;
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 1));
@@ -581,7 +746,7 @@ writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 1));
 
 const fmt = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
 const ratio = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(2)}×`);
-const mark = (ok) => (ok === null ? '—' : ok ? 'met' : '**missed**');
+const mark = (ok) => (ok === null || ok === undefined ? '—' : ok ? '✓' : '✗');
 const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 /** A statistic (median by default) of f over impl's successful runs. */
@@ -611,6 +776,15 @@ function cell(runs, impl, value, unit, showDeviations = false) {
 
 const sections = [];
 const summary = [];
+// Whether an implementation's listener got real MessageEvents (the
+// platform's objects) in most of its runs; the throughput targets compare
+// ours with every peer that does.
+const dispatchesReal = (runs, impl) => {
+  const seen = (runs[impl] || []).filter((r) => r.real !== null && r.real !== undefined);
+  return seen.length ? seen.filter((r) => r.real).length * 2 > seen.length : null;
+};
+const cpuRatios = []; // [scenario, ours CPU / native CPU]
+const peerChecks = []; // [scenario, peer, ours speed / peer speed]
 
 if (THROUGHPUT.length) {
   const rows = [];
@@ -632,20 +806,35 @@ if (THROUGHPUT.length) {
         impl === 'native' ? '1.00×' : ratio(vsNative(runs, impl, (r) => r.ms, best)),
         cell(runs, impl, (ok) => median(ok.map((r) => r.cpuMs)), (v) => fmt(v)),
         impl === 'native' ? '1.00×' : cpu === null ? '—' : `${(1 / cpu).toFixed(2)}×`,
+        impl === 'native' ? 'native' : dispatchesReal(runs, impl) === null ? '—' : dispatchesReal(runs, impl) ? 'MessageEvent' : 'plain object',
       ]);
     }
     if (impls.includes('ours')) {
-      const target = { small: 1.5, medium: 1.5, large: 2.0, utf8: 1.3, odd: 1.3 }[name];
+      const target = { small: 1.3, medium: 1.1, large: 2.0, utf8: 1.1, odd: 1.0 }[name];
+      const what = { small: '32 B', medium: '1 KiB', large: '1 MiB', utf8: 'mixed UTF-8', odd: 'small writes' }[name];
       const speed = vsNative(runs, 'ours', (r) => r.ms);
       const fastest = vsNative(runs, 'ours', (r) => r.ms, best);
       const cpu = vsNative(runs, 'ours', (r) => r.cpuMs);
       const failed = runs.ours.find((r) => r.failure);
+      if (cpu !== null) cpuRatios.push([name, 1 / cpu]);
+      for (const peer of impls.filter((i) => !['ours', 'native'].includes(i) && dispatchesReal(runs, i))) {
+        const o = stat(runs, 'ours', (r) => r.ms);
+        const q = stat(runs, peer, (r) => r.ms);
+        peerChecks.push([name, peer, o && q ? q / o : null]);
+      }
       summary.push([
-        `${name} throughput ≥ ${target.toFixed(1)}× native`,
+        `${name} (${what}) throughput ≥ ${target.toFixed(1)}× native`,
         failed ? `FAIL (${failed.failure})` : `${ratio(speed)} (best runs ${ratio(fastest)}; CPU ${cpu ? (1 / cpu).toFixed(2) : '—'}× native's)`,
-        failed ? '**missed** (lost data)' : mark(speed === null ? null : speed >= target),
+        failed ? '✗ (lost data)' : mark(speed === null ? null : speed >= target),
       ]);
     }
+  }
+  if (peerChecks.length) {
+    summary.push([
+      'throughput ≥ every peer that dispatches real MessageEvents',
+      peerChecks.map(([n, peer, q]) => `${n} ${ratio(q)} ${LABEL[peer]}`).join('; '),
+      mark(peerChecks.every(([, , q]) => q !== null && q >= 1)),
+    ]);
   }
   sections.push(
     '### Throughput and CPU\n\n' +
@@ -654,7 +843,8 @@ if (THROUGHPUT.length) {
       "× native (best run): the same with each one's fastest run, the least disturbed by other work on the machine. " +
       'CPU: utime+stime of every Chromium process (browser, network service, renderer) from `/proc/<pid>/stat` around the run, median; CPU × native is implementation / native (lower is better). ' +
       'CPU time is the steadier figure on a shared machine: waiting for a core does not count.\n\n' +
-      table(['scenario', 'implementation', 'events/s', 'MB/s', '× native (median)', '× native (best run)', 'CPU ms', 'CPU × native'], rows),
+      'Events: what the listener received, a real `MessageEvent` or a plain object (event-source-polyfill and the fetch-event-source adapter hand out plain objects: no Event is constructed or dispatched).\n\n' +
+      table(['scenario', 'implementation', 'events/s', 'MB/s', '× native (median)', '× native (best run)', 'CPU ms', 'CPU × native', 'events'], rows),
   );
 }
 
@@ -699,8 +889,13 @@ if (results.latency) {
   if (impls.includes('ours') && impls.includes('native')) {
     const o = stat(runs, 'ours', (r) => r.p50);
     const n = stat(runs, 'native', (r) => r.p50);
-    summary.push(['latency p50 no worse than native', o === null ? 'FAIL' : `${fmt(o, 3)} ms vs ${fmt(n, 3)} ms`, mark(o === null || n === null ? null : o <= n)]);
+    summary.push(['latency p50 ≤ native', o === null ? 'FAIL' : `${fmt(o, 3)} ms vs ${fmt(n, 3)} ms`, mark(o === null || n === null ? null : o <= n)]);
+    const c = vsNative(runs, 'ours', (r) => r.cpuMs);
+    if (c !== null) cpuRatios.push(['latency', 1 / c]);
   }
+}
+if (cpuRatios.length) {
+  summary.push(['CPU ≤ native in every scenario', cpuRatios.map(([n, q]) => `${n} ${q.toFixed(2)}×`).join(', '), mark(cpuRatios.every(([, q]) => q <= 1))]);
 }
 
 if (results.memory) {
@@ -741,35 +936,124 @@ if (results.memory) {
   if (impls.includes('ours')) {
     const o = stat(runs, 'ours', peak);
     const l = live?.ours?.length ? stat(live, 'ours', (r) => r.memory.live + wasm(r)) : null;
+    const n = stat(runs, 'native', peak);
     summary.push([
-      `memory peak growth ≤ 5 MB on the ${fmt(results.memory.bytes / 1048576)} MiB stream`,
-      o === null ? 'FAIL' : `${mb(o)} MB (native ${mb(stat(runs, 'native', peak))} MB); live peak ${l === null ? '—' : fmt(l / 1e6, 2)} MB`,
-      mark(o === null ? null : o <= 5e6),
+      `memory: peak growth on the ${fmt(results.memory.bytes / 1048576)} MiB stream ≤ 0.5× native's`,
+      o === null ? 'FAIL' : `${mb(o)} MB vs native ${mb(n)} MB = ${n ? (o / n).toFixed(2) : '—'}×`,
+      mark(o === null || n === null ? null : o <= 0.5 * n),
     ]);
+    summary.push(['memory: live peak < 0.5 MB (full GC every ' + fmt(results.memory.liveEvery) + ' events)', l === null ? '—' : `${fmt(l / 1e6, 2)} MB`, mark(l === null ? null : l < 0.5e6)]);
   }
 }
 
-if (results.init) {
-  const rows = Object.entries(results.init.runs).map(([key, r]) => {
-    const col = (f) => (r[0][f] === undefined ? '—' : fmt(median(r.map((x) => x[f])), 2));
-    return [LABEL[key] || key, col('script'), col('wasm'), col('construct'), fmt(median(r.map((x) => x.total)), 2), fmt(Math.max(...r.map((x) => x.total)), 2)];
-  });
+if (results.startup) {
+  const runs = results.startup.runs;
+  const keys = Object.keys(runs);
+  const col = (k, f, d = 2) => cell(runs, k, (o) => median(o.map(f)), (v) => fmt(v, d));
+  const rows = keys.map((k) => [
+    LABEL[k] || k,
+    k === 'native' ? 'has it' : 'removed',
+    col(k, (r) => r.construct),
+    runs[k].some((r) => r.wasm.some((w) => w.bytes === 8)) ? col(k, (r) => r.probeMs) : '—',
+    col(k, (r) => r.warm, 3),
+    col(k, (r) => r.scriptToSource),
+    col(k, (r) => r.firstRequest),
+    runs[k].some((r) => r.rtStart !== null) ? col(k, (r) => r.rtStart) : '—',
+    fmt(median(runs[k].map((r) => r.compiles))),
+  ]);
   sections.push(
-    `### Init\n\nEach repetition in a browser context of its own (a fresh renderer process: no V8 compilation cache, no wasm module cache). The library's text is fetched first (untimed), then run as a classic script by inserting a \`<script>\` element holding it, which executes synchronously; the clock starts just before that insertion and stops when the first \`new EventSource()\` returns. ` +
-      'For ours the first call into the package compiles and instantiates the embedded wasm synchronously: shown apart as "wasm init" (`EventSourceWasm.supportsSSE()` made first). "ours: wasm compile alone" is `new WebAssembly.Module()` on dist/eventsource_wasm_bg.wasm in a fresh process. ' +
-      `Median of ${results.init.reps}.\n\n` +
-      table(['implementation', 'script ms', 'wasm init ms', 'first construction ms', 'total ms', 'max ms'], rows),
+    '### Start-up (a page where EventSource is missing)\n\n' +
+      `Each of ${results.startup.reps} repetitions is a cold page in a browser context of its own (a fresh renderer process: no code cache, no wasm cache); the order of implementations rotates. ` +
+      "The page's first (inline) script stamps the clock and deletes `window.EventSource` — as on a platform without one; native keeps it and is the baseline — then the library loads as a page loads it, a `<script src>` from the bench server (ours: the drop-in `dist/eventsource-wasm.js`, which installs `EventSource` and starts loading its core, `eventsource-wasm.core.js`; \"ours, ES module\": `<script type=module>` importing `dist/index.js`, which imports the core chunk statically), then a script constructs one source (`new EventSource('/sse/startup')`; ours through the installed global). " +
+      '**new EventSource()**: that first (cold) construction; *warm*: the median of 20 more made and closed at once. **Script to source**: from the first script to the constructed source (loading and running the library included). ' +
+      '**First request**: when the request reached the server (its wall clock, `performance.timeOrigin + performance.now()`, against the page\'s at the first script: one machine clock), and, where Chromium reports it, the Resource Timing `startTime` of the request relative to the first script. ' +
+      "Ours constructs without WebAssembly; the request waits for the core (loaded and compiled asynchronously) and a task. WebAssembly compilations: `WebAssembly.compile`/`instantiate`(`Streaming`)/`new WebAssembly.Module` calls counted from the first script (not counting the 8-byte empty module that probes whether compiling is allowed: ours' constructor compiles it synchronously, \`new WebAssembly.Module\`, while the core is not yet loaded, to throw at once under a CSP without 'wasm-unsafe-eval'; its time is shown apart). Medians.\n\n" +
+      table(['implementation', 'platform EventSource', 'new EventSource() ms', 'of which the WebAssembly probe ms', 'warm ms', 'script to source ms', 'first request at ms (server)', 'first request at ms (Resource Timing)', 'wasm compilations'], rows),
   );
-  if (impls.includes('ours')) {
-    const t = median(results.init.runs.ours.map((x) => x.total));
-    summary.push(['init ≤ 5 ms (classic script to constructed)', `${fmt(t, 2)} ms`, mark(t <= 5)]);
+  if (runs.ours && runs.eventsource) {
+    const o = stat(runs, 'ours', (r) => r.construct);
+    const e = stat(runs, 'eventsource', (r) => r.construct);
+    summary.push(['start-up: new EventSource() ≤ eventsource (cold, where missing)', `${fmt(o, 2)} ms vs ${fmt(e, 2)} ms`, mark(o === null || e === null ? null : o <= e)]);
+    const os = stat(runs, 'ours', (r) => r.scriptToSource);
+    const es = stat(runs, 'eventsource', (r) => r.scriptToSource);
+    summary.push(['start-up: first script to a constructed source ≤ eventsource (drop-in script vs its bundle)', `${fmt(os, 2)} ms vs ${fmt(es, 2)} ms`, mark(os === null || es === null ? null : os <= es)]);
+  }
+  if (runs.ours && runs.native) {
+    const o = stat(runs, 'ours', (r) => r.firstRequest);
+    const n = stat(runs, 'native', (r) => r.firstRequest);
+    const esm = runs['ours-esm'] ? stat(runs, 'ours-esm', (r) => r.firstRequest) : null;
+    summary.push(['start-up: first request leaves ≤ native + 5 ms', `${fmt(o, 2)} ms vs native ${fmt(n, 2)} ms (+${fmt(o - n, 2)} ms)${esm === null ? '' : `; ES module ${fmt(esm, 2)} ms`}`, mark(o === null || n === null ? null : o <= n + 5)]);
   }
 }
 
 if (results.size) {
-  sections.push('### Shipped size\n\ngzip -9.\n\n' + table(['file', 'raw B', 'gzip B'], results.size.map((s) => [s.label, fmt(s.raw), fmt(s.gzip)])));
-  const esm = results.size[0].gzip;
-  summary.push(['ESM (wasm + JS) ≤ 15 KB gzipped', `${fmt(esm / 1024, 1)} KB (${fmt(esm)} B)`, mark(esm <= 15 * 1024)]);
+  const { totals, files: sizes, checks, peers } = results.size;
+  const kb = (n) => `${fmt(n / 1024, 1)} KB`;
+  const entryLabel = { script: '`<script src="eventsource-wasm.js">` (drop-in)', auto: "`import 'eventsource-wasm/auto'`", index: "`import … from 'eventsource-wasm'` (explicit)" };
+  const rows = checks.map((c) => [
+    entryLabel[c.entry],
+    c.missing ? 'missing' : 'native',
+    c.requested.map((f) => `\`${f}\``).join(' + '),
+    fmt(c.gzip),
+    kb(c.gzip),
+    fmt(c.compiles),
+    c.missing ? (c.installed ? 'installed ours' : c.entry === 'index' ? '(not installed: explicit)' : '**not installed**') : c.nativeKept ? 'kept native' : '**replaced native**',
+  ]);
+  sections.push(
+    '### Size (what each entry loads, gzipped)\n\n' +
+      "By scripts/build.mjs's own rule (`reportSizes`: gzip -9 of each file of the dist/ snapshot; an ES entry loads itself and the chunks it imports statically): " +
+      `\`import 'eventsource-wasm/auto'\` where EventSource is native ${kb(totals.autoWhereNative)} (${fmt(totals.autoWhereNative)} B), the drop-in script where native ${kb(totals.scriptWhereNative)} (${fmt(totals.scriptWhereNative)} B) — budget ${kb(BUDGET_NATIVE_GZIP)} each, no WebAssembly; the package used explicitly (ESM shell + core chunk: JS + wasm) ${kb(totals.explicit)} (${fmt(totals.explicit)} B) — budget ${kb(BUDGET_EXPLICIT_GZIP)}, stretch 25 KB; the drop-in script and its core where EventSource is missing ${kb(totals.scriptWhereMissing)}.\n\n` +
+      "Seen from a page (a cold browser context each; the page's first script counts WebAssembly compilations and, where \"missing\", deletes `window.EventSource`; with the core wanted, the page waits for `ready()`, else 300 ms): the files it requested from /dist/ (the bench server's log), their gzipped sizes added up, and the WebAssembly compilations it made.\n\n" +
+      table(['entry', 'platform EventSource', 'files requested', 'gzip B', 'gzip', 'wasm compilations', 'global EventSource'], rows) +
+      '\n\nEvery file of dist/:\n\n' +
+      table(['file', 'raw B', 'gzip B'], Object.entries(sizes).map(([f, z]) => [`\`${f}\``, fmt(z.raw), fmt(z.gzip)])) +
+      '\n\nPeers (everything each loads):\n\n' +
+      table(['package', 'raw B', 'gzip B'], peers.map((q) => [q.label, fmt(q.raw), fmt(q.gzip)])),
+  );
+  const native = checks.filter((c) => !c.missing && c.entry !== 'index');
+  const seen = (entry) => checks.find((c) => c.entry === entry && !c.missing);
+  const core = results.size.coreFiles;
+  summary.push([`size: \`import 'eventsource-wasm/auto'\` where native ≤ ${kb(BUDGET_NATIVE_GZIP)}`, `${kb(totals.autoWhereNative)} (${fmt(totals.autoWhereNative)} B; in the page ${fmt(seen('auto')?.gzip)} B)`, mark(totals.autoWhereNative <= BUDGET_NATIVE_GZIP)]);
+  summary.push([`size: drop-in script where native ≤ ${kb(BUDGET_NATIVE_GZIP)}`, `${kb(totals.scriptWhereNative)} (${fmt(totals.scriptWhereNative)} B; in the page ${fmt(seen('script')?.gzip)} B)`, mark(totals.scriptWhereNative <= BUDGET_NATIVE_GZIP)]);
+  summary.push([
+    'size: no WebAssembly downloaded or compiled where native (both entries, in the page)',
+    native.map((c) => `${c.entry}: ${c.compiles} compilations, ${c.requested.filter((f) => core.includes(f)).length ? `core files requested: ${c.requested.filter((f) => core.includes(f)).join(', ')}` : 'no core file requested'}${c.nativeKept ? '' : ', native EventSource replaced'}`).join('; '),
+    mark(native.length ? native.every((c) => c.compiles === 0 && c.nativeKept && !c.requested.some((f) => core.includes(f))) : null),
+  ]);
+  summary.push([`size: the whole package used explicitly (ESM, wasm + JS) ≤ ${kb(BUDGET_EXPLICIT_GZIP)} (stretch 25 KB)`, `${kb(totals.explicit)} (${fmt(totals.explicit)} B)`, totals.explicit <= 25 * 1024 ? '✓ (stretch too)' : mark(totals.explicit <= BUDGET_EXPLICIT_GZIP)]);
+}
+
+if (results.many) {
+  const { spec, runs } = results.many;
+  const keys = Object.keys(runs);
+  const col = (k, f, unit) => cell(runs, k, (o) => median(o.map(f)), unit);
+  const rows = keys.map((k) => [
+    LABEL[k],
+    col(k, (r) => r.cpuPerEventUs, (v) => fmt(v, 1)),
+    col(k, (r) => r.cpuWholeRunPerEventUs, (v) => fmt(v, 1)),
+    col(k, (r) => r.rssPerSource / 1024, (v) => fmt(v)),
+    col(k, (r) => r.rssLivePerSource / 1024, (v) => fmt(v)),
+    col(k, (r) => r.heapPerSource / 1024, (v) => fmt(v)),
+    k === 'ours' ? col(k, (r) => r.wasmPerSource / 1024, (v) => fmt(v, 1)) : '—',
+    col(k, (r) => r.openMs, (v) => fmt(v)),
+    col(k, (r) => r.windowEvents, (v) => fmt(v)),
+  ]);
+  sections.push(
+    '### Many sources in one Node process\n\n' +
+      `${fmt(spec.sources)} concurrent sources in one Node (${process.version}) process, against the bench server in another process over loopback (Node's own fetch), each getting ${fmt(spec.events)} events at ${spec.rate}/s (\`id: n\` and a ~230-byte JSON \`data:\` line naming its source and sequence number); ${results.many.rounds} round(s), each implementation in a child process of its own (\`--expose-gc\`), the order rotating. ` +
+      'Every event is checked (data equal to what the server sent for that source and number, `lastEventId` = n) and every source must get all its events. ' +
+      `**CPU per event**: \`process.cpuUsage()\` (user + system) over a steady ${fmt(spec.windowMs / 1000)} s window starting ${fmt(spec.warmupMs / 1000)} s after the last source opened, divided by the events delivered in it (whole run: from the first constructor to the last event, connection set-up included). ` +
+      '**Memory per source**: resident memory sampled every 500 ms over the window (median) minus RSS before any source existed (after two full GCs; ours with its core already compiled), divided by the number of sources; "after GC": the same after two full GCs with every source still open (garbage excluded). JS heap: `heapUsed` growth; ours\' wasm memory growth from `diagnostics()`. Medians over rounds.\n\n' +
+      table(['implementation', 'CPU µs/event (window)', 'CPU µs/event (whole run)', 'RSS KB/source', 'RSS KB/source after GC', 'JS heap KB/source', 'wasm KB/source', 'all open after ms', 'events in window'], rows),
+  );
+  if (runs.ours && runs.eventsource) {
+    const o = stat(runs, 'ours', (r) => r.cpuPerEventUs);
+    const e = stat(runs, 'eventsource', (r) => r.cpuPerEventUs);
+    summary.push([`Node, ${fmt(spec.sources)} sources: CPU per event ≤ eventsource`, `${fmt(o, 1)} µs vs ${fmt(e, 1)} µs = ${o && e ? (o / e).toFixed(2) : '—'}×`, mark(o === null || e === null ? null : o <= e)]);
+    const om = stat(runs, 'ours', (r) => r.rssPerSource);
+    const em = stat(runs, 'eventsource', (r) => r.rssPerSource);
+    summary.push([`Node, ${fmt(spec.sources)} sources: memory per source ≤ eventsource`, `${fmt(om / 1024)} KB vs ${fmt(em / 1024)} KB = ${om && em ? (om / em).toFixed(2) : '—'}× (after GC ${fmt(stat(runs, 'ours', (r) => r.rssLivePerSource) / 1024)} vs ${fmt(stat(runs, 'eventsource', (r) => r.rssLivePerSource) / 1024)} KB)`, mark(om === null || em === null ? null : om <= em)]);
+  }
 }
 
 if (results.parser) {
@@ -788,8 +1072,8 @@ if (results.parser) {
   }
   sections.push(
     '### Parser\n\n' +
-      'The streams of `cargo bench --bench parser` (`id: N` + `data:` per event), byte for byte, MB/s of stream bytes. Native: `cargo bench` (64 KiB chunks, median of its runs). ' +
-      'Node (' + process.version + "): ours two ways — the wasm parser alone through the `parseCount` export (the bytes copied into wasm memory once and parsed in 64 KiB pieces, events counted, nothing made per event), and a whole `new EventSource()` with a trivial `onmessage` (count, compare data, sum lengths): parse, the batch's crossing into JS, a `MessageEvent` per event and Node's `EventTarget` dispatch. " +
+      'The streams of `cargo bench -p sse-core --bench parser` (`id: N` + `data:` per event), byte for byte, MB/s of stream bytes. Native: `cargo bench` (64 KiB chunks, median of its runs). ' +
+      'Node (' + process.version + "): ours two ways — the wasm parser alone through `parseCount` (the core glue of the build with the cargo feature \`bench\`, made by \`scripts/build.mjs --features=bench --out=bench/.build/dist-bench\`; the npm build has no such export: the bytes copied into wasm memory once and parsed in 64 KiB pieces, events counted, nothing made per event), and a whole `new EventSource()` with a trivial `onmessage` (count, compare data, sum lengths): parse, the batch's crossing into JS, a `MessageEvent` per event and Node's `EventTarget` dispatch. " +
       "eventsource-parser is `createParser({ onEvent })` fed the same chunks through a streaming `TextDecoder`, with the same trivial work per event; `eventsource` is the whole package's EventSource. In memory: both EventSources get a custom `fetch` answering a ReadableStream of the same 64 KiB chunks; median of rounds.\n\n" +
       table(['stream', 'native MB/s', 'ours, wasm parser alone MB/s', 'ours (wasm, whole EventSource) MB/s', 'eventsource-parser MB/s', 'eventsource MB/s', 'parser alone ÷ eventsource-parser', 'whole EventSource ÷ eventsource-parser'], rows) +
       (rowsNet.length
@@ -801,7 +1085,7 @@ if (results.parser) {
   if (profiled.length) {
     sections.push(
       '### Where ours spends its time in Node (CPU profile)\n\n' +
-        'One untimed in-memory run of ours (profiling build: same wasm code, names kept) under `node:inspector` at 100 µs sampling. ' +
+        'One untimed in-memory run of ours (the profiling build: the same wasm code as dist/, functions named; see the browser profiles below) under `node:inspector` at 100 µs sampling. ' +
         '"wasm-only rate" is the stream size divided by the self time of all wasm functions (parser, batch, driver): roughly what a dedicated wasm export that parses without building events could reach here.\n\n' +
         profiled
           .map(([k, r]) => {
@@ -852,7 +1136,9 @@ if (Object.keys(results.profiles).length) {
   }
   sections.push(
     '### CPU profiles (renderer main thread)\n\n' +
-      `CDP \`Profiler\` at 100 µs sampling, one untimed run each. Ours is a profiling build${prof?.matchesDist ? ' whose wasm code is byte-identical to dist/ once names are stripped' : ''} (names kept, JS unminified). ` +
+      `CDP \`Profiler\` at 100 µs sampling, one untimed run each. Ours is the profiling build of scripts/build.mjs (\`--out=bench/.build/prof\`)${prof?.matchesDist ? ', whose wasm code is byte-identical to dist/ (name section aside)' : ' (its wasm DIFFERS from dist/)'}; ` +
+      (prof?.namesFrom === 'build' ? 'wasm functions named by its name section' : prof?.namesFrom === 'twin' ? "wasm functions named from a twin of it optimized with names kept (byte-identical code once its name section is dropped; scripts/build.mjs has no `--names` yet)" : 'wasm functions unnamed') +
+      (prof?.minified ? '; its JS is minified as in dist/ (scripts/build.mjs has no `--no-minify` yet), so JS functions carry their minified names. ' : '; JS not minified. ') +
       'Work outside the renderer main thread (network service, the fetch body pipe) is not in these profiles; "(program)" is native code the profiler cannot attribute to a JS frame, for the native EventSource mostly its C++ parser and dispatch.\n\n' +
       parts.join('\n\n'),
   );
@@ -860,12 +1146,12 @@ if (Object.keys(results.profiles).length) {
 
 const m = results.machine;
 const head =
-  `## Browser benchmarks (npm run bench)\n\n` +
-  `${results.date.slice(0, 10)}; ${m.nproc} cores, ${m.cpu}; Chromium ${m.chromium ?? '—'} (Debian, headless); Node ${m.node}; load average ${m.load} at the start, ${m.loadEnd} at the end of the browser part; during it other processes (concurrent tests and builds) kept on average ${fmt(m.otherCores, 2)} of the ${m.nproc} cores busy. ` +
+  `## Benchmarks (npm run bench)\n\n` +
+  `${results.date.slice(0, 10)}; ${m.nproc} cores, ${m.cpu}; Chromium ${m.chromium ?? '—'} (Debian, headless); Node ${m.node}. **Load**: load average ${m.load} at the start, ${m.loadEnd} at the end of the browser part, ${m.loadFinal} at the end; other processes (concurrent tests and builds) kept on average ${fmt(m.otherCores, 2)} of the ${m.nproc} cores busy during the browser part and ${fmt(m.otherCoresNode, 2)} during the Node part. ` +
   `\`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (${quick ? `${rounds} rounds, --quick sizes` : option('rounds') ? `${rounds} rounds` : '7 rounds for small/medium/utf8/odd, 5 for large, latency and memory'}; ${fmt(results.seconds)} s). ` +
-  `dist/ built ${results.dist.builtAt} (wasm ${results.dist.wasmSha}). Each scenario runs every implementation once per round, the order rotating; figures are medians over rounds; every run checks every event (count, order, exact data, type, lastEventId, sum of lengths), and a run that loses or corrupts data is shown as FAIL.\n\n` +
+  `dist/ of the sources at commit ${results.dist.commit}, built ${results.dist.builtAt} (wasm ${results.dist.wasmSha}; ${results.dist.files.length} files, ${results.dist.distSha}). Each scenario runs every implementation once per round, the order rotating; figures are medians over rounds; every run checks every event (count, order, exact data, type, lastEventId, sum of lengths), and a run that loses or corrupts data is shown as FAIL.\n\n` +
   '### Targets\n\n' +
-  table(['target', 'measured (ours)', ''], summary);
+  table(['target (issue)', 'measured (ours)', ''], summary);
 const report = [head, ...sections].join('\n\n') + '\n';
 writeFileSync(join(out, 'report.md'), report);
 console.log('\n' + report);

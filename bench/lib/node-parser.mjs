@@ -1,10 +1,11 @@
 // The parser as wasm in Node, next to eventsource-parser, on the byte
-// streams of `cargo bench --bench parser`. Run by run.mjs in a child process
+// streams of `cargo bench -p sse-core --bench parser`. Run by run.mjs in a child process
 // (node --expose-gc bench/lib/node-parser.mjs '<json>'); prints one JSON line.
 //
-// There is no export that runs our wasm parser alone (inspectStream builds a
-// JS object per entry), so ours is measured through the real path, a whole
-// `new EventSource()` with a trivial listener, two ways:
+// Ours two ways: the wasm parser alone, through the `parseCount` export of
+// the `bench`-feature build (the npm build has no such export: see
+// lib/builds.mjs), and the real path, a whole `new EventSource()` of the
+// dist/ snapshot with a trivial listener, two ways:
 //
 // - memory: a custom `fetch` (an option of both EventSources) answers with a
 //   ReadableStream of the stream's 64 KiB chunks, already in memory — the
@@ -16,6 +17,9 @@
 //
 // Every run checks count, data and the sum of data lengths.
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { Session } from 'node:inspector/promises';
@@ -24,7 +28,17 @@ import { PARSER_STREAMS, parserStreamText } from './scenarios.mjs';
 import { summarizeProfile } from './profile.mjs';
 
 const opts = JSON.parse(process.argv[2]);
-const { EventSource: Ours, parseCount } = await import(pathToFileURL(opts.dist).href);
+const { EventSource: Ours, ready } = await import(pathToFileURL(opts.dist).href);
+// The core compiles in the background: have it before the first timed run.
+await ready();
+// parseCount: the bench build's core glue, instantiated here on its own (it
+// is a second instance of the module, used for nothing else).
+const benchCore = createRequire(import.meta.url)(join(opts.benchDist, 'core-chunk.cjs'));
+benchCore.glue.initSync({ module: new WebAssembly.Module(benchCore.wasmBytes()) });
+const parseCount = (bytes, chunk) => {
+  const [events, dataBytes] = benchCore.glue.parseCount(bytes, chunk);
+  return { events, dataBytes };
+};
 const { EventSource: Pkg } = await import('eventsource');
 const { createParser } = await import('eventsource-parser');
 
@@ -193,7 +207,8 @@ for (const name of opts.streams) {
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
-    const { EventSource: Prof } = await import(pathToFileURL(opts.profDist).href);
+    const { EventSource: Prof, ready: profReady } = await import(pathToFileURL(opts.profDist).href);
+    await profReady();
     const chunks = fresh();
     gc();
     await session.post('Profiler.start');
@@ -203,7 +218,7 @@ for (const name of opts.streams) {
     result.profile = {
       ms: r.ms,
       ok: r.ok,
-      summary: summarizeProfile(profile, { ours: (u) => u.includes('/.build/prof/'), harness: (u) => u.includes('node-parser.mjs') }),
+      summary: summarizeProfile(profile, { ours: (u) => u.includes('/.build/prof/'), harness: (u) => u.includes('node-parser.mjs'), wasmNames: opts.wasmNames ? JSON.parse(readFileSync(opts.wasmNames, 'utf8')) : null }),
     };
   }
   out[name] = result;

@@ -1,8 +1,12 @@
 // Self time per function and per category from a V8 CPU profile (the
 // DevTools protocol's Profiler.stop result, in Chromium or in Node).
 
-/** ours: a predicate on a frame's file name saying "this is our JS". */
-export function summarizeProfile(profile, { ours = () => false, harness = () => false, top = 12 } = {}) {
+/**
+ * ours: a predicate on a frame's file name saying "this is our JS".
+ * wasmNames: function index → name, for a module without a name section
+ * (V8 then calls its functions `wasm-function[N]`).
+ */
+export function summarizeProfile(profile, { ours = () => false, harness = () => false, wasmNames = null, top = 12 } = {}) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
@@ -16,7 +20,10 @@ export function summarizeProfile(profile, { ours = () => false, harness = () => 
     const f = nodes.get(id).callFrame;
     if (f.functionName === '(idle)') continue;
     total += us;
-    const name = (f.functionName || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '');
+    let fn = f.functionName || '(anonymous)';
+    const unnamed = /^\$?wasm-function\[(\d+)\]$/.exec(fn);
+    if (unnamed && wasmNames && wasmNames[unnamed[1]]) fn = wasmNames[unnamed[1]];
+    const name = fn.replace(/::h[0-9a-f]{16}$/, '');
     const url = f.url || '';
     const file = url.replace(/^.*\//, '').replace(/\?.*$/, '');
     let cat;

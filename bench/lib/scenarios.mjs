@@ -156,7 +156,7 @@ export function oddStream(events) {
 
 export const ODD_TYPES = ['message', 'alpha', 'beta', 'gamma'];
 
-// The streams of `cargo bench --bench parser` (bench/parser.rs), byte for
+// The streams of `cargo bench -p sse-core --bench parser` (crates/sse-core/benches/parser.rs), byte for
 // byte, so that the native, wasm and JS parser figures are on the same bytes.
 export const PARSER_STREAMS = {
   p32: { label: '32 B', events: 200_000, data: () => cargoAscii(32) },
@@ -185,9 +185,29 @@ function cargoMixed(len) {
   return s;
 }
 
-/** bench/parser.rs's `stream()`: `id: i\ndata: DATA\n\n` per event. */
+/** crates/sse-core/benches/parser.rs's `stream()`: `id: i\ndata: DATA\n\n` per event. */
 export function parserStreamText(events, data) {
   const parts = [];
   for (let i = 0; i < events; i++) parts.push(`id: ${i}\ndata: ${data}\n\n`);
   return parts.join('');
+}
+
+// Many sources in one Node process (node-many.mjs): every source gets
+// `events` events at `rate` per second, `id: n` + one JSON data line of
+// about 230 bytes that says which source and which event it is, so each
+// listener can check every event it gets.
+export const MANY = {
+  full: { sources: 1000, rate: 10, events: 300, warmupMs: 4000, windowMs: 20000, rounds: 2 },
+  quick: { sources: 1000, rate: 10, events: 80, warmupMs: 2000, windowMs: 4000, rounds: 1 },
+};
+
+const MANY_PAYLOADS = (() => {
+  const out = [];
+  for (let k = 0; k < BODIES; k++) out.push(body('ascii', 178, 0x3a7 + k).replace(/["\\]/g, '_'));
+  return out;
+})();
+
+/** Event n of source i in the many-sources stream (a JSON text, ~230 bytes). */
+export function manyData(i, n) {
+  return `{"source":${i},"seq":${n},"type":"tick","payload":"${MANY_PAYLOADS[n % BODIES]}"}`;
 }

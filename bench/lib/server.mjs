@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { extname } from 'node:path';
 import { setImmediate as immediate } from 'node:timers/promises';
 
-import { header, bodies, oddStream, PARSER_STREAMS, parserStreamText } from './scenarios.mjs';
+import { header, bodies, oddStream, PARSER_STREAMS, parserStreamText, manyData } from './scenarios.mjs';
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json' };
 
@@ -39,19 +39,28 @@ export function streamBytes(name, spec) {
   return dataStreamBytes(spec);
 }
 
+const wall = () => performance.timeOrigin + performance.now();
+
 /**
  * files: { '/path': { body: Buffer, type } } served as is.
- * libs: { impl: { src: '/path' | null, ctor: 'JS expression' } }.
+ * libs: { impl: { src: '/path' | null, ctor: 'JS expression', module: bool,
+ *   ready: 'JS expression (a promise)' | undefined } }: a classic script
+ *   that defines the constructor, or (module) an ES module whose export
+ *   EventSource is it.
  */
 export async function startServer({ files, libs }) {
   const streams = new Map(); // name → { spec, bytes }
   const served = new Set(); // run ids already streamed: a reconnection gets 204 (never a second copy)
   const open = new Set();
   const writeTimes = new Map(); // run id → ms from the first write to the last byte accepted by the socket
+  const arrivals = new Map(); // run id → when its (first) /sse/ request arrived, wall clock ms
+  const requests = []; // every request: { path, at }, in order of arrival
 
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const path = url.pathname;
+    const at = wall();
+    requests.push({ path, at });
     const common = {
       'Cache-Control': 'no-store',
       // Cross-origin isolation: performance.now() at 5 µs instead of 100 µs.
@@ -84,46 +93,66 @@ export async function startServer({ files, libs }) {
       return res.end();
     }
     let html = '<!doctype html><meta charset="utf-8"><title>bench</title>\n';
-    if (mode === 'init') {
-      // initRun(): the library's text is fetched first (untimed), then run as
-      // a classic script by inserting a <script> element with that text, which
-      // executes synchronously: from just before it to the first constructed
-      // EventSource is compile + run + first construction, never the network.
-      // A unique comment defeats V8's compilation cache (the page also runs in
-      // a browser context of its own, so a fresh renderer process).
-      const nonce = JSON.stringify(url.searchParams.get('nonce') || '0');
+    if (mode === 'startup' || mode === 'check') {
+      // A cold page (run.mjs opens each in a browser context of its own: a
+      // fresh renderer, no code cache). Its first script stamps the clock,
+      // counts every WebAssembly compilation from then on and, with
+      // missing=1, removes the platform's EventSource, as on a platform
+      // that has none. Then the library loads as a page would load it.
+      const missing = url.searchParams.get('missing') === '1';
+      const run = JSON.stringify(url.searchParams.get('run') || '0');
       html +=
         '<script>\n' +
-        'window.initPrepare = async function () {\n' +
-        `  const src = ${JSON.stringify(lib.src)};\n` +
-        `  window.__script = src ? Object.assign(document.createElement('script'), { text: '/*' + ${nonce} + '*/' + (await (await fetch(src)).text()) }) : null;\n` +
-        '  return true;\n' +
+        'window.__t0 = performance.now(); window.__w0 = performance.timeOrigin + window.__t0;\n' +
+        '(function () {\n' +
+        '  const W = WebAssembly, log = (window.__wasm = []);\n' +
+        '  const size = (b) => (b && typeof b.byteLength === "number" ? b.byteLength : null);\n' +
+        '  for (const k of ["compile", "instantiate", "compileStreaming", "instantiateStreaming", "validate"]) {\n' +
+        '    const f = W[k];\n' +
+        '    if (typeof f === "function") W[k] = function (...a) { log.push({ call: k, bytes: a[0] instanceof W.Module ? "module" : size(a[0]) }); return f.apply(this, a); };\n' +
+        '  }\n' +
+        '  W.Module = new Proxy(W.Module, { construct(t, a, nt) { const t0 = performance.now(); try { return Reflect.construct(t, a, nt); } finally { log.push({ call: "new Module", bytes: size(a[0]), ms: performance.now() - t0 }); } } });\n' +
+        '})();\n' +
+        `window.__native = typeof EventSource === 'function' ? EventSource : null;\n` +
+        (missing ? 'delete window.EventSource;\n' : '') +
+        'window.__start = function (ES) {\n' +
+        '  const a = performance.now();\n' +
+        `  const es = new ES('/sse/startup?run=' + ${run});\n` +
+        '  const b = performance.now();\n' +
+        '  window.__es = es;\n' +
+        '  // The same again, warm (the first is the cold one); each closed at once.\n' +
+        '  const warm = [];\n' +
+        '  for (let i = 0; i < 20; i++) { const c = performance.now(); const x = new ES("/sse/none"); warm.push(performance.now() - c); x.close(); }\n' +
+        '  warm.sort((p, q) => p - q);\n' +
+        '  window.__startup = { construct: b - a, warm: warm[10], scriptToSource: b - window.__t0, installed: window.EventSource !== window.__native && window.EventSource === ES };\n' +
         '};\n' +
-        'window.initGo = function () {\n' +
-        '  const s = window.__script;\n' +
-        '  const t0 = performance.now();\n' +
-        '  if (s) document.head.appendChild(s);\n' +
-        '  const t1 = performance.now();\n' +
-        `  const ES = ${lib.ctor};\n` +
-        '  let tw = t1;\n' +
-        '  if (window.EventSourceWasm) { window.EventSourceWasm.supportsSSE(); tw = performance.now(); }\n' +
-        "  const es = new ES('/sse/none');\n" +
-        '  const t2 = performance.now();\n' +
-        '  es.close();\n' +
-        '  return { script: t1 - t0, wasm: tw - t1, construct: t2 - tw, total: t2 - t0 };\n' +
-        '};\n' +
-        'window.initRun = async function () { await window.initPrepare(); return window.initGo(); };\n' +
-        'window.compileRun = async function () {\n' +
-        "  const bytes = await (await fetch('/lib/ours.wasm')).arrayBuffer();\n" +
-        '  const t0 = performance.now();\n' +
-        '  new WebAssembly.Module(bytes);\n' +
-        '  return performance.now() - t0;\n' +
-        '};\n' +
-        'window.benchReady = true;\n' +
         '</script>\n';
+      if (mode === 'check') {
+        // What an entry loads: nothing is constructed; where the core is
+        // wanted, wait for it.
+        const entry = url.searchParams.get('entry');
+        if (entry === 'script') html += '<script src="/dist/eventsource-wasm.js"></script>\n<script>window.__api = window.EventSourceWasm;</script>\n';
+        else html += `<script type="module">import * as m from '/dist/${entry}.js'; window.__api = m;</script>\n`;
+        html +=
+          '<script type="module">\n' +
+          'window.check = async function (wait) {\n' +
+          '  const api = window.__api;\n' +
+          '  if (wait) await api.ready();\n' +
+          '  else await new Promise((r) => setTimeout(r, 300));\n' +
+          '  return { wasm: window.__wasm, nativeKept: window.__native !== null && window.EventSource === window.__native, installed: window.EventSource === api.EventSource };\n' +
+          '};\n' +
+          'window.benchReady = true;\n' +
+          '</script>\n';
+      } else {
+        if (lib.module) html += `<script type="module">import { EventSource } from ${JSON.stringify(lib.src)}; window.__start(EventSource); window.benchReady = true;</script>\n`;
+        else {
+          if (lib.src) html += `<script src="${lib.src}"></script>\n`;
+          html += `<script>window.__start(${lib.startupCtor || lib.ctor}); window.benchReady = true;</script>\n`;
+        }
+      }
     } else {
       if (lib.src) html += `<script src="${lib.src}"></script>\n`;
-      html += `<script>window.__ES = ${lib.ctor};</script>\n`;
+      html += `<script>window.__ES = ${lib.ctor}; window.__ready = ${lib.ready || 'null'};</script>\n`;
       html += '<script type="module">import * as h from "/bench/lib/page.mjs"; window.bench = h; window.benchReady = true;</script>\n';
     }
     res.writeHead(200, { ...common, 'Content-Type': 'text/html; charset=utf-8' });
@@ -132,7 +161,9 @@ export async function startServer({ files, libs }) {
 
   async function sse(name, url, req, res, common) {
     const run = url.searchParams.get('run');
-    if (name === 'none' || (run && served.has(run))) {
+    if (run && !arrivals.has(run)) arrivals.set(run, wall());
+    if (name === 'many') return many(url, req, res, common);
+    if (name === 'none' || name === 'startup' || (run && served.has(run))) {
       res.writeHead(204, common);
       return res.end();
     }
@@ -205,6 +236,51 @@ export async function startServer({ files, libs }) {
     // arrived): an end would make every implementation reconnect.
   }
 
+  // Many sources (node-many.mjs): each connection of a run gets `events`
+  // events at `rate` per second from when it connected, then stays open.
+  // One ticker every 10 ms serves every connection whose turn it is (the
+  // connections are spread over the period), catching up if it ran late.
+  const manyRuns = new Map(); // run → { connections, written, done }
+  const manyConns = new Set();
+  let ticker = null;
+  function many(url, req, res, common) {
+    const run = url.searchParams.get('run') || '0';
+    const i = Number(url.searchParams.get('i'));
+    const events = Number(url.searchParams.get('events')) || 100;
+    const period = 1000 / (Number(url.searchParams.get('rate')) || 10);
+    if (!manyRuns.has(run)) manyRuns.set(run, { connections: 0, written: 0, done: 0 });
+    const stats = manyRuns.get(run);
+    stats.connections++;
+    res.writeHead(200, { ...common, 'Content-Type': 'text/event-stream' });
+    res.flushHeaders();
+    req.socket.setNoDelay(true);
+    // The first event a spread of the period after connecting, by index.
+    const c = { res, i, n: 0, events, period, due: performance.now() + ((i % 10) / 10) * period, stats };
+    manyConns.add(c);
+    open.add(res);
+    res.on('close', () => {
+      manyConns.delete(c);
+      open.delete(res);
+    });
+    if (!ticker)
+      ticker = setInterval(() => {
+        const now = performance.now();
+        for (const k of manyConns) {
+          while (k.n < k.events && k.due <= now) {
+            k.res.write(`id: ${k.n}\ndata: ${manyData(k.i, k.n)}\n\n`);
+            k.n++;
+            k.due += k.period;
+            k.stats.written++;
+            if (k.n === k.events) k.stats.done++;
+          }
+        }
+        if (!manyConns.size) {
+          clearInterval(ticker);
+          ticker = null;
+        }
+      }, 10);
+  }
+
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return {
@@ -220,6 +296,20 @@ export async function startServer({ files, libs }) {
     /** How long the server took to write a run's stream (its own pace: the floor for the client's time). */
     writeMs(run) {
       return writeTimes.get(String(run)) ?? null;
+    },
+    /** When run's first /sse/ request arrived (wall clock ms), or null. */
+    arrival(run) {
+      return arrivals.get(String(run)) ?? null;
+    },
+    /** A mark in the request log; requestsSince(mark) lists what came after it. */
+    mark() {
+      return requests.length;
+    },
+    requestsSince(mark) {
+      return requests.slice(mark);
+    },
+    manyStats(run) {
+      return manyRuns.get(String(run)) ?? null;
     },
     bytes(name) {
       return streams.get(name)?.bytes;
