@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -154,13 +154,14 @@ const scriptCore = {
  * Build. Options (flags): --dev (debug wasm, no wasm-opt), --quiet,
  * --features=a,b (cargo features: test-hooks, bench; never in the npm
  * build), --out=DIR (instead of dist/; with --features, so that dist/
- * never holds a test hook), --pkg=DIR (the wasm-bindgen output).
+ * never holds a test hook), --pkg=DIR (the wasm-bindgen output), --names
+ * (keep the wasm function names: profiles), --no-minify (readable JS).
  */
 export async function build() {
   const profile = dev ? 'debug' : 'release';
   const features = option('features');
-  const distDir = join(root, option('out') || 'dist');
-  const pkg = join(root, option('pkg') || (features ? `build/pkg-${features.replace(/,/g, '-')}` : 'build/pkg'));
+  const distDir = resolve(root, option('out') || 'dist');
+  const pkg = resolve(root, option('pkg') || (features ? `build/pkg-${features.replace(/,/g, '-')}` : 'build/pkg'));
   log(`build: cargo (${profile}, wasm32-unknown-unknown${features ? `, features ${features}` : ''})`);
   // The release build is no_std (--no-default-features): a much smaller wasm.
   // Panic locations name source files: keep those paths short (they are
@@ -189,7 +190,7 @@ export async function build() {
   const wasmPath = join(pkg, 'eventsource_wasm_bg.wasm');
   if (!dev) {
     log('build: wasm-opt -O2, short import/export names (npm binaryen)');
-    optimize(wasmPath, join(pkg, 'eventsource_wasm.js'));
+    optimize(wasmPath, join(pkg, 'eventsource_wasm.js'), { names: args.has('--names') });
   }
 
   const bytes = readFileSync(wasmPath);
@@ -207,7 +208,7 @@ export async function build() {
     },
   };
   const common = {
-    bundle: true, minify: !dev, legalComments: 'none', charset: 'utf8', logLevel: quiet ? 'error' : 'warning',
+    bundle: true, minify: !dev && !args.has('--no-minify'), legalComments: 'none', charset: 'utf8', logLevel: quiet ? 'error' : 'warning',
     absWorkingDir: root, target: 'es2020', plugins: [corePkg],
   };
   log('build: esbuild bundles');
@@ -239,8 +240,9 @@ export async function build() {
   return reportSizes(distDir);
 }
 
-/** What each entry loads, raw and gzipped, printed and returned. */
-export function reportSizes(distDir) {
+/** What each entry loads, raw and gzipped, printed (unless `quiet`) and returned. */
+export function reportSizes(distDir, { quiet: silent = quiet } = {}) {
+  const log = (...m) => silent || console.log(...m);
   const files = readdirSync(distDir).filter((f) => /\.(c?js|wasm|d\.ts)$/.test(f)).sort();
   const sizes = {};
   for (const file of files) {
@@ -262,11 +264,10 @@ export function reportSizes(distDir) {
     return [...seen];
   };
   const gz = (list) => list.reduce((n, f) => n + sizes[f].gzip, 0);
-  const coreChunk = files.find((f) => /^core-chunk-.*\.js$/.test(f));
   const totals = {
     autoWhereNative: gz(esmClosure('auto.js')),
     scriptWhereNative: sizes['eventsource-wasm.js'].gzip,
-    explicit: gz([...new Set([...esmClosure('index.js'), ...(coreChunk ? esmClosure(coreChunk) : [])])]),
+    explicit: gz(esmClosure('index.js')),
     scriptWhereMissing: sizes['eventsource-wasm.js'].gzip + sizes['eventsource-wasm.core.js'].gzip,
   };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
