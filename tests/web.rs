@@ -28,7 +28,12 @@ export function makeLink() {
     error(readyState, reason, status, detail) { log.push(['error', readyState, reason, status, detail]); },
     panicked(message) { log.push(['panicked', message]); },
     warn(warning, url) { log.push(['warn', warning]); },
-    headers(url, lastEventId) { return undefined; },
+    request(url, lastEventId, authorize) {
+      // What src/js/request.js writes for a plain source.
+      const headers = new Headers({ Accept: 'text/event-stream' });
+      if (lastEventId) headers.set('Last-Event-ID', unescape(encodeURIComponent(lastEventId)));
+      return { method: 'GET', headers, mode: 'cors', credentials: 'same-origin', cache: 'no-store', redirect: 'follow' };
+    },
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
     messages(bytes, meta) {
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
@@ -101,7 +106,6 @@ async fn requests(key: &str) -> Array {
 fn settings(transport: &str) -> JsValue {
     let settings = js_sys::Object::new();
     js_sys::Reflect::set(&settings, &"transport".into(), &transport.into()).unwrap();
-    js_sys::Reflect::set(&settings, &"method".into(), &"GET".into()).unwrap();
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
     let origin = js_sys::Reflect::get(&location, &"origin".into()).unwrap();
     js_sys::Reflect::set(&settings, &"origin".into(), &origin).unwrap();
@@ -113,7 +117,7 @@ fn open_source(url: &str, link: &Link) -> Source {
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
-    Source::new(url, false, link.clone(), &settings(transport))
+    Source::new(url, false, link.clone(), &settings(transport), JsValue::UNDEFINED)
 }
 
 const CORS: &str = r#""cors": true"#;

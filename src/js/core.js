@@ -64,13 +64,15 @@ export function coreNow() {
 /** Start loading the core (once); resolves with it. */
 export function loadCore() {
   if (loading === null) {
-    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes }) => {
+    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes, Link }) => {
       // Compiled off the constructor's path (and, in engines that can, off
       // the main thread); instantiating a compiled module is quick.
       const module = await WebAssembly.compile(wasmBytes());
       glue.initSync({ module });
-      core = glue;
-      return glue;
+      // The glue's exports and the JavaScript half of the driver (the Link
+      // and its messages), which only a loaded core needs.
+      core = { ...glue, Link };
+      return core;
     });
     // A failure is reported to whoever waits; keep it from being unhandled here.
     loading.catch(() => {});

@@ -8,10 +8,11 @@
 
 import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
-import { BaseEventTarget } from './dom.js';
+import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
 import { hidden, offline, watchLifecycle } from './lifecycle.js';
-import { Link } from './link.js';
+import { prefetch } from './prefetch.js';
 import { normalize } from './options.js';
+import { requestInit } from './request.js';
 import { $, dispatchError, drive, finish, internals, live } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
@@ -76,11 +77,18 @@ function toInit(init) {
   return init;
 }
 
-// Make the driver, now that the core is here (unless close() came first).
+// What the Link (in the core chunk) uses of the shell: one copy of each.
+const SHELL = { dispatchError, finish, makeEvent, makeMessageEvent, report, requestInit };
+
+// Make the driver, now that the core is here (unless close() came first),
+// handing it the first request if the shell already made it.
 function connect(target, core) {
   const state = target[$];
-  if (state.readyState === CLOSED) return;
-  state.source = new core.Source(state.requestUrl, state.withCredentials, new Link(target), state.settings);
+  clearTimeout(state.prefetchTimer);
+  if (state.readyState === CLOSED || state.source !== null) return;
+  const first = state.prefetch;
+  state.prefetch = null;
+  state.source = new core.Source(state.requestUrl, state.withCredentials, new core.Link(target, state, SHELL), state.settings, first || undefined);
   // What the page said while the core was loading.
   if (state.suspended) drive(state, 'suspend');
   if (offline()) drive(state, 'online', false);
@@ -111,6 +119,7 @@ export class EventSource extends BaseEventTarget {
       settings.authorizeFirst = settings.transport === 'fetch' && globalThis.location !== undefined;
     }
     const withCredentials = init !== undefined && !!init.withCredentials;
+    settings.withCredentials = withCredentials;
     const state = {
       source: null,
       url: parsed.href,
@@ -123,6 +132,8 @@ export class EventSource extends BaseEventTarget {
       onClosed: [],
       settings,
       suspended: null,
+      prefetch: null,
+      prefetchTimer: undefined,
     };
     Object.defineProperty(this, $, { value: state });
     live.add(state);
@@ -131,6 +142,16 @@ export class EventSource extends BaseEventTarget {
     if (core !== null) {
       connect(this, core);
     } else {
+      // The first request leaves from the next task, as native's, whether
+      // the core is here by then or not.
+      if (settings.transport === 'fetch') {
+        state.prefetchTimer = setTimeout(() => {
+          const ready = coreNow();
+          if (state.readyState === CLOSED || state.source !== null) return;
+          if (ready !== null) connect(this, ready);
+          else if (!state.suspended) state.prefetch = prefetch(state);
+        }, 0);
+      }
       loadCore().then(
         (loaded) => connect(this, loaded),
         (error) => {

@@ -1,11 +1,13 @@
 // The driver's side of one EventSource: the object the Rust driver calls
 // (src/web/link.rs is the contract, checked by tests/contract.rs). It
-// dispatches what the driver decided and calls the user's hooks.
+// dispatches what the driver decided and calls the user's hooks. It is in
+// the core chunk (only a loaded core needs it), so it imports nothing with
+// state of its own: the shell hands it the object's state and its helpers
+// (`shell`: see SHELL in event-source.js), of which the core chunk, bundled
+// apart in the CommonJS and classic builds, would otherwise get copies.
 
 import { CLOSED, OPEN, SAME_ID } from './contract.js';
-import { makeEvent, makeMessageEvent, report } from './dom.js';
 import { errorMessage, warningMessage } from './messages.js';
-import { $, dispatchError, finish } from './state.js';
 
 // The batch text crosses as UTF-8 bytes (always valid: the parser made
 // them) and is decoded here with a decoder that need not check them, which
@@ -26,25 +28,27 @@ function originOf(url) {
 }
 
 export class Link {
-  constructor(target) {
+  constructor(target, state, shell) {
     this.target = target;
+    this.state = state;
+    this.shell = shell;
   }
 
   open(finalUrl, reopened, lastEventId) {
-    const state = this.target[$];
+    const state = this.state;
     // Messages carry the serialized origin of the final URL (after redirects).
     state.origin = originOf(finalUrl);
     state.readyState = OPEN;
     // Beyond the platform's: whether this is a reopen after a loss, and the
     // Last-Event-ID the connection resumed from ('' if none).
-    this.target.dispatchEvent(makeEvent('open', { reopened, resumedFrom: lastEventId }));
+    this.target.dispatchEvent(this.shell.makeEvent('open', { reopened, resumedFrom: lastEventId }));
   }
 
   error(readyState, reason, status, detail) {
-    const state = this.target[$];
+    const state = this.state;
     const statusText = reason === 'status' ? detail : '';
     const message = errorMessage(reason, status, detail, state.settings, state.url);
-    dispatchError(this.target, state, readyState, reason, status, statusText, message);
+    this.shell.dispatchError(this.target, state, readyState, reason, status, statusText, message);
   }
 
   panicked(message) {
@@ -52,42 +56,62 @@ export class Link {
     // will never be entered again. Do not free it (its memory may be in an
     // inconsistent state); just let go of it.
     const target = this.target;
-    const state = target[$];
+    const state = this.state;
     state.readyState = CLOSED;
-    finish(state, false);
-    target.dispatchEvent(makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
+    this.shell.finish(state, false);
+    target.dispatchEvent(this.shell.makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
 
   warn(warning, url) {
     console.warn(warningMessage(warning, url));
   }
 
-  headers(url, lastEventId) {
-    const headers = this.target[$].settings.headers;
-    // A function is asked before every connection (a token is refreshed on
-    // reconnection); what it throws makes the request fail, and is retried.
-    return typeof headers === 'function' ? headers({ url, lastEventId }) : headers;
+  request(url, lastEventId, authorize) {
+    // The fetch init (or a promise of it: an async `headers` function); what
+    // a `headers` function throws makes the request fail, and is retried.
+    return this.shell.requestInit(this.state.settings, url, lastEventId, authorize);
   }
 
   reconnecting(attempt, delay, reason, lastEventId, url) {
-    const hook = this.target[$].settings.beforeReconnect;
+    const settings = this.state.settings;
+    let answer;
     try {
-      return hook({ attempt, delay, reason, lastEventId, url });
+      answer = settings.beforeReconnect({ attempt, delay, reason, lastEventId, url });
     } catch (error) {
       // Reported like an exception in a listener; the reconnection goes on.
-      report(error);
+      this.shell.report(error);
+      return undefined;
+    }
+    if (answer === false) return false;
+    if (answer === null || typeof answer !== 'object') return undefined;
+    // { url, method, body, headers }: for this reconnection and the ones
+    // after it (POST once, then resume with a GET). A new method without a
+    // body drops the old one when it cannot carry one.
+    const request = settings.request;
+    if (typeof answer.method === 'string') {
+      if (!('body' in answer) && /^(GET|HEAD)$/i.test(answer.method)) request.body = undefined;
+      request.method = answer.method;
+    }
+    if ('body' in answer) request.body = answer.body;
+    if (answer.headers !== undefined) request.headers = answer.headers;
+    if (answer.url === undefined) return undefined;
+    try {
+      return new URL(`${answer.url}`, url).href;
+    } catch (error) {
+      this.shell.report(new TypeError(`eventsource-wasm: beforeReconnect returned an invalid url: ${answer.url}`));
       return undefined;
     }
   }
 
   messages(bytes, meta) {
     const target = this.target;
-    const state = target[$];
+    const state = this.state;
     // `bytes` and `meta` are views of wasm memory, which a handler could grow
     // (and so detach) by creating another source: decode and copy first.
     const text = decodeBatch(bytes);
     const table = meta.slice();
     const origin = state.origin;
+    const make = this.shell.makeMessageEvent;
     let lastId = state.lastId;
     let at = 0;
     for (let i = 0; i < table.length; i += 3) {
@@ -99,7 +123,7 @@ export class Link {
       const data = text.substring(at, (at += table[i + 1]));
       const idLength = table[i + 2];
       if (idLength !== SAME_ID) state.lastId = lastId = text.substring(at, (at += idLength));
-      target.dispatchEvent(makeMessageEvent(type, data, origin, lastId));
+      target.dispatchEvent(make(type, data, origin, lastId));
     }
   }
 }

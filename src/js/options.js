@@ -65,9 +65,8 @@ export function normalize(init) {
   }
   const settings = {
     transport: undefined,
-    headers,
-    method: string(o, 'method'),
-    body: defined(o, 'body'),
+    // What beforeReconnect may change for later requests.
+    request: { method: string(o, 'method'), body: defined(o, 'body'), headers },
     fetch: func(o, 'fetch'),
     beforeReconnect: func(o, 'beforeReconnect'),
     heartbeatTimeout: count(o, 'heartbeatTimeout'),
@@ -84,7 +83,7 @@ export function normalize(init) {
     panicOnChunk: !!defined(o, '__testPanicOnChunk'),
   };
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
-  if (settings.method === undefined) settings.method = settings.body === undefined ? 'GET' : 'POST';
+  if (settings.request.method === undefined) settings.request.method = settings.request.body === undefined ? 'GET' : 'POST';
   const reconnect = defined(o, 'reconnect');
   if (reconnect !== undefined) {
     if (typeof reconnect !== 'object' || reconnect === null) throw fail('reconnect', 'an object');

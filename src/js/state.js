@@ -22,6 +22,10 @@ export const live = new Set();
 export function finish(state, free) {
   const source = state.source;
   state.source = null;
+  // A first request the shell made while the core was loading.
+  clearTimeout(state.prefetchTimer);
+  if (state.prefetch) state.prefetch.controller.abort();
+  state.prefetch = null;
   live.delete(state);
   if (source !== null && free) source.free();
   for (const wake of state.onClosed.splice(0)) wake();

@@ -42,44 +42,36 @@ impl Drop for FetchRequest {
 /// Bytes a BYOB read may fill at most.
 const BYOB_CHUNK: u32 = 64 * 1024;
 
-/// Start the request. The init is a plain object (one `Reflect.set`
-/// binding instead of one binding per RequestInit field).
+/// Start the request: the init (from the link) gets this request's abort
+/// signal, and the fetch function (the `fetch` option's, else the global
+/// one, looked up now) is called with it.
 pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<FetchRequest, JsValue> {
     let fetch = match spec.fetch {
         Some(custom) => custom.clone(),
         None => env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?,
     };
     let controller = AbortController::new()?;
-    let init = Object::new();
-    env::set(&init, "method", &spec.method.into());
-    env::set(&init, "headers", spec.headers);
-    if !spec.body.is_undefined() {
-        env::set(&init, "body", spec.body);
-    }
-    env::set(&init, "mode", &"cors".into());
-    env::set(&init, "credentials", &env::credentials(spec.with_credentials).into());
-    // HTML §9.2.2: cache mode "no-store" (the browser then adds
-    // Cache-Control: no-cache itself, without a CORS preflight).
-    env::set(&init, "cache", &"no-store".into());
-    env::set(&init, "redirect", &"follow".into());
-    env::set(&init, "signal", &controller.signal());
+    env::set(spec.init, "signal", &controller.signal());
+    let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), spec.init)?;
+    Ok(adopt(&Promise::resolve(&promise), controller, reporter))
+}
+
+/// Take over a fetch already made (the shell's first request, made while
+/// the core was loading): `promise` of its response, `controller` its abort.
+pub fn adopt(promise: &Promise, controller: AbortController, reporter: Reporter) -> FetchRequest {
     let inner = Rc::new(Inner {
         controller,
         reporter,
         awaiting: RefCell::new(None),
     });
     stats::REQUESTS.increment();
-    let request = FetchRequest { inner };
-    let promise = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(spec.url), &init)?;
-    let weak = Rc::downgrade(&request.inner);
-    request
-        .inner
-        .wait(on_settle(&Promise::resolve(&promise), move |result| {
-            if let Some(inner) = weak.upgrade() {
-                responded(&inner, result);
-            }
-        }));
-    Ok(request)
+    let weak = Rc::downgrade(&inner);
+    inner.wait(on_settle(promise, move |result| {
+        if let Some(inner) = weak.upgrade() {
+            responded(&inner, result);
+        }
+    }));
+    FetchRequest { inner }
 }
 
 impl Inner {
@@ -183,4 +175,49 @@ fn read_default(inner: &Rc<Inner>, reader: ReadableStreamDefaultReader) {
             read_default(&inner, reader);
         }
     }));
+}
+
+/// The first request, made by the JavaScript shell while the core was
+/// loading (`src/js/prefetch.js`): `{ url, lastEventId, authorize, promise,
+/// controller }`. Dropped without being adopted, it is aborted.
+pub struct Prefetched {
+    value: Option<JsValue>,
+}
+
+fn field(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Prefetched {
+    pub fn new(value: JsValue) -> Option<Prefetched> {
+        value.is_object().then_some(Prefetched { value: Some(value) })
+    }
+
+    /// Whether it is the request the machine asks for, exactly.
+    pub fn matches(&self, request: &sse_core::machine::Request) -> bool {
+        let Some(value) = &self.value else { return false };
+        request.kind == sse_core::machine::RequestKind::First
+            && field(value, "url").as_string().as_deref() == Some(request.url.as_str())
+            && field(value, "lastEventId").as_string().as_deref()
+                == Some(request.last_event_id.as_deref().unwrap_or(""))
+            && field(value, "authorize").as_bool() == Some(request.authorize)
+    }
+
+    /// Take it over as the request in flight.
+    pub fn adopt(mut self, reporter: Reporter) -> Option<FetchRequest> {
+        let value = self.value.take()?;
+        let promise: Promise = field(&value, "promise").dyn_into().ok()?;
+        let controller: AbortController = field(&value, "controller").dyn_into().ok()?;
+        Some(adopt(&promise, controller, reporter))
+    }
+}
+
+impl Drop for Prefetched {
+    fn drop(&mut self) {
+        if let Some(value) = &self.value {
+            if let Ok(controller) = field(value, "controller").dyn_into::<AbortController>() {
+                controller.abort();
+            }
+        }
+    }
 }

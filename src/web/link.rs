@@ -43,14 +43,17 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn warn(this: &Link, warning: &str, url: &str) -> Result<(), JsValue>;
 
-    /// The request headers for a request to `url`: a HeadersInit, a promise
-    /// of one, or undefined (the `headers` option, asked now).
+    /// The fetch init for a request to `url` (method, body, the user's
+    /// headers and the protocol's: `Accept`, this `Last-Event-ID` if not
+    /// empty, the URL's credentials if `authorize`), or a promise of it; it
+    /// throws (or rejects) when the request cannot be made.
     #[wasm_bindgen(method, catch)]
-    pub fn headers(this: &Link, url: &str, last_event_id: &str) -> Result<JsValue, JsValue>;
+    pub fn request(this: &Link, url: &str, last_event_id: &str, authorize: bool) -> Result<JsValue, JsValue>;
 
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
-    /// `false` to veto it, or `{ url, method, body, headers }` to change the
-    /// requests from now on, or anything else to go on.
+    /// `false` to veto it, a URL (string) to send it and the next ones
+    /// there, or anything else to go on. (The link keeps the hook's method,
+    /// body and headers for the requests it builds.)
     #[wasm_bindgen(method, catch)]
     pub fn reconnecting(
         this: &Link,

@@ -10,20 +10,18 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 
-use js_sys::{Function, Uint8Array};
+use js_sys::{Function, Object, Uint8Array};
 use sse_core::machine::Failure;
 use wasm_bindgen::JsValue;
-use web_sys::Headers;
 
 /// One request, complete, as a transport makes it.
 pub struct RequestSpec<'a> {
     pub url: &'a str,
     pub with_credentials: bool,
-    /// Complete: Accept, Last-Event-ID and the user's headers.
-    pub headers: &'a Headers,
-    pub method: &'a str,
-    /// `undefined` for none.
-    pub body: &'a JsValue,
+    /// A fetch init, complete (method, headers, body, mode, credentials,
+    /// cache, redirect): see `src/js/request.js`. Fresh for each request:
+    /// the fetch transport adds its `signal`.
+    pub init: &'a Object,
     /// A custom fetch function (the `fetch` option).
     pub fetch: Option<&'a Function>,
     /// User name and password for the transport's own challenge handling
@@ -65,8 +63,9 @@ pub enum Report<'a> {
     Recycle,
     /// The CORS probe's answer: whether the server answered.
     Probed(bool),
-    /// The `headers` option's promise resolved: make the request with these.
-    Headers(JsValue),
+    /// The request's init was a promise (an async `headers` option), and
+    /// it resolved: make the request with it.
+    Prepared(JsValue),
 }
 
 /// Where reports go: the driver.

@@ -3,7 +3,6 @@
 //! constructor, before any WebAssembly is needed); this reads the result.
 
 use alloc::string::String;
-use core::cell::RefCell;
 
 use js_sys::{Function, Reflect};
 use sse_core::machine::{Config, ReconnectPolicy};
@@ -18,27 +17,13 @@ pub enum Transport {
     Xhr,
 }
 
-/// The parts of a request that `beforeReconnect` may change.
-pub struct Template {
-    pub method: String,
-    /// `undefined` for none.
-    pub body: JsValue,
-    /// `Some`: these headers, instead of asking the `headers` option.
-    pub headers: Option<JsValue>,
-}
-
 pub struct Settings {
     pub with_credentials: bool,
-    /// This realm's origin, where CORS applies (not in Node).
-    pub origin: Option<String>,
     pub transport: Transport,
     pub fetch: Option<Function>,
-    /// `Basic …`, from the URL's credentials, for when a server asks.
-    pub authorization: Option<String>,
     /// The URL's user name and password, decoded: XHR answers a challenge
     /// with them itself, as the platform's EventSource does.
     pub user: Option<(String, String)>,
-    pub template: RefCell<Template>,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
     #[cfg(feature = "test-hooks")]
@@ -83,20 +68,13 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,
-        origin: config.origin.clone(),
         transport: if get(init, "transport").as_string().as_deref() == Some("xhr") {
             Transport::Xhr
         } else {
             Transport::Fetch
         },
         fetch: get(init, "fetch").dyn_into::<Function>().ok(),
-        authorization: get(init, "authorization").as_string(),
         user: get(init, "username").as_string().zip(get(init, "password").as_string()),
-        template: RefCell::new(Template {
-            method: get(init, "method").as_string().unwrap_or_else(|| String::from("GET")),
-            body: get(init, "body"),
-            headers: None,
-        }),
         #[cfg(feature = "test-hooks")]
         panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
     };

@@ -7,6 +7,7 @@ use sse_core::machine::Machine;
 use wasm_bindgen::prelude::*;
 
 use crate::web::driver::Driver;
+use crate::web::fetch::Prefetched;
 use crate::web::link::Link;
 use crate::web::{clock, env, panic, settings};
 
@@ -20,17 +21,18 @@ pub struct Source {
 impl Source {
     /// Start a source for `url`, already parsed and serialized by the
     /// JavaScript class (with the platform's URL parser), which has also
-    /// checked and normalized the options into `settings`. The first
+    /// checked and normalized the options into `settings`, and may have
+    /// made the first request already (`prefetched`, or undefined). The first
     /// request starts from a task (the machine's first deadline is now, and
     /// a timer fires only after this task), so `close()` in the same task
     /// means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: &str, with_credentials: bool, link: Link, settings: &JsValue) -> Source {
+    pub fn new(url: &str, with_credentials: bool, link: Link, settings: &JsValue, prefetched: JsValue) -> Source {
         panic::install();
         let (config, settings) = settings::read(settings, with_credentials);
         let machine = Machine::new(url, config, clock::now_ms());
         Source {
-            driver: Driver::new(machine, settings, link),
+            driver: Driver::new(machine, settings, link, Prefetched::new(prefetched)),
         }
     }
 

@@ -79,17 +79,22 @@ fn bytes_of(text: &str, at_start: bool, utf8: &mut bool, out: &mut Vec<u8>) {
 }
 
 pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
+    let field = |key: &str| Reflect::get(spec.init, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let method = field("method")
+        .as_string()
+        .unwrap_or_else(|| alloc::string::String::from("GET"));
     let xhr = XmlHttpRequest::new()?;
     match spec.user {
         // The platform answers a 401 with them (and only then), as for its
         // own EventSource.
         Some((user, password)) => {
-            xhr.open_with_async_and_user_and_password(spec.method, spec.url, true, Some(user), Some(password))?
+            xhr.open_with_async_and_user_and_password(&method, spec.url, true, Some(user), Some(password))?
         }
-        None => xhr.open_with_async(spec.method, spec.url, true)?,
+        None => xhr.open_with_async(&method, spec.url, true)?,
     }
     xhr.set_with_credentials(spec.with_credentials);
-    if let Ok(Some(entries)) = js_sys::try_iter(spec.headers) {
+    // The same headers as the fetch transport's (Headers is iterable).
+    if let Ok(Some(entries)) = js_sys::try_iter(&field("headers")) {
         for entry in entries.flatten() {
             let pair: js_sys::Array = entry.unchecked_into();
             if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
@@ -120,7 +125,7 @@ pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, J
     // send(body): any BodyInit the fetch transport would take.
     let send = Reflect::get(&request.xhr, &JsValue::from_str("send"))?;
     send.unchecked_ref::<js_sys::Function>()
-        .call1(&request.xhr, spec.body)?;
+        .call1(&request.xhr, &field("body"))?;
     Ok(request)
 }
 

@@ -21,7 +21,8 @@ use wasm_bindgen::prelude::*;
 use crate::batch::Batch;
 
 mod reports;
-use crate::web::request::UserHeaders;
+use crate::web::fetch::Prefetched;
+use crate::web::request::Prepared;
 use crate::web::resources::{Active, Resources};
 use crate::web::seam::{Receiver, Reporter};
 use crate::web::settings::Settings;
@@ -54,6 +55,8 @@ pub struct Driver {
     /// its failure is an abort, not the network (Chromium's fetch reports
     /// both as the same TypeError).
     stopped: Cell<Option<u32>>,
+    /// The first request, if the JavaScript shell made it already.
+    prefetched: RefCell<Option<Prefetched>>,
 }
 
 impl Drop for Driver {
@@ -63,7 +66,12 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    pub fn new(machine: Machine, settings: Settings, link: crate::web::link::Link) -> Rc<Driver> {
+    pub fn new(
+        machine: Machine,
+        settings: Settings,
+        link: crate::web::link::Link,
+        prefetched: Option<Prefetched>,
+    ) -> Rc<Driver> {
         stats::DRIVERS.increment();
         let driver = Rc::new(Driver {
             settings,
@@ -79,6 +87,7 @@ impl Driver {
             }),
             generation: Cell::new(0),
             stopped: Cell::new(None),
+            prefetched: RefCell::new(prefetched),
         });
         let _entered = panic::enter(&driver.resources);
         driver.settle();
@@ -176,9 +185,9 @@ impl Driver {
         Reporter::new(Rc::downgrade(&receiver), generation)
     }
 
-    /// Start the transport for `req`.
-    fn send(self: &Rc<Self>, req: &Request, headers: &JsValue, reporter: Reporter) {
-        match request::send(&self.settings, req, headers, reporter) {
+    /// Start the transport for a request to `url`.
+    fn send(self: &Rc<Self>, url: &str, init: &JsValue, reporter: Reporter) {
+        match request::send(&self.settings, url, init, reporter) {
             Some(active) => self.resources.hold(active),
             None => self.not_sent(),
         }
@@ -198,14 +207,23 @@ impl Driver {
             Command::Fetch(req) => {
                 let reporter = self.reporter();
                 self.state.borrow_mut().sent_id = req.last_event_id.clone().unwrap_or_default();
+                // The shell's first request, if it is this one; any other is dropped (aborted).
+                let first = self.prefetched.borrow_mut().take();
+                if let Some(first) = first.filter(|first| first.matches(&req)) {
+                    match first.adopt(reporter) {
+                        Some(request) => self.resources.hold(Active::Fetch(request)),
+                        None => self.not_sent(),
+                    }
+                    return;
+                }
                 let Some(link) = self.resources.link() else { return };
-                match request::user_headers(&self.settings, &link, &req, reporter.clone()) {
-                    UserHeaders::Ready(headers) => self.send(&req, &headers, reporter),
-                    UserHeaders::Pending(settle) => {
+                match request::prepare(&link, &req, reporter.clone()) {
+                    Prepared::Ready(init) => self.send(&req.url, &init, reporter),
+                    Prepared::Pending(settle) => {
                         self.state.borrow_mut().pending = Some(req);
                         self.resources.hold(Active::Headers(settle));
                     }
-                    UserHeaders::Failed => self.not_sent(),
+                    Prepared::Failed => self.not_sent(),
                 }
             }
             Command::Abort => self.resources.release_request(),
@@ -272,7 +290,6 @@ impl Driver {
             )
         };
         let answer = link.reconnecting(attempt, delay_ms as f64, reason.name(), &id, &url);
-        let mut state = self.state.borrow_mut();
-        hooks::apply_reconnect_answer(answer, &mut state.machine, &mut self.settings.template.borrow_mut());
+        hooks::apply_reconnect_answer(answer, &mut self.state.borrow_mut().machine);
     }
 }

@@ -52,13 +52,13 @@ impl Receiver for Driver {
             }
             Report::Recycle => self.state.borrow_mut().machine.recycle(),
             Report::Probed(answered) => self.state.borrow_mut().machine.handle_probe(now, answered),
-            Report::Headers(headers) => {
+            Report::Prepared(init) => {
                 let pending = self.state.borrow_mut().pending.take();
                 if let Some(req) = pending {
                     // The same request (generation) goes on.
                     let receiver: Rc<dyn Receiver> = self.clone();
                     let reporter = Reporter::new(Rc::downgrade(&receiver), generation);
-                    self.send(&req, &headers, reporter);
+                    self.send(&req.url, &init, reporter);
                 }
             }
         }
