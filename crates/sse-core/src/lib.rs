@@ -1,7 +1,9 @@
 //! The protocol core of a Server-Sent Events client, without I/O.
 //!
 //! - [`parser`]: an incremental `text/event-stream` parser (HTML §9.2.5 and
-//!   §9.2.6): bytes in, in chunks of any size, events out.
+//!   §9.2.6): bytes in, in chunks of any size, events out, decoded (`&str`,
+//!   [`parser::Sink`]) or as bytes for a host that decodes them itself
+//!   ([`parser::RawSink`]).
 //! - [`machine`]: the connection state machine (HTML §9.2.2–9.2.4): when to
 //!   connect, what `Last-Event-ID` to send, when a response opens or fails
 //!   the connection, how long to wait before reconnecting, when a stalled

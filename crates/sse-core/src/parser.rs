@@ -16,12 +16,27 @@
 //! that is only appended to. Buffers are reused between lines and events, so a
 //! steady stream allocates nothing.
 //!
-//! Decoding per line is exact because every byte the syntax cares about (CR,
-//! LF, `:`, space, NUL) is ASCII, and the WHATWG decoder never consumes an
-//! ASCII byte into a replacement character: decoding each line on its own gives
-//! the same code points as decoding the whole stream first.
+//! # Two faces over one byte-level core
+//!
+//! The parser works on bytes: the syntax splits only on ASCII bytes (CR, LF,
+//! `:`, space), so it needs no decoding. Events leave it in one of two ways:
+//!
+//! - [`Parser::feed`] hands a [`Sink`] decoded [`Event`]s (`&str`): each
+//!   event's type and data are decoded once, when it is dispatched (a
+//!   stream that is not valid UTF-8 takes a slower, allocating path);
+//! - [`Parser::feed_raw`] hands a [`RawSink`] the same [`RawEvent`]s
+//!   undecoded, for hosts that decode themselves (the wasm build, whose
+//!   JavaScript decodes the bytes with `TextDecoder` anyway).
+//!
+//! Decoding each part of a [`RawEvent`] with a WHATWG UTF-8 decoder in
+//! replacement mode gives exactly the [`Event`] the decoded face gives. That
+//! holds because every byte the syntax splits on is ASCII, and the WHATWG
+//! decoder never consumes an ASCII byte into a replacement character: decoding
+//! a piece of the stream cut at ASCII bytes gives the same code points as
+//! decoding the whole stream and cutting there. (`tests/fixtures.rs` and the
+//! property tests check it at every split offset.)
 
-use alloc::borrow::ToOwned;
+use alloc::borrow::{Cow, ToOwned};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -97,6 +112,101 @@ impl Sink for Vec<OwnedEvent> {
     }
 }
 
+/// One event ready to dispatch, undecoded: what a [`RawSink`] receives.
+///
+/// Decoding `event_type` and `data` with a WHATWG UTF-8 decoder in
+/// replacement mode (invalid sequences, maximal subparts, become U+FFFD;
+/// `TextDecoder` in JavaScript, [`String::from_utf8_lossy`] in Rust) gives
+/// exactly the [`Event`] that [`Parser::feed`] would have given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawEvent<'a> {
+    /// The event type: the `event` field's value, or `b"message"` when none
+    /// was given.
+    pub event_type: &'a [u8],
+    /// The joined `data` lines, without the final LF.
+    pub data: &'a [u8],
+    /// The last event ID string at the time of dispatch. It is already
+    /// decoded (the parser must send it as `Last-Event-ID`, so it decodes an
+    /// `id` when one arrives, not per event); decoding its bytes again
+    /// changes nothing.
+    pub last_event_id: &'a str,
+}
+
+/// Receives what the parser finds, undecoded: the face for hosts that decode
+/// the bytes themselves. Only `event` is required; the other methods default
+/// to doing nothing.
+pub trait RawSink {
+    /// A complete event, in stream order.
+    fn event(&mut self, event: &RawEvent<'_>);
+
+    /// A valid `retry` field set the reconnection time (milliseconds).
+    fn retry(&mut self, _milliseconds: u64) {}
+
+    /// A line (without its terminator) that changed nothing, and why. Blank
+    /// lines are reported with an empty `line`.
+    fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+}
+
+/// How events leave the byte-level core: decoded for a [`Sink`], as they are
+/// for a [`RawSink`]. The core is generic over it, so each face compiles to
+/// its own code with nothing dynamic in between.
+pub(crate) trait Output {
+    /// `event_type` is empty when the event has no `event` field.
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str);
+    fn retry(&mut self, milliseconds: u64);
+    fn ignored(&mut self, line: &[u8], why: Ignored);
+}
+
+/// The decoded face: a [`Sink`] behind the byte-level core.
+pub(crate) struct Decoded<'s, S: ?Sized>(pub(crate) &'s mut S);
+
+impl<S: Sink + ?Sized> Output for Decoded<'_, S> {
+    #[inline]
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str) {
+        let data = decode(data);
+        let event_type = if event_type.is_empty() {
+            Cow::Borrowed("message")
+        } else {
+            decode(event_type)
+        };
+        self.0.event(&Event {
+            event_type: &event_type,
+            data: &data,
+            last_event_id,
+        });
+    }
+    #[inline]
+    fn retry(&mut self, milliseconds: u64) {
+        self.0.retry(milliseconds);
+    }
+    #[inline]
+    fn ignored(&mut self, line: &[u8], why: Ignored) {
+        self.0.ignored(line, why);
+    }
+}
+
+/// The raw face: a [`RawSink`] behind the byte-level core.
+pub(crate) struct Raw<'s, S: ?Sized>(pub(crate) &'s mut S);
+
+impl<S: RawSink + ?Sized> Output for Raw<'_, S> {
+    #[inline]
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str) {
+        self.0.event(&RawEvent {
+            event_type: if event_type.is_empty() { b"message" } else { event_type },
+            data,
+            last_event_id,
+        });
+    }
+    #[inline]
+    fn retry(&mut self, milliseconds: u64) {
+        self.0.retry(milliseconds);
+    }
+    #[inline]
+    fn ignored(&mut self, line: &[u8], why: Ignored) {
+        self.0.ignored(line, why);
+    }
+}
+
 /// An [`Event`] that owns its strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedEvent {
@@ -125,7 +235,9 @@ impl From<&Event<'_>> for OwnedEvent {
 pub struct Limits {
     /// The longest line accepted, in bytes, without its terminator.
     pub max_line_length: Option<usize>,
-    /// The largest data buffer accepted, in bytes of UTF-8.
+    /// The largest data buffer accepted, in bytes of UTF-8 (as decoded: an
+    /// invalid byte counts as the three bytes of its U+FFFD), without the LF
+    /// that the last data line adds.
     pub max_event_size: Option<usize>,
 }
 
@@ -196,11 +308,15 @@ enum BomState {
 pub struct Parser {
     /// Bytes of a line that started in an earlier chunk and has not ended yet.
     line: Vec<u8>,
-    /// The data buffer (decoded; each `data` line adds its value and an LF).
-    data: String,
-    /// The event type buffer.
-    event_type: String,
-    /// The last event ID buffer, set by `id` fields.
+    /// The data buffer, undecoded: each `data` line adds its value and an LF.
+    data: Vec<u8>,
+    /// The data buffer's length once decoded, LFs included: kept only when
+    /// [`Limits::max_event_size`] is set (which counts decoded bytes).
+    data_utf8_len: usize,
+    /// The event type buffer, undecoded.
+    event_type: Vec<u8>,
+    /// The last event ID buffer, set by `id` fields (decoded when set: it
+    /// changes far less often than events are dispatched).
     id_buffer: String,
     /// The last event ID string, set from the buffer at every blank line; it
     /// is what `lastEventId` reports and what `Last-Event-ID` sends.
@@ -229,8 +345,9 @@ impl Parser {
     pub fn with_limits(limits: Limits) -> Self {
         Parser {
             line: Vec::new(),
-            data: String::new(),
-            event_type: String::new(),
+            data: Vec::new(),
+            data_utf8_len: 0,
+            event_type: Vec::new(),
             id_buffer: String::new(),
             last_event_id: String::new(),
             retry: None,
@@ -250,7 +367,8 @@ impl Parser {
         self.line.clear();
         release_if_huge(&mut self.line);
         self.data.clear();
-        release_if_huge_string(&mut self.data);
+        release_if_huge(&mut self.data);
+        self.data_utf8_len = 0;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
         self.bom = BomState::Matching(0);
@@ -280,7 +398,8 @@ impl Parser {
         self.line.len()
     }
 
-    /// Bytes of data buffered for an event that has not been dispatched yet.
+    /// Bytes of data buffered for an event that has not been dispatched yet
+    /// (undecoded).
     pub fn pending_data_len(&self) -> usize {
         self.data.len()
     }
@@ -308,7 +427,13 @@ impl Parser {
     /// in order before this returns. On error the stream must not be fed again
     /// until [`Parser::reset_stream`].
     pub fn feed<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), ParseError> {
-        self.feed_inner(chunk, sink, false).map(|_| ())
+        self.feed_inner(chunk, &mut Decoded(sink), false).map(|_| ())
+    }
+
+    /// Like [`Parser::feed`], but events go to `sink` undecoded (see
+    /// [`RawEvent`]): for hosts that decode the bytes themselves.
+    pub fn feed_raw<S: RawSink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        self.feed_inner(chunk, &mut Raw(sink), false).map(|_| ())
     }
 
     /// Like [`Parser::feed`], but stop at the first blank line after which
@@ -321,13 +446,22 @@ impl Parser {
         chunk: &[u8],
         sink: &mut S,
     ) -> Result<Option<usize>, ParseError> {
-        self.feed_inner(chunk, sink, true)
+        self.feed_inner(chunk, &mut Decoded(sink), true)
     }
 
-    fn feed_inner<S: Sink + ?Sized>(
+    /// [`Parser::feed_until_boundary`] with a [`RawSink`].
+    pub fn feed_until_boundary_raw<S: RawSink + ?Sized>(
         &mut self,
         chunk: &[u8],
         sink: &mut S,
+    ) -> Result<Option<usize>, ParseError> {
+        self.feed_inner(chunk, &mut Raw(sink), true)
+    }
+
+    pub(crate) fn feed_inner<O: Output + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut O,
         stop_at_boundary: bool,
     ) -> Result<Option<usize>, ParseError> {
         let mut input = chunk;
@@ -381,18 +515,18 @@ impl Parser {
 
     /// Match the start of the stream against the BOM, byte by byte, so that a
     /// BOM split across chunks is still dropped. Returns the rest of `input`.
-    fn match_bom<'i, S: Sink + ?Sized>(
+    fn match_bom<'i, O: Output + ?Sized>(
         &mut self,
         mut matched: u8,
         mut input: &'i [u8],
-        sink: &mut S,
+        sink: &mut O,
     ) -> Result<&'i [u8], ParseError> {
         while let Some((&byte, rest)) = input.split_first() {
             if byte != BOM[matched as usize] {
                 // Not a BOM after all: the bytes matched so far are stream content.
                 self.bom = BomState::Done;
                 if matched > 0 {
-                    self.feed(&BOM[..matched as usize], sink)?;
+                    self.feed_inner(&BOM[..matched as usize], sink, false)?;
                 }
                 return Ok(input);
             }
@@ -415,7 +549,7 @@ impl Parser {
     }
 
     /// HTML §9.2.6: process one line (without its terminator).
-    fn process_line<S: Sink + ?Sized>(&mut self, line: &[u8], sink: &mut S) -> Result<(), ParseError> {
+    fn process_line<O: Output + ?Sized>(&mut self, line: &[u8], sink: &mut O) -> Result<(), ParseError> {
         if line.is_empty() {
             self.dispatch(sink);
             return Ok(());
@@ -439,19 +573,21 @@ impl Parser {
                 // buffer the value filled exactly would reallocate (and copy)
                 // a large value once more.
                 self.data.reserve(value.len() + 1);
-                decode_into(&mut self.data, value);
-                self.data.push('\n');
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
                 if let Some(limit) = self.limits.max_event_size {
-                    // The LF that joins lines is removed before dispatch, so it
-                    // does not count against the limit.
-                    if self.data.len() - 1 > limit {
+                    // The limit counts decoded bytes: decoding the value alone
+                    // is exact (it is cut at ASCII bytes). The LF that joins
+                    // lines is removed before dispatch, so it does not count.
+                    self.data_utf8_len += utf8_len(value) + 1;
+                    if self.data_utf8_len - 1 > limit {
                         return Err(ParseError::EventTooLarge { limit });
                     }
                 }
             }
             b"event" => {
                 self.event_type.clear();
-                decode_into(&mut self.event_type, value);
+                self.event_type.extend_from_slice(value);
             }
             b"id" => {
                 if memchr(0, value).is_some() {
@@ -479,7 +615,7 @@ impl Parser {
     }
 
     /// HTML §9.2.6, "dispatch the event".
-    fn dispatch<S: Sink + ?Sized>(&mut self, sink: &mut S) {
+    fn dispatch<O: Output + ?Sized>(&mut self, sink: &mut O) {
         // Step 1: the last event ID string follows the buffer even if nothing
         // is dispatched.
         if self.last_event_id != self.id_buffer {
@@ -491,22 +627,49 @@ impl Parser {
             sink.ignored(b"", Ignored::NoData);
             return;
         }
-        // Step 3: drop the LF that the last data line added.
-        self.data.pop();
-        let event_type = if self.event_type.is_empty() {
-            "message"
-        } else {
-            self.event_type.as_str()
-        };
-        sink.event(&Event {
-            event_type,
-            data: &self.data,
-            last_event_id: &self.last_event_id,
-        });
+        // Step 3: leave out the LF that the last data line added. Step 4: an
+        // empty type buffer means "message" (the face fills it in).
+        sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
         // Step 5: reset the buffers (keeping their memory unless it is huge).
         self.data.clear();
-        release_if_huge_string(&mut self.data);
+        release_if_huge(&mut self.data);
+        self.data_utf8_len = 0;
         self.event_type.clear();
+    }
+}
+
+/// `bytes` as UTF-8, checked.
+#[inline]
+fn validate(bytes: &[u8]) -> Option<&str> {
+    core::str::from_utf8(bytes).ok()
+}
+
+/// The WHATWG "UTF-8 decode" of `bytes`: each maximal invalid subpart becomes
+/// U+FFFD (what [`String::from_utf8_lossy`] does). Valid input, nearly all of
+/// it, is borrowed after one validation pass; only invalid input allocates.
+#[inline]
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match validate(bytes) {
+        Some(text) => Cow::Borrowed(text),
+        None => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The length of `bytes` once decoded (see [`decode`]), without decoding.
+fn utf8_len(bytes: &[u8]) -> usize {
+    match validate(bytes) {
+        Some(_) => bytes.len(),
+        None => bytes
+            .utf8_chunks()
+            .map(|chunk| {
+                chunk.valid().len()
+                    + if chunk.invalid().is_empty() {
+                        0
+                    } else {
+                        '\u{FFFD}'.len_utf8()
+                    }
+            })
+            .sum(),
     }
 }
 
@@ -514,17 +677,7 @@ impl Parser {
 /// with U+FFFD exactly as the WHATWG decoder does. Valid input (nearly all of
 /// it) is copied with one validation pass and no allocation.
 fn decode_into(out: &mut String, bytes: &[u8]) {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => out.push_str(text),
-        Err(_) => {
-            for chunk in bytes.utf8_chunks() {
-                out.push_str(chunk.valid());
-                if !chunk.invalid().is_empty() {
-                    out.push('\u{FFFD}');
-                }
-            }
-        }
-    }
+    out.push_str(&decode(bytes));
 }
 
 fn release_if_huge(buffer: &mut Vec<u8>) {
@@ -608,6 +761,30 @@ mod tests {
             parser.feed(b"data: abcd\n", &mut events),
             Err(ParseError::EventTooLarge { limit: 3 })
         );
+    }
+
+    #[test]
+    fn event_limit_counts_invalid_bytes_as_their_replacement_characters() {
+        // Two invalid bytes are two U+FFFD: six bytes of UTF-8, over a limit
+        // of five, though only two bytes arrived. Both faces agree.
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(5)));
+        let mut events = Vec::new();
+        assert_eq!(
+            parser.feed(b"data: \x80\x80\n", &mut events),
+            Err(ParseError::EventTooLarge { limit: 5 })
+        );
+        struct Ignore;
+        impl RawSink for Ignore {
+            fn event(&mut self, _: &RawEvent<'_>) {}
+        }
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(5)));
+        assert_eq!(
+            parser.feed_raw(b"data: \x80\x80\n", &mut Ignore),
+            Err(ParseError::EventTooLarge { limit: 5 })
+        );
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(6)));
+        parser.feed(b"data: \x80\x80\n\n", &mut events).unwrap();
+        assert_eq!(events[0].data, "\u{FFFD}\u{FFFD}");
     }
 
     #[test]
