@@ -11,8 +11,11 @@
 //! - [`mime`]: is a `Content-Type` `text/event-stream`?
 //! - [`url`]: the scheme and origin rules the machine applies.
 //!
-//! `no_std` with `alloc`; `memchr` is the only dependency. It is the core of
-//! the `eventsource-wasm` npm package, whose driver feeds it from `fetch` or
+//! `no_std` with `alloc`; `memchr` is the only dependency, and `simdutf8`
+//! with the `simd` feature (on by default; it needs `std`, so turn default
+//! features off on a `no_std` target: decoding then uses `core::str`, with
+//! the same results). It is the core of the `eventsource-wasm` npm package
+//! (built without `simd`), whose driver feeds it from `fetch` or
 //! `XMLHttpRequest`, and works as well under any Rust HTTP client.
 //!
 //! # Parsing a stream from any HTTP client

@@ -22,7 +22,8 @@
 //! `:`, space), so it needs no decoding. Events leave it in one of two ways:
 //!
 //! - [`Parser::feed`] hands a [`Sink`] decoded [`Event`]s (`&str`): each
-//!   event's type and data are decoded once, when it is dispatched (a
+//!   event's type and data are decoded once, when it is dispatched (with the
+//!   `simd` feature, on by default, by `simdutf8`, else by `core::str`; a
 //!   stream that is not valid UTF-8 takes a slower, allocating path);
 //! - [`Parser::feed_raw`] hands a [`RawSink`] the same [`RawEvent`]s
 //!   undecoded, for hosts that decode themselves (the wasm build, whose
@@ -638,10 +639,18 @@ impl Parser {
     }
 }
 
-/// `bytes` as UTF-8, checked.
+/// `bytes` as UTF-8, checked: by `simdutf8` with the `simd` feature (it
+/// hands inputs under 64 bytes to `core::str` itself), else by `core::str`.
 #[inline]
 fn validate(bytes: &[u8]) -> Option<&str> {
-    core::str::from_utf8(bytes).ok()
+    #[cfg(feature = "simd")]
+    {
+        simdutf8::basic::from_utf8(bytes).ok()
+    }
+    #[cfg(not(feature = "simd"))]
+    {
+        core::str::from_utf8(bytes).ok()
+    }
 }
 
 /// The WHATWG "UTF-8 decode" of `bytes`: each maximal invalid subpart becomes
@@ -738,6 +747,25 @@ mod tests {
     fn utf8_sequence_split_across_chunks_decodes_whole() {
         let events = parse(&[b"data: \xF0\x9F", b"\x98\x80\n\n"]);
         assert_eq!(events[0].data, "\u{1F600}");
+    }
+
+    #[test]
+    fn invalid_bytes_in_a_long_value_become_u_fffd() {
+        // Long enough for the SIMD validator (64 bytes and more), with a
+        // sequence cut by the chunk boundary and a truncated one before the
+        // line end.
+        let text = "é€😀 and some ASCII to make the value long enough ".repeat(4);
+        let mut stream = alloc::format!("data: {text}").into_bytes();
+        stream.extend_from_slice(b"\xff\xf0\x9f\x98");
+        stream.extend_from_slice(text.as_bytes());
+        stream.extend_from_slice(b"\xe2\x82\n\n");
+        let want = alloc::format!("{text}\u{FFFD}\u{FFFD}{text}\u{FFFD}");
+        for at in 0..stream.len() {
+            let (a, b) = stream.split_at(at);
+            let events = parse(&[a, b]);
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0].data, want, "split at {at}");
+        }
     }
 
     #[test]
