@@ -13,8 +13,10 @@
 //!
 //! Work is linear in the input whatever the chunking: every byte is scanned
 //! once (`memchr`), and a line split across chunks is collected in one buffer
-//! that is only appended to. Buffers are reused between lines and events, so a
-//! steady stream allocates nothing.
+//! that is only appended to (a data line's value goes straight into the data
+//! buffer). An event of one data line that a chunk holds whole (most events)
+//! is dispatched from the chunk, without a copy. Buffers are reused between
+//! lines and events, so a steady stream allocates nothing.
 //!
 //! # Two faces over one byte-level core
 //!
@@ -319,6 +321,8 @@ pub struct Parser {
     /// The last event ID buffer, set by `id` fields (decoded when set: it
     /// changes far less often than events are dispatched).
     id_buffer: String,
+    /// An `id` field set the buffer since the last dispatch.
+    id_set: bool,
     /// The last event ID string, set from the buffer at every blank line; it
     /// is what `lastEventId` reports and what `Last-Event-ID` sends.
     last_event_id: String,
@@ -327,7 +331,23 @@ pub struct Parser {
     bom: BomState,
     /// The previous chunk ended in CR: an LF starting this chunk ends nothing.
     skip_lf: bool,
+    /// The line the previous chunk ended inside of, if any.
+    partial: Partial,
     limits: Limits,
+}
+
+/// A line that a chunk ended inside of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Partial {
+    /// The next byte starts a line.
+    None,
+    /// The line so far is in [`Parser::line`].
+    Line,
+    /// A `data` line, whose value so far went straight into the data buffer
+    /// from `start`; `len` is the line's length so far (for the limit) and
+    /// `space` whether the line so far is exactly `data:`, so that a space
+    /// coming next is the one to drop.
+    Data { start: usize, len: usize, space: bool },
 }
 
 impl Default for Parser {
@@ -350,10 +370,12 @@ impl Parser {
             data_utf8_len: 0,
             event_type: Vec::new(),
             id_buffer: String::new(),
+            id_set: false,
             last_event_id: String::new(),
             retry: None,
             bom: BomState::Matching(0),
             skip_lf: false,
+            partial: Partial::None,
             limits,
         }
     }
@@ -372,8 +394,10 @@ impl Parser {
         self.data_utf8_len = 0;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_set = false;
         self.bom = BomState::Matching(0);
         self.skip_lf = false;
+        self.partial = Partial::None;
     }
 
     /// Set the last event ID (string and buffer), e.g. to resume a stream
@@ -382,6 +406,7 @@ impl Parser {
         self.last_event_id.clear();
         self.last_event_id.push_str(id);
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_set = false;
     }
 
     /// The last event ID string: sent as `Last-Event-ID` on reconnection.
@@ -396,20 +421,28 @@ impl Parser {
 
     /// Bytes held for a line that has not ended yet.
     pub fn pending_line_len(&self) -> usize {
-        self.line.len()
+        match self.partial {
+            Partial::None => 0,
+            Partial::Line => self.line.len(),
+            Partial::Data { len, .. } => len,
+        }
     }
 
     /// Bytes of data buffered for an event that has not been dispatched yet
     /// (undecoded).
     pub fn pending_data_len(&self) -> usize {
-        self.data.len()
+        match self.partial {
+            // The value of a data line that has not ended is not data yet.
+            Partial::Data { start, .. } => start,
+            _ => self.data.len(),
+        }
     }
 
     /// Whether the stream is between events: no partial line, and no field
     /// of an event that has not been dispatched yet. Resuming from the last
     /// event ID here loses nothing and repeats nothing.
     pub fn at_event_boundary(&self) -> bool {
-        self.line.is_empty()
+        self.partial == Partial::None
             && self.data.is_empty()
             && self.event_type.is_empty()
             && self.id_buffer == self.last_event_id
@@ -479,39 +512,189 @@ impl Parser {
                 input = &input[1..];
             }
         }
-        while let Some(end) = memchr2(b'\n', b'\r', input) {
-            let terminator = input[end];
-            let blank = end == 0 && self.line.is_empty();
-            if self.line.is_empty() {
+        if self.partial != Partial::None {
+            if input.is_empty() {
+                return Ok(None);
+            }
+            match self.resume_line(input, sink)? {
+                Some(rest) => input = rest,
+                None => return Ok(None),
+            }
+        }
+        while let Some(&first) = input.first() {
+            if first == b'\n' || first == b'\r' {
+                // HTML §9.2.6: "If the line is empty (a blank line), dispatch the event."
+                self.dispatch(sink);
+                input = self.after_line_end(input, 0);
+                if stop_at_boundary && self.at_event_boundary() {
+                    return Ok(Some(chunk.len() - input.len()));
+                }
+                continue;
+            }
+            if input.starts_with(b"data:") {
+                // The line nearly every event has, without the general rules'
+                // colon search and field-name match: "data", a colon, and the
+                // value after one optional space.
+                let value_start = if input.get(5) == Some(&b' ') { 6 } else { 5 };
+                let Some(value_len) = memchr2(b'\n', b'\r', &input[value_start..]) else {
+                    self.start_data_line(input, value_start)?;
+                    return Ok(None);
+                };
+                let end = value_start + value_len;
                 self.check_line_length(end)?;
-                self.process_line(&input[..end], sink)?;
-            } else {
+                let value = &input[value_start..end];
+                let rest = self.after_line_end(input, end);
+                if self.data.is_empty() && matches!(rest.first(), Some(b'\n' | b'\r')) {
+                    // An event of one data line, whole in this chunk (most
+                    // events): dispatch it from the chunk, without copying it
+                    // into the data buffer first.
+                    self.check_event_size(value)?;
+                    self.dispatch_line(value, sink);
+                    input = self.after_line_end(rest, 0);
+                    if stop_at_boundary && self.at_event_boundary() {
+                        return Ok(Some(chunk.len() - input.len()));
+                    }
+                } else {
+                    self.push_data(value)?;
+                    input = rest;
+                }
+                continue;
+            }
+            let Some(end) = memchr2(b'\n', b'\r', input) else {
+                self.check_line_length(input.len())?;
+                self.line.extend_from_slice(input);
+                self.partial = Partial::Line;
+                return Ok(None);
+            };
+            self.check_line_length(end)?;
+            self.process_line(&input[..end], sink)?;
+            input = self.after_line_end(input, end);
+        }
+        Ok(None)
+    }
+
+    /// The rest of `input` after the line end at `end`. HTML §9.2.5: CRLF is
+    /// one line end, also when a chunk ends between the two (then an LF
+    /// starting the next chunk is skipped).
+    #[inline]
+    fn after_line_end<'i>(&mut self, input: &'i [u8], end: usize) -> &'i [u8] {
+        let rest = &input[end + 1..];
+        if input[end] == b'\r' {
+            match rest.first() {
+                Some(b'\n') => return &rest[1..],
+                None => self.skip_lf = true,
+                Some(_) => {}
+            }
+        }
+        rest
+    }
+
+    /// Go on with the line an earlier chunk ended inside of. Returns the rest
+    /// of `input` after it, or `None` if it does not end in `input` either.
+    fn resume_line<'i, O: Output + ?Sized>(
+        &mut self,
+        input: &'i [u8],
+        sink: &mut O,
+    ) -> Result<Option<&'i [u8]>, ParseError> {
+        let found = memchr2(b'\n', b'\r', input);
+        let end = found.unwrap_or(input.len());
+        match self.partial {
+            Partial::None => Ok(Some(input)),
+            Partial::Data { start, len, space } => {
+                self.check_line_length(len + end)?;
+                let piece = &input[..end];
+                // The space after "data:" is dropped even when the chunk
+                // ended between the two.
+                let value = if space {
+                    piece.strip_prefix(b" ").unwrap_or(piece)
+                } else {
+                    piece
+                };
+                // Room for the LF as well: see `push_data`.
+                self.data.reserve(value.len() + 1);
+                self.data.extend_from_slice(value);
+                let Some(end) = found else {
+                    self.partial = Partial::Data {
+                        start,
+                        len: len + end,
+                        space: false,
+                    };
+                    return Ok(None);
+                };
+                self.partial = Partial::None;
+                self.finish_data_line(start)?;
+                Ok(Some(self.after_line_end(input, end)))
+            }
+            Partial::Line => {
                 self.check_line_length(self.line.len() + end)?;
                 self.line.extend_from_slice(&input[..end]);
+                let Some(end) = found else {
+                    return Ok(None);
+                };
+                self.partial = Partial::None;
                 let line = core::mem::take(&mut self.line);
                 let result = self.process_line(&line, sink);
                 self.line = line;
                 self.line.clear();
                 release_if_huge(&mut self.line);
                 result?;
-            }
-            input = &input[end + 1..];
-            if terminator == b'\r' {
-                match input.first() {
-                    Some(b'\n') => input = &input[1..],
-                    Some(_) => {}
-                    None => self.skip_lf = true,
-                }
-            }
-            if stop_at_boundary && blank && self.at_event_boundary() {
-                return Ok(Some(chunk.len() - input.len()));
+                Ok(Some(self.after_line_end(input, end)))
             }
         }
-        if !input.is_empty() {
-            self.check_line_length(self.line.len() + input.len())?;
-            self.line.extend_from_slice(input);
+    }
+
+    /// A data line that does not end in this chunk: its value goes straight
+    /// into the data buffer, so a long line is copied once, not collected as
+    /// a line first.
+    fn start_data_line(&mut self, input: &[u8], value_start: usize) -> Result<(), ParseError> {
+        self.check_line_length(input.len())?;
+        let value = &input[value_start..];
+        let start = self.data.len();
+        self.data.reserve(value.len() + 1);
+        self.data.extend_from_slice(value);
+        self.partial = Partial::Data {
+            start,
+            len: input.len(),
+            space: input.len() == 5,
+        };
+        Ok(())
+    }
+
+    /// Append a data line's value and its LF (HTML §9.2.6, "data" field).
+    #[inline]
+    fn push_data(&mut self, value: &[u8]) -> Result<(), ParseError> {
+        // Room for the value and its LF at once: pushing the LF into a
+        // buffer the value filled exactly would reallocate (and copy) a large
+        // value once more.
+        self.data.reserve(value.len() + 1);
+        let start = self.data.len();
+        self.data.extend_from_slice(value);
+        self.finish_data_line(start)
+    }
+
+    /// The data line whose value starts at `start` in the buffer is complete.
+    #[inline]
+    fn finish_data_line(&mut self, start: usize) -> Result<(), ParseError> {
+        self.data.push(b'\n');
+        if let Some(limit) = self.limits.max_event_size {
+            // The limit counts decoded bytes: decoding the value alone is
+            // exact (it is cut at ASCII bytes). The LF that joins lines is
+            // removed before dispatch, so it does not count.
+            self.data_utf8_len += utf8_len(&self.data[start..]);
+            if self.data_utf8_len - 1 > limit {
+                return Err(ParseError::EventTooLarge { limit });
+            }
         }
-        Ok(None)
+        Ok(())
+    }
+
+    /// [`Limits::max_event_size`] for an event of the one data line `value`.
+    #[inline]
+    fn check_event_size(&self, value: &[u8]) -> Result<(), ParseError> {
+        match self.limits.max_event_size {
+            Some(limit) if utf8_len(value) > limit => Err(ParseError::EventTooLarge { limit }),
+            _ => Ok(()),
+        }
     }
 
     /// Match the start of the stream against the BOM, byte by byte, so that a
@@ -542,6 +725,7 @@ impl Parser {
         Ok(input)
     }
 
+    #[inline]
     fn check_line_length(&self, len: usize) -> Result<(), ParseError> {
         match self.limits.max_line_length {
             Some(limit) if len > limit => Err(ParseError::LineTooLong { limit }),
@@ -569,23 +753,7 @@ impl Parser {
             None => (line, &[][..]),
         };
         match name {
-            b"data" => {
-                // Room for the value and its LF at once: pushing the LF into a
-                // buffer the value filled exactly would reallocate (and copy)
-                // a large value once more.
-                self.data.reserve(value.len() + 1);
-                self.data.extend_from_slice(value);
-                self.data.push(b'\n');
-                if let Some(limit) = self.limits.max_event_size {
-                    // The limit counts decoded bytes: decoding the value alone
-                    // is exact (it is cut at ASCII bytes). The LF that joins
-                    // lines is removed before dispatch, so it does not count.
-                    self.data_utf8_len += utf8_len(value) + 1;
-                    if self.data_utf8_len - 1 > limit {
-                        return Err(ParseError::EventTooLarge { limit });
-                    }
-                }
-            }
+            b"data" => self.push_data(value)?,
             b"event" => {
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
@@ -596,6 +764,7 @@ impl Parser {
                 } else {
                     self.id_buffer.clear();
                     decode_into(&mut self.id_buffer, value);
+                    self.id_set = true;
                 }
             }
             b"retry" => {
@@ -617,11 +786,7 @@ impl Parser {
 
     /// HTML §9.2.6, "dispatch the event".
     fn dispatch<O: Output + ?Sized>(&mut self, sink: &mut O) {
-        // Step 1: the last event ID string follows the buffer even if nothing
-        // is dispatched.
-        if self.last_event_id != self.id_buffer {
-            self.last_event_id.clone_from(&self.id_buffer);
-        }
+        self.update_last_event_id();
         // Step 2: no data, no event; the event type is reset all the same.
         if self.data.is_empty() {
             self.event_type.clear();
@@ -636,6 +801,29 @@ impl Parser {
         release_if_huge(&mut self.data);
         self.data_utf8_len = 0;
         self.event_type.clear();
+    }
+
+    /// "Dispatch the event" for an event whose data is the one line `data`
+    /// (not in the data buffer, which is empty).
+    #[inline]
+    fn dispatch_line<O: Output + ?Sized>(&mut self, data: &[u8], sink: &mut O) {
+        self.update_last_event_id();
+        sink.event(&self.event_type, data, &self.last_event_id);
+        self.event_type.clear();
+    }
+
+    /// HTML §9.2.6, "dispatch the event", step 1: the last event ID string
+    /// follows the buffer even if nothing is dispatched. Only an `id` field
+    /// changes the buffer, so without one since the last dispatch there is
+    /// nothing to compare.
+    #[inline]
+    fn update_last_event_id(&mut self) {
+        if self.id_set {
+            self.id_set = false;
+            if self.last_event_id != self.id_buffer {
+                self.last_event_id.clone_from(&self.id_buffer);
+            }
+        }
     }
 }
 
@@ -813,6 +1001,28 @@ mod tests {
         let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(6)));
         parser.feed(b"data: \x80\x80\n\n", &mut events).unwrap();
         assert_eq!(events[0].data, "\u{FFFD}\u{FFFD}");
+    }
+
+    #[test]
+    fn a_data_line_cut_by_the_chunk_is_a_pending_line_until_it_ends() {
+        let mut parser = Parser::new();
+        let mut events = Vec::new();
+        parser.feed(b"data: one\ndata: tw", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (8, 4));
+        assert!(!parser.at_event_boundary());
+        parser.feed(b"o", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (9, 4));
+        parser.feed(b"\n", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (0, 8));
+        parser.feed(b"\n", &mut events).unwrap();
+        assert_eq!(events[0].data, "one\ntwo");
+        assert!(parser.at_event_boundary());
+    }
+
+    #[test]
+    fn the_space_after_data_colon_is_dropped_when_a_chunk_ends_between() {
+        let events = parse(&[b"data:", b" x\n", b"data:", b"", b"  y\n\n"]);
+        assert_eq!(events[0].data, "x\n y");
     }
 
     #[test]
