@@ -313,6 +313,9 @@ pub struct Parser {
     line: Vec<u8>,
     /// The data buffer, undecoded: each `data` line adds its value and an LF.
     data: Vec<u8>,
+    /// The last event dispatched had more than half of [`KEEP_CAPACITY`] of
+    /// data (see [`Parser::dispatch`]).
+    last_event_large: bool,
     /// The data buffer's length once decoded, LFs included: kept only when
     /// [`Limits::max_event_size`] is set (which counts decoded bytes).
     data_utf8_len: usize,
@@ -367,6 +370,7 @@ impl Parser {
         Parser {
             line: Vec::new(),
             data: Vec::new(),
+            last_event_large: false,
             data_utf8_len: 0,
             event_type: Vec::new(),
             id_buffer: String::new(),
@@ -391,6 +395,7 @@ impl Parser {
         release_if_huge(&mut self.line);
         self.data.clear();
         release_if_huge(&mut self.data);
+        self.last_event_large = false;
         self.data_utf8_len = 0;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
@@ -796,9 +801,18 @@ impl Parser {
         // Step 3: leave out the LF that the last data line added. Step 4: an
         // empty type buffer means "message" (the face fills it in).
         sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
-        // Step 5: reset the buffers (keeping their memory unless it is huge).
+        // Step 5: reset the buffers, keeping their memory unless it is huge.
+        // A huge data buffer is kept only while large events come one after
+        // another: a stream of 1 MiB events (whose buffer doubles to 2 MiB)
+        // then reuses one buffer instead of growing a new one, page by page
+        // and copy by copy, for each event; one huge event among small ones
+        // is released at once, and a streak at its first small event.
+        let large = self.data.len() > KEEP_CAPACITY / 2;
         self.data.clear();
-        release_if_huge(&mut self.data);
+        if !(large && self.last_event_large) {
+            release_if_huge(&mut self.data);
+        }
+        self.last_event_large = large;
         self.data_utf8_len = 0;
         self.event_type.clear();
     }
@@ -810,6 +824,7 @@ impl Parser {
         self.update_last_event_id();
         sink.event(&self.event_type, data, &self.last_event_id);
         self.event_type.clear();
+        self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }
 
     /// HTML §9.2.6, "dispatch the event", step 1: the last event ID string
@@ -1023,6 +1038,25 @@ mod tests {
     fn the_space_after_data_colon_is_dropped_when_a_chunk_ends_between() {
         let events = parse(&[b"data:", b" x\n", b"data:", b"", b"  y\n\n"]);
         assert_eq!(events[0].data, "x\n y");
+    }
+
+    #[test]
+    fn a_streak_of_large_events_reuses_its_buffer_until_a_small_one() {
+        let mut parser = Parser::new();
+        let mut events = Vec::new();
+        let line = alloc::format!("data: {}\n", "x".repeat(1024));
+        let event = alloc::format!("{}\n", line.repeat(1024));
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        assert!(parser.heap_capacity() < 1024, "the first large event is released");
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        let kept = parser.heap_capacity();
+        assert!(kept > 1 << 20, "the second in a row keeps its buffer");
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        assert_eq!(parser.heap_capacity(), kept, "and the third reuses it");
+        parser.feed(b"data: a\ndata: b\n\n", &mut events).unwrap();
+        assert!(parser.heap_capacity() < 1024, "a small event releases it");
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[2].data.len(), 1024 * 1025 - 1);
     }
 
     #[test]
