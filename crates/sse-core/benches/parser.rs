@@ -22,8 +22,10 @@
 //! The text is valid UTF-8 on purpose: `sse-stream` fails on invalid bytes
 //! where the spec (and this parser) decode them to U+FFFD.
 //!
-//! `BENCH_ROUNDS` sets the number of rounds (default 11); an argument that is
-//! not a flag keeps only the scenarios whose name contains it.
+//! `BENCH_ROUNDS` sets the number of rounds (default 11), `BENCH_CHUNK` keeps
+//! one chunk size (in bytes); an argument that is not a flag keeps only the
+//! scenarios whose name contains it (for profiling one: `valgrind
+//! --tool=callgrind --toggle-collect='parser::ours' <bench binary> small`).
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -229,7 +231,10 @@ fn main() {
         .map(|make| make())
         .filter(|s| filter.as_ref().is_none_or(|f| s.name.contains(f.as_str())))
         .collect();
-    let chunks = [16 * 1024, 1024];
+    let chunks: Vec<usize> = match std::env::var("BENCH_CHUNK") {
+        Ok(c) => vec![c.parse().unwrap()],
+        Err(_) => vec![16 * 1024, 1024],
+    };
 
     // rates[scenario][chunk][implementation] = MB/s of each round.
     let mut rates = vec![vec![vec![Vec::new(); IMPLEMENTATIONS.len()]; chunks.len()]; scenarios.len()];
