@@ -50,7 +50,9 @@ use memchr::{memchr, memchr2, memrchr2};
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Buffers above this capacity are released after use instead of kept for
-/// reuse, so one huge event does not pin its memory for the life of the stream.
+/// reuse, so one huge event does not pin its memory for the life of the stream
+/// (the data buffer of a streak of large events excepted: see
+/// `Parser::dispatch`).
 const KEEP_CAPACITY: usize = 1 << 20;
 
 /// One event ready to dispatch (HTML §9.2.6, "dispatch the event", steps 4–5).
@@ -901,7 +903,7 @@ impl<'c> Checked<'c> {
     /// inside a character): each byte at most once.
     #[inline]
     fn text(&mut self, chunk: &'c [u8], at: usize, len: usize) -> Option<&'c str> {
-        if at + len > self.end {
+        if at < self.start || at + len > self.end {
             let rest = &chunk[at..];
             // The value's own line end is in the chunk, so there is one.
             let end = memrchr2(b'\n', b'\r', rest).unwrap_or(len);
