@@ -775,7 +775,7 @@ impl Parser {
         }
         // "If the line contains a U+003A COLON character": the name is before it,
         // the value after it, less one leading U+0020 SPACE if there is one.
-        let (name, value) = match memchr(b':', line) {
+        let (name, value) = match find_colon(line) {
             Some(colon) => {
                 let value = &line[colon + 1..];
                 (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
@@ -789,7 +789,7 @@ impl Parser {
                 self.event_type.extend_from_slice(value);
             }
             b"id" => {
-                if memchr(0, value).is_some() {
+                if value.contains(&0) {
                     sink.ignored(line, Ignored::IdContainsNull);
                 } else {
                     self.id_buffer.clear();
@@ -873,6 +873,20 @@ impl Parser {
                 self.last_event_id.clone_from(&self.id_buffer);
             }
         }
+    }
+}
+
+/// The first colon of a line: field names are short, so the first bytes are
+/// looked at one by one (a call to `memchr` costs more than that), the rest
+/// (a line that is all name, or a comment) by `memchr`.
+#[inline]
+fn find_colon(line: &[u8]) -> Option<usize> {
+    const HEAD: usize = 8;
+    let head = &line[..line.len().min(HEAD)];
+    match head.iter().position(|&b| b == b':') {
+        Some(colon) => Some(colon),
+        None if line.len() > HEAD => memchr(b':', &line[HEAD..]).map(|colon| colon + HEAD),
+        None => None,
     }
 }
 
