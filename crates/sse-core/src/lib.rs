@@ -40,6 +40,28 @@
 //! assert_eq!(sink.0, ["message: hello (id \"1\")", "tick: € (id \"1\")"]);
 //! ```
 //!
+//! # Events as bytes, for a host that decodes them itself
+//!
+//! ```
+//! use sse_core::parser::{Parser, RawEvent, RawSink};
+//!
+//! struct Collect(Vec<(Vec<u8>, Vec<u8>)>);
+//! impl RawSink for Collect {
+//!     fn event(&mut self, event: &RawEvent<'_>) {
+//!         self.0.push((event.event_type.to_vec(), event.data.to_vec()));
+//!     }
+//! }
+//!
+//! let mut parser = Parser::new();
+//! let mut sink = Collect(Vec::new());
+//! parser.feed_raw(b"data: caf\xC3", &mut sink).unwrap();
+//! parser.feed_raw(b"\xA9 \xFF\n\n", &mut sink).unwrap();
+//! let (event_type, data) = &sink.0[0];
+//! assert_eq!(event_type, b"message");
+//! // Decoded as TextDecoder would, the bytes are what `feed` gives.
+//! assert_eq!(String::from_utf8_lossy(data), "café \u{FFFD}");
+//! ```
+//!
 //! # Driving a connection
 //!
 //! The host makes the requests the machine asks for and reports what
