@@ -255,8 +255,8 @@ pub struct Limits {
     /// The longest line accepted, in bytes, without its terminator.
     pub max_line_length: Option<usize>,
     /// The largest data buffer accepted, in bytes of UTF-8 (as decoded: an
-    /// invalid byte counts as the three bytes of its U+FFFD), without the LF
-    /// that the last data line adds.
+    /// invalid sequence counts as the three bytes of its U+FFFD, for both
+    /// faces), without the LF that the last data line adds.
     pub max_event_size: Option<usize>,
 }
 
@@ -914,7 +914,8 @@ impl<'c> Checked<'c> {
     /// `chunk[at..at + len]` (a data line's value) as text, if it is valid
     /// UTF-8. Past the checked part, the chunk is checked from `at` to its
     /// last line end (after which the line is incomplete, and may end
-    /// inside a character): each byte at most once.
+    /// inside a character): each byte once (twice in a chunk that is not
+    /// valid UTF-8, whose short events are then validated one by one).
     #[inline]
     fn text(&mut self, chunk: &'c [u8], at: usize, len: usize) -> Option<&'c str> {
         if at < self.start || at + len > self.end {
