@@ -1,7 +1,9 @@
 //! The protocol core of a Server-Sent Events client, without I/O.
 //!
 //! - [`parser`]: an incremental `text/event-stream` parser (HTML §9.2.5 and
-//!   §9.2.6): bytes in, in chunks of any size, events out.
+//!   §9.2.6): bytes in, in chunks of any size, events out, decoded (`&str`,
+//!   [`parser::Sink`]) or as bytes for a host that decodes them itself
+//!   ([`parser::RawSink`]).
 //! - [`machine`]: the connection state machine (HTML §9.2.2–9.2.4): when to
 //!   connect, what `Last-Event-ID` to send, when a response opens or fails
 //!   the connection, how long to wait before reconnecting, when a stalled
@@ -9,8 +11,11 @@
 //! - [`mime`]: is a `Content-Type` `text/event-stream`?
 //! - [`url`]: the scheme and origin rules the machine applies.
 //!
-//! `no_std` with `alloc`; `memchr` is the only dependency. It is the core of
-//! the `eventsource-wasm` npm package, whose driver feeds it from `fetch` or
+//! `no_std` with `alloc`; `memchr` is the only dependency, and `simdutf8`
+//! with the `simd` feature (on by default; it needs `std`, so turn default
+//! features off on a `no_std` target: decoding then uses `core::str`, with
+//! the same results). It is the core of the `eventsource-wasm` npm package
+//! (built without `simd`), whose driver feeds it from `fetch` or
 //! `XMLHttpRequest`, and works as well under any Rust HTTP client.
 //!
 //! # Parsing a stream from any HTTP client
@@ -33,6 +38,28 @@
 //!     parser.feed(chunk, &mut sink).unwrap();
 //! }
 //! assert_eq!(sink.0, ["message: hello (id \"1\")", "tick: € (id \"1\")"]);
+//! ```
+//!
+//! # Events as bytes, for a host that decodes them itself
+//!
+//! ```
+//! use sse_core::parser::{Parser, RawEvent, RawSink};
+//!
+//! struct Collect(Vec<(Vec<u8>, Vec<u8>)>);
+//! impl RawSink for Collect {
+//!     fn event(&mut self, event: &RawEvent<'_>) {
+//!         self.0.push((event.event_type.to_vec(), event.data.to_vec()));
+//!     }
+//! }
+//!
+//! let mut parser = Parser::new();
+//! let mut sink = Collect(Vec::new());
+//! parser.feed_raw(b"data: caf\xC3", &mut sink).unwrap();
+//! parser.feed_raw(b"\xA9 \xFF\n\n", &mut sink).unwrap();
+//! let (event_type, data) = &sink.0[0];
+//! assert_eq!(event_type, b"message");
+//! // Decoded as TextDecoder would, the bytes are what `feed` gives.
+//! assert_eq!(String::from_utf8_lossy(data), "café \u{FFFD}");
 //! ```
 //!
 //! # Driving a connection

@@ -16,7 +16,7 @@
 //! | --- | --- |
 //! | [`Machine::handle_timeout`] | the time [`Machine::poll_timeout`] asked for has come |
 //! | [`Machine::handle_head`] | a response's status and headers arrived |
-//! | [`Machine::handle_body`] | bytes of the body arrived |
+//! | [`Machine::handle_body`] (or [`Machine::handle_body_raw`]) | bytes of the body arrived |
 //! | [`Machine::handle_end`] | the body ended normally |
 //! | [`Machine::handle_failure`] | the request or the body failed |
 //! | [`Machine::handle_probe`] | the answer to a [`Command::Probe`] |
@@ -37,7 +37,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::mime;
-use crate::parser::{Limits, ParseError, Parser, Sink};
+use crate::parser::{Decoded, Limits, Output, ParseError, Parser, Raw, RawSink, Sink};
 use crate::url;
 
 /// The reconnection time before any `retry` field: "a user-agent-defined value,
@@ -739,22 +739,39 @@ impl Machine {
     /// reconnection time. If a limit is exceeded the connection fails (the
     /// commands are queued) and the error is returned.
     pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        self.body(now, bytes, &mut Decoded(sink))
+    }
+
+    /// [`Machine::handle_body`] for a host that decodes the events itself:
+    /// they go to `sink` undecoded (see [`crate::parser::RawEvent`]). The
+    /// `Last-Event-ID` the machine sends is the decoded last event ID all the
+    /// same.
+    pub fn handle_body_raw<S: RawSink + ?Sized>(
+        &mut self,
+        now: u64,
+        bytes: &[u8],
+        sink: &mut S,
+    ) -> Result<(), ParseError> {
+        self.body(now, bytes, &mut Raw(sink))
+    }
+
+    fn body<O: Output + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut O) -> Result<(), ParseError> {
         if self.phase != Phase::Streaming {
             return Ok(());
         }
         self.last_activity = now;
         let result = if self.recycle_wanted {
-            match self.parser.feed_until_boundary(bytes, sink) {
+            match self.parser.feed_inner(bytes, sink, true) {
                 Ok(Some(_)) if !self.parser.last_event_id().is_empty() => {
                     self.cut_over(now);
                     Ok(())
                 }
-                Ok(Some(consumed)) => self.parser.feed(&bytes[consumed..], sink),
+                Ok(Some(consumed)) => self.parser.feed_inner(&bytes[consumed..], sink, false).map(|_| ()),
                 Ok(None) => Ok(()),
                 Err(error) => Err(error),
             }
         } else {
-            self.parser.feed(bytes, sink)
+            self.parser.feed_inner(bytes, sink, false).map(|_| ())
         };
         if let Err(error) = result {
             self.fail(Reason::Limit(error));

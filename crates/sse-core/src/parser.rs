@@ -13,26 +13,46 @@
 //!
 //! Work is linear in the input whatever the chunking: every byte is scanned
 //! once (`memchr`), and a line split across chunks is collected in one buffer
-//! that is only appended to. Buffers are reused between lines and events, so a
-//! steady stream allocates nothing.
+//! that is only appended to (a data line's value goes straight into the data
+//! buffer). An event of one data line that a chunk holds whole (most events)
+//! is dispatched from the chunk, without a copy. Buffers are reused between
+//! lines and events, so a steady stream allocates nothing.
 //!
-//! Decoding per line is exact because every byte the syntax cares about (CR,
-//! LF, `:`, space, NUL) is ASCII, and the WHATWG decoder never consumes an
-//! ASCII byte into a replacement character: decoding each line on its own gives
-//! the same code points as decoding the whole stream first.
+//! # Two faces over one byte-level core
+//!
+//! The parser works on bytes: the syntax splits only on ASCII bytes (CR, LF,
+//! `:`, space), so it needs no decoding. Events leave it in one of two ways:
+//!
+//! - [`Parser::feed`] hands a [`Sink`] decoded [`Event`]s (`&str`): each
+//!   event's type and data are decoded once, when it is dispatched (with the
+//!   `simd` feature, on by default, by `simdutf8`, else by `core::str`; a
+//!   stream that is not valid UTF-8 takes a slower, allocating path);
+//! - [`Parser::feed_raw`] hands a [`RawSink`] the same [`RawEvent`]s
+//!   undecoded, for hosts that decode themselves (the wasm build, whose
+//!   JavaScript decodes the bytes with `TextDecoder` anyway).
+//!
+//! Decoding each part of a [`RawEvent`] with a WHATWG UTF-8 decoder in
+//! replacement mode gives exactly the [`Event`] the decoded face gives. That
+//! holds because every byte the syntax splits on is ASCII, and the WHATWG
+//! decoder never consumes an ASCII byte into a replacement character: decoding
+//! a piece of the stream cut at ASCII bytes gives the same code points as
+//! decoding the whole stream and cutting there. (`tests/fixtures.rs` and the
+//! property tests check it at every split offset.)
 
-use alloc::borrow::ToOwned;
+use alloc::borrow::{Cow, ToOwned};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use memchr::{memchr, memchr2};
+use memchr::{memchr, memchr2, memrchr2};
 
 /// The UTF-8 byte order mark, dropped once at the start of a stream.
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Buffers above this capacity are released after use instead of kept for
-/// reuse, so one huge event does not pin its memory for the life of the stream.
+/// reuse, so one huge event does not pin its memory for the life of the stream
+/// (the data buffer of a streak of large events excepted: see
+/// `Parser::dispatch`).
 const KEEP_CAPACITY: usize = 1 << 20;
 
 /// One event ready to dispatch (HTML §9.2.6, "dispatch the event", steps 4–5).
@@ -97,6 +117,115 @@ impl Sink for Vec<OwnedEvent> {
     }
 }
 
+/// One event ready to dispatch, undecoded: what a [`RawSink`] receives.
+///
+/// Decoding `event_type` and `data` with a WHATWG UTF-8 decoder in
+/// replacement mode (invalid sequences, maximal subparts, become U+FFFD;
+/// `TextDecoder` in JavaScript, [`String::from_utf8_lossy`] in Rust) gives
+/// exactly the [`Event`] that [`Parser::feed`] would have given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawEvent<'a> {
+    /// The event type: the `event` field's value, or `b"message"` when none
+    /// was given.
+    pub event_type: &'a [u8],
+    /// The joined `data` lines, without the final LF.
+    pub data: &'a [u8],
+    /// The last event ID string at the time of dispatch. It is already
+    /// decoded (the parser must send it as `Last-Event-ID`, so it decodes an
+    /// `id` when one arrives, not per event); decoding its bytes again
+    /// changes nothing.
+    pub last_event_id: &'a str,
+}
+
+/// Receives what the parser finds, undecoded: the face for hosts that decode
+/// the bytes themselves. Only `event` is required; the other methods default
+/// to doing nothing.
+pub trait RawSink {
+    /// A complete event, in stream order.
+    fn event(&mut self, event: &RawEvent<'_>);
+
+    /// A valid `retry` field set the reconnection time (milliseconds).
+    fn retry(&mut self, _milliseconds: u64) {}
+
+    /// A line (without its terminator) that changed nothing, and why. Blank
+    /// lines are reported with an empty `line`.
+    fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+}
+
+/// How events leave the byte-level core: decoded for a [`Sink`], as they are
+/// for a [`RawSink`]. The core is generic over it, so each face compiles to
+/// its own code with nothing dynamic in between.
+pub(crate) trait Output {
+    /// Whether events leave decoded: only then is it worth validating the
+    /// text of a chunk ahead (see [`Checked`]).
+    const DECODES: bool;
+    /// `event_type` is empty when the event has no `event` field.
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str);
+    /// [`Output::event`] for data already known to be valid UTF-8.
+    fn event_text(&mut self, event_type: &[u8], data: &str, last_event_id: &str);
+    fn retry(&mut self, milliseconds: u64);
+    fn ignored(&mut self, line: &[u8], why: Ignored);
+}
+
+/// The decoded face: a [`Sink`] behind the byte-level core.
+pub(crate) struct Decoded<'s, S: ?Sized>(pub(crate) &'s mut S);
+
+impl<S: Sink + ?Sized> Output for Decoded<'_, S> {
+    const DECODES: bool = true;
+    #[inline]
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str) {
+        self.event_text(event_type, &decode(data), last_event_id);
+    }
+    #[inline]
+    fn event_text(&mut self, event_type: &[u8], data: &str, last_event_id: &str) {
+        let event_type = if event_type.is_empty() {
+            Cow::Borrowed("message")
+        } else {
+            decode(event_type)
+        };
+        self.0.event(&Event {
+            event_type: &event_type,
+            data,
+            last_event_id,
+        });
+    }
+    #[inline]
+    fn retry(&mut self, milliseconds: u64) {
+        self.0.retry(milliseconds);
+    }
+    #[inline]
+    fn ignored(&mut self, line: &[u8], why: Ignored) {
+        self.0.ignored(line, why);
+    }
+}
+
+/// The raw face: a [`RawSink`] behind the byte-level core.
+pub(crate) struct Raw<'s, S: ?Sized>(pub(crate) &'s mut S);
+
+impl<S: RawSink + ?Sized> Output for Raw<'_, S> {
+    const DECODES: bool = false;
+    #[inline]
+    fn event_text(&mut self, event_type: &[u8], data: &str, last_event_id: &str) {
+        self.event(event_type, data.as_bytes(), last_event_id);
+    }
+    #[inline]
+    fn event(&mut self, event_type: &[u8], data: &[u8], last_event_id: &str) {
+        self.0.event(&RawEvent {
+            event_type: if event_type.is_empty() { b"message" } else { event_type },
+            data,
+            last_event_id,
+        });
+    }
+    #[inline]
+    fn retry(&mut self, milliseconds: u64) {
+        self.0.retry(milliseconds);
+    }
+    #[inline]
+    fn ignored(&mut self, line: &[u8], why: Ignored) {
+        self.0.ignored(line, why);
+    }
+}
+
 /// An [`Event`] that owns its strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedEvent {
@@ -125,7 +254,9 @@ impl From<&Event<'_>> for OwnedEvent {
 pub struct Limits {
     /// The longest line accepted, in bytes, without its terminator.
     pub max_line_length: Option<usize>,
-    /// The largest data buffer accepted, in bytes of UTF-8.
+    /// The largest data buffer accepted, in bytes of UTF-8 (as decoded: an
+    /// invalid sequence counts as the three bytes of its U+FFFD, for both
+    /// faces), without the LF that the last data line adds.
     pub max_event_size: Option<usize>,
 }
 
@@ -196,12 +327,21 @@ enum BomState {
 pub struct Parser {
     /// Bytes of a line that started in an earlier chunk and has not ended yet.
     line: Vec<u8>,
-    /// The data buffer (decoded; each `data` line adds its value and an LF).
-    data: String,
-    /// The event type buffer.
-    event_type: String,
-    /// The last event ID buffer, set by `id` fields.
+    /// The data buffer, undecoded: each `data` line adds its value and an LF.
+    data: Vec<u8>,
+    /// The last event dispatched had more than half of [`KEEP_CAPACITY`] of
+    /// data (see [`Parser::dispatch`]).
+    last_event_large: bool,
+    /// The data buffer's length once decoded, LFs included: kept only when
+    /// [`Limits::max_event_size`] is set (which counts decoded bytes).
+    data_utf8_len: usize,
+    /// The event type buffer, undecoded.
+    event_type: Vec<u8>,
+    /// The last event ID buffer, set by `id` fields (decoded when set: it
+    /// changes far less often than events are dispatched).
     id_buffer: String,
+    /// An `id` field set the buffer since the last dispatch.
+    id_set: bool,
     /// The last event ID string, set from the buffer at every blank line; it
     /// is what `lastEventId` reports and what `Last-Event-ID` sends.
     last_event_id: String,
@@ -210,7 +350,23 @@ pub struct Parser {
     bom: BomState,
     /// The previous chunk ended in CR: an LF starting this chunk ends nothing.
     skip_lf: bool,
+    /// The line the previous chunk ended inside of, if any.
+    partial: Partial,
     limits: Limits,
+}
+
+/// A line that a chunk ended inside of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Partial {
+    /// The next byte starts a line.
+    None,
+    /// The line so far is in [`Parser::line`].
+    Line,
+    /// A `data` line, whose value so far went straight into the data buffer
+    /// from `start`; `len` is the line's length so far (for the limit) and
+    /// `space` whether the line so far is exactly `data:`, so that a space
+    /// coming next is the one to drop.
+    Data { start: usize, len: usize, space: bool },
 }
 
 impl Default for Parser {
@@ -229,13 +385,17 @@ impl Parser {
     pub fn with_limits(limits: Limits) -> Self {
         Parser {
             line: Vec::new(),
-            data: String::new(),
-            event_type: String::new(),
+            data: Vec::new(),
+            last_event_large: false,
+            data_utf8_len: 0,
+            event_type: Vec::new(),
             id_buffer: String::new(),
+            id_set: false,
             last_event_id: String::new(),
             retry: None,
             bom: BomState::Matching(0),
             skip_lf: false,
+            partial: Partial::None,
             limits,
         }
     }
@@ -250,11 +410,15 @@ impl Parser {
         self.line.clear();
         release_if_huge(&mut self.line);
         self.data.clear();
-        release_if_huge_string(&mut self.data);
+        release_if_huge(&mut self.data);
+        self.last_event_large = false;
+        self.data_utf8_len = 0;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_set = false;
         self.bom = BomState::Matching(0);
         self.skip_lf = false;
+        self.partial = Partial::None;
     }
 
     /// Set the last event ID (string and buffer), e.g. to resume a stream
@@ -263,6 +427,7 @@ impl Parser {
         self.last_event_id.clear();
         self.last_event_id.push_str(id);
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_set = false;
     }
 
     /// The last event ID string: sent as `Last-Event-ID` on reconnection.
@@ -277,19 +442,28 @@ impl Parser {
 
     /// Bytes held for a line that has not ended yet.
     pub fn pending_line_len(&self) -> usize {
-        self.line.len()
+        match self.partial {
+            Partial::None => 0,
+            Partial::Line => self.line.len(),
+            Partial::Data { len, .. } => len,
+        }
     }
 
-    /// Bytes of data buffered for an event that has not been dispatched yet.
+    /// Bytes of data buffered for an event that has not been dispatched yet
+    /// (undecoded).
     pub fn pending_data_len(&self) -> usize {
-        self.data.len()
+        match self.partial {
+            // The value of a data line that has not ended is not data yet.
+            Partial::Data { start, .. } => start,
+            _ => self.data.len(),
+        }
     }
 
     /// Whether the stream is between events: no partial line, and no field
     /// of an event that has not been dispatched yet. Resuming from the last
     /// event ID here loses nothing and repeats nothing.
     pub fn at_event_boundary(&self) -> bool {
-        self.line.is_empty()
+        self.partial == Partial::None
             && self.data.is_empty()
             && self.event_type.is_empty()
             && self.id_buffer == self.last_event_id
@@ -308,7 +482,13 @@ impl Parser {
     /// in order before this returns. On error the stream must not be fed again
     /// until [`Parser::reset_stream`].
     pub fn feed<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), ParseError> {
-        self.feed_inner(chunk, sink, false).map(|_| ())
+        self.feed_inner(chunk, &mut Decoded(sink), false).map(|_| ())
+    }
+
+    /// Like [`Parser::feed`], but events go to `sink` undecoded (see
+    /// [`RawEvent`]): for hosts that decode the bytes themselves.
+    pub fn feed_raw<S: RawSink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        self.feed_inner(chunk, &mut Raw(sink), false).map(|_| ())
     }
 
     /// Like [`Parser::feed`], but stop at the first blank line after which
@@ -321,13 +501,22 @@ impl Parser {
         chunk: &[u8],
         sink: &mut S,
     ) -> Result<Option<usize>, ParseError> {
-        self.feed_inner(chunk, sink, true)
+        self.feed_inner(chunk, &mut Decoded(sink), true)
     }
 
-    fn feed_inner<S: Sink + ?Sized>(
+    /// [`Parser::feed_until_boundary`] with a [`RawSink`].
+    pub fn feed_until_boundary_raw<S: RawSink + ?Sized>(
         &mut self,
         chunk: &[u8],
         sink: &mut S,
+    ) -> Result<Option<usize>, ParseError> {
+        self.feed_inner(chunk, &mut Raw(sink), true)
+    }
+
+    pub(crate) fn feed_inner<O: Output + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut O,
         stop_at_boundary: bool,
     ) -> Result<Option<usize>, ParseError> {
         let mut input = chunk;
@@ -344,55 +533,214 @@ impl Parser {
                 input = &input[1..];
             }
         }
-        while let Some(end) = memchr2(b'\n', b'\r', input) {
-            let terminator = input[end];
-            let blank = end == 0 && self.line.is_empty();
-            if self.line.is_empty() {
+        if self.partial != Partial::None {
+            if input.is_empty() {
+                return Ok(None);
+            }
+            match self.resume_line(input, sink)? {
+                Some(rest) => input = rest,
+                None => return Ok(None),
+            }
+        }
+        let mut checked = Checked::default();
+        while let Some(&first) = input.first() {
+            if first == b'\n' || first == b'\r' {
+                // HTML §9.2.6: "If the line is empty (a blank line), dispatch the event."
+                self.dispatch(sink);
+                input = self.after_line_end(input, 0);
+                if stop_at_boundary && self.at_event_boundary() {
+                    return Ok(Some(chunk.len() - input.len()));
+                }
+                continue;
+            }
+            if input.starts_with(b"data:") {
+                // The line nearly every event has, without the general rules'
+                // colon search and field-name match: "data", a colon, and the
+                // value after one optional space.
+                let value_start = if input.get(5) == Some(&b' ') { 6 } else { 5 };
+                let Some(value_len) = memchr2(b'\n', b'\r', &input[value_start..]) else {
+                    self.start_data_line(input, value_start)?;
+                    return Ok(None);
+                };
+                let end = value_start + value_len;
                 self.check_line_length(end)?;
-                self.process_line(&input[..end], sink)?;
-            } else {
+                let value = &input[value_start..end];
+                let rest = self.after_line_end(input, end);
+                if self.data.is_empty() && matches!(rest.first(), Some(b'\n' | b'\r')) {
+                    // An event of one data line, whole in this chunk (most
+                    // events): dispatch it from the chunk, without copying it
+                    // into the data buffer first.
+                    self.check_event_size(value)?;
+                    let at = chunk.len() - input.len() + value_start;
+                    let short = value.len() < SHORT_VALUE;
+                    match (O::DECODES && short)
+                        .then(|| checked.text(chunk, at, value.len()))
+                        .flatten()
+                    {
+                        Some(text) => self.dispatch_line_text(text, sink),
+                        None => self.dispatch_line(value, sink),
+                    }
+                    input = self.after_line_end(rest, 0);
+                    if stop_at_boundary && self.at_event_boundary() {
+                        return Ok(Some(chunk.len() - input.len()));
+                    }
+                } else {
+                    self.push_data(value)?;
+                    input = rest;
+                }
+                continue;
+            }
+            let Some(end) = memchr2(b'\n', b'\r', input) else {
+                self.check_line_length(input.len())?;
+                self.line.extend_from_slice(input);
+                self.partial = Partial::Line;
+                return Ok(None);
+            };
+            self.check_line_length(end)?;
+            self.process_line(&input[..end], sink)?;
+            input = self.after_line_end(input, end);
+        }
+        Ok(None)
+    }
+
+    /// The rest of `input` after the line end at `end`. HTML §9.2.5: CRLF is
+    /// one line end, also when a chunk ends between the two (then an LF
+    /// starting the next chunk is skipped).
+    #[inline]
+    fn after_line_end<'i>(&mut self, input: &'i [u8], end: usize) -> &'i [u8] {
+        let rest = &input[end + 1..];
+        if input[end] == b'\r' {
+            match rest.first() {
+                Some(b'\n') => return &rest[1..],
+                None => self.skip_lf = true,
+                Some(_) => {}
+            }
+        }
+        rest
+    }
+
+    /// Go on with the line an earlier chunk ended inside of. Returns the rest
+    /// of `input` after it, or `None` if it does not end in `input` either.
+    fn resume_line<'i, O: Output + ?Sized>(
+        &mut self,
+        input: &'i [u8],
+        sink: &mut O,
+    ) -> Result<Option<&'i [u8]>, ParseError> {
+        let found = memchr2(b'\n', b'\r', input);
+        let end = found.unwrap_or(input.len());
+        match self.partial {
+            Partial::None => Ok(Some(input)),
+            Partial::Data { start, len, space } => {
+                self.check_line_length(len + end)?;
+                let piece = &input[..end];
+                // The space after "data:" is dropped even when the chunk
+                // ended between the two.
+                let value = if space {
+                    piece.strip_prefix(b" ").unwrap_or(piece)
+                } else {
+                    piece
+                };
+                // Room for the LF as well: see `push_data`.
+                self.data.reserve(value.len() + 1);
+                self.data.extend_from_slice(value);
+                let Some(end) = found else {
+                    self.partial = Partial::Data {
+                        start,
+                        len: len + end,
+                        space: false,
+                    };
+                    return Ok(None);
+                };
+                self.partial = Partial::None;
+                self.finish_data_line(start)?;
+                Ok(Some(self.after_line_end(input, end)))
+            }
+            Partial::Line => {
                 self.check_line_length(self.line.len() + end)?;
                 self.line.extend_from_slice(&input[..end]);
+                let Some(end) = found else {
+                    return Ok(None);
+                };
+                self.partial = Partial::None;
                 let line = core::mem::take(&mut self.line);
                 let result = self.process_line(&line, sink);
                 self.line = line;
                 self.line.clear();
                 release_if_huge(&mut self.line);
                 result?;
-            }
-            input = &input[end + 1..];
-            if terminator == b'\r' {
-                match input.first() {
-                    Some(b'\n') => input = &input[1..],
-                    Some(_) => {}
-                    None => self.skip_lf = true,
-                }
-            }
-            if stop_at_boundary && blank && self.at_event_boundary() {
-                return Ok(Some(chunk.len() - input.len()));
+                Ok(Some(self.after_line_end(input, end)))
             }
         }
-        if !input.is_empty() {
-            self.check_line_length(self.line.len() + input.len())?;
-            self.line.extend_from_slice(input);
+    }
+
+    /// A data line that does not end in this chunk: its value goes straight
+    /// into the data buffer, so a long line is copied once, not collected as
+    /// a line first.
+    fn start_data_line(&mut self, input: &[u8], value_start: usize) -> Result<(), ParseError> {
+        self.check_line_length(input.len())?;
+        let value = &input[value_start..];
+        let start = self.data.len();
+        self.data.reserve(value.len() + 1);
+        self.data.extend_from_slice(value);
+        self.partial = Partial::Data {
+            start,
+            len: input.len(),
+            space: input.len() == 5,
+        };
+        Ok(())
+    }
+
+    /// Append a data line's value and its LF (HTML §9.2.6, "data" field).
+    #[inline]
+    fn push_data(&mut self, value: &[u8]) -> Result<(), ParseError> {
+        // Room for the value and its LF at once: pushing the LF into a
+        // buffer the value filled exactly would reallocate (and copy) a large
+        // value once more.
+        self.data.reserve(value.len() + 1);
+        let start = self.data.len();
+        self.data.extend_from_slice(value);
+        self.finish_data_line(start)
+    }
+
+    /// The data line whose value starts at `start` in the buffer is complete.
+    #[inline]
+    fn finish_data_line(&mut self, start: usize) -> Result<(), ParseError> {
+        self.data.push(b'\n');
+        if let Some(limit) = self.limits.max_event_size {
+            // The limit counts decoded bytes: decoding the value alone is
+            // exact (it is cut at ASCII bytes). The LF that joins lines is
+            // removed before dispatch, so it does not count.
+            self.data_utf8_len += utf8_len(&self.data[start..]);
+            if self.data_utf8_len - 1 > limit {
+                return Err(ParseError::EventTooLarge { limit });
+            }
         }
-        Ok(None)
+        Ok(())
+    }
+
+    /// [`Limits::max_event_size`] for an event of the one data line `value`.
+    #[inline]
+    fn check_event_size(&self, value: &[u8]) -> Result<(), ParseError> {
+        match self.limits.max_event_size {
+            Some(limit) if utf8_len(value) > limit => Err(ParseError::EventTooLarge { limit }),
+            _ => Ok(()),
+        }
     }
 
     /// Match the start of the stream against the BOM, byte by byte, so that a
     /// BOM split across chunks is still dropped. Returns the rest of `input`.
-    fn match_bom<'i, S: Sink + ?Sized>(
+    fn match_bom<'i, O: Output + ?Sized>(
         &mut self,
         mut matched: u8,
         mut input: &'i [u8],
-        sink: &mut S,
+        sink: &mut O,
     ) -> Result<&'i [u8], ParseError> {
         while let Some((&byte, rest)) = input.split_first() {
             if byte != BOM[matched as usize] {
                 // Not a BOM after all: the bytes matched so far are stream content.
                 self.bom = BomState::Done;
                 if matched > 0 {
-                    self.feed(&BOM[..matched as usize], sink)?;
+                    self.feed_inner(&BOM[..matched as usize], sink, false)?;
                 }
                 return Ok(input);
             }
@@ -407,6 +755,7 @@ impl Parser {
         Ok(input)
     }
 
+    #[inline]
     fn check_line_length(&self, len: usize) -> Result<(), ParseError> {
         match self.limits.max_line_length {
             Some(limit) if len > limit => Err(ParseError::LineTooLong { limit }),
@@ -415,7 +764,7 @@ impl Parser {
     }
 
     /// HTML §9.2.6: process one line (without its terminator).
-    fn process_line<S: Sink + ?Sized>(&mut self, line: &[u8], sink: &mut S) -> Result<(), ParseError> {
+    fn process_line<O: Output + ?Sized>(&mut self, line: &[u8], sink: &mut O) -> Result<(), ParseError> {
         if line.is_empty() {
             self.dispatch(sink);
             return Ok(());
@@ -426,7 +775,7 @@ impl Parser {
         }
         // "If the line contains a U+003A COLON character": the name is before it,
         // the value after it, less one leading U+0020 SPACE if there is one.
-        let (name, value) = match memchr(b':', line) {
+        let (name, value) = match find_colon(line) {
             Some(colon) => {
                 let value = &line[colon + 1..];
                 (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
@@ -434,31 +783,18 @@ impl Parser {
             None => (line, &[][..]),
         };
         match name {
-            b"data" => {
-                // Room for the value and its LF at once: pushing the LF into a
-                // buffer the value filled exactly would reallocate (and copy)
-                // a large value once more.
-                self.data.reserve(value.len() + 1);
-                decode_into(&mut self.data, value);
-                self.data.push('\n');
-                if let Some(limit) = self.limits.max_event_size {
-                    // The LF that joins lines is removed before dispatch, so it
-                    // does not count against the limit.
-                    if self.data.len() - 1 > limit {
-                        return Err(ParseError::EventTooLarge { limit });
-                    }
-                }
-            }
+            b"data" => self.push_data(value)?,
             b"event" => {
                 self.event_type.clear();
-                decode_into(&mut self.event_type, value);
+                self.event_type.extend_from_slice(value);
             }
             b"id" => {
-                if memchr(0, value).is_some() {
+                if value.contains(&0) {
                     sink.ignored(line, Ignored::IdContainsNull);
                 } else {
                     self.id_buffer.clear();
                     decode_into(&mut self.id_buffer, value);
+                    self.id_set = true;
                 }
             }
             b"retry" => {
@@ -479,34 +815,161 @@ impl Parser {
     }
 
     /// HTML §9.2.6, "dispatch the event".
-    fn dispatch<S: Sink + ?Sized>(&mut self, sink: &mut S) {
-        // Step 1: the last event ID string follows the buffer even if nothing
-        // is dispatched.
-        if self.last_event_id != self.id_buffer {
-            self.last_event_id.clone_from(&self.id_buffer);
-        }
+    fn dispatch<O: Output + ?Sized>(&mut self, sink: &mut O) {
+        self.update_last_event_id();
         // Step 2: no data, no event; the event type is reset all the same.
         if self.data.is_empty() {
             self.event_type.clear();
             sink.ignored(b"", Ignored::NoData);
             return;
         }
-        // Step 3: drop the LF that the last data line added.
-        self.data.pop();
-        let event_type = if self.event_type.is_empty() {
-            "message"
-        } else {
-            self.event_type.as_str()
-        };
-        sink.event(&Event {
-            event_type,
-            data: &self.data,
-            last_event_id: &self.last_event_id,
-        });
-        // Step 5: reset the buffers (keeping their memory unless it is huge).
+        // Step 3: leave out the LF that the last data line added. Step 4: an
+        // empty type buffer means "message" (the face fills it in).
+        sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
+        // Step 5: reset the buffers, keeping their memory unless it is huge.
+        // A huge data buffer is kept only while large events come one after
+        // another: a stream of 1 MiB events (whose buffer doubles to 2 MiB)
+        // then reuses one buffer instead of growing a new one, page by page
+        // and copy by copy, for each event; one huge event among small ones
+        // is released at once, and a streak at its first small event.
+        let large = self.data.len() > KEEP_CAPACITY / 2;
         self.data.clear();
-        release_if_huge_string(&mut self.data);
+        if !(large && self.last_event_large) {
+            release_if_huge(&mut self.data);
+        }
+        self.last_event_large = large;
+        self.data_utf8_len = 0;
         self.event_type.clear();
+    }
+
+    /// "Dispatch the event" for an event whose data is the one line `data`
+    /// (not in the data buffer, which is empty).
+    #[inline]
+    fn dispatch_line<O: Output + ?Sized>(&mut self, data: &[u8], sink: &mut O) {
+        self.update_last_event_id();
+        sink.event(&self.event_type, data, &self.last_event_id);
+        self.event_type.clear();
+        self.last_event_large = data.len() > KEEP_CAPACITY / 2;
+    }
+
+    /// [`Parser::dispatch_line`] for data known to be valid UTF-8.
+    #[inline]
+    fn dispatch_line_text<O: Output + ?Sized>(&mut self, data: &str, sink: &mut O) {
+        self.update_last_event_id();
+        sink.event_text(&self.event_type, data, &self.last_event_id);
+        self.event_type.clear();
+        self.last_event_large = data.len() > KEEP_CAPACITY / 2;
+    }
+
+    /// HTML §9.2.6, "dispatch the event", step 1: the last event ID string
+    /// follows the buffer even if nothing is dispatched. Only an `id` field
+    /// changes the buffer, so without one since the last dispatch there is
+    /// nothing to compare.
+    #[inline]
+    fn update_last_event_id(&mut self) {
+        if self.id_set {
+            self.id_set = false;
+            if self.last_event_id != self.id_buffer {
+                self.last_event_id.clone_from(&self.id_buffer);
+            }
+        }
+    }
+}
+
+/// The first colon of a line: field names are short, so the first bytes are
+/// looked at one by one (a call to `memchr` costs more than that), the rest
+/// (a line that is all name, or a comment) by `memchr`.
+#[inline]
+fn find_colon(line: &[u8]) -> Option<usize> {
+    const HEAD: usize = 8;
+    let head = &line[..line.len().min(HEAD)];
+    match head.iter().position(|&b| b == b':') {
+        Some(colon) => Some(colon),
+        None if line.len() > HEAD => memchr(b':', &line[HEAD..]).map(|colon| colon + HEAD),
+        None => None,
+    }
+}
+
+/// Values shorter than this are decoded from the [`Checked`] part of the
+/// chunk: for them one validation call costs more than their bytes (and
+/// `simdutf8` hands inputs under 64 bytes to `core::str`). Longer ones are
+/// validated on their own: measured faster for 1 KiB events.
+const SHORT_VALUE: usize = 64;
+
+/// The part of a chunk checked for UTF-8, so that the events of one data
+/// line a chunk holds (most events) are decoded by one validation of the
+/// chunk instead of one each: for small events the call costs more than the
+/// bytes. The events are slices of it, cut at ASCII bytes (the syntax's),
+/// which are always character boundaries.
+#[derive(Default)]
+struct Checked<'c> {
+    /// Where in the chunk the checked part starts and ends.
+    start: usize,
+    end: usize,
+    /// The checked part, if it is valid UTF-8.
+    text: Option<&'c str>,
+}
+
+impl<'c> Checked<'c> {
+    /// `chunk[at..at + len]` (a data line's value) as text, if it is valid
+    /// UTF-8. Past the checked part, the chunk is checked from `at` to its
+    /// last line end (after which the line is incomplete, and may end
+    /// inside a character): each byte once (twice in a chunk that is not
+    /// valid UTF-8, whose short events are then validated one by one).
+    #[inline]
+    fn text(&mut self, chunk: &'c [u8], at: usize, len: usize) -> Option<&'c str> {
+        if at < self.start || at + len > self.end {
+            let rest = &chunk[at..];
+            // The value's own line end is in the chunk, so there is one.
+            let end = memrchr2(b'\n', b'\r', rest).unwrap_or(len);
+            self.start = at;
+            self.end = at + end;
+            self.text = validate(&rest[..end]);
+        }
+        self.text?.get(at - self.start..at - self.start + len)
+    }
+}
+
+/// `bytes` as UTF-8, checked: by `simdutf8` with the `simd` feature (it
+/// hands inputs under 64 bytes to `core::str` itself), else by `core::str`.
+#[inline]
+fn validate(bytes: &[u8]) -> Option<&str> {
+    #[cfg(feature = "simd")]
+    {
+        simdutf8::basic::from_utf8(bytes).ok()
+    }
+    #[cfg(not(feature = "simd"))]
+    {
+        core::str::from_utf8(bytes).ok()
+    }
+}
+
+/// The WHATWG "UTF-8 decode" of `bytes`: each maximal invalid subpart becomes
+/// U+FFFD (what [`String::from_utf8_lossy`] does). Valid input, nearly all of
+/// it, is borrowed after one validation pass; only invalid input allocates.
+#[inline]
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match validate(bytes) {
+        Some(text) => Cow::Borrowed(text),
+        None => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The length of `bytes` once decoded (see [`decode`]), without decoding.
+fn utf8_len(bytes: &[u8]) -> usize {
+    match validate(bytes) {
+        Some(_) => bytes.len(),
+        None => bytes
+            .utf8_chunks()
+            .map(|chunk| {
+                chunk.valid().len()
+                    + if chunk.invalid().is_empty() {
+                        0
+                    } else {
+                        '\u{FFFD}'.len_utf8()
+                    }
+            })
+            .sum(),
     }
 }
 
@@ -514,17 +977,7 @@ impl Parser {
 /// with U+FFFD exactly as the WHATWG decoder does. Valid input (nearly all of
 /// it) is copied with one validation pass and no allocation.
 fn decode_into(out: &mut String, bytes: &[u8]) {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => out.push_str(text),
-        Err(_) => {
-            for chunk in bytes.utf8_chunks() {
-                out.push_str(chunk.valid());
-                if !chunk.invalid().is_empty() {
-                    out.push('\u{FFFD}');
-                }
-            }
-        }
-    }
+    out.push_str(&decode(bytes));
 }
 
 fn release_if_huge(buffer: &mut Vec<u8>) {
@@ -588,6 +1041,45 @@ mod tests {
     }
 
     #[test]
+    fn invalid_bytes_in_a_long_value_become_u_fffd() {
+        // Long enough for the SIMD validator (64 bytes and more), with a
+        // sequence cut by the chunk boundary and a truncated one before the
+        // line end.
+        let text = "é€😀 and some ASCII to make the value long enough ".repeat(4);
+        let mut stream = alloc::format!("data: {text}").into_bytes();
+        stream.extend_from_slice(b"\xff\xf0\x9f\x98");
+        stream.extend_from_slice(text.as_bytes());
+        stream.extend_from_slice(b"\xe2\x82\n\n");
+        let want = alloc::format!("{text}\u{FFFD}\u{FFFD}{text}\u{FFFD}");
+        for at in 0..stream.len() {
+            let (a, b) = stream.split_at(at);
+            let events = parse(&[a, b]);
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0].data, want, "split at {at}");
+        }
+    }
+
+    #[test]
+    fn short_events_around_an_invalid_one_in_a_chunk_decode_each_exactly() {
+        // Short events are decoded from one validation of the chunk: an
+        // invalid one among them must not change how the others decode.
+        let events = parse(&[b"data: ok\n\ndata: \xff\n\nevent: \xe2\x82\ndata: \xe2\x82\xac\r\n\r\ndata: fine\n\n"]);
+        let got: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.event_type.as_str(), e.data.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("message", "ok"),
+                ("message", "\u{FFFD}"),
+                ("\u{FFFD}", "€"),
+                ("message", "fine")
+            ]
+        );
+    }
+
+    #[test]
     fn line_limit_is_enforced_across_chunks() {
         let mut parser = Parser::with_limits(Limits::new().with_max_line_length(Some(8)));
         let mut events = Vec::new();
@@ -608,6 +1100,71 @@ mod tests {
             parser.feed(b"data: abcd\n", &mut events),
             Err(ParseError::EventTooLarge { limit: 3 })
         );
+    }
+
+    #[test]
+    fn event_limit_counts_invalid_bytes_as_their_replacement_characters() {
+        // Two invalid bytes are two U+FFFD: six bytes of UTF-8, over a limit
+        // of five, though only two bytes arrived. Both faces agree.
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(5)));
+        let mut events = Vec::new();
+        assert_eq!(
+            parser.feed(b"data: \x80\x80\n", &mut events),
+            Err(ParseError::EventTooLarge { limit: 5 })
+        );
+        struct Ignore;
+        impl RawSink for Ignore {
+            fn event(&mut self, _: &RawEvent<'_>) {}
+        }
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(5)));
+        assert_eq!(
+            parser.feed_raw(b"data: \x80\x80\n", &mut Ignore),
+            Err(ParseError::EventTooLarge { limit: 5 })
+        );
+        let mut parser = Parser::with_limits(Limits::new().with_max_event_size(Some(6)));
+        parser.feed(b"data: \x80\x80\n\n", &mut events).unwrap();
+        assert_eq!(events[0].data, "\u{FFFD}\u{FFFD}");
+    }
+
+    #[test]
+    fn a_data_line_cut_by_the_chunk_is_a_pending_line_until_it_ends() {
+        let mut parser = Parser::new();
+        let mut events = Vec::new();
+        parser.feed(b"data: one\ndata: tw", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (8, 4));
+        assert!(!parser.at_event_boundary());
+        parser.feed(b"o", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (9, 4));
+        parser.feed(b"\n", &mut events).unwrap();
+        assert_eq!((parser.pending_line_len(), parser.pending_data_len()), (0, 8));
+        parser.feed(b"\n", &mut events).unwrap();
+        assert_eq!(events[0].data, "one\ntwo");
+        assert!(parser.at_event_boundary());
+    }
+
+    #[test]
+    fn the_space_after_data_colon_is_dropped_when_a_chunk_ends_between() {
+        let events = parse(&[b"data:", b" x\n", b"data:", b"", b"  y\n\n"]);
+        assert_eq!(events[0].data, "x\n y");
+    }
+
+    #[test]
+    fn a_streak_of_large_events_reuses_its_buffer_until_a_small_one() {
+        let mut parser = Parser::new();
+        let mut events = Vec::new();
+        let line = alloc::format!("data: {}\n", "x".repeat(1024));
+        let event = alloc::format!("{}\n", line.repeat(1024));
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        assert!(parser.heap_capacity() < 1024, "the first large event is released");
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        let kept = parser.heap_capacity();
+        assert!(kept > 1 << 20, "the second in a row keeps its buffer");
+        parser.feed(event.as_bytes(), &mut events).unwrap();
+        assert_eq!(parser.heap_capacity(), kept, "and the third reuses it");
+        parser.feed(b"data: a\ndata: b\n\n", &mut events).unwrap();
+        assert!(parser.heap_capacity() < 1024, "a small event releases it");
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[2].data.len(), 1024 * 1025 - 1);
     }
 
     #[test]

@@ -7,8 +7,13 @@
 //! those are split at every offset within 4 KiB of either end and at 4096
 //! evenly spaced offsets in between.
 //!
-//! Each fixture is three tests (`NAME::whole`, `NAME::every_split`,
-//! `NAME::byte_by_byte`), listed by name in the output.
+//! The raw face ([`Parser::feed_raw`]) is checked the same way: its events,
+//! each part decoded with `String::from_utf8_lossy` (the WHATWG decoder with
+//! replacement), must be exactly the decoded face's.
+//!
+//! Each fixture is six tests (`NAME::whole`, `NAME::every_split`,
+//! `NAME::byte_by_byte` and the same three as `NAME::raw_…`), listed by name
+//! in the output.
 
 // Native only: the fixtures are read from disk (the wasm build of this test
 // target is an empty program, so `wasm-pack test` can build every target).
@@ -19,7 +24,7 @@ mod native {
 
     use libtest_mimic::{Arguments, Failed, Trial};
     use serde_json::Value;
-    use sse_core::parser::{Event, Parser, Sink};
+    use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 
     #[derive(Debug, Default, PartialEq)]
     struct Outcome {
@@ -35,14 +40,36 @@ mod native {
         }
     }
 
-    fn parse(chunks: &[&[u8]]) -> Outcome {
-        let mut parser = Parser::new();
-        let mut outcome = Outcome::default();
-        for chunk in chunks {
-            parser
-                .feed(chunk, &mut outcome)
-                .expect("no limits are set, so feeding cannot fail");
+    /// The raw face's events, decoded by the host as a browser's
+    /// `TextDecoder` would.
+    struct DecodedByHost(Outcome);
+
+    impl RawSink for DecodedByHost {
+        fn event(&mut self, e: &RawEvent<'_>) {
+            let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+            self.0
+                .events
+                .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
         }
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Face {
+        Decoded,
+        Raw,
+    }
+
+    fn parse(face: Face, chunks: &[&[u8]]) -> Outcome {
+        let mut parser = Parser::new();
+        let mut outcome = DecodedByHost(Outcome::default());
+        for chunk in chunks {
+            match face {
+                Face::Decoded => parser.feed(chunk, &mut outcome.0),
+                Face::Raw => parser.feed_raw(chunk, &mut outcome),
+            }
+            .expect("no limits are set, so feeding cannot fail");
+        }
+        let mut outcome = outcome.0;
         outcome.last_event_id = parser.last_event_id().to_owned();
         outcome.retry = parser.retry();
         outcome
@@ -163,23 +190,28 @@ mod native {
         })];
         for path in paths {
             let fixture = std::sync::Arc::new(Fixture::load(&path));
-            let f = fixture.clone();
-            trials.push(Trial::test(format!("{}::whole", fixture.name), move || {
-                f.check("whole", parse(&[&f.bytes]))
-            }));
-            let f = fixture.clone();
-            trials.push(Trial::test(format!("{}::every_split", fixture.name), move || {
-                for at in split_offsets(f.bytes.len()) {
-                    let (a, b) = f.bytes.split_at(at);
-                    f.check(&format!("split at byte {at}"), parse(&[a, b]))?;
-                }
-                Ok(())
-            }));
-            let f = fixture;
-            trials.push(Trial::test(format!("{}::byte_by_byte", f.name), move || {
-                let chunks: Vec<&[u8]> = f.bytes.chunks(1).collect();
-                f.check("byte by byte", parse(&chunks))
-            }));
+            for (face, prefix) in [(Face::Decoded, ""), (Face::Raw, "raw_")] {
+                let f = fixture.clone();
+                trials.push(Trial::test(format!("{}::{prefix}whole", fixture.name), move || {
+                    f.check("whole", parse(face, &[&f.bytes]))
+                }));
+                let f = fixture.clone();
+                trials.push(Trial::test(
+                    format!("{}::{prefix}every_split", fixture.name),
+                    move || {
+                        for at in split_offsets(f.bytes.len()) {
+                            let (a, b) = f.bytes.split_at(at);
+                            f.check(&format!("{face:?}, split at byte {at}"), parse(face, &[a, b]))?;
+                        }
+                        Ok(())
+                    },
+                ));
+                let f = fixture.clone();
+                trials.push(Trial::test(format!("{}::{prefix}byte_by_byte", f.name), move || {
+                    let chunks: Vec<&[u8]> = f.bytes.chunks(1).collect();
+                    f.check(&format!("{face:?}, byte by byte"), parse(face, &chunks))
+                }));
+            }
         }
         libtest_mimic::run(&args, trials).exit();
     }

@@ -4,7 +4,8 @@
 //!
 //! - parser: never panics; chunked ≡ whole ≡ byte by byte for random
 //!   chunkings; stopping at an event boundary and going on gives the same
-//!   events; memory is bounded by the pending line and event.
+//!   events; memory is bounded by the pending line and event; the raw face,
+//!   decoded by the host, gives the decoded face's events.
 //! - machine: never two fetches in flight, nothing but releases after
 //!   `close()`, no reconnection after a failed connection, a reconnection
 //!   never sooner than the reconnection time.
@@ -18,7 +19,7 @@
 
 mod common;
 
-use sse_core::parser::{Event, Parser, Sink};
+use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 
 struct Rng(u64);
 
@@ -108,6 +109,21 @@ impl Sink for Outcome {
     }
 }
 
+/// The raw face's events, each part decoded as `TextDecoder` would.
+struct DecodedByHost(Outcome);
+
+impl RawSink for DecodedByHost {
+    fn event(&mut self, e: &RawEvent<'_>) {
+        let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        self.0
+            .events
+            .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.0.retries.push(ms);
+    }
+}
+
 fn parse(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>, usize) {
     let mut parser = Parser::new();
     let mut out = Outcome::default();
@@ -154,6 +170,30 @@ fn fuzz_the_parser() {
             chunked.3 <= 8 * bytes.len() + 256,
             "seed {seed} iteration {i}: {} bytes held",
             chunked.3
+        );
+
+        // The raw face, in the same chunks and decoded by the host, and
+        // stopped at a boundary the same way, is the decoded face.
+        let mut parser = Parser::new();
+        let mut raw = DecodedByHost(Outcome::default());
+        let mut start = 0;
+        for &cut in cuts.iter().chain([&bytes.len()]) {
+            parser.feed_raw(&bytes[start..cut], &mut raw).unwrap();
+            start = cut;
+        }
+        assert_eq!(
+            (&raw.0, parser.last_event_id()),
+            (&whole.0, whole.1.as_str()),
+            "seed {seed} iteration {i}: the raw face differs for {bytes:?} cut at {cuts:?}"
+        );
+        let mut parser = Parser::new();
+        let mut raw = DecodedByHost(Outcome::default());
+        if let Some(consumed) = parser.feed_until_boundary_raw(&bytes, &mut raw).unwrap() {
+            parser.feed_raw(&bytes[consumed..], &mut raw).unwrap();
+        }
+        assert_eq!(
+            raw.0, whole.0,
+            "seed {seed} iteration {i}: feed_until_boundary_raw then feed_raw differs"
         );
 
         // Stopping at an event boundary, then going on, changes nothing.

@@ -8,7 +8,7 @@ use sse_core::machine::{
     Command, Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Machine, ReadyState, Reason, ReconnectPolicy, Request,
     RequestKind, WAKE_CHECK_INTERVAL, Warning,
 };
-use sse_core::parser::{Limits, OwnedEvent, ParseError};
+use sse_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
 
 const URL: &str = "https://example.test/events";
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
@@ -377,6 +377,34 @@ fn utf8_last_event_id_is_sent_as_is() {
     t.drain();
     t.advance(3000);
     assert_eq!(t.drain(), [reconnect(Some("é€😀"), 1)]);
+}
+
+#[test]
+fn the_raw_face_sends_an_invalid_id_byte_decoded_as_u_fffd() {
+    struct Raw(Vec<(Vec<u8>, Vec<u8>, String)>);
+    impl RawSink for Raw {
+        fn event(&mut self, e: &RawEvent<'_>) {
+            self.0
+                .push((e.event_type.to_vec(), e.data.to_vec(), e.last_event_id.to_owned()));
+        }
+    }
+    let mut t = open(Config::default());
+    let mut raw = Raw(Vec::new());
+    t.m.handle_body_raw(t.now, b"id: \xff1\ndata: \xe2\x82\n\n", &mut raw)
+        .unwrap();
+    assert_eq!(
+        raw.0,
+        [(b"message".to_vec(), b"\xe2\x82".to_vec(), "\u{FFFD}1".to_owned())],
+        "the data stays raw; the id is decoded once, when it arrives"
+    );
+    t.fail(Failure::Network);
+    t.drain();
+    t.advance(3000);
+    assert_eq!(
+        t.drain(),
+        [reconnect(Some("\u{FFFD}1"), 1)],
+        "EF BF BD 31 in the header"
+    );
 }
 
 #[test]

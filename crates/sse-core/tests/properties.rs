@@ -1,6 +1,7 @@
 //! Property tests: for any bytes and any chunking the parser gives the same
 //! result as for the whole stream, never panics, and holds no more memory
-//! than the pending line and event need; the state machine keeps its
+//! than the pending line and event need; its raw face, decoded by the host,
+//! gives exactly its decoded face's events; the state machine keeps its
 //! invariants under any sequence of inputs.
 //!
 //! `PROPTEST_CASES` raises the case count (the fuzz run uses millions).
@@ -10,7 +11,7 @@
 mod common;
 
 use proptest::prelude::*;
-use sse_core::parser::{Event, Parser, Sink};
+use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 
 #[derive(Debug, Default, PartialEq)]
 struct Outcome {
@@ -25,6 +26,21 @@ impl Sink for Outcome {
     }
     fn retry(&mut self, ms: u64) {
         self.retries.push(ms);
+    }
+}
+
+/// The raw face's events, each part decoded as `TextDecoder` would.
+struct DecodedByHost(Outcome);
+
+impl RawSink for DecodedByHost {
+    fn event(&mut self, e: &RawEvent<'_>) {
+        let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        self.0
+            .events
+            .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.0.retries.push(ms);
     }
 }
 
@@ -66,6 +82,19 @@ fn parse_chunks(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>) 
     (out, parser.last_event_id().to_owned(), parser.retry())
 }
 
+fn parse_raw_chunks(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>) {
+    let mut parser = Parser::new();
+    let mut out = DecodedByHost(Outcome::default());
+    let mut start = 0;
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    cuts.sort_unstable();
+    for cut in cuts.into_iter().chain([bytes.len()]) {
+        parser.feed_raw(&bytes[start..cut], &mut out).unwrap();
+        start = cut;
+    }
+    (out.0, parser.last_event_id().to_owned(), parser.retry())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -78,6 +107,17 @@ proptest! {
     fn byte_by_byte_equals_whole(bytes in stream_bytes()) {
         let cuts: Vec<usize> = (0..bytes.len()).collect();
         prop_assert_eq!(parse_chunks(&bytes, &cuts), parse_chunks(&bytes, &[]));
+    }
+
+    #[test]
+    fn the_raw_face_decoded_by_the_host_equals_the_decoded_face(bytes in stream_bytes(), cuts in prop::collection::vec(any::<usize>(), 0..12)) {
+        prop_assert_eq!(parse_raw_chunks(&bytes, &cuts), parse_chunks(&bytes, &[]));
+    }
+
+    #[test]
+    fn the_raw_face_byte_by_byte_equals_the_decoded_face(bytes in stream_bytes()) {
+        let cuts: Vec<usize> = (0..bytes.len()).collect();
+        prop_assert_eq!(parse_raw_chunks(&bytes, &cuts), parse_chunks(&bytes, &[]));
     }
 
     #[test]
