@@ -158,3 +158,21 @@ fn the_test_double_in_the_browser_tests_has_every_method_with_its_arity() {
         "tests/web.rs makeLink() vs src/web/link.rs"
     );
 }
+
+#[test]
+fn the_readmes_rust_examples_are_the_cores_doc_tests() {
+    // crates/sse-core/README.md is the core's crate documentation, so its
+    // examples run as doc tests; the top-level README's must be among them.
+    let core = read("crates/sse-core/README.md");
+    let readme = read("README.md");
+    let mut found = 0;
+    for block in readme.split("```rust\n").skip(1) {
+        let code = &block[..block.find("```").expect("a closed block")];
+        assert!(
+            core.contains(code),
+            "a Rust example of README.md is not in crates/sse-core/README.md:\n{code}"
+        );
+        found += 1;
+    }
+    assert!(found >= 1, "README.md shows the core from Rust");
+}

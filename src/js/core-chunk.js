@@ -6,3 +6,5 @@ import * as glue from '../../build/pkg/eventsource_wasm.js';
 export { glue };
 export { wasmBytes } from '../../build/wasm-bytes.js';
 export { Link } from './link.js';
+export { watchLifecycle } from './lifecycle.js';
+export { splitCredentials } from './credentials.js';

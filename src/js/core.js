@@ -64,14 +64,14 @@ export function coreNow() {
 /** Start loading the core (once); resolves with it. */
 export function loadCore() {
   if (loading === null) {
-    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes, Link }) => {
+    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes, ...js }) => {
       // Compiled off the constructor's path (and, in engines that can, off
       // the main thread); instantiating a compiled module is quick.
       const module = await WebAssembly.compile(wasmBytes());
       glue.initSync({ module });
-      // The glue's exports and the JavaScript half of the driver (the Link
-      // and its messages), which only a loaded core needs.
-      core = { ...glue, Link };
+      // The glue's exports and the JavaScript only a loaded core needs: the
+      // Link and its messages, the page lifecycle, URL credentials.
+      core = { ...glue, ...js };
       return core;
     });
     // A failure is reported to whoever waits; keep it from being unhandled here.

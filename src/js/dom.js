@@ -19,8 +19,6 @@ const hasEventTarget = constructible(G.EventTarget);
 const hasEvent = hasEventTarget && constructible(G.Event, 'x');
 const hasMessageEvent = hasEventTarget && constructible(G.MessageEvent, 'x', { data: '' });
 
-const LISTENERS = Symbol('listeners');
-
 export function report(error) {
   // Like the platform: an exception in a listener is reported and the
   // dispatch goes on with the next listener.
@@ -30,26 +28,10 @@ export function report(error) {
   }, 0);
 }
 
-function flatten(options) {
-  if (typeof options === 'boolean') return { capture: options, once: false, signal: undefined };
-  if (options === null || typeof options !== 'object') return { capture: false, once: false, signal: undefined };
-  return { capture: !!options.capture, once: !!options.once, signal: options.signal };
-}
-
 // An event for engines whose Event cannot be constructed.
 class FallbackEvent {
   constructor(type, init) {
-    this.type = `${type}`;
-    this.target = null;
-    this.currentTarget = null;
-    this.eventPhase = 0;
-    this.bubbles = false;
-    this.cancelable = false;
-    this.defaultPrevented = false;
-    this.isTrusted = false;
-    this.timeStamp = Date.now();
-    this.stopped = false;
-    if (init) Object.assign(this, init);
+    Object.assign(this, { type: `${type}`, target: null, currentTarget: null, eventPhase: 0, bubbles: false, cancelable: false, defaultPrevented: false, isTrusted: false, timeStamp: Date.now(), stopped: false }, init);
   }
   stopPropagation() {}
   stopImmediatePropagation() {
@@ -63,6 +45,9 @@ class FallbackEvent {
   }
 }
 
+const LISTENERS = Symbol('listeners');
+const captureOf = (options) => (typeof options === 'boolean' ? options : !!(options && options.capture));
+
 // EventTarget's behaviour for engines that cannot construct EventTarget:
 // duplicate listeners ignored, `once`, `signal`, removal during dispatch
 // (a listener removed by an earlier one is not called), handleEvent objects,
@@ -73,37 +58,30 @@ class FallbackEventTarget {
   }
 
   addEventListener(type, callback, options) {
-    if (callback === null || callback === undefined) return;
-    const { capture, once, signal } = flatten(options);
-    if (signal && signal.aborted) return;
+    const capture = captureOf(options);
+    const { once, signal } = options !== null && typeof options === 'object' ? options : {};
+    if (callback == null || (signal && signal.aborted)) return;
     type = `${type}`;
-    let list = this[LISTENERS].get(type);
-    if (!list) this[LISTENERS].set(type, (list = []));
+    const map = this[LISTENERS];
+    const list = map.get(type) || [];
+    map.set(type, list);
     if (list.some((l) => l.callback === callback && l.capture === capture)) return;
-    list.push({ callback, capture, once, removed: false });
-    if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, callback, { capture }));
+    list.push({ callback, capture, once: !!once });
+    if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, callback, capture));
   }
 
   removeEventListener(type, callback, options) {
-    const { capture } = flatten(options);
-    const list = this[LISTENERS].get(`${type}`);
-    if (!list) return;
+    const capture = captureOf(options);
+    const list = this[LISTENERS].get(`${type}`) || [];
     const index = list.findIndex((l) => l.callback === callback && l.capture === capture);
-    if (index >= 0) {
-      list[index].removed = true;
-      list.splice(index, 1);
-    }
+    if (index >= 0) list.splice(index, 1)[0].removed = true;
   }
 
   dispatchEvent(event) {
-    const list = this[LISTENERS].get(event.type);
     const own = event instanceof FallbackEvent;
     let stopped = false;
-    if (own) {
-      event.target = this;
-      event.currentTarget = this;
-      event.eventPhase = 2;
-    } else {
+    if (own) Object.assign(event, { target: this, currentTarget: this, eventPhase: 2 });
+    else {
       // An engine's own event (e.g. from document.createEvent): give it a
       // target and notice stopImmediatePropagation().
       for (const key of ['target', 'currentTarget']) Object.defineProperty(event, key, { value: this, configurable: true });
@@ -113,24 +91,19 @@ class FallbackEventTarget {
         if (typeof stop === 'function') stop.call(this);
       };
     }
-    if (list) {
-      for (const entry of list.slice()) {
-        if (entry.removed) continue;
-        if (entry.once) this.removeEventListener(event.type, entry.callback, { capture: entry.capture });
-        try {
-          const cb = entry.callback;
-          if (typeof cb === 'function') cb.call(this, event);
-          else if (cb && typeof cb.handleEvent === 'function') cb.handleEvent(event);
-        } catch (error) {
-          report(error);
-        }
-        if (stopped || (own && event.stopped)) break;
+    for (const entry of (this[LISTENERS].get(event.type) || []).slice()) {
+      if (entry.removed) continue;
+      if (entry.once) this.removeEventListener(event.type, entry.callback, entry.capture);
+      try {
+        const cb = entry.callback;
+        if (typeof cb === 'function') cb.call(this, event);
+        else if (cb && typeof cb.handleEvent === 'function') cb.handleEvent(event);
+      } catch (error) {
+        report(error);
       }
+      if (stopped || (own && event.stopped)) break;
     }
-    if (own) {
-      event.currentTarget = null;
-      event.eventPhase = 0;
-    }
+    if (own) Object.assign(event, { currentTarget: null, eventPhase: 0 });
     return !event.defaultPrevented;
   }
 }

@@ -9,11 +9,10 @@
 import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
 import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
-import { hidden, offline, watchLifecycle } from './lifecycle.js';
 import { prefetch } from './prefetch.js';
 import { normalize } from './options.js';
 import { requestInit } from './request.js';
-import { $, dispatchError, drive, finish, internals, live } from './state.js';
+import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
 
@@ -51,23 +50,6 @@ function resolveUrl(url) {
   return parsed;
 }
 
-// fetch() refuses a URL with credentials in it; the platform's own
-// EventSource requests it without them and answers a 401 Basic challenge
-// with them. So the driver gets the URL without, and the credentials apart.
-function splitCredentials(parsed) {
-  if (parsed.username === '' && parsed.password === '') return { requestUrl: parsed.href, authorization: undefined };
-  const username = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  const credentials = `${username}:${password}`;
-  // RFC 7617: base64 of the UTF-8 bytes.
-  let binary = '';
-  for (const byte of new TextEncoder().encode(credentials)) binary += String.fromCharCode(byte);
-  const bare = new URL(parsed.href);
-  bare.username = '';
-  bare.password = '';
-  return { requestUrl: bare.href, authorization: `Basic ${btoa(binary)}`, username, password };
-}
-
 // WebIDL conversion of the EventSourceInit dictionary argument.
 function toInit(init) {
   if (init === undefined || init === null) return undefined;
@@ -78,7 +60,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, finish, makeEvent, makeMessageEvent, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.
@@ -88,8 +70,13 @@ function connect(target, core) {
   if (state.readyState === CLOSED || state.source !== null) return;
   const first = state.prefetch;
   state.prefetch = null;
+  // The URL's credentials: only such a URL needs the code that splits
+  // them off, which is in the core chunk.
+  if (state.credentialed) state.requestUrl = core.splitCredentials(state.settings, state.url);
   state.source = new core.Source(state.requestUrl, state.withCredentials, new core.Link(target, state, SHELL), state.settings, first || undefined);
+  core.watchLifecycle(SHELL);
   // What the page said while the core was loading.
+  if (state.settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
   if (state.suspended) drive(state, 'suspend');
   if (offline()) drive(state, 'online', false);
 }
@@ -109,21 +96,14 @@ export class EventSource extends BaseEventTarget {
     // Where no WebAssembly may be compiled, say so now, not later.
     if (core === null) checkWasmAllowed();
     super();
-    const { requestUrl, authorization, username, password } = splitCredentials(parsed);
-    if (authorization !== undefined) {
-      Object.assign(settings, { authorization, username, password });
-      // A browser would answer a same-origin 401 to a fetch with its own
-      // login prompt (and hides a cross-origin one's challenge): there, the
-      // credentials go with the first request. XHR is given them and
-      // answers the challenge itself; Node's fetch leaves the 401 to us.
-      settings.authorizeFirst = settings.transport === 'fetch' && globalThis.location !== undefined;
-    }
+    const credentialed = parsed.username !== '' || parsed.password !== '';
     const withCredentials = init !== undefined && !!init.withCredentials;
     settings.withCredentials = withCredentials;
     const state = {
       source: null,
       url: parsed.href,
-      requestUrl,
+      requestUrl: parsed.href,
+      credentialed,
       withCredentials,
       readyState: CONNECTING,
       origin: '',
@@ -137,14 +117,15 @@ export class EventSource extends BaseEventTarget {
     };
     Object.defineProperty(this, $, { value: state });
     live.add(state);
-    watchLifecycle();
+    watchStop();
     if (settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
     if (core !== null) {
       connect(this, core);
     } else {
       // The first request leaves from the next task, as native's, whether
-      // the core is here by then or not.
-      if (settings.transport === 'fetch') {
+      // the core is here by then or not (but for a URL with credentials,
+      // which the core splits off: it waits for the core).
+      if (settings.transport === 'fetch' && !credentialed) {
         state.prefetchTimer = setTimeout(() => {
           const ready = coreNow();
           if (state.readyState === CLOSED || state.source !== null) return;

@@ -2,101 +2,81 @@
 // and this package's opt-in options, each checked here, in the constructor,
 // with an error that says what is wrong (before any WebAssembly is needed).
 // With none of them set, the source behaves exactly as the spec says. The
-// result is what the Rust driver reads (src/web/settings.rs).
+// result is what the Rust driver reads (src/web/settings.rs): its keys are
+// part of the contract.
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
 
-function fail(option, expected) {
-  return new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
-}
+const fail = (option, expected) => new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
 
-function defined(object, key) {
-  const value = object == null ? undefined : object[key];
-  return value === undefined ? undefined : value;
-}
+const get = (object, key) => (object == null ? undefined : object[key]);
 
 /** A non-negative number of milliseconds or bytes (or undefined). */
 function count(object, key, name = key) {
-  const value = defined(object, key);
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw fail(name, 'a non-negative number');
+  const value = get(object, key);
+  if (value === undefined) return value;
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) throw fail(name, 'a non-negative number');
   return Math.floor(value);
 }
 
-function string(object, key) {
-  const value = defined(object, key);
-  if (value !== undefined && typeof value !== 'string') throw fail(key, 'a string');
+function typed(object, key, type) {
+  const value = get(object, key);
+  if (value !== undefined && typeof value !== type) throw fail(key, type === 'string' ? 'a string' : 'a function');
   return value;
 }
 
-function func(object, key) {
-  const value = defined(object, key);
-  if (value !== undefined && typeof value !== 'function') throw fail(key, 'a function');
-  return value;
-}
-
-function chooseTransport(forced, customFetch) {
+function transport(forced, customFetch) {
+  const lacks = (what) => new TypeError(`eventsource-wasm: ${what}`);
   if (customFetch !== undefined) {
-    if (forced === 'xhr') throw new TypeError("eventsource-wasm: the fetch option needs the fetch transport, not 'xhr'");
+    if (forced === 'xhr') throw lacks("the fetch option needs the fetch transport, not 'xhr'");
     return 'fetch';
   }
   if (forced === 'fetch') {
-    if (canStreamFetch()) return 'fetch';
-    throw new TypeError("eventsource-wasm: transport 'fetch' was asked for, but this runtime's fetch cannot stream a response body (that needs fetch, AbortController and Response.prototype.body)");
+    if (canStreamFetch()) return forced;
+    throw lacks("transport 'fetch': this runtime's fetch cannot stream a response body (it needs fetch, AbortController and Response.prototype.body)");
   }
   if (forced === 'xhr') {
-    if (hasXhr()) return 'xhr';
-    throw new TypeError("eventsource-wasm: transport 'xhr' was asked for, but this runtime has no XMLHttpRequest");
+    if (hasXhr()) return forced;
+    throw lacks("transport 'xhr': this runtime has no XMLHttpRequest");
   }
   if (forced !== undefined) throw fail('transport', "'fetch' or 'xhr'");
-  const transport = defaultTransport();
-  if (transport === null) {
-    throw new TypeError('eventsource-wasm: this runtime can receive server-sent events neither with a streaming fetch (fetch, AbortController and Response.prototype.body) nor with XMLHttpRequest');
-  }
-  return transport;
+  return defaultTransport() || lacks('this runtime has neither a fetch that can stream a response body nor XMLHttpRequest');
 }
 
 /** Check `init` (undefined or an object) and return the driver's settings. */
-export function normalize(init) {
-  const o = init === undefined ? {} : init;
-  const headers = defined(o, 'headers');
+export function normalize(o = {}) {
+  const headers = get(o, 'headers');
   if (headers !== undefined && typeof headers !== 'function' && (typeof headers !== 'object' || headers === null)) {
     throw fail('headers', 'an object, a Headers, an array of pairs, or a function returning one');
   }
+  const body = get(o, 'body');
+  const reconnect = get(o, 'reconnect');
+  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) throw fail('reconnect', 'an object');
+  const backoff = get(reconnect, 'backoff');
+  if (backoff !== undefined && backoff !== 'none' && backoff !== 'exponential') throw fail('reconnect.backoff', "'exponential' or 'none'");
+  const jitter = get(reconnect, 'jitter');
+  if (jitter !== undefined && !(jitter >= 0 && jitter <= 1)) throw fail('reconnect.jitter', 'a number from 0 to 1');
   const settings = {
-    transport: undefined,
     // What beforeReconnect may change for later requests.
-    request: { method: string(o, 'method'), body: defined(o, 'body'), headers },
-    fetch: func(o, 'fetch'),
-    beforeReconnect: func(o, 'beforeReconnect'),
+    request: { method: typed(o, 'method', 'string') || (body === undefined ? 'GET' : 'POST'), body, headers },
+    fetch: typed(o, 'fetch', 'function'),
+    beforeReconnect: typed(o, 'beforeReconnect', 'function'),
     heartbeatTimeout: count(o, 'heartbeatTimeout'),
-    lastEventId: string(o, 'lastEventId'),
+    lastEventId: typed(o, 'lastEventId', 'string'),
     maxLineLength: count(o, 'maxLineLength'),
     maxEventSize: count(o, 'maxEventSize'),
-    initialDelay: undefined,
-    maxDelay: undefined,
-    exponential: false,
-    jitter: 0,
-    maxRetries: undefined,
+    initialDelay: count(reconnect, 'initialDelay', 'reconnect.initialDelay'),
+    maxDelay: count(reconnect, 'maxDelay', 'reconnect.maxDelay'),
+    exponential: backoff === 'exponential',
+    jitter: jitter || 0,
+    maxRetries: count(reconnect, 'maxRetries', 'reconnect.maxRetries'),
     origin: realmOrigin(),
-    pauseWhenHidden: !!defined(o, 'pauseWhenHidden'),
-    panicOnChunk: !!defined(o, '__testPanicOnChunk'),
+    pauseWhenHidden: !!get(o, 'pauseWhenHidden'),
+    panicOnChunk: !!get(o, '__testPanicOnChunk'),
   };
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
-  if (settings.request.method === undefined) settings.request.method = settings.request.body === undefined ? 'GET' : 'POST';
-  const reconnect = defined(o, 'reconnect');
-  if (reconnect !== undefined) {
-    if (typeof reconnect !== 'object' || reconnect === null) throw fail('reconnect', 'an object');
-    settings.initialDelay = count(reconnect, 'initialDelay', 'reconnect.initialDelay');
-    settings.maxDelay = count(reconnect, 'maxDelay', 'reconnect.maxDelay');
-    const backoff = defined(reconnect, 'backoff');
-    if (backoff !== undefined && backoff !== 'none' && backoff !== 'exponential') throw fail('reconnect.backoff', "'exponential' or 'none'");
-    settings.exponential = backoff === 'exponential';
-    const jitter = defined(reconnect, 'jitter');
-    if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) throw fail('reconnect.jitter', 'a number from 0 to 1');
-    settings.jitter = jitter || 0;
-    settings.maxRetries = count(reconnect, 'maxRetries', 'reconnect.maxRetries');
-  }
-  settings.transport = chooseTransport(string(o, 'transport'), settings.fetch);
+  const chosen = transport(typed(o, 'transport', 'string'), settings.fetch);
+  if (chosen instanceof Error) throw chosen;
+  settings.transport = chosen;
   return settings;
 }

@@ -54,3 +54,39 @@ export function dispatchError(target, state, readyState, reason, status, statusT
   target.dispatchEvent(makeEvent('error', { reason, status, statusText, message }));
 }
 
+
+export function hidden() {
+  const d = globalThis.document;
+  return !!d && d.visibilityState === 'hidden';
+}
+
+export function offline() {
+  const n = globalThis.navigator;
+  return !!n && n.onLine === false;
+}
+
+// window.stop() aborts every request in flight, which fails the connection
+// (HTML §9.2.2: "an aborted network error"); Chromium's fetch reports it as
+// the same TypeError as a network error, so the sources are told first.
+// Wrapped once, when the first source is made (importing the package
+// changes no global).
+let stopWatched = false;
+export function watchStop() {
+  const g = globalThis;
+  const original = g.stop;
+  if (stopWatched || !g.document || typeof original !== 'function') return;
+  stopWatched = true;
+  Object.defineProperty(g, 'stop', {
+    value: function stop() {
+      for (const state of live) {
+        // A first request the shell made itself is aborted by the page too.
+        if (state.prefetch) state.prefetch.stopped = true;
+        drive(state, 'stopped');
+      }
+      return Reflect.apply(original, this === undefined ? g : this, arguments);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+}

@@ -203,6 +203,13 @@ impl Prefetched {
             && field(value, "authorize").as_bool() == Some(request.authorize)
     }
 
+    /// Whether the page called `window.stop()` while it was in flight.
+    pub fn stopped(&self) -> bool {
+        self.value
+            .as_ref()
+            .is_some_and(|value| field(value, "stopped").is_truthy())
+    }
+
     /// Take it over as the request in flight.
     pub fn adopt(mut self, reporter: Reporter) -> Option<FetchRequest> {
         let value = self.value.take()?;

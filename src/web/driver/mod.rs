@@ -210,6 +210,9 @@ impl Driver {
                 // The shell's first request, if it is this one; any other is dropped (aborted).
                 let first = self.prefetched.borrow_mut().take();
                 if let Some(first) = first.filter(|first| first.matches(&req)) {
+                    if first.stopped() {
+                        self.stopped.set(Some(self.generation.get()));
+                    }
                     match first.adopt(reporter) {
                         Some(request) => self.resources.hold(Active::Fetch(request)),
                         None => self.not_sent(),
