@@ -64,6 +64,13 @@ export function coreNow() {
 /** Start loading the core (once); resolves with it. */
 export function loadCore() {
   if (loading === null) {
+    // The synchronous probe, once, here (an entry that will construct starts
+    // loading at once), so that a constructor finds its answer cached.
+    if (!wasmAllowed()) {
+      loading = Promise.reject(allowed);
+      loading.catch(() => {});
+      return loading;
+    }
     loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes, ...js }) => {
       // Compiled off the constructor's path (and, in engines that can, off
       // the main thread); instantiating a compiled module is quick.
