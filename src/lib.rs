@@ -20,7 +20,7 @@ mod web;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub use web::parse_count;
 #[cfg(target_arch = "wasm32")]
-pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse, transport};
+pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse};
 
 // The allocator of the wasm build: smaller and faster than dlmalloc there.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

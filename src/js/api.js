@@ -49,7 +49,7 @@ export function ready() {
 export async function inspectStream(input) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const core = await loadCore();
-  return core.inspectStream(bytes);
+  return core.readReport(core.inspectStream(bytes));
 }
 
 /**

@@ -8,3 +8,4 @@ export { wasmBytes } from '../../build/wasm-bytes.js';
 export { Link } from './link.js';
 export { watchLifecycle } from './lifecycle.js';
 export { splitCredentials } from './credentials.js';
+export { readReport } from './inspect.js';

@@ -1,83 +1,88 @@
 //! The stream inspector behind the demo: parse a whole stream and report
 //! everything the parser did with it, including what it ignored and why.
+//! The report crosses as one byte string (decoded and turned into objects
+//! by `src/js/inspect.js`), the events' pieces as the raw face gives them.
 
-use alloc::string::String;
+use alloc::vec::Vec;
 
-use js_sys::{Array, Object};
+use sse_core::parser::{Ignored, Parser, RawEvent, RawSink};
 use wasm_bindgen::prelude::*;
 
-use sse_core::parser::{Event, Ignored, Parser, Sink};
+/// Entry kinds of the report (`src/js/inspect.js` reads them).
+const EVENT: u8 = 1;
+const RETRY: u8 = 2;
+const IGNORED: u8 = 3;
+const INCOMPLETE: u8 = 4;
 
-struct Report(Array);
+struct Report(Vec<u8>);
 
-fn entry(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
-    crate::web::env::set(&object, "kind", &kind.into());
-    for (key, value) in fields {
-        crate::web::env::set(&object, key, value);
+impl Report {
+    fn number(&mut self, n: u64) {
+        self.0
+            .extend_from_slice(&(n.min(u64::from(u32::MAX)) as u32).to_le_bytes());
     }
-    object.into()
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.number(bytes.len() as u64);
+        self.0.extend_from_slice(bytes);
+    }
 }
 
-impl Sink for Report {
-    fn event(&mut self, e: &Event<'_>) {
-        self.0.push(&entry(
-            "event",
-            &[
-                ("type", e.event_type.into()),
-                ("data", e.data.into()),
-                ("lastEventId", e.last_event_id.into()),
-            ],
-        ));
+impl RawSink for Report {
+    fn event(&mut self, e: &RawEvent<'_>) {
+        self.0.push(EVENT);
+        self.bytes(e.event_type);
+        self.bytes(e.data);
+        self.bytes(e.last_event_id.as_bytes());
     }
 
     fn retry(&mut self, milliseconds: u64) {
-        self.0.push(&entry("retry", &[("retry", (milliseconds as f64).into())]));
+        self.0.push(RETRY);
+        self.0.extend_from_slice(&(milliseconds as f64).to_le_bytes());
     }
 
     fn ignored(&mut self, line: &[u8], why: Ignored) {
-        self.0.push(&entry(
-            "ignored",
-            &[
-                ("line", String::from_utf8_lossy(line).as_ref().into()),
-                ("reason", why.reason().into()),
-            ],
-        ));
+        self.0.push(IGNORED);
+        self.bytes(line);
+        // The index of the reason in src/js/inspect.js's list.
+        self.0.push(match why {
+            Ignored::Comment => 0,
+            Ignored::UnknownField => 1,
+            Ignored::IdContainsNull => 2,
+            Ignored::RetryNotDigits => 3,
+            Ignored::NoData => 4,
+            _ => 5,
+        });
     }
 }
 
-/// Parse `bytes` as one whole stream. Returns an array of `{kind: "event",
-/// type, data, lastEventId}`, `{kind: "retry", retry}`, `{kind: "ignored",
-/// line, reason}` in stream order, then, if the stream ends inside an event,
-/// `{kind: "incomplete", pendingLine, pendingData}` (the spec discards it).
+/// Parse `bytes` as one whole stream; the report, in stream order, then,
+/// if the stream ends inside an event, how much was pending (the spec
+/// discards it).
 #[wasm_bindgen(js_name = inspectStream)]
-pub fn inspect_stream(bytes: &[u8]) -> Array {
+pub fn inspect_stream(bytes: &[u8]) -> Vec<u8> {
     let mut parser = Parser::new();
-    let mut report = Report(Array::new());
+    let mut report = Report(Vec::new());
     // No limits are set, so feeding cannot fail.
-    let _ = parser.feed(bytes, &mut report as &mut dyn Sink);
+    let _ = parser.feed_raw(bytes, &mut report as &mut dyn RawSink);
     if parser.pending_line_len() > 0 || parser.pending_data_len() > 0 {
-        report.0.push(&entry(
-            "incomplete",
-            &[
-                ("pendingLine", (parser.pending_line_len() as f64).into()),
-                ("pendingData", (parser.pending_data_len() as f64).into()),
-            ],
-        ));
+        report.0.push(INCOMPLETE);
+        report.number(parser.pending_line_len() as u64);
+        report.number(parser.pending_data_len() as u64);
     }
     report.0
 }
 
 /// Counts what the parser makes of `bytes` fed in `chunk`-byte pieces
 /// (built only for the benchmarks: cargo feature `bench`):
-/// `[events, data bytes]`. For measuring the wasm parser alone (the
-/// benchmarks), with no JavaScript object made per event.
+/// `[events, data bytes]`. For measuring the wasm parser alone, with no
+/// JavaScript object made per event.
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = parseCount)]
-pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
+pub fn parse_count(bytes: &[u8], chunk: usize) -> Vec<f64> {
     struct Count(f64, f64);
-    impl Sink for Count {
-        fn event(&mut self, e: &Event<'_>) {
+    impl RawSink for Count {
+        fn event(&mut self, e: &RawEvent<'_>) {
             self.0 += 1.0;
             self.1 += e.data.len() as f64;
         }
@@ -85,7 +90,7 @@ pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
     let mut parser = Parser::new();
     let mut count = Count(0.0, 0.0);
     for piece in bytes.chunks(chunk.max(1)) {
-        let _ = parser.feed(piece, &mut count as &mut dyn Sink);
+        let _ = parser.feed_raw(piece, &mut count as &mut dyn RawSink);
     }
     alloc::vec![count.0, count.1]
 }

@@ -31,5 +31,5 @@ pub use inspect::inspect_stream;
 #[cfg(feature = "bench")]
 pub use inspect::parse_count;
 pub use link::Link;
-pub use source::{Source, supports_sse, transport};
+pub use source::{Source, supports_sse};
 pub use stats::diagnostics;

@@ -1,7 +1,6 @@
 //! The wasm-bindgen exports the JavaScript class is built on.
 
 use alloc::rc::Rc;
-use alloc::string::String;
 
 use sse_core::machine::Machine;
 use wasm_bindgen::prelude::*;
@@ -85,17 +84,4 @@ impl Drop for Source {
 #[wasm_bindgen(js_name = supportsSSE)]
 pub fn supports_sse() -> bool {
     env::has_native_event_source() || env::can_stream_fetch() || env::has_xhr()
-}
-
-/// Which transport the polyfill uses here by default: "fetch", "xhr", or ""
-/// if neither can run.
-#[wasm_bindgen(js_name = transport)]
-pub fn transport() -> String {
-    String::from(if env::can_stream_fetch() {
-        "fetch"
-    } else if env::has_xhr() {
-        "xhr"
-    } else {
-        ""
-    })
 }

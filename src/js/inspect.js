@@ -1,0 +1,36 @@
+// The stream inspector's report (src/web/inspect.rs), turned into objects:
+// `{kind: 'event', type, data, lastEventId}`, `{kind: 'retry', retry}`,
+// `{kind: 'ignored', line, reason}`, `{kind: 'incomplete', pendingLine,
+// pendingData}`. In the core chunk: only a loaded core makes a report.
+
+// Why a line changed nothing (sse_core::parser::Ignored, in its order).
+const REASONS = [
+  "comment line (starts with ':')",
+  'unknown field name (only data, event, id and retry mean anything)',
+  'id value contains U+0000 NULL, so it is ignored',
+  'retry value is not a non-empty string of ASCII digits',
+  'blank line with no data buffered: no event dispatched',
+  'ignored',
+];
+
+export function readReport(report) {
+  const view = new DataView(report.buffer, report.byteOffset, report.byteLength);
+  // Each piece decoded on its own, as the WHATWG decoder does (U+FFFD for
+  // invalid bytes); ignoreBOM: a U+FEFF in a value is content.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let at = 0;
+  const number = () => ((at += 4), view.getUint32(at - 4, true));
+  const text = () => {
+    const length = number();
+    return decoder.decode(report.subarray(at, (at += length)));
+  };
+  const out = [];
+  while (at < report.length) {
+    const kind = report[at++];
+    if (kind === 1) out.push({ kind: 'event', type: text(), data: text(), lastEventId: text() });
+    else if (kind === 2) out.push({ kind: 'retry', retry: ((at += 8), view.getFloat64(at - 8, true)) });
+    else if (kind === 3) out.push({ kind: 'ignored', line: text(), reason: REASONS[report[at++]] });
+    else out.push({ kind: 'incomplete', pendingLine: number(), pendingData: number() });
+  }
+  return out;
+}
