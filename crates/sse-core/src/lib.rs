@@ -6,6 +6,9 @@
 //!   connect, what `Last-Event-ID` to send, when a response opens or fails
 //!   the connection, how long to wait before reconnecting, when a stalled
 //!   stream is given up. It owns every timer; the host brings the clock.
+//! - [`shared`]: one connection for many sources (tabs, workers): the
+//!   order in which every source applies the leader's frames, and how a new
+//!   leader takes over without losing or repeating an event.
 //! - [`mime`]: is a `Content-Type` `text/event-stream`?
 //! - [`url`]: the scheme and origin rules the machine applies.
 //!
@@ -92,4 +95,5 @@ extern crate alloc;
 pub mod machine;
 pub mod mime;
 pub mod parser;
+pub mod shared;
 pub mod url;

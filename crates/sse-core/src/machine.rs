@@ -40,6 +40,13 @@ use crate::mime;
 use crate::parser::{Limits, ParseError, Parser, Sink};
 use crate::url;
 
+/// A sink for bytes that complete no event.
+struct NoEvents;
+
+impl Sink for NoEvents {
+    fn event(&mut self, _: &crate::parser::Event<'_>) {}
+}
+
 /// The reconnection time before any `retry` field: "a user-agent-defined value,
 /// probably in the region of a few seconds". Browsers use 3 seconds.
 pub const DEFAULT_RECONNECTION_TIME: u64 = 3000;
@@ -193,6 +200,10 @@ pub enum RequestKind {
     /// The same request again with credentials, which the server asked for
     /// (a `401` with a Basic challenge).
     Authenticate,
+    /// This source takes over a shared connection whose leader went away
+    /// ([`Machine::take_over`]): at once, resuming from the last event ID
+    /// every source of the group has.
+    Takeover,
 }
 
 /// A request to make.
@@ -480,6 +491,10 @@ enum Phase {
     /// Paused by the host (page hidden, back/forward cache): nothing is
     /// held; [`Machine::resume`] reconnects.
     Suspended,
+    /// Following a shared connection another source leads
+    /// ([`Machine::follow`]): no request, no timer; `streaming` while the
+    /// leader reads a body, whose bytes are relayed here.
+    Following { streaming: bool },
     /// Nothing happens any more.
     Closed,
 }
@@ -520,6 +535,12 @@ pub struct Machine {
     authorized_request: bool,
     /// Jitter's random state (xorshift64*; never zero).
     rng: u64,
+    /// The reconnection time a shared connection's leader had when this
+    /// source joined (its own parser has seen no `retry` field yet).
+    adopted_retry: Option<u64>,
+    /// This source has followed a shared stream (its next request, as a
+    /// leader, continues it).
+    followed: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -554,6 +575,8 @@ impl Machine {
             recycle_wanted: false,
             authorize: false,
             authorized_request: false,
+            adopted_retry: None,
+            followed: false,
             commands: Vec::with_capacity(4),
         }
     }
@@ -576,7 +599,18 @@ impl Machine {
     /// The reconnection time in force: the last valid `retry`, else the
     /// policy's initial delay (3000 ms by default).
     pub fn reconnection_time(&self) -> u64 {
-        self.parser.retry().unwrap_or(self.config.policy.initial_delay)
+        self.server_retry().unwrap_or(self.config.policy.initial_delay)
+    }
+
+    /// The reconnection time the server set with `retry`, if it did.
+    fn server_retry(&self) -> Option<u64> {
+        self.parser.retry().or(self.adopted_retry)
+    }
+
+    /// The reconnection time the server set with `retry`, if it did (for a
+    /// shared connection's [`crate::shared::Start`]).
+    pub fn retry(&self) -> Option<u64> {
+        self.server_retry()
     }
 
     /// Reconnection requests made since the connection was last OPEN.
@@ -624,7 +658,7 @@ impl Machine {
                 .config
                 .heartbeat_timeout
                 .map(|timeout| self.last_activity.saturating_add(timeout)),
-            Phase::Suspended | Phase::Closed => None,
+            Phase::Suspended | Phase::Following { .. } | Phase::Closed => None,
         }
     }
 
@@ -762,7 +796,10 @@ impl Machine {
     /// The request (before a response) or the body (after) failed.
     pub fn handle_failure(&mut self, now: u64, failure: Failure) {
         match (failure, self.phase) {
-            (_, Phase::Waiting { .. } | Phase::Suspended | Phase::Closed | Phase::Probing) => {}
+            (
+                _,
+                Phase::Waiting { .. } | Phase::Suspended | Phase::Following { .. } | Phase::Closed | Phase::Probing,
+            ) => {}
             (Failure::Aborted, _) => self.fail(Reason::Aborted),
             // A cross-origin request that got no response may have been
             // refused by CORS, which retrying cannot fix: ask first.
@@ -821,7 +858,7 @@ impl Machine {
     pub fn suspend(&mut self) {
         match self.phase {
             Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
-            Phase::Waiting { .. } => {}
+            Phase::Waiting { .. } | Phase::Following { .. } => {}
             Phase::Suspended | Phase::Closed => return,
         }
         self.phase = Phase::Suspended;
@@ -862,6 +899,107 @@ impl Machine {
     /// Whether the machine believes the network is gone.
     pub fn is_offline(&self) -> bool {
         self.offline
+    }
+
+    /// Follow a shared connection that another source leads (see
+    /// [`crate::shared`]): release any request, make none, arm no timer;
+    /// the leader's frames are applied with the `follow_*` inputs, so this
+    /// machine's readyState, parser, last event ID and reconnection time
+    /// are the leader's. readyState stays as it is until the leader says.
+    pub fn follow(&mut self) {
+        match self.phase {
+            Phase::Closed => return,
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            _ => {}
+        }
+        self.recycling = false;
+        self.recycle_wanted = false;
+        self.phase = Phase::Following { streaming: false };
+    }
+
+    /// Whether this machine follows a shared connection.
+    pub fn is_following(&self) -> bool {
+        matches!(self.phase, Phase::Following { .. })
+    }
+
+    /// Following, where this source joins the stream: the leader's last
+    /// event ID and reconnection time (from a welcome or a start). The
+    /// parser starts as between events, past any byte-order mark, as the
+    /// leader's is there.
+    pub fn follow_adopt(&mut self, last_event_id: &str, retry: Option<u64>) {
+        if !self.is_following() {
+            return;
+        }
+        self.parser.set_last_event_id(last_event_id);
+        self.adopted_retry = retry;
+        self.followed = true;
+        self.phase = Phase::Following { streaming: true };
+        // One blank line ends the parser's BOM check without an event (the
+        // buffers are empty), as the leader's stream is past its start.
+        let _ = self.parser.feed(b"\n", &mut NoEvents);
+    }
+
+    /// Following: the leader's connection began a new body (HTML §9.2.5:
+    /// a new stream; an incomplete event of the old one is discarded).
+    pub fn follow_stream(&mut self) {
+        if self.is_following() {
+            self.parser.reset_stream();
+            self.phase = Phase::Following { streaming: true };
+        }
+    }
+
+    /// Following: the leader announced the connection (readyState OPEN, an
+    /// open event, which says whether this source had opened before).
+    pub fn follow_open(&mut self) {
+        if self.is_following() {
+            self.state = ReadyState::Open;
+            let reopened = core::mem::replace(&mut self.opened_before, true);
+            self.commands.push(Command::Open { reopened });
+        }
+    }
+
+    /// Following: bytes of the leader's body. The limits are the leader's
+    /// (it fails the connection for everyone), so none is checked here.
+    pub fn follow_body<S: Sink + ?Sized>(&mut self, bytes: &[u8], sink: &mut S) {
+        if self.phase == (Phase::Following { streaming: true }) {
+            let _ = self.parser.feed(bytes, sink);
+        }
+    }
+
+    /// Following: the leader's connection was lost (`ready_state`
+    /// CONNECTING: it is being reestablished) or failed for good (CLOSED),
+    /// as the leader's policy decided; the same error event here.
+    pub fn follow_error(&mut self, reason: Reason, ready_state: ReadyState) {
+        if !self.is_following() {
+            return;
+        }
+        if ready_state == ReadyState::Closed {
+            self.state = ReadyState::Closed;
+            self.phase = Phase::Closed;
+        } else {
+            self.state = ReadyState::Connecting;
+            self.phase = Phase::Following { streaming: false };
+        }
+        self.commands.push(Command::Error { reason, ready_state });
+    }
+
+    /// The shared connection's leader went away and this source now leads:
+    /// connect at once ([`RequestKind::Takeover`], or [`RequestKind::First`]
+    /// for a source that never had a stream) with the last event ID it has.
+    /// Where the connection was OPEN, the new one opens silently, as the
+    /// source never stopped being open; if it fails, the usual rules apply.
+    pub fn take_over(&mut self, now: u64) {
+        if !self.is_following() {
+            return;
+        }
+        self.recycling = self.state == ReadyState::Open;
+        let kind = if self.requested_before || core::mem::take(&mut self.followed) {
+            RequestKind::Takeover
+        } else {
+            RequestKind::First
+        };
+        self.attempt = 0;
+        self.request(now, kind);
     }
 
     /// Change where the next requests go (a host's `beforeReconnect` hook).
@@ -955,7 +1093,7 @@ impl Machine {
         let policy = &self.config.policy;
         let mut delay = self.reconnection_time() as f64;
         // A server's `retry` always wins over the client's backoff.
-        if self.parser.retry().is_none() {
+        if self.server_retry().is_none() {
             if policy.exponential {
                 delay *= (1u64 << self.attempt.min(62)) as f64;
             }
