@@ -30,6 +30,7 @@ export function makeLink() {
     warn(warning, url) { log.push(['warn', warning]); },
     headers(url, lastEventId) { return undefined; },
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
+    post(message) { log.push(['post', message.t]); },
     messages(bytes, meta) {
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const t = meta.slice();

@@ -12,6 +12,7 @@ import { BaseEventTarget } from './dom.js';
 import { hidden, offline, watchLifecycle } from './lifecycle.js';
 import { Link } from './link.js';
 import { normalize } from './options.js';
+import { canShare, joinGroup, openPersisted, prepareGroup } from './shared.js';
 import { $, dispatchError, drive, finish, internals, live } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
@@ -78,7 +79,9 @@ function toInit(init) {
 function connect(target, core) {
   const state = target[$];
   if (state.readyState === CLOSED) return;
+  prepareGroup(state);
   state.source = new core.Source(state.requestUrl, state.withCredentials, new Link(target), state.settings);
+  joinGroup(state);
   // What the page said while the core was loading.
   if (state.suspended) drive(state, 'suspend');
   if (offline()) drive(state, 'online', false);
@@ -95,6 +98,12 @@ export class EventSource extends BaseEventTarget {
     const init = toInit(arguments[1]);
     const parsed = resolveUrl(url);
     const settings = normalize(init);
+    // One connection for the group where Web Locks and BroadcastChannel
+    // exist; elsewhere each source holds its own (sharing() says which).
+    settings.shared = settings.sharedKey !== false && canShare();
+    // The last event ID kept across page loads; an explicit lastEventId wins.
+    const persisted = settings.persist ? openPersisted(settings.persist, parsed.href) : null;
+    if (persisted !== null && settings.lastEventId === undefined) settings.lastEventId = persisted.load();
     const core = coreNow();
     // Where no WebAssembly may be compiled, say so now, not later.
     if (core === null) checkWasmAllowed();
@@ -114,6 +123,9 @@ export class EventSource extends BaseEventTarget {
       onClosed: [],
       settings,
       suspended: null,
+      sharedAsked: settings.sharedKey !== false,
+      member: null,
+      persisted,
     };
     Object.defineProperty(this, $, { value: state });
     live.add(state);

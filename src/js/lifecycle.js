@@ -1,5 +1,6 @@
 // The page lifecycle and the network, for every live source.
 
+import { leaveGroup, rejoinGroup } from './shared.js';
 import { drive, live } from './state.js';
 
 // Page lifecycle. A page with an open connection cannot enter the
@@ -45,11 +46,21 @@ export function watchLifecycle() {
   g.addEventListener('online', network(true));
   g.addEventListener('offline', network(false));
   if (!g.document) return;
+  // A shared source lets go of its group's lock on any pagehide (the page
+  // is navigating away, closing, or going into the cache), so that another
+  // leads at once; back from the cache, it joins again as a newcomer.
   g.addEventListener('pagehide', (e) => {
-    if (e.persisted) for (const state of live) suspend(state, 'bfcache');
+    for (const state of live) {
+      if (state.member) leaveGroup(state);
+      else if (e.persisted) suspend(state, 'bfcache');
+    }
   });
   g.addEventListener('pageshow', (e) => {
-    if (e.persisted) for (const state of live) resume(state, 'bfcache');
+    if (!e.persisted) return;
+    for (const state of live) {
+      if (state.member) rejoinGroup(state);
+      else resume(state, 'bfcache');
+    }
   });
   g.document.addEventListener('visibilitychange', () => {
     for (const state of live) {

@@ -69,6 +69,11 @@ export class Link {
     return typeof headers === 'function' ? headers({ url, lastEventId }) : headers;
   }
 
+  post(message) {
+    const member = this.target[$].member;
+    if (member) member.post(message);
+  }
+
   reconnecting(attempt, delay, reason, lastEventId, url) {
     const hook = this.target[$].settings.beforeReconnect;
     try {
@@ -93,7 +98,7 @@ export class Link {
     for (let i = 0; i < table.length; i += 3) {
       // A handler that called close() stops the rest (HTML §9.2.6: the task
       // dispatches only if readyState is not CLOSED).
-      if (state.readyState === CLOSED) return;
+      if (state.readyState === CLOSED) break;
       const typeLength = table[i];
       const type = typeLength === 0 ? 'message' : text.substring(at, (at += typeLength));
       const data = text.substring(at, (at += table[i + 1]));
@@ -101,5 +106,7 @@ export class Link {
       if (idLength !== SAME_ID) state.lastId = lastId = text.substring(at, (at += idLength));
       target.dispatchEvent(makeMessageEvent(type, data, origin, lastId));
     }
+    // persistLastEventId: once per chunk, not per event.
+    if (state.persisted !== null) state.persisted.save(lastId);
   }
 }

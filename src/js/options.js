@@ -5,6 +5,7 @@
 // result is what the Rust driver reads (src/web/settings.rs).
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
+import { persistOption, sharedOption } from './shared.js';
 
 function fail(option, expected) {
   return new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
@@ -81,6 +82,10 @@ export function normalize(init) {
     maxRetries: undefined,
     origin: realmOrigin(),
     pauseWhenHidden: !!defined(o, 'pauseWhenHidden'),
+    // The group's key, or false (event-source.js decides whether it can share here).
+    sharedKey: sharedOption(defined(o, 'shared')),
+    shared: false,
+    persist: persistOption(defined(o, 'persistLastEventId')),
     panicOnChunk: !!defined(o, '__testPanicOnChunk'),
   };
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');

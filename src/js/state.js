@@ -23,7 +23,12 @@ export function finish(state, free) {
   const source = state.source;
   state.source = null;
   live.delete(state);
-  if (source !== null && free) source.free();
+  // A source cannot be freed while one of its methods runs (a handler
+  // called close() during `relayed`): then it is freed when that returns.
+  if (source !== null && free) {
+    if (state.busy > 0) state.freeLater = source;
+    else source.free();
+  }
   for (const wake of state.onClosed.splice(0)) wake();
 }
 
@@ -33,12 +38,21 @@ export function finish(state, free) {
 export function drive(state, method, argument) {
   const source = state.source;
   if (source === null) return;
+  state.busy = (state.busy || 0) + 1;
   try {
     source[method](argument);
   } catch (error) {
     if (!(error instanceof WebAssembly.RuntimeError)) throw error;
     state.readyState = CLOSED;
+    state.freeLater = null;
     finish(state, false);
+  } finally {
+    state.busy -= 1;
+    const later = state.busy === 0 ? state.freeLater : null;
+    if (later) {
+      state.freeLater = null;
+      later.free();
+    }
   }
 }
 

@@ -16,7 +16,8 @@ use core::cell::{Cell, RefCell};
 
 use js_sys::Reflect;
 use sse_core::machine::{Command, Failure, Head, Machine, ReadyState, Reason, Request, Warning};
-use sse_core::parser::{ParseError, Sink};
+use sse_core::parser::Sink;
+use sse_core::shared::{Action, Entry, Relay, Role, Start};
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
@@ -24,6 +25,7 @@ use crate::web::request::UserHeaders;
 use crate::web::resources::{Active, Resources};
 use crate::web::seam::{Chunk, Receiver, Report, Reporter};
 use crate::web::settings::{Settings, Template};
+use crate::web::shared::{self, Frame, Message, Welcome};
 use crate::web::{clock, panic, probe, request, stats};
 
 /// What the machine's commands and the transports' reports work on.
@@ -40,6 +42,14 @@ struct State {
     pending: Option<Request>,
     /// The `Last-Event-ID` the current connection was made with.
     sent_id: String,
+    /// With the `shared` option: this source's place in its group (see
+    /// `sse_core::shared`).
+    relay: Option<Relay<Frame>>,
+    /// Sources that joined, to be welcomed when the stream is next between
+    /// events (where they can start parsing the relayed bytes).
+    joiners: Vec<u32>,
+    /// A welcome said the connection is open: dispatch open once adopted.
+    welcomed_open: bool,
 }
 
 pub struct Driver {
@@ -58,8 +68,12 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    pub fn new(machine: Machine, settings: Settings, link: crate::web::link::Link) -> Rc<Driver> {
+    pub fn new(mut machine: Machine, settings: Settings, link: crate::web::link::Link) -> Rc<Driver> {
         stats::DRIVERS.increment();
+        let relay = settings.shared.then(|| {
+            machine.follow();
+            Relay::new(member_id())
+        });
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(link),
@@ -71,10 +85,14 @@ impl Driver {
                 status_text: String::new(),
                 pending: None,
                 sent_id: String::new(),
+                relay,
+                joiners: Vec::new(),
+                welcomed_open: false,
             }),
             generation: Cell::new(0),
         });
         let _entered = panic::enter(&driver.resources);
+        driver.hello();
         driver.settle();
         driver
     }
@@ -98,6 +116,11 @@ impl Driver {
 
     /// `close()`: CLOSED now; every resource is released.
     pub fn close(self: &Rc<Self>) {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            if let Some(relay) = state.relay.as_mut() {
+                relay.leave();
+            }
+        }
         self.input(|machine, _| machine.close());
         self.resources.release_all();
     }
@@ -113,6 +136,11 @@ impl Driver {
     /// for when the machine next wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
+            let action = self.state.borrow_mut().relay.as_mut().and_then(Relay::poll_action);
+            if let Some(action) = action {
+                self.act(action);
+                continue;
+            }
             let command = self.state.borrow_mut().machine.poll_command();
             match command {
                 Some(command) => self.execute(command),
@@ -128,7 +156,13 @@ impl Driver {
     /// chunk costs one timer per interval, not one per chunk.
     fn arm_timer(self: &Rc<Self>) {
         let wanted = match self.state.try_borrow() {
-            Ok(state) => state.machine.poll_timeout(),
+            Ok(state) => {
+                let relay = state.relay.as_ref().and_then(Relay::poll_timeout);
+                match (state.machine.poll_timeout(), relay) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
             Err(_) => return,
         };
         match (wanted, self.resources.armed_for()) {
@@ -149,6 +183,9 @@ impl Driver {
         // Dropped last: this closure is the one running (wasm-bindgen defers
         // freeing it until it returns).
         let timer = self.resources.take_timer();
+        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+            relay.handle_timeout(clock::now_ms());
+        }
         self.input(|machine, now| machine.handle_timeout(now));
         drop(timer);
     }
@@ -210,19 +247,30 @@ impl Driver {
                     let state = self.state.borrow();
                     (state.final_url.clone(), state.sent_id.clone())
                 };
+                self.relay_frame(|| Frame::Open {
+                    final_url: final_url.clone(),
+                    resumed_from: sent_id.clone(),
+                });
                 if let Some(link) = self.resources.link() {
                     let _ = link.open(&final_url, reopened, &sent_id);
                 }
             }
             Command::Error { reason, ready_state } => {
-                let (status, detail) = match reason {
-                    Reason::Status(status) => (status, self.state.borrow().status_text.clone()),
-                    Reason::Limit(ParseError::LineTooLong { .. }) => (0, String::from("line")),
-                    Reason::Limit(_) => (0, String::from("event")),
-                    _ => (0, String::new()),
-                };
+                let status_text = self.state.borrow().status_text.clone();
+                let (name, status, detail) = shared::describe(reason, &status_text);
+                // The followers hear of it first: the leader's policy decides for all.
+                self.relay_frame(|| Frame::Error {
+                    ready_state,
+                    reason,
+                    status_text: status_text.clone(),
+                });
+                if ready_state == ReadyState::Closed {
+                    if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+                        relay.leave();
+                    }
+                }
                 if let Some(link) = self.resources.link() {
-                    let _ = link.error(ready_state as u8, reason.name(), status, &detail);
+                    let _ = link.error(ready_state as u8, name, status, &detail);
                 }
                 if ready_state == ReadyState::Closed {
                     self.resources.release_all();
@@ -334,7 +382,11 @@ impl Receiver for Driver {
                 state.status_text = status_text;
                 let head =
                     Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
-                state.machine.handle_head(now, head);
+                let streaming = state.machine.handle_head(now, head);
+                drop(state);
+                if streaming {
+                    self.relay_frame(|| Frame::Stream);
+                }
             }
             Report::Body(chunk) => self.feed(now, chunk),
             Report::End => self.state.borrow_mut().machine.handle_end(now),
@@ -358,18 +410,19 @@ impl Receiver for Driver {
 
 impl Driver {
     /// Feed a chunk of the body; the events it completes cross to
-    /// JavaScript in one call.
+    /// JavaScript in one call. A leader relays the chunk first, as it read it.
     fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
         #[cfg(feature = "test-hooks")]
         if self.settings.panic_on_chunk {
             panic!("panicOnChunk: a panic forced by a test");
         }
-        let batch = {
+        let (batch, relayed) = {
             let mut state = self.state.borrow_mut();
             let State {
                 machine,
                 batch,
                 chunk: buffer,
+                relay,
                 ..
             } = &mut *state;
             let bytes = match chunk {
@@ -382,15 +435,35 @@ impl Driver {
                     &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
                 }
             };
+            // Only bytes the machine reads are relayed (it ignores a stale body).
+            let relayed = match relay.as_mut() {
+                Some(relay) if relay.is_leading() && machine.is_streaming() => Some(shared::body(relay.send(), bytes)),
+                _ => None,
+            };
             // `dyn Sink`: one copy of the parser code in the wasm for every
             // caller. A limit error has already queued the failure commands.
             let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
-            if batch.is_empty() {
-                None
-            } else {
-                Some(core::mem::take(batch))
-            }
+            (take_batch(batch), relayed)
         };
+        if let Some(message) = relayed {
+            self.post(&message);
+            self.welcome_joiners();
+        }
+        self.dispatch(batch);
+    }
+
+    /// A follower's chunk: the leader's bytes through this source's own parser.
+    fn follow_body(self: &Rc<Self>, bytes: &[u8]) {
+        let batch = {
+            let mut state = self.state.borrow_mut();
+            let State { machine, batch, .. } = &mut *state;
+            machine.follow_body(bytes, batch as &mut dyn Sink);
+            take_batch(batch)
+        };
+        self.dispatch(batch);
+    }
+
+    fn dispatch(&self, batch: Option<Batch>) {
         if let Some(mut batch) = batch {
             if let Some(link) = self.resources.link() {
                 let _ = link.messages(batch.text.as_bytes(), &batch.meta);
@@ -400,4 +473,210 @@ impl Driver {
             self.state.borrow_mut().batch = batch;
         }
     }
+
+    fn post(&self, message: &js_sys::Object) {
+        if let Some(link) = self.resources.link() {
+            let _ = link.post(message);
+        }
+    }
+
+    /// A leader relays what its machine decided, numbered.
+    fn relay_frame(&self, frame: impl FnOnce() -> Frame) {
+        let message = match self.state.borrow_mut().relay.as_mut() {
+            Some(relay) if relay.is_leading() => shared::frame(relay.send(), &frame()),
+            _ => return,
+        };
+        self.post(&message);
+    }
+
+    /// Tell the group this source is here (it waits for a welcome).
+    fn hello(&self) {
+        let id = match &self.state.borrow().relay {
+            Some(relay) if relay.role() == Role::Joining => relay.own_epoch(),
+            _ => return,
+        };
+        self.post(&shared::hello(id));
+    }
+
+    /// Leading: welcome the sources that joined, if the stream is between
+    /// events (else after a later chunk).
+    fn welcome_joiners(&self) {
+        let welcomes: Vec<Welcome> = {
+            let mut state = self.state.borrow_mut();
+            let between = !state.machine.is_streaming() || state.machine.parser().at_event_boundary();
+            if state.joiners.is_empty() || !between {
+                return;
+            }
+            let Some(at) = state.relay.as_ref().and_then(Relay::position) else {
+                return;
+            };
+            let joiners = core::mem::take(&mut state.joiners);
+            joiners
+                .into_iter()
+                .map(|to| Welcome {
+                    to,
+                    at,
+                    last_event_id: String::from(state.machine.last_event_id()),
+                    retry: state.machine.retry(),
+                    ready_state: state.machine.ready_state() as u8,
+                    final_url: state.final_url.clone(),
+                    resumed_from: state.sent_id.clone(),
+                })
+                .collect()
+        };
+        for welcome in &welcomes {
+            self.post(&shared::welcome(welcome));
+        }
+    }
+
+    /// Carry out what the relay decided.
+    fn act(self: &Rc<Self>, action: Action<Frame>) {
+        match action {
+            Action::Apply(frame) => self.apply(frame),
+            Action::Adopt { last_event_id, retry } => {
+                self.state.borrow_mut().machine.follow_adopt(&last_event_id, retry);
+            }
+            Action::Claim { seen } => self.post(&shared::claim(seen)),
+            Action::Handover(entries) => self.post(&shared::handover(&entries)),
+            Action::Lead { epoch, after } => {
+                let start = {
+                    let state = self.state.borrow();
+                    Start {
+                        epoch,
+                        after,
+                        last_event_id: String::from(state.machine.last_event_id()),
+                        retry: state.machine.retry(),
+                    }
+                };
+                self.post(&shared::start(&start));
+                self.state.borrow_mut().machine.take_over(clock::now_ms());
+                // Those who said hello while no one led are welcomed now.
+                self.welcome_joiners();
+            }
+        }
+    }
+
+    /// A follower applies the leader's frame to its own machine.
+    fn apply(self: &Rc<Self>, frame: Frame) {
+        match frame {
+            Frame::Stream => self.state.borrow_mut().machine.follow_stream(),
+            Frame::Open {
+                final_url,
+                resumed_from,
+            } => {
+                let mut state = self.state.borrow_mut();
+                state.final_url = final_url;
+                state.sent_id = resumed_from;
+                state.machine.follow_open();
+            }
+            Frame::Body(bytes) => self.follow_body(&bytes),
+            Frame::Error {
+                ready_state,
+                reason,
+                status_text,
+            } => {
+                let mut state = self.state.borrow_mut();
+                state.status_text = status_text;
+                state.machine.follow_error(reason, ready_state);
+            }
+        }
+    }
+
+    /// A message from another source of the group.
+    pub fn relayed(self: &Rc<Self>, message: &JsValue) {
+        let Some(message) = shared::decode(message) else { return };
+        if self.resources.is_poisoned() {
+            return;
+        }
+        let _entered = panic::enter(&self.resources);
+        {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            let Some(relay) = state.relay.as_mut() else { return };
+            match message {
+                Message::Hello { from } => {
+                    if relay.is_leading() {
+                        state.joiners.push(from);
+                    }
+                }
+                Message::Welcome(welcome) => {
+                    if welcome.to != relay.own_epoch() || relay.role() != Role::Joining {
+                        return;
+                    }
+                    relay.welcome(welcome.at, &welcome.last_event_id, welcome.retry);
+                    if welcome.ready_state == ReadyState::Open as u8 {
+                        state.final_url = welcome.final_url;
+                        state.sent_id = welcome.resumed_from;
+                        state.welcomed_open = true;
+                    }
+                }
+                Message::Entry(Entry::Frame(at, frame)) => relay.frame(at, frame),
+                Message::Entry(Entry::Start(start)) => relay.start(start),
+                Message::Claim { seen } => relay.claimed(seen),
+                Message::Handover(entries) => relay.handover(entries),
+            }
+        }
+        self.welcome_joiners();
+        self.settle();
+        // A welcome into an open connection: the open event, after the adopt.
+        let open = core::mem::take(&mut self.state.borrow_mut().welcomed_open);
+        if open {
+            self.state.borrow_mut().machine.follow_open();
+            self.settle();
+        }
+    }
+
+    /// The lock was granted: claim, then lead.
+    pub fn granted(self: &Rc<Self>) {
+        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+            relay.granted(clock::now_ms());
+        }
+        self.input(|_, _| {});
+    }
+
+    /// The page is going away or into the back/forward cache: leave the
+    /// group (the lock is released by the JavaScript class) and release
+    /// what the machine holds, without any event.
+    pub fn leave_group(self: &Rc<Self>) {
+        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+            relay.leave();
+        }
+        self.state.borrow_mut().joiners.clear();
+        self.input(|machine, _| machine.suspend());
+    }
+
+    /// Back from the back/forward cache: join the group again, as a newcomer.
+    pub fn rejoin(self: &Rc<Self>) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.relay.is_none() || state.machine.ready_state() == ReadyState::Closed {
+                return;
+            }
+            state.relay = Some(Relay::new(member_id()));
+            state.machine.follow();
+        }
+        let _entered = panic::enter(&self.resources);
+        self.hello();
+        self.settle();
+    }
+
+    /// Whether this source leads its group (or has none).
+    pub fn leads(&self) -> bool {
+        self.state
+            .try_borrow()
+            .is_ok_and(|state| state.relay.as_ref().is_none_or(Relay::is_leading))
+    }
+}
+
+fn take_batch(batch: &mut Batch) -> Option<Batch> {
+    if batch.is_empty() {
+        None
+    } else {
+        Some(core::mem::take(batch))
+    }
+}
+
+/// A random id for a source in its group (and the epoch it leads with).
+fn member_id() -> u32 {
+    (js_sys::Math::random() * 4_294_967_295.0) as u32
 }

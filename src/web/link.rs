@@ -48,6 +48,11 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn headers(this: &Link, url: &str, last_event_id: &str) -> Result<JsValue, JsValue>;
 
+    /// Post `message` to the other sources of this one's group (the
+    /// `shared` option; `crate::web::shared` is the format).
+    #[wasm_bindgen(method, catch)]
+    pub fn post(this: &Link, message: &js_sys::Object) -> Result<(), JsValue>;
+
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
     /// `false` to veto it, or `{ url, method, body, headers }` to change the
     /// requests from now on, or anything else to go on.

@@ -22,6 +22,7 @@ mod request;
 mod resources;
 mod seam;
 mod settings;
+mod shared;
 mod source;
 mod stats;
 mod xhr;

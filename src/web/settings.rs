@@ -36,6 +36,9 @@ pub struct Settings {
     /// `Basic …`, from the URL's credentials, for when a server asks.
     pub authorization: Option<String>,
     pub template: RefCell<Template>,
+    /// The `shared` option, where this realm can share (the JavaScript
+    /// class decided): one connection for the group.
+    pub shared: bool,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
     #[cfg(feature = "test-hooks")]
@@ -90,6 +93,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
             body: get(init, "body"),
             headers: None,
         }),
+        shared: get(init, "shared").is_truthy(),
         #[cfg(feature = "test-hooks")]
         panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
     };

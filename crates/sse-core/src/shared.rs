@@ -36,7 +36,6 @@
 //! The host carries out the [`Action`]s, one at a time from
 //! [`Relay::poll_action`], and arms one timer for [`Relay::poll_timeout`].
 
-use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -150,17 +149,18 @@ pub struct Relay<P> {
     at: Option<Position>,
     /// The epoch this source will lead with.
     own_epoch: u32,
-    /// Frames received ahead of their turn.
-    pending: BTreeMap<Position, P>,
-    /// Starts received: the old epoch → the start that ends it.
-    starts: BTreeMap<u32, Start>,
+    /// Frames received ahead of their turn (a handful at most: plain
+    /// vectors keep the wasm small).
+    pending: Vec<(Position, P)>,
+    /// Starts received, each ending the epoch its cut is in.
+    starts: Vec<Start>,
     /// Epochs that are over here: their late frames are dropped.
-    finished: VecDeque<u32>,
-    /// The last applied entries, for handovers.
-    ring: VecDeque<Entry<P>>,
+    finished: Vec<u32>,
+    /// The last applied entries, for handovers, oldest first.
+    ring: Vec<Entry<P>>,
     /// The next sequence number when leading.
     next_seq: u32,
-    actions: VecDeque<Action<P>>,
+    actions: Vec<Action<P>>,
 }
 
 /// A bound on frames kept ahead of their turn (they can only pile up if a
@@ -175,18 +175,23 @@ impl<P: Clone> Relay<P> {
             role: Role::Joining,
             at: None,
             own_epoch,
-            pending: BTreeMap::new(),
-            starts: BTreeMap::new(),
-            finished: VecDeque::new(),
-            ring: VecDeque::new(),
+            pending: Vec::new(),
+            starts: Vec::new(),
+            finished: Vec::new(),
+            ring: Vec::new(),
             next_seq: 1,
-            actions: VecDeque::new(),
+            actions: Vec::new(),
         }
     }
 
     /// What this source is in the group.
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    /// The epoch this source leads with (also its id in the group).
+    pub fn own_epoch(&self) -> u32 {
+        self.own_epoch
     }
 
     /// The last position applied here.
@@ -201,7 +206,11 @@ impl<P: Clone> Relay<P> {
 
     /// The next action to carry out.
     pub fn poll_action(&mut self) -> Option<Action<P>> {
-        self.actions.pop_front()
+        if self.actions.is_empty() {
+            None
+        } else {
+            Some(self.actions.remove(0))
+        }
     }
 
     /// When [`Relay::handle_timeout`] must be called, if ever.
@@ -223,7 +232,7 @@ impl<P: Clone> Relay<P> {
                 self.role = Role::Claiming {
                     deadline: now.saturating_add(TAKEOVER_GRACE),
                 };
-                self.actions.push_back(Action::Claim { seen: self.at });
+                self.actions.push(Action::Claim { seen: self.at });
             }
             _ => {}
         }
@@ -247,7 +256,7 @@ impl<P: Clone> Relay<P> {
         }
         self.at = Some(Position::new(self.own_epoch, 0));
         self.next_seq = 1;
-        self.actions.push_back(Action::Lead {
+        self.actions.push(Action::Lead {
             epoch: self.own_epoch,
             after,
         });
@@ -270,8 +279,8 @@ impl<P: Clone> Relay<P> {
         }
         self.role = Role::Following;
         self.at = Some(at);
-        self.pending.retain(|p, _| p.epoch == at.epoch && p.seq > at.seq);
-        self.actions.push_back(Action::Adopt {
+        self.pending.retain(|(p, _)| p.epoch == at.epoch && p.seq > at.seq);
+        self.actions.push(Action::Adopt {
             last_event_id: String::from(last_event_id),
             retry,
         });
@@ -287,10 +296,10 @@ impl<P: Clone> Relay<P> {
         if self.finished.contains(&at.epoch) || self.at.is_some_and(|me| me.epoch == at.epoch && at.seq <= me.seq) {
             return;
         }
-        if self.pending.len() >= MAX_PENDING {
+        if self.pending.len() >= MAX_PENDING || self.pending.iter().any(|(p, _)| *p == at) {
             return;
         }
-        self.pending.insert(at, payload);
+        self.pending.push((at, payload));
         self.drain();
     }
 
@@ -304,8 +313,8 @@ impl<P: Clone> Relay<P> {
                     self.role = Role::Following;
                 }
                 self.at = Some(Position::new(start.epoch, 0));
-                self.pending.retain(|p, _| p.epoch == start.epoch);
-                self.actions.push_back(Action::Adopt {
+                self.pending.retain(|(p, _)| p.epoch == start.epoch);
+                self.actions.push(Action::Adopt {
                     last_event_id: start.last_event_id.clone(),
                     retry: start.retry,
                 });
@@ -318,8 +327,9 @@ impl<P: Clone> Relay<P> {
                 }
                 match start.after {
                     Some(after) => {
-                        if !self.finished.contains(&after.epoch) {
-                            self.starts.insert(after.epoch, start);
+                        let known = self.starts.iter().any(|s| s.epoch == start.epoch);
+                        if !known && !self.finished.contains(&after.epoch) {
+                            self.starts.push(start);
                         }
                     }
                     // A leader without history: its stream begins now, here too.
@@ -370,9 +380,9 @@ impl<P: Clone> Relay<P> {
                 .map(|index| index + 1),
         };
         if let Some(index) = from {
-            let entries: Vec<Entry<P>> = self.ring.iter().skip(index).cloned().collect();
+            let entries: Vec<Entry<P>> = self.ring[index..].to_vec();
             if !entries.is_empty() {
-                self.actions.push_back(Action::Handover(entries));
+                self.actions.push(Action::Handover(entries));
             }
         }
     }
@@ -390,26 +400,29 @@ impl<P: Clone> Relay<P> {
     fn drain(&mut self) {
         while let Some(at) = self.at {
             let next = Position::new(at.epoch, at.seq.wrapping_add(1));
-            let cut = self
+            let ending = self
                 .starts
-                .get(&at.epoch)
-                .and_then(|start| start.after)
-                .map(|after| after.seq);
+                .iter()
+                .position(|start| start.after.is_some_and(|after| after.epoch == at.epoch));
+            let cut = ending.and_then(|i| self.starts[i].after).map(|after| after.seq);
             if cut.is_none_or(|cut| next.seq <= cut) {
-                if let Some(payload) = self.pending.remove(&next) {
+                if let Some(i) = self.pending.iter().position(|(p, _)| *p == next) {
+                    let (_, payload) = self.pending.swap_remove(i);
                     self.at = Some(next);
                     self.remember(Entry::Frame(next, payload.clone()));
-                    self.actions.push_back(Action::Apply(payload));
+                    self.actions.push(Action::Apply(payload));
                     continue;
                 }
             }
-            if cut.is_some_and(|cut| at.seq >= cut) {
-                // The old epoch is over here: drop the rest of it (the new
-                // leader resumes after the cut) and go on with the new one.
-                let start = self.starts.remove(&at.epoch).expect("a start");
-                self.finish(at.epoch);
-                self.enter(start);
-                continue;
+            if let (Some(i), Some(cut)) = (ending, cut) {
+                if at.seq >= cut {
+                    // The old epoch is over here: drop the rest of it (the
+                    // new leader resumes after the cut), go on with the new.
+                    let start = self.starts.swap_remove(i);
+                    self.finish(at.epoch);
+                    self.enter(start);
+                    continue;
+                }
             }
             break;
         }
@@ -421,19 +434,20 @@ impl<P: Clone> Relay<P> {
     }
 
     fn finish(&mut self, epoch: u32) {
-        self.pending.retain(|p, _| p.epoch != epoch);
+        self.pending.retain(|(p, _)| p.epoch != epoch);
+        self.starts.retain(|s| s.epoch != epoch);
         if !self.finished.contains(&epoch) {
             if self.finished.len() == 16 {
-                self.finished.pop_front();
+                self.finished.remove(0);
             }
-            self.finished.push_back(epoch);
+            self.finished.push(epoch);
         }
     }
 
     fn remember(&mut self, entry: Entry<P>) {
         if self.ring.len() == RING_FRAMES {
-            self.ring.pop_front();
+            self.ring.remove(0);
         }
-        self.ring.push_back(entry);
+        self.ring.push(entry);
     }
 }
