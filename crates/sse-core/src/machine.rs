@@ -925,18 +925,21 @@ impl Machine {
     /// Following, where this source joins the stream: the leader's last
     /// event ID and reconnection time (from a welcome or a start). The
     /// parser starts as between events, past any byte-order mark, as the
-    /// leader's is there.
+    /// leader's is there (whatever this source's was, if it left the group
+    /// mid-event and came back).
     pub fn follow_adopt(&mut self, last_event_id: &str, retry: Option<u64>) {
         if !self.is_following() {
             return;
         }
+        self.parser.reset_stream();
         self.parser.set_last_event_id(last_event_id);
         self.adopted_retry = retry;
         self.followed = true;
         self.phase = Phase::Following { streaming: true };
         // One blank line ends the parser's BOM check without an event (the
         // buffers are empty), as the leader's stream is past its start.
-        let _ = self.parser.feed(b"\n", &mut NoEvents);
+        // (`dyn Sink`: the parser code the hosts already have, not a copy.)
+        let _ = self.parser.feed(b"\n", &mut NoEvents as &mut dyn Sink);
     }
 
     /// Following: the leader's connection began a new body (HTML §9.2.5:

@@ -106,6 +106,21 @@ fn a_joiner_adopts_the_leaders_id_and_retry_and_keeps_a_bom_in_the_middle_of_the
 }
 
 #[test]
+fn a_source_that_left_mid_event_and_joins_again_starts_between_events() {
+    let mut m = follower();
+    m.follow_adopt("", None);
+    let mut events: Vec<OwnedEvent> = Vec::new();
+    m.follow_body(b"data: half of an ev", &mut events);
+    m.suspend();
+    m.follow();
+    m.follow_adopt("8", None);
+    m.follow_body(b"data: next\n\n", &mut events);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].data, "next");
+    assert_eq!(events[0].last_event_id, "8");
+}
+
+#[test]
 fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
     let mut m = follower();
     m.follow_adopt("", None);
