@@ -435,14 +435,16 @@ impl Driver {
                     &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
                 }
             };
-            // Only bytes the machine reads are relayed (it ignores a stale body).
-            let relayed = match relay.as_mut() {
-                Some(relay) if relay.is_leading() && machine.is_streaming() => Some(shared::body(relay.send(), bytes)),
-                _ => None,
-            };
             // `dyn Sink`: one copy of the parser code in the wasm for every
             // caller. A limit error has already queued the failure commands.
             let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
+            // A leader relays the bytes the stream took (none of a stale
+            // body; only those up to a recycle's cut, as the rest comes again).
+            let taken = &bytes[..machine.taken().min(bytes.len())];
+            let relayed = match relay.as_mut() {
+                Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
+                _ => None,
+            };
             (take_batch(batch), relayed)
         };
         if let Some(message) = relayed {

@@ -174,6 +174,34 @@ test('a group whose sources read over XHR relays the same: one connection, every
   }
 });
 
+test('a leader whose long XHR response is recycled relays only what its stream took: every tab gets every event once', async () => {
+  const context = await browser.newContext();
+  try {
+    // 10 000 events of about 1 KiB: one recycle (at 8 MiB) on the leader.
+    const total = 10000;
+    const key = uniqueKey('shared-recycle');
+    const url = `${server.origin}/numbers?key=${key}&total=${total}&size=1000&end=open`;
+    // The second tab joins first (the stream would be over before it joined).
+    const pages = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/tests/pages/harness.html?load=esm`);
+      await page.evaluate(() => window.loaded);
+      pages.push(page);
+    }
+    await Promise.all(pages.map((page) => page.evaluate(openShared, [url, { shared: true, transport: 'xhr' }])));
+    await allReach(pages, total, 30000);
+    for (const [i, page] of pages.entries()) {
+      const { ids } = await log(page);
+      assertExactlyOnce(ids, `tab ${i}`);
+      assert.equal(ids.at(-1), total);
+    }
+    assert.ok(server.log(key).requests.length >= 2, 'the leader recycled its response');
+  } finally {
+    await context.close();
+  }
+});
+
 describe('shared: another tab takes over when the leader goes', () => {
   test('the leading tab closed: another leads within a second, resuming with Last-Event-ID, no event lost or repeated', async () => {
     const context = await browser.newContext();

@@ -541,6 +541,8 @@ pub struct Machine {
     /// This source has followed a shared stream (its next request, as a
     /// leader, continues it).
     followed: bool,
+    /// See [`Machine::taken`].
+    taken: usize,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -577,6 +579,7 @@ impl Machine {
             authorized_request: false,
             adopted_retry: None,
             followed: false,
+            taken: 0,
             commands: Vec::with_capacity(4),
         }
     }
@@ -626,6 +629,14 @@ impl Machine {
     /// Whether the body is being read (the response was accepted).
     pub fn is_streaming(&self) -> bool {
         self.phase == Phase::Streaming
+    }
+
+    /// How many bytes of the last [`Machine::handle_body`] chunk belong to
+    /// the stream: all of them, none if it was not read, or those up to the
+    /// boundary where a [`Machine::recycle`] cut over (the rest comes again
+    /// on the new request). What a shared connection's leader relays.
+    pub fn taken(&self) -> usize {
+        self.taken
     }
 
     /// Whether the machine is suspended ([`Machine::suspend`]).
@@ -763,13 +774,16 @@ impl Machine {
     /// reconnection time. If a limit is exceeded the connection fails (the
     /// commands are queued) and the error is returned.
     pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        self.taken = 0;
         if self.phase != Phase::Streaming {
             return Ok(());
         }
         self.last_activity = now;
+        self.taken = bytes.len();
         let result = if self.recycle_wanted {
             match self.parser.feed_until_boundary(bytes, sink) {
-                Ok(Some(_)) if !self.parser.last_event_id().is_empty() => {
+                Ok(Some(consumed)) if !self.parser.last_event_id().is_empty() => {
+                    self.taken = consumed;
                     self.cut_over(now);
                     Ok(())
                 }

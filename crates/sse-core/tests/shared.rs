@@ -162,6 +162,24 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
 }
 
 #[test]
+fn a_leader_relays_what_the_stream_took_up_to_a_recycles_cut() {
+    let mut m = Machine::new(URL, Config::default(), 0);
+    m.handle_timeout(0);
+    assert!(m.handle_head(1, Head::new(200, Some("text/event-stream"))));
+    let mut events: Vec<OwnedEvent> = Vec::new();
+    let first = b"id: 1\ndata: a\n\n";
+    m.handle_body(2, first, &mut events).unwrap();
+    assert_eq!(m.taken(), first.len());
+    m.recycle();
+    let chunk = b"data: b\nid: 2\n\ndata: comes again\n\n";
+    m.handle_body(3, chunk, &mut events).unwrap();
+    assert_eq!(&chunk[..m.taken()], b"data: b\nid: 2\n\n");
+    // The recycled request's old body is not the stream any more.
+    m.handle_body(4, b"data: stale\n\n", &mut events).unwrap();
+    assert_eq!(m.taken(), 0);
+}
+
+#[test]
 fn the_first_source_of_a_group_leads_with_a_first_request() {
     let mut m = Machine::new(URL, Config::default().with_last_event_id(Some("7")), 0);
     m.follow();
