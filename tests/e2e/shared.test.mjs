@@ -27,9 +27,16 @@ after(async () => {
 const ticks = (key, { every = 20, per = 1, total } = {}) =>
   `${server.origin}/ticks?key=${encodeURIComponent(key)}&every=${every}&per=${per}${total ? `&total=${total}` : ''}`;
 
-// In the page: a shared source that records what it dispatches.
+// In the page: a shared source that records what it dispatches. (A hook
+// cannot cross from Node: `resumeWith` makes a beforeReconnect that asks
+// for a GET of the URL with that suffix.)
 function openShared([url, init]) {
   const { EventSource, sharing } = window.EventSourceWasm;
+  if (init.resumeWith) {
+    const suffix = init.resumeWith;
+    window.__asked = [];
+    init = { ...init, resumeWith: undefined, beforeReconnect: (info) => (window.__asked.push(info), { url: url + suffix, method: 'GET' }) };
+  }
   const es = new EventSource(url, init);
   const log = { ids: [], opens: 0, errors: [], types: [] };
   window.__es = es;
@@ -314,6 +321,32 @@ test('shared chaos: 20 random leader changes over 5000 events lose and repeat no
     assert.ok(s.requests.slice(1).every((r) => /^\d+$/.test(String(r.lastEventId))), 'every takeover resumed with Last-Event-ID');
     const events = Math.max(...checked.map((c) => c.ids.at(-1)));
     console.log(`shared chaos: ${changes} leader changes, ${events} events, ${s.requests.length} requests, ${checked.length} tab logs checked: 0 lost, 0 repeated`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a shared stream started by a POST is taken over with the request beforeReconnect returns, not a second POST', async () => {
+  const context = await browser.newContext();
+  try {
+    const key = uniqueKey('shared-post');
+    const url = ticks(key);
+    const init = { shared: true, method: 'POST', body: JSON.stringify({ prompt: 'hello' }), resumeWith: '&resume=1' };
+    const pages = [await openTab(context, url, init), await openTab(context, url, init)];
+    const leader = await leaderOf(pages);
+    const other = pages.find((p) => p !== leader);
+    await allReach(pages, 10);
+    await leader.close();
+    await waitFor(() => server.log(key).requests.length === 2, { message: 'the takeover' });
+    const at = (await log(other)).ids.at(-1);
+    await allReach([other], at + 10);
+    const [first, second] = server.log(key).requests;
+    assert.equal(first.method, 'POST');
+    assert.equal(second.method, 'GET', 'the new leader resumes with a GET');
+    assert.match(second.url, /&resume=1$/);
+    assert.match(String(second.lastEventId), /^\d+$/);
+    assertExactlyOnce((await log(other)).ids, 'the tab that took over');
+    assert.equal((await other.evaluate(() => window.__asked))[0].reason, 'network');
   } finally {
     await context.close();
   }

@@ -543,6 +543,8 @@ pub struct Machine {
     followed: bool,
     /// See [`Machine::taken`].
     taken: usize,
+    /// A takeover waits for the host's answer to [`Command::BeforeReconnect`].
+    taking_over: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -580,6 +582,7 @@ impl Machine {
             adopted_retry: None,
             followed: false,
             taken: 0,
+            taking_over: false,
             commands: Vec::with_capacity(4),
         }
     }
@@ -681,7 +684,12 @@ impl Machine {
                 // that comes late finds the deadline passed and reconnects.
                 self.last_wake_check = now;
                 if now >= deadline {
-                    self.request(now, self.next_request_kind());
+                    let kind = if core::mem::take(&mut self.taking_over) {
+                        RequestKind::Takeover
+                    } else {
+                        self.next_request_kind()
+                    };
+                    self.request(now, kind);
                 }
             }
             Phase::Requesting | Phase::Probing | Phase::Streaming => {
@@ -1005,17 +1013,33 @@ impl Machine {
     /// for a source that never had a stream) with the last event ID it has.
     /// Where the connection was OPEN, the new one opens silently, as the
     /// source never stopped being open; if it fails, the usual rules apply.
+    /// With [`Config::ask_before_reconnect`], a takeover is asked about as a
+    /// reconnection is ([`Command::BeforeReconnect`], reason
+    /// [`Reason::Network`], delay 0): the host may change the request (a
+    /// stream started by a POST goes on with a GET) or veto it.
     pub fn take_over(&mut self, now: u64) {
         if !self.is_following() {
             return;
         }
         self.recycling = self.state == ReadyState::Open;
-        let kind = if self.requested_before || core::mem::take(&mut self.followed) {
+        self.attempt = 0;
+        let continues = self.requested_before || core::mem::take(&mut self.followed);
+        if continues && self.config.ask_before_reconnect {
+            self.taking_over = true;
+            self.last_wake_check = now;
+            self.phase = Phase::Waiting { deadline: now };
+            self.commands.push(Command::BeforeReconnect {
+                attempt: 1,
+                delay_ms: 0,
+                reason: Reason::Network,
+            });
+            return;
+        }
+        let kind = if continues {
             RequestKind::Takeover
         } else {
             RequestKind::First
         };
-        self.attempt = 0;
         self.request(now, kind);
     }
 
@@ -1030,7 +1054,9 @@ impl Machine {
     /// Veto the reconnection now waiting (after [`Command::BeforeReconnect`]):
     /// fail the connection (error, CLOSED).
     pub fn veto(&mut self) {
-        if matches!(self.phase, Phase::Waiting { .. }) && self.state == ReadyState::Connecting {
+        let waiting = matches!(self.phase, Phase::Waiting { .. });
+        if waiting && (self.state == ReadyState::Connecting || self.taking_over) {
+            self.taking_over = false;
             self.fail(Reason::Vetoed);
         }
     }

@@ -196,6 +196,52 @@ fn the_first_source_of_a_group_leads_with_a_first_request() {
 }
 
 #[test]
+fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the_request_the_host_picks() {
+    let mut m = Machine::new(URL, Config::default().with_ask_before_reconnect(true), 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.follow_open();
+    drain(&mut m);
+    m.take_over(10);
+    assert_eq!(
+        drain(&mut m),
+        vec![Command::BeforeReconnect {
+            attempt: 1,
+            delay_ms: 0,
+            reason: Reason::Network
+        }]
+    );
+    m.set_url("https://example.test/stream/1");
+    assert_eq!(m.poll_timeout(), Some(10), "at once, once the host has answered");
+    m.handle_timeout(10);
+    match drain(&mut m).as_slice() {
+        [Command::Fetch(request)] => {
+            assert_eq!(request.url, "https://example.test/stream/1");
+            assert_eq!(request.kind, RequestKind::Takeover);
+            assert_eq!(request.last_event_id.as_deref(), Some("4"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(m.handle_head(20, Head::new(200, Some("text/event-stream"))));
+    assert_eq!(drain(&mut m), vec![], "still a silent takeover");
+    // A veto of a takeover fails the connection, for the whole group.
+    let mut v = Machine::new(URL, Config::default().with_ask_before_reconnect(true), 0);
+    v.follow();
+    v.follow_adopt("4", None);
+    v.follow_open();
+    v.take_over(10);
+    drain(&mut v);
+    v.veto();
+    assert!(matches!(
+        drain(&mut v).as_slice(),
+        [Command::Error {
+            reason: Reason::Vetoed,
+            ready_state: ReadyState::Closed
+        }]
+    ));
+}
+
+#[test]
 fn taking_over_while_connecting_connects_at_once() {
     let mut m = follower();
     m.follow_adopt("3", None);
