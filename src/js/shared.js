@@ -6,6 +6,14 @@
 // closes, crashes or navigates), and its BroadcastChannel, on which the
 // leader's frames reach the others. Both are looked up when used, never at
 // load: tests replace them.
+//
+// Why here and not in the wasm (web-sys's LockManager needs
+// --cfg=web_sys_unstable_apis in every build and wasm-pack test; an extern
+// block would do): the lock is held by a promise that must stay pending
+// until this source leaves, and the moments it leaves are the JavaScript
+// class's (close(), the pagehide listener of lifecycle.js); the class can
+// also tell, before any WebAssembly is loaded, whether this realm shares.
+// The driver decides everything else (when to claim, lead, apply, welcome).
 
 import { $, drive } from './state.js';
 

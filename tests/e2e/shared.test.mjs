@@ -431,6 +431,12 @@ describe('shared: workers, close(), and where sharing is not possible', () => {
       await b.evaluate(() => window.__es2.close());
       await waitFor(() => server.log(key).open === 0, { message: 'the server to see 0 connections once the last source closed' });
       assertExactlyOnce(await b.evaluate(() => window.__second), 'the second source');
+      // Nothing is left behind: no driver, timer, listener, request or callback, and no lock.
+      const { wasmMemoryBytes, ...held } = await b.evaluate(() => window.EventSourceWasm.diagnostics());
+      assert.deepEqual(held, { sources: 0, timers: 0, listeners: 0, requests: 0, callbacks: 0 });
+      assert.ok(wasmMemoryBytes > 0);
+      const locks = await b.evaluate(() => navigator.locks.query());
+      assert.deepEqual([...locks.held, ...locks.pending].filter((l) => l.name.startsWith('eventsource-wasm:')), []);
     } finally {
       await context.close();
     }
