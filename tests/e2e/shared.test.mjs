@@ -388,6 +388,35 @@ describe('shared: workers, close(), and where sharing is not possible', () => {
     }
   });
 
+  test('a frame in a tab follows the tab’s connection', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-frame');
+      const url = ticks(key);
+      const page = await openTab(context, url);
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const frame = document.createElement('iframe');
+            frame.src = '/tests/pages/harness.html?load=esm';
+            frame.onload = resolve;
+            document.body.appendChild(frame);
+          }),
+      );
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      await frame.evaluate(() => window.loaded);
+      await frame.evaluate(openShared, [url, { shared: true }]);
+      await waitFor(async () => (await frame.evaluate(() => window.__log.ids.length)) >= 15, { message: 'the frame to receive 15 events' });
+      assert.equal(server.log(key).requests.length, 1, 'one connection for the tab and its frame');
+      assert.equal(await frame.evaluate(() => window.__sharing().leading), false);
+      const { ids, types } = await frame.evaluate(() => window.__log);
+      assertExactlyOnce(ids, 'the frame');
+      assert.deepEqual(types, [], 'origin and data');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('close() on a follower detaches only it; the connection ends when the last source closes', async () => {
     const context = await browser.newContext();
     try {
