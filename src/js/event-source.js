@@ -12,7 +12,7 @@ import { BaseEventTarget } from './dom.js';
 import { hidden, offline, watchLifecycle } from './lifecycle.js';
 import { Link } from './link.js';
 import { normalize } from './options.js';
-import { canShare, joinGroup, openPersisted, prepareGroup } from './shared.js';
+import { canShare, joinGroup, leaveGroup, openPersisted, prepareGroup } from './shared.js';
 import { $, dispatchError, drive, finish, internals, live } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
@@ -81,9 +81,11 @@ function connect(target, core) {
   if (state.readyState === CLOSED) return;
   prepareGroup(state);
   state.source = new core.Source(state.requestUrl, state.withCredentials, new Link(target), state.settings);
-  joinGroup(state);
-  // What the page said while the core was loading.
-  if (state.suspended) drive(state, 'suspend');
+  // What the page said while the core was loading (a hidden page with
+  // pauseWhenHidden: a shared source stays out of its group until shown).
+  if (state.suspended && state.member) leaveGroup(state);
+  else if (state.suspended) drive(state, 'suspend');
+  else joinGroup(state);
   if (offline()) drive(state, 'online', false);
 }
 

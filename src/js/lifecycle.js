@@ -65,7 +65,12 @@ export function watchLifecycle() {
   g.document.addEventListener('visibilitychange', () => {
     for (const state of live) {
       if (!state.settings.pauseWhenHidden) continue;
-      if (hidden()) suspend(state, 'hidden');
+      // A shared source leaves its group while hidden (another leads, or,
+      // with every tab hidden, none: no connection), and joins it again.
+      if (state.member) {
+        if (hidden()) leaveGroup(state);
+        else rejoinGroup(state);
+      } else if (hidden()) suspend(state, 'hidden');
       else resume(state, 'hidden');
     }
   });

@@ -352,6 +352,41 @@ test('a shared stream started by a POST is taken over with the request beforeRec
   }
 });
 
+test('with pauseWhenHidden, a hidden leader hands the stream to a visible tab and follows again when shown', async () => {
+  const context = await browser.newContext();
+  try {
+    const key = uniqueKey('shared-hidden');
+    const url = ticks(key);
+    const init = { shared: true, pauseWhenHidden: true };
+    const pages = [await openTab(context, url, init), await openTab(context, url, init)];
+    const leader = await leaderOf(pages);
+    const other = pages.find((p) => p !== leader);
+    await allReach(pages, 10);
+    const setVisibility = (page, state) =>
+      page.evaluate((state) => {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility(leader, 'hidden');
+    await waitFor(() => server.log(key).requests.length === 2, { message: 'the visible tab to take over' });
+    const at = (await log(other)).ids.at(-1);
+    await allReach([other], at + 10);
+    assert.equal(await leader.evaluate(() => window.__es.readyState), 0, 'the hidden tab waits, CONNECTING');
+    const hiddenAt = (await log(leader)).ids.length;
+    await sleep(200);
+    assert.equal((await log(leader)).ids.length, hiddenAt, 'the hidden tab receives nothing');
+    await setVisibility(leader, 'visible');
+    const now = (await log(other)).ids.at(-1);
+    await allReach([leader, other], now + 10);
+    assert.equal(server.log(key).requests.length, 2, 'shown again, it follows: no connection of its own');
+    assert.equal(await leader.evaluate(() => window.__sharing().leading), false);
+    assertExactlyOnce((await log(other)).ids, 'the tab that took over');
+    assertExactlyOnce((await log(leader)).ids.slice(hiddenAt), 'the tab shown again, since it came back');
+  } finally {
+    await context.close();
+  }
+});
+
 describe('shared: workers, close(), and where sharing is not possible', () => {
   test('a dedicated worker follows the tab’s connection, and takes it over when the tab closes its source', async () => {
     const context = await browser.newContext();
