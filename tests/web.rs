@@ -35,6 +35,7 @@ export function makeLink() {
       return { method: 'GET', headers, mode: 'cors', credentials: 'same-origin', cache: 'no-store', redirect: 'follow' };
     },
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
+    post(message) { log.push(['post', message.t]); },
     messages(bytes, meta) {
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const t = meta.slice();

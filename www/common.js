@@ -151,6 +151,7 @@
     ['clock.html', 'Clock'],
     ['push.html', 'Retry & reconnect'],
     ['inspector.html', 'Stream inspector'],
+    ['shared.html', 'One stream, every tab'],
   ];
 
   /** The site header (brand and navigation), the same on every page. */

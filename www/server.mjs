@@ -12,6 +12,10 @@
 //   GET  /demo/push?retry=ms&count=n&every=ms
 //                                     a few events, then the response ends; the
 //                                     client comes back after `retry` ms
+//   GET  /demo/shared?interval=ms     numbered events (`id` = `data` = n), resumed
+//                                     after Last-Event-ID: one stream, every tab
+//   GET  /demo/shared/stats           { open, requests, lastEventIds }: how many
+//                                     connections of /demo/shared the server holds
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -121,6 +125,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
   const sockets = new Set();
   const movers = new Map(); // client id → { res, socket }
   let nextClient = 1;
+  // /demo/shared: the connections it holds now, and every request's Last-Event-ID.
+  const shared = { open: 0, requests: 0, lastEventIds: [] };
 
   async function serveFile(res, method, base, relative) {
     const file = resolve(base, `.${relative}`);
@@ -261,6 +267,23 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
     send();
   }
 
+  function sharedStream(req, res, url) {
+    const interval = intParam(url, 'interval', 500, 20, 10000);
+    const id = String(req.headers['last-event-id'] ?? '');
+    let n = /^\d{1,12}$/.test(id) ? Number(id) : 0;
+    shared.open += 1;
+    shared.requests += 1;
+    shared.lastEventIds.push(id || null);
+    if (shared.lastEventIds.length > 50) shared.lastEventIds.shift();
+    res.on('close', () => (shared.open -= 1));
+    openStream(req, res);
+    res.write(`retry: 1000\n: ${n ? `resuming after event ${n} (Last-Event-ID)` : 'from the beginning'}\n\n`);
+    every(req, res, interval, () => {
+      n += 1;
+      res.write(`id: ${n}\ndata: ${n}\n\n`);
+    });
+  }
+
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
@@ -283,6 +306,11 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
       if (path === '/demo/movement') return movement(req, res, url);
       if (path === '/demo/clock') return clock(req, res, url);
       if (path === '/demo/push') return push(req, res, url);
+      if (path === '/demo/shared') return sharedStream(req, res, url);
+      if (path === '/demo/shared/stats') {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        return res.end(JSON.stringify(shared));
+      }
       if (path === '/dist' || path.startsWith('/dist/')) return await serveFile(res, req.method, distDir, path.slice(5) || '/');
       if (path.includes('\0')) return notFound(res);
       return await serveFile(res, req.method, wwwDir, path === '/' ? '/index.html' : path);

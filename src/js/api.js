@@ -5,8 +5,10 @@ import { coreNow, loadCore, wasmAllowed } from './core.js';
 import { nativeEventTarget } from './dom.js';
 import { defaultTransport, hasNative } from './env.js';
 import { EventSource, events } from './event-source.js';
+import { canShare } from './shared.js';
 
 export { EventSource, events };
+export { sharing } from './shared.js';
 
 /**
  * Whether this realm can receive server-sent events: it has a native
@@ -33,6 +35,9 @@ export function environment() {
     native: hasNative(EventSource),
     transport: wasmAllowed() ? defaultTransport() : null,
     eventTarget: nativeEventTarget ? 'native' : 'fallback',
+    // Whether `shared` sources hold one connection here (Web Locks and
+    // BroadcastChannel exist), or each its own.
+    shared: canShare(),
   };
 }
 

@@ -12,6 +12,7 @@ import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
 import { prefetch } from './prefetch.js';
 import { normalize } from './options.js';
 import { requestInit } from './request.js';
+import { canShare, joinGroup, leaveGroup, openPersisted, prepareGroup, rejoinGroup } from './shared.js';
 import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
@@ -60,7 +61,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, leaveGroup, live, makeEvent, makeMessageEvent, rejoinGroup, report, requestInit };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.
@@ -73,11 +74,15 @@ function connect(target, core) {
   // The URL's credentials: only such a URL needs the code that splits
   // them off, which is in the core chunk.
   if (state.credentialed) state.requestUrl = core.splitCredentials(state.settings, state.url);
+  prepareGroup(state);
   state.source = new core.Source(state.requestUrl, state.withCredentials, new core.Link(target, state, SHELL), state.settings, first || undefined);
   core.watchLifecycle(SHELL);
-  // What the page said while the core was loading.
+  // What the page said while the core was loading (a hidden page with
+  // pauseWhenHidden: a shared source stays out of its group until shown).
   if (state.settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
-  if (state.suspended) drive(state, 'suspend');
+  if (state.suspended && state.member) leaveGroup(state);
+  else if (state.suspended) drive(state, 'suspend');
+  else joinGroup(state);
   if (offline()) drive(state, 'online', false);
 }
 
@@ -92,6 +97,12 @@ export class EventSource extends BaseEventTarget {
     const init = toInit(arguments[1]);
     const parsed = resolveUrl(url);
     const settings = normalize(init);
+    // One connection for the group where Web Locks and BroadcastChannel
+    // exist; elsewhere each source holds its own (sharing() says which).
+    settings.shared = settings.sharedKey !== false && canShare();
+    // The last event ID kept across page loads; an explicit lastEventId wins.
+    const persisted = settings.persist ? openPersisted(settings.persist, parsed.href) : null;
+    if (persisted !== null && settings.lastEventId === undefined) settings.lastEventId = persisted.load();
     const core = coreNow();
     // Where no WebAssembly may be compiled, say so now, not later.
     if (core === null) checkWasmAllowed();
@@ -114,6 +125,9 @@ export class EventSource extends BaseEventTarget {
       suspended: null,
       prefetch: null,
       prefetchTimer: undefined,
+      sharedAsked: settings.sharedKey !== false,
+      member: null,
+      persisted,
     };
     Object.defineProperty(this, $, { value: state });
     live.add(state);
@@ -125,7 +139,7 @@ export class EventSource extends BaseEventTarget {
       // The first request leaves from the next task, as native's, whether
       // the core is here by then or not (but for a URL with credentials,
       // which the core splits off: it waits for the core).
-      if (settings.transport === 'fetch' && !credentialed) {
+      if (settings.transport === 'fetch' && !credentialed && !settings.shared) {
         state.prefetchTimer = setTimeout(() => {
           const ready = coreNow();
           if (state.readyState === CLOSED || state.source !== null) return;

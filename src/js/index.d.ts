@@ -43,8 +43,12 @@ export interface EventSourceInit {
   transport?: 'fetch' | 'xhr';
   /** Opt-in reconnection policy; `retry:` from the server still wins. */
   reconnect?: ReconnectPolicy;
-  /** Asked before each reconnection: return false to give up, or { url } to reconnect elsewhere. */
-  beforeReconnect?: (info: ReconnectInfo) => boolean | { url?: string } | void;
+  /**
+   * Asked before each reconnection: return false to give up, or the request
+   * to make from now on (e.g. POST once, then resume with a GET of the
+   * stream's own URL): a GET or HEAD without a body drops the old body.
+   */
+  beforeReconnect?: (info: ReconnectInfo) => boolean | ReconnectRequest | void;
   /** Treat the connection as dropped when nothing (not even a comment) arrives for this long (ms). */
   heartbeatTimeout?: number;
   /** The last event ID to start from (sent as Last-Event-ID on the first request). */
@@ -55,6 +59,29 @@ export interface EventSourceInit {
   maxEventSize?: number;
   /** Release the connection while the page is hidden, and reconnect when it is visible. */
   pauseWhenHidden?: boolean;
+  /**
+   * One connection for every source of this profile and origin (tabs,
+   * frames, workers) with the same URL, withCredentials and key (`true`: no
+   * key). One leads; the others receive its events. Where Web Locks or
+   * BroadcastChannel are missing each source holds its own: see sharing().
+   * The shared connection is made with the leading source's options.
+   */
+  shared?: boolean | string;
+  /**
+   * Keep the last event ID in sessionStorage ('session'), localStorage
+   * ('local') or a Storage of your own, once per chunk, and send it as
+   * Last-Event-ID on the first request of a new source for the same URL
+   * (after a reload). An explicit `lastEventId` wins.
+   */
+  persistLastEventId?: 'session' | 'local' | { storage: 'session' | 'local' | Pick<Storage, 'getItem' | 'setItem'>; key?: string };
+}
+
+/** What `beforeReconnect` may return: the request to make from now on. */
+export interface ReconnectRequest {
+  url?: string;
+  method?: string;
+  body?: BodyInit | null;
+  headers?: HeadersLike;
 }
 
 export type ErrorReason =
@@ -81,10 +108,18 @@ export interface EventSourceErrorEvent extends Event {
   readonly message?: string;
 }
 
+/** The `open` event: a plain Event, saying whether it is a reopen and from which ID. */
+export interface EventSourceOpenEvent extends Event {
+  /** False for the first open of the source, true for a reopen after the connection was lost. */
+  readonly reopened?: boolean;
+  /** The Last-Event-ID the connection was made with ('' for none). */
+  readonly resumedFrom?: string;
+}
+
 export interface EventSourceEventMap {
   error: EventSourceErrorEvent;
   message: MessageEvent;
-  open: Event;
+  open: EventSourceOpenEvent;
 }
 
 export declare class EventSource extends EventTarget {
@@ -100,7 +135,7 @@ export declare class EventSource extends EventTarget {
   static readonly CLOSED: 2;
   onerror: ((this: EventSource, ev: EventSourceErrorEvent) => any) | null;
   onmessage: ((this: EventSource, ev: MessageEvent) => any) | null;
-  onopen: ((this: EventSource, ev: Event) => any) | null;
+  onopen: ((this: EventSource, ev: EventSourceOpenEvent) => any) | null;
   close(): void;
   addEventListener<K extends keyof EventSourceEventMap>(type: K, listener: (this: EventSource, ev: EventSourceEventMap[K]) => any, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: (this: EventSource, event: MessageEvent) => any, options?: boolean | AddEventListenerOptions): void;
@@ -133,7 +168,17 @@ export declare function environment(): {
   native: boolean;
   transport: 'fetch' | 'xhr' | null;
   eventTarget: 'native' | 'fallback';
+  /** Whether `shared` sources hold one connection here (Web Locks and BroadcastChannel exist). */
+  shared: boolean;
 };
+
+/**
+ * How a source made with the `shared` option holds its connection (null
+ * without it): 'shared' (one for the group; `leading`: this source holds
+ * it now) or 'own' (this realm cannot share: no Web Locks or
+ * BroadcastChannel, e.g. a non-secure context).
+ */
+export declare function sharing(source: EventSource): { mode: 'shared' | 'own'; leading: boolean } | null;
 
 /** Live counts of what the package holds (all but memory return to 0 once every source is closed). */
 export declare function diagnostics(): {

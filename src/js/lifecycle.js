@@ -11,7 +11,7 @@
 
 let watching = false;
 
-export function watchLifecycle({ live, drive, hidden }) {
+export function watchLifecycle({ live, drive, hidden, leaveGroup, rejoinGroup }) {
   const g = globalThis;
   if (watching || typeof g.addEventListener !== 'function') return;
   watching = true;
@@ -33,12 +33,23 @@ export function watchLifecycle({ live, drive, hidden }) {
   g.addEventListener('online', () => each((state) => drive(state, 'online', true)));
   g.addEventListener('offline', () => each((state) => drive(state, 'online', false)));
   if (!g.document) return;
-  g.addEventListener('pagehide', (e) => e.persisted && each((state) => suspend(state, 'bfcache')));
-  g.addEventListener('pageshow', (e) => e.persisted && each((state) => resume(state, 'bfcache')));
+  // A shared source lets go of its group's lock on any pagehide (the page
+  // is navigating away, closing, or going into the cache), so that another
+  // leads at once; back from the cache, it joins again as a newcomer.
+  g.addEventListener('pagehide', (e) =>
+    each((state) => {
+      if (state.member) leaveGroup(state);
+      else if (e.persisted) suspend(state, 'bfcache');
+    }),
+  );
+  g.addEventListener('pageshow', (e) => e.persisted && each((state) => (state.member ? rejoinGroup(state) : resume(state, 'bfcache'))));
   g.document.addEventListener('visibilitychange', () =>
     each((state) => {
       if (!state.settings.pauseWhenHidden) return;
-      if (hidden()) suspend(state, 'hidden');
+      // A shared source leaves its group while hidden (another leads, or,
+      // with every tab hidden, none: no connection), and joins it again.
+      if (state.member) (hidden() ? leaveGroup : rejoinGroup)(state);
+      else if (hidden()) suspend(state, 'hidden');
       else resume(state, 'hidden');
     }),
   );

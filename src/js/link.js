@@ -72,6 +72,11 @@ export class Link {
     return this.shell.requestInit(this.state.settings, url, lastEventId, authorize);
   }
 
+  post(message) {
+    const member = this.state.member;
+    if (member) member.post(message);
+  }
+
   reconnecting(attempt, delay, reason, lastEventId, url) {
     const settings = this.state.settings;
     let answer;
@@ -117,7 +122,7 @@ export class Link {
     for (let i = 0; i < table.length; i += 3) {
       // A handler that called close() stops the rest (HTML §9.2.6: the task
       // dispatches only if readyState is not CLOSED).
-      if (state.readyState === CLOSED) return;
+      if (state.readyState === CLOSED) break;
       const typeLength = table[i];
       const type = typeLength === 0 ? 'message' : text.substring(at, (at += typeLength));
       const data = text.substring(at, (at += table[i + 1]));
@@ -125,5 +130,7 @@ export class Link {
       if (idLength !== SAME_ID) state.lastId = lastId = text.substring(at, (at += idLength));
       target.dispatchEvent(make(type, data, origin, lastId));
     }
+    // persistLastEventId: once per chunk, not per event.
+    if (state.persisted !== null) state.persisted.save(lastId);
   }
 }

@@ -6,6 +6,7 @@
 // part of the contract.
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
+import { persistOption, sharedOption } from './shared.js';
 
 const fail = (option, expected) => new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
 
@@ -72,6 +73,10 @@ export function normalize(o = {}) {
     maxRetries: count(reconnect, 'maxRetries', 'reconnect.maxRetries'),
     origin: realmOrigin(),
     pauseWhenHidden: !!get(o, 'pauseWhenHidden'),
+    // The group's key, or false (event-source.js decides whether it can share here).
+    sharedKey: sharedOption(get(o, 'shared')),
+    shared: false,
+    persist: persistOption(get(o, 'persistLastEventId')),
     panicOnChunk: !!get(o, '__testPanicOnChunk'),
   };
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');

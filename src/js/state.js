@@ -27,7 +27,12 @@ export function finish(state, free) {
   if (state.prefetch) state.prefetch.controller.abort();
   state.prefetch = null;
   live.delete(state);
-  if (source !== null && free) source.free();
+  // A source cannot be freed while one of its methods runs (a handler
+  // called close() during `relayed`): then it is freed when that returns.
+  if (source !== null && free) {
+    if (state.busy > 0) state.freeLater = source;
+    else source.free();
+  }
   for (const wake of state.onClosed.splice(0)) wake();
 }
 
@@ -37,12 +42,21 @@ export function finish(state, free) {
 export function drive(state, method, argument) {
   const source = state.source;
   if (source === null) return;
+  state.busy = (state.busy || 0) + 1;
   try {
     source[method](argument);
   } catch (error) {
     if (!(error instanceof WebAssembly.RuntimeError)) throw error;
     state.readyState = CLOSED;
+    state.freeLater = null;
     finish(state, false);
+  } finally {
+    state.busy -= 1;
+    const later = state.busy === 0 ? state.freeLater : null;
+    if (later) {
+      state.freeLater = null;
+      later.free();
+    }
   }
 }
 

@@ -50,6 +50,11 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn request(this: &Link, url: &str, last_event_id: &str, authorize: bool) -> Result<JsValue, JsValue>;
 
+    /// Post `message` to the other sources of this one's group (the
+    /// `shared` option; `crate::web::shared` is the format).
+    #[wasm_bindgen(method, catch)]
+    pub fn post(this: &Link, message: &js_sys::Object) -> Result<(), JsValue>;
+
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
     /// `false` to veto it, a URL (string) to send it and the next ones
     /// there, or anything else to go on. (The link keeps the hook's method,

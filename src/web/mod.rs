@@ -5,7 +5,9 @@
 //! ```text
 //! source ── driver ── resources (timer, request, link)
 //!              │  └── request (headers, Accept, Last-Event-ID) ── fetch | xhr
-//!              └── probe                    everything reports through `seam`
+//!              ├── probe                    everything reports through `seam`
+//!              └── shared (the `shared` option's frames, posted and read
+//!                  through the link; the rules are `sse_core::shared`'s)
 //! ```
 
 mod clock;
@@ -23,6 +25,7 @@ mod request;
 mod resources;
 mod seam;
 mod settings;
+mod shared;
 mod source;
 mod stats;
 mod xhr;

@@ -24,6 +24,9 @@ pub struct Settings {
     /// The URL's user name and password, decoded: XHR answers a challenge
     /// with them itself, as the platform's EventSource does.
     pub user: Option<(String, String)>,
+    /// The `shared` option, where this realm can share (the JavaScript
+    /// class decided): one connection for the group.
+    pub shared: bool,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
     #[cfg(feature = "test-hooks")]
@@ -75,6 +78,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         },
         fetch: get(init, "fetch").dyn_into::<Function>().ok(),
         user: get(init, "username").as_string().zip(get(init, "password").as_string()),
+        shared: get(init, "shared").is_truthy(),
         #[cfg(feature = "test-hooks")]
         panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
     };

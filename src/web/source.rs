@@ -57,6 +57,34 @@ impl Source {
         self.driver.page_stopped();
     }
 
+    /// The `shared` option: this source was granted its group's lock.
+    pub fn granted(&self) {
+        self.driver.granted();
+    }
+
+    /// The `shared` option: a message another source of the group posted.
+    pub fn relayed(&self, message: &JsValue) {
+        self.driver.relayed(message);
+    }
+
+    /// The `shared` option: the page is going away or into the
+    /// back/forward cache; leave the group without any event.
+    pub fn leave(&self) {
+        self.driver.leave_group();
+    }
+
+    /// The `shared` option: back from the back/forward cache; join again.
+    pub fn rejoin(&self) {
+        self.driver.rejoin();
+    }
+
+    /// Whether this source holds the connection (always, unless shared and
+    /// following another).
+    #[wasm_bindgen(getter)]
+    pub fn leads(&self) -> bool {
+        self.driver.leads()
+    }
+
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
     #[wasm_bindgen(getter, js_name = readyState)]
     pub fn ready_state(&self) -> u8 {

@@ -151,7 +151,7 @@ describe('demo pages (polyfill forced)', () => {
     const page = await open(t, '/');
     await expectPolyfill(page);
     const links = await page.$$eval('.cards a', (as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(links, ['box.html', 'clock.html', 'push.html', 'inspector.html']);
+    assert.deepEqual(links, ['box.html', 'clock.html', 'push.html', 'inspector.html', 'shared.html']);
     // The live panel: the polyfill receives the clock stream on the first page.
     await page.waitForFunction(() => window.liveDemo.events.some((e) => e.kind === 'message'), null, WAIT);
     assert.equal(await page.textContent('#live-state'), 'OPEN');
@@ -271,6 +271,58 @@ describe('demo pages (polyfill forced)', () => {
     await page.selectOption('#retry', '1000');
     await page.waitForFunction(() => window.pushDemo.url.includes('retry=1000') && window.pushDemo.asked === 1000, null, WAIT);
     assert.match(page.url(), /retry=1000/);
+  });
+
+  test('shared: three tabs hold one connection; the leader closes, another takes over without a gap; a reload resumes', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'light' });
+    const errors = [];
+    t.after(async () => {
+      await context.close();
+      assert.deepEqual(errors, [], 'errors on the pages');
+    });
+    const tab = async () => {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT.timeout);
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(new URL('/shared.html?interval=100', demo.url).href);
+      return page;
+    };
+    const pages = [await tab(), await tab(), await tab()];
+    await expectPolyfill(pages[0]);
+    for (const page of pages) await page.waitForFunction(() => window.sharedDemo.ids.length >= 3, null, WAIT);
+    await pages[0].waitForFunction(() => window.sharedDemo.connections === 1, null, WAIT);
+    const roles = async (list) => Promise.all(list.map((p) => p.getAttribute('body', 'data-role')));
+    assert.deepEqual((await roles(pages)).sort(), ['follower', 'follower', 'leader']);
+    const leader = pages[(await roles(pages)).indexOf('leader')];
+    assert.equal(await leader.textContent('#connections'), '1');
+    assert.match(await leader.textContent('#mode'), /one connection for every tab/);
+    await screenshot(leader, 'shared');
+
+    // The leading tab goes: another takes over, and neither remaining tab misses an event.
+    const rest = pages.filter((p) => p !== leader);
+    await leader.close();
+    const counts = await Promise.all(rest.map((p) => p.evaluate(() => window.sharedDemo.ids.length)));
+    for (const [i, page] of rest.entries()) await page.waitForFunction((n) => window.sharedDemo.ids.length >= n + 5, counts[i], WAIT);
+    assert.deepEqual((await roles(rest)).sort(), ['follower', 'leader']);
+    for (const page of rest) {
+      const s = await page.evaluate(() => window.sharedDemo);
+      assert.equal(s.gaps, 0, 'no event lost or repeated through the takeover');
+      assert.equal(await page.textContent('#gaps'), '0');
+    }
+    await rest[0].waitForFunction(() => window.sharedDemo.connections === 1, null, WAIT);
+    await screenshot(rest[0], 'shared-takeover');
+
+    // Alone, a tab reloaded resumes from the ID it kept in sessionStorage.
+    await rest[0].close();
+    const last = rest[1];
+    await last.waitForFunction(() => document.body.getAttribute('data-role') === 'leader', null, WAIT);
+    const seen = await last.evaluate(() => window.sharedDemo.ids.at(-1));
+    await last.reload();
+    await last.waitForFunction(() => window.sharedDemo.ids.length >= 2, null, WAIT);
+    const s = await last.evaluate(() => window.sharedDemo);
+    assert.ok(s.resumedFrom !== '' && Number(s.resumedFrom) >= seen, `resumed from ${s.resumedFrom}, having seen ${seen}`);
+    assert.equal(s.ids[0], Number(s.resumedFrom) + 1, 'the first event after the reload follows the stored ID');
+    assert.match(await last.textContent('#resumed'), /sessionStorage/);
   });
 
   test('inspector: shows what the wasm parser makes of a stream, live, for any line ending', async (t) => {

@@ -189,7 +189,7 @@ test('the auto entry installs EventSource in Node where it is missing', async ()
 test('supportsSSE() and environment() describe Node', async () => {
   const { supportsSSE, environment } = await import(join(root, 'dist/index.js'));
   assert.equal(supportsSSE(), true);
-  assert.deepEqual(environment(), { native: false, transport: 'fetch', eventTarget: 'native' });
+  assert.deepEqual(environment(), { native: false, transport: 'fetch', eventTarget: 'native', shared: false });
 });
 
 test('a source that is closed lets the process exit (no timer or socket left)', async () => {

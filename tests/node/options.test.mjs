@@ -313,3 +313,40 @@ describe('async iteration', () => {
     es.close();
   });
 });
+
+describe('resuming a request-started stream with another request', () => {
+  test('beforeReconnect may return { url, method }: POST the prompt once, then GET the rest with Last-Event-ID', async () => {
+    const k = key('resume');
+    const url = sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 3\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]);
+    const es = new EventSource(url, {
+      method: 'POST',
+      body: '{"prompt":"x"}',
+      beforeReconnect: () => ({ url: `${url}&resume=1`, method: 'GET' }),
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the resumed stream');
+    es.close();
+    const [post, get] = server.log(k).requests;
+    assert.equal(post.method, 'POST');
+    assert.equal(post.body, '{"prompt":"x"}');
+    assert.equal(get.method, 'GET');
+    assert.equal(get.body, '', 'the GET carries no body');
+    assert.equal(get.lastEventId, '3');
+    assert.match(get.url, /&resume=1$/);
+  });
+
+  test('shared and persistLastEventId in Node: without Web Locks each source holds its own connection, and says so', async () => {
+    const k = key('node-shared');
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['id: 1\ndata: a\n\n'], end: 'open' }), { shared: true });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'a'), 'the message');
+    const { sharing, environment } = await import(join(root, 'dist/index.js'));
+    // Node 20 has BroadcastChannel but no navigator.locks.
+    const can = environment().shared;
+    assert.equal(can, typeof globalThis.navigator?.locks?.request === 'function');
+    if (!can) assert.deepEqual(sharing(es), { mode: 'own', leading: true });
+    es.close();
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { persistLastEventId: 'session' }), /needs sessionStorage/);
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { shared: 3 }), /shared option must be/);
+  });
+});

@@ -244,7 +244,7 @@ const RUNNERS = {
         { what: 'three logged values', until: (logs) => logs.length >= 3 },
       );
       assert.deepEqual(logs.slice(0, 2), [[true], [false]]);
-      assert.deepEqual(logs[2][0], { native: true, transport: 'fetch', eventTarget: 'native' });
+      assert.deepEqual(logs[2][0], { native: true, transport: 'fetch', eventTarget: 'native', shared: true });
     },
   },
 
@@ -256,6 +256,40 @@ const RUNNERS = {
       const token = `tok-${uniqueKey('iterate')}`;
       const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(streamFor('iterate', token)), "the stream URL '/events'");
       await runModulePage(example, code, token, (logs) => logs.filter((args) => containsToken(args, token)).length >= 2);
+    },
+  },
+
+  // The shared-stream example: one page here (the tabs are tests/e2e/shared.test.mjs's);
+  // it must receive the message and say how it holds the connection.
+  shared: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('shared')}`;
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(streamFor('shared', token)), "the stream URL '/events'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => containsToken(args, token) && JSON.stringify(args).includes('"mode":"shared"')));
+    },
+  },
+
+  // The resume example: the POST goes to one stream of the test server,
+  // which ends; the GET that beforeReconnect returns goes to another, with
+  // Last-Event-ID.
+  resume: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('resume')}`;
+      const postKey = uniqueKey('readme-resume-post');
+      const getKey = uniqueKey('readme-resume-get');
+      const post = sseUrl(server.origin, postKey, { chunks: [`retry: 20\nid: 1\ndata: first-${token}\n\n`], cors: true });
+      const get = sseUrl(server.origin, getKey, { chunks: [`data: ${token}\n\n`], end: 'open', cors: true });
+      let code = rewrite(example, example.code, /\/api\/chat\/stream\?after=/, `${get}&after=`, 'the resume URL /api/chat/stream?after=');
+      code = rewrite(example, code, /(['"])\/api\/chat\1/, JSON.stringify(post), "the stream URL '/api/chat'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => args.includes(token)));
+      const [first] = server.log(postKey).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.equal(first.method, 'POST');
+      const [again] = server.log(getKey).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.equal(again.method, 'GET');
+      assert.equal(again.lastEventId, '1');
+      assert.match(again.url, /&after=1$/);
     },
   },
 

@@ -24,7 +24,7 @@ const NODE16 = ['--module', 'node16', '--moduleResolution', 'node16'];
 // ── the user code ────────────────────────────────────────────────────────
 
 const USAGE = `// Everyday use, as the README shows it.
-import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, ready, events, diagnostics, type EventSourceInit } from 'eventsource-wasm';
+import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, ready, events, diagnostics, type EventSourceInit, type EventSourceOpenEvent } from 'eventsource-wasm';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -59,7 +59,7 @@ plain.addEventListener('custom', (e) => {
   return e.data;
 });
 plain.addEventListener('message', (e) => e.lastEventId);
-plain.addEventListener('open', (e) => { const exact: Equals<typeof e, Event> = true; void exact; }, { once: true });
+plain.addEventListener('open', (e) => { const exact: Equals<typeof e, EventSourceOpenEvent> = true; const ev: Event = e; void [exact, ev]; }, { once: true });
 plain.addEventListener('error', { handleEvent(e: Event) { void e; } });
 plain.removeEventListener('custom', (e) => e.data);
 if (plain.readyState === EventSource.OPEN) plain.close();
@@ -180,6 +180,37 @@ new EventSource('/events', { transport: 'websocket' });
 export { viaXhr, viaFetch, viaInit };
 `;
 
+const SHARED = `// The README's shared stream, persistence, resumption by another request,
+// and open events that say whether they reopen and from which ID.
+import { EventSource, sharing, environment } from 'eventsource-wasm';
+
+const tabs = new EventSource('/events', { shared: true, persistLastEventId: 'session' });
+const keyed = new EventSource('/events', { shared: 'room-1', persistLastEventId: { storage: 'local', key: 'k' } });
+const own = new EventSource('/events', { persistLastEventId: { storage: localStorage } });
+const how = sharing(tabs);
+if (how !== null) {
+  const mode: 'shared' | 'own' = how.mode;
+  const leading: boolean = how.leading;
+  void [mode, leading];
+}
+const can: boolean = environment().shared;
+const chat = new EventSource('/chat', {
+  method: 'POST',
+  body: JSON.stringify({ prompt: 'hi' }),
+  beforeReconnect: ({ lastEventId }) => ({ url: '/chat/stream/1', method: 'GET', headers: { 'X-Resume': lastEventId } }),
+});
+chat.onopen = (e) => {
+  const again: boolean | undefined = e.reopened;
+  const from: string | undefined = e.resumedFrom;
+  void [again, from];
+};
+// @ts-expect-error: shared is a boolean or a key
+new EventSource('/events', { shared: 1 });
+// @ts-expect-error: there is no such storage
+new EventSource('/events', { persistLastEventId: 'cookie' });
+export { tabs, keyed, own, can, chat };
+`;
+
 const ERROR_DETAILS = `// The README: error events carry reason, status and message (read-only).
 import { EventSource } from 'eventsource-wasm';
 
@@ -228,6 +259,7 @@ const CASES = [
   { name: 'usage.ts', title: 'usage.ts: every export as a user writes it, interchangeable with lib.dom (nodenext)', source: USAGE, flags: NODENEXT },
   { name: 'usage-bundler.ts', title: 'the class under moduleResolution bundler (Vite, esbuild users)', source: BUNDLER_USAGE, flags: BUNDLER },
   { name: 'options.ts', title: "the documented transport option ('fetch' | 'xhr') is accepted", source: OPTIONS, flags: NODENEXT },
+  { name: 'shared.ts', title: 'the documented shared, persistLastEventId, beforeReconnect requests and open-event fields are declared', source: SHARED, flags: NODENEXT },
   { name: 'error-details.ts', title: 'the documented error-event fields (reason, status, message) are declared', source: ERROR_DETAILS, flags: NODENEXT },
   { name: 'auto.ts', title: "'eventsource-wasm/auto' has the same exported types", source: AUTO, flags: NODENEXT },
   { name: 'cjs.cts', title: "a CommonJS .cts file: import x = require('eventsource-wasm') (nodenext)", source: CJS, flags: NODENEXT },

@@ -19,6 +19,11 @@
 // GET /numbers?key=K&total=N&size=B&end=close|open&cors=1
 //   Events `id: i` / `data: i` (padded to B bytes), i = 1..N, resuming after
 //   the Last-Event-ID the request carries: a server that loses nothing.
+// GET /ticks?key=K&every=ms&per=n&total=N&cors=1
+//   Like /numbers, but paced: `per` events every `every` ms (default 1 and
+//   20), resuming after Last-Event-ID, open until N is sent (then it ends).
+//   For the shared-stream tests: the log counts connections as they come
+//   and go.
 // GET /log?key=K   → {requests: [{n, method, url, headers, lastEventId}], open: n}
 // GET /reset-log   → forget every key
 
@@ -188,6 +193,39 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     res.end();
   }
 
+  function serveTicks(req, res, url) {
+    const key = url.searchParams.get('key') || 'ticks';
+    const every = Number(url.searchParams.get('every') || 20);
+    const per = Number(url.searchParams.get('per') || 1);
+    const total = Number(url.searchParams.get('total') || 1e9);
+    const log = logFor(key);
+    const rawId = req.headers['last-event-id'];
+    const lastEventId = rawId === undefined ? null : Buffer.from(rawId, 'latin1').toString('utf8');
+    log.requests.push({ n: log.requests.length, method: req.method, url: req.url, headers: req.headers, lastEventId, time: Date.now() });
+    log.open++;
+    log.maxOpen = Math.max(log.maxOpen || 0, log.open);
+    const headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' };
+    if (url.searchParams.get('cors')) headers['Access-Control-Allow-Origin'] = '*';
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    track(key, req, res);
+    let i = lastEventId && /^\d+$/.test(lastEventId) ? Number(lastEventId) + 1 : 1;
+    const timer = setInterval(() => {
+      let batch = '';
+      for (let n = 0; n < per && i <= total; n++, i++) batch += `id: ${i}\ndata: ${i} ${Date.now()}\n\n`;
+      if (batch) res.write(batch);
+      log.bytes = (log.bytes || 0) + batch.length;
+      if (i > total) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, every);
+    res.on('close', () => {
+      clearInterval(timer);
+      log.open--;
+    });
+  }
+
   async function serveStatic(req, res, url) {
     let path = decodeURIComponent(url.pathname);
     if (path === '/') path = '/www/index.html';
@@ -217,6 +255,7 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     const url = new URL(req.url, `http://${req.headers.host}`);
     if (url.pathname === '/sse') return serveStream(req, res, url);
     if (url.pathname === '/numbers') return serveNumbers(req, res, url);
+    if (url.pathname === '/ticks') return serveTicks(req, res, url);
     if (url.pathname === '/log') {
       const log = logs.get(url.searchParams.get('key')) || { requests: [], open: 0 };
       res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }).end(JSON.stringify(log));

@@ -8,4 +8,5 @@ extern crate alloc;
 pub mod machine;
 pub mod mime;
 pub mod parser;
+pub mod shared;
 pub mod url;

@@ -40,6 +40,13 @@ use crate::mime;
 use crate::parser::{Decoded, Limits, Output, ParseError, Parser, Raw, RawSink, Sink};
 use crate::url;
 
+/// A sink for bytes that complete no event.
+struct NoEvents;
+
+impl Sink for NoEvents {
+    fn event(&mut self, _: &crate::parser::Event<'_>) {}
+}
+
 /// The reconnection time before any `retry` field: "a user-agent-defined value,
 /// probably in the region of a few seconds". Browsers use 3 seconds.
 pub const DEFAULT_RECONNECTION_TIME: u64 = 3000;
@@ -193,6 +200,10 @@ pub enum RequestKind {
     /// The same request again with credentials, which the server asked for
     /// (a `401` with a Basic challenge).
     Authenticate,
+    /// This source takes over a shared connection whose leader went away
+    /// ([`Machine::take_over`]): at once, resuming from the last event ID
+    /// every source of the group has.
+    Takeover,
 }
 
 /// A request to make.
@@ -490,6 +501,10 @@ enum Phase {
     /// Paused by the host (page hidden, back/forward cache): nothing is
     /// held; [`Machine::resume`] reconnects.
     Suspended,
+    /// Following a shared connection another source leads
+    /// ([`Machine::follow`]): no request, no timer; `streaming` while the
+    /// leader reads a body, whose bytes are relayed here.
+    Following { streaming: bool },
     /// Nothing happens any more.
     Closed,
 }
@@ -530,6 +545,16 @@ pub struct Machine {
     authorized_request: bool,
     /// Jitter's random state (xorshift64*; never zero).
     rng: u64,
+    /// The reconnection time a shared connection's leader had when this
+    /// source joined (its own parser has seen no `retry` field yet).
+    adopted_retry: Option<u64>,
+    /// This source has followed a shared stream (its next request, as a
+    /// leader, continues it).
+    followed: bool,
+    /// See [`Machine::taken`].
+    taken: usize,
+    /// A takeover waits for the host's answer to [`Command::BeforeReconnect`].
+    taking_over: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -564,6 +589,10 @@ impl Machine {
             recycling: false,
             recycle_wanted: false,
             authorized_request: false,
+            adopted_retry: None,
+            followed: false,
+            taken: 0,
+            taking_over: false,
             commands: Vec::with_capacity(4),
         }
     }
@@ -586,7 +615,18 @@ impl Machine {
     /// The reconnection time in force: the last valid `retry`, else the
     /// policy's initial delay (3000 ms by default).
     pub fn reconnection_time(&self) -> u64 {
-        self.parser.retry().unwrap_or(self.config.policy.initial_delay)
+        self.server_retry().unwrap_or(self.config.policy.initial_delay)
+    }
+
+    /// The reconnection time the server set with `retry`, if it did.
+    fn server_retry(&self) -> Option<u64> {
+        self.parser.retry().or(self.adopted_retry)
+    }
+
+    /// The reconnection time the server set with `retry`, if it did (for a
+    /// shared connection's [`crate::shared::Start`]).
+    pub fn retry(&self) -> Option<u64> {
+        self.server_retry()
     }
 
     /// Reconnection requests made since the connection was last OPEN.
@@ -602,6 +642,14 @@ impl Machine {
     /// Whether the body is being read (the response was accepted).
     pub fn is_streaming(&self) -> bool {
         self.phase == Phase::Streaming
+    }
+
+    /// How many bytes of the last [`Machine::handle_body`] chunk belong to
+    /// the stream: all of them, none if it was not read, or those up to the
+    /// boundary where a [`Machine::recycle`] cut over (the rest comes again
+    /// on the new request). What a shared connection's leader relays.
+    pub fn taken(&self) -> usize {
+        self.taken
     }
 
     /// Whether the machine is suspended ([`Machine::suspend`]).
@@ -634,7 +682,7 @@ impl Machine {
                 .config
                 .heartbeat_timeout
                 .map(|timeout| self.last_activity.saturating_add(timeout)),
-            Phase::Suspended | Phase::Closed => None,
+            Phase::Suspended | Phase::Following { .. } | Phase::Closed => None,
         }
     }
 
@@ -646,7 +694,12 @@ impl Machine {
                 // that comes late finds the deadline passed and reconnects.
                 self.last_wake_check = now;
                 if now >= deadline {
-                    self.request(now, self.next_request_kind());
+                    let kind = if core::mem::take(&mut self.taking_over) {
+                        RequestKind::Takeover
+                    } else {
+                        self.next_request_kind()
+                    };
+                    self.request(now, kind);
                 }
             }
             Phase::Requesting | Phase::Probing | Phase::Streaming => {
@@ -756,13 +809,16 @@ impl Machine {
     }
 
     fn body<O: Output + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut O) -> Result<(), ParseError> {
+        self.taken = 0;
         if self.phase != Phase::Streaming {
             return Ok(());
         }
         self.last_activity = now;
+        self.taken = bytes.len();
         let result = if self.recycle_wanted {
             match self.parser.feed_inner(bytes, sink, true) {
-                Ok(Some(_)) if !self.parser.last_event_id().is_empty() => {
+                Ok(Some(consumed)) if !self.parser.last_event_id().is_empty() => {
+                    self.taken = consumed;
                     self.cut_over(now);
                     Ok(())
                 }
@@ -789,7 +845,10 @@ impl Machine {
     /// The request (before a response) or the body (after) failed.
     pub fn handle_failure(&mut self, now: u64, failure: Failure) {
         match (failure, self.phase) {
-            (_, Phase::Waiting { .. } | Phase::Suspended | Phase::Closed | Phase::Probing) => {}
+            (
+                _,
+                Phase::Waiting { .. } | Phase::Suspended | Phase::Following { .. } | Phase::Closed | Phase::Probing,
+            ) => {}
             (Failure::Aborted, _) => self.fail(Reason::Aborted),
             // A cross-origin request that got no response may have been
             // refused by CORS, which retrying cannot fix: ask first.
@@ -848,7 +907,7 @@ impl Machine {
     pub fn suspend(&mut self) {
         match self.phase {
             Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
-            Phase::Waiting { .. } => {}
+            Phase::Waiting { .. } | Phase::Following { .. } => {}
             Phase::Suspended | Phase::Closed => return,
         }
         self.phase = Phase::Suspended;
@@ -891,6 +950,126 @@ impl Machine {
         self.offline
     }
 
+    /// Follow a shared connection that another source leads (see
+    /// [`crate::shared`]): release any request, make none, arm no timer;
+    /// the leader's frames are applied with the `follow_*` inputs, so this
+    /// machine's readyState, parser, last event ID and reconnection time
+    /// are the leader's. readyState stays as it is until the leader says.
+    pub fn follow(&mut self) {
+        match self.phase {
+            Phase::Closed => return,
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            _ => {}
+        }
+        self.recycling = false;
+        self.recycle_wanted = false;
+        self.phase = Phase::Following { streaming: false };
+    }
+
+    /// Whether this machine follows a shared connection.
+    pub fn is_following(&self) -> bool {
+        matches!(self.phase, Phase::Following { .. })
+    }
+
+    /// Following, where this source joins the stream: the leader's last
+    /// event ID and reconnection time (from a welcome or a start). The
+    /// parser starts as between events, past any byte-order mark, as the
+    /// leader's is there (whatever this source's was, if it left the group
+    /// mid-event and came back).
+    pub fn follow_adopt(&mut self, last_event_id: &str, retry: Option<u64>) {
+        if !self.is_following() {
+            return;
+        }
+        self.parser.reset_stream();
+        self.parser.set_last_event_id(last_event_id);
+        self.adopted_retry = retry;
+        self.followed = true;
+        self.phase = Phase::Following { streaming: true };
+        // One blank line ends the parser's BOM check without an event (the
+        // buffers are empty), as the leader's stream is past its start.
+        // (`dyn Sink`: the parser code the hosts already have, not a copy.)
+        let _ = self.parser.feed(b"\n", &mut NoEvents as &mut dyn Sink);
+    }
+
+    /// Following: the leader's connection began a new body (HTML §9.2.5:
+    /// a new stream; an incomplete event of the old one is discarded).
+    pub fn follow_stream(&mut self) {
+        if self.is_following() {
+            self.parser.reset_stream();
+            self.phase = Phase::Following { streaming: true };
+        }
+    }
+
+    /// Following: the leader announced the connection (readyState OPEN, an
+    /// open event, which says whether this source had opened before).
+    pub fn follow_open(&mut self) {
+        if self.is_following() {
+            self.state = ReadyState::Open;
+            let reopened = core::mem::replace(&mut self.opened_before, true);
+            self.commands.push(Command::Open { reopened });
+        }
+    }
+
+    /// Following: bytes of the leader's body. The limits are the leader's
+    /// (it fails the connection for everyone), so none is checked here.
+    pub fn follow_body<S: Sink + ?Sized>(&mut self, bytes: &[u8], sink: &mut S) {
+        if self.phase == (Phase::Following { streaming: true }) {
+            let _ = self.parser.feed(bytes, sink);
+        }
+    }
+
+    /// Following: the leader's connection was lost (`ready_state`
+    /// CONNECTING: it is being reestablished) or failed for good (CLOSED),
+    /// as the leader's policy decided; the same error event here.
+    pub fn follow_error(&mut self, reason: Reason, ready_state: ReadyState) {
+        if !self.is_following() {
+            return;
+        }
+        if ready_state == ReadyState::Closed {
+            self.state = ReadyState::Closed;
+            self.phase = Phase::Closed;
+        } else {
+            self.state = ReadyState::Connecting;
+            self.phase = Phase::Following { streaming: false };
+        }
+        self.commands.push(Command::Error { reason, ready_state });
+    }
+
+    /// The shared connection's leader went away and this source now leads:
+    /// connect at once ([`RequestKind::Takeover`], or [`RequestKind::First`]
+    /// for a source that never had a stream) with the last event ID it has.
+    /// Where the connection was OPEN, the new one opens silently, as the
+    /// source never stopped being open; if it fails, the usual rules apply.
+    /// With [`Config::ask_before_reconnect`], a takeover is asked about as a
+    /// reconnection is ([`Command::BeforeReconnect`], reason
+    /// [`Reason::Network`], delay 0): the host may change the request (a
+    /// stream started by a POST goes on with a GET) or veto it.
+    pub fn take_over(&mut self, now: u64) {
+        if !self.is_following() {
+            return;
+        }
+        self.recycling = self.state == ReadyState::Open;
+        self.attempt = 0;
+        let continues = self.requested_before || core::mem::take(&mut self.followed);
+        if continues && self.config.ask_before_reconnect {
+            self.taking_over = true;
+            self.last_wake_check = now;
+            self.phase = Phase::Waiting { deadline: now };
+            self.commands.push(Command::BeforeReconnect {
+                attempt: 1,
+                delay_ms: 0,
+                reason: Reason::Network,
+            });
+            return;
+        }
+        let kind = if continues {
+            RequestKind::Takeover
+        } else {
+            RequestKind::First
+        };
+        self.request(now, kind);
+    }
+
     /// Change where the next requests go (a host's `beforeReconnect` hook).
     pub fn set_url(&mut self, url: &str) {
         if self.url != url {
@@ -902,7 +1081,9 @@ impl Machine {
     /// Veto the reconnection now waiting (after [`Command::BeforeReconnect`]):
     /// fail the connection (error, CLOSED).
     pub fn veto(&mut self) {
-        if matches!(self.phase, Phase::Waiting { .. }) && self.state == ReadyState::Connecting {
+        let waiting = matches!(self.phase, Phase::Waiting { .. });
+        if waiting && (self.state == ReadyState::Connecting || self.taking_over) {
+            self.taking_over = false;
             self.fail(Reason::Vetoed);
         }
     }
@@ -982,7 +1163,7 @@ impl Machine {
         let policy = &self.config.policy;
         let mut delay = self.reconnection_time() as f64;
         // A server's `retry` always wins over the client's backoff.
-        if self.parser.retry().is_none() {
+        if self.server_retry().is_none() {
             if policy.exponential {
                 delay *= (1u64 << self.attempt.min(62)) as f64;
             }

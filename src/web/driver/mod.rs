@@ -15,17 +15,19 @@ use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
 use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
-use sse_core::parser::ParseError;
+use sse_core::shared::Relay;
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
 
+mod group;
 mod reports;
 use crate::web::fetch::Prefetched;
 use crate::web::request::Prepared;
 use crate::web::resources::{Active, Resources};
 use crate::web::seam::{Receiver, Reporter};
 use crate::web::settings::Settings;
+use crate::web::shared::{self, Frame};
 use crate::web::{clock, hooks, panic, probe, request, stats};
 
 /// What the machine's commands and the transports' reports work on.
@@ -42,6 +44,14 @@ pub(super) struct State {
     pending: Option<Request>,
     /// The `Last-Event-ID` the current connection was made with.
     sent_id: String,
+    /// With the `shared` option: this source's place in its group (see
+    /// `sse_core::shared`).
+    relay: Option<Relay<Frame>>,
+    /// Sources that joined, to be welcomed when the stream is next between
+    /// events (where they can start parsing the relayed bytes).
+    joiners: Vec<u32>,
+    /// A welcome said the connection is open: dispatch open once adopted.
+    welcomed_open: bool,
 }
 
 pub struct Driver {
@@ -67,12 +77,16 @@ impl Drop for Driver {
 
 impl Driver {
     pub fn new(
-        machine: Machine,
+        mut machine: Machine,
         settings: Settings,
         link: crate::web::link::Link,
         prefetched: Option<Prefetched>,
     ) -> Rc<Driver> {
         stats::DRIVERS.increment();
+        let relay = settings.shared.then(|| {
+            machine.follow();
+            Relay::new(group::member_id())
+        });
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(link),
@@ -84,12 +98,16 @@ impl Driver {
                 status_text: String::new(),
                 pending: None,
                 sent_id: String::new(),
+                relay,
+                joiners: Vec::new(),
+                welcomed_open: false,
             }),
             generation: Cell::new(0),
             stopped: Cell::new(None),
             prefetched: RefCell::new(prefetched),
         });
         let _entered = panic::enter(&driver.resources);
+        driver.hello();
         driver.settle();
         driver
     }
@@ -113,6 +131,11 @@ impl Driver {
 
     /// `close()`: CLOSED now; every resource is released.
     pub fn close(self: &Rc<Self>) {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            if let Some(relay) = state.relay.as_mut() {
+                relay.leave();
+            }
+        }
         self.input(|machine, _| machine.close());
         self.resources.release_all();
     }
@@ -136,6 +159,11 @@ impl Driver {
     /// for when the machine next wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
+            let action = self.state.borrow_mut().relay.as_mut().and_then(Relay::poll_action);
+            if let Some(action) = action {
+                self.act(action);
+                continue;
+            }
             let command = self.state.borrow_mut().machine.poll_command();
             match command {
                 Some(command) => self.execute(command),
@@ -151,7 +179,13 @@ impl Driver {
     /// chunk costs one timer per interval, not one per chunk.
     fn arm_timer(self: &Rc<Self>) {
         let wanted = match self.state.try_borrow() {
-            Ok(state) => state.machine.poll_timeout(),
+            Ok(state) => {
+                let relay = state.relay.as_ref().and_then(Relay::poll_timeout);
+                match (state.machine.poll_timeout(), relay) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
             Err(_) => return,
         };
         match (wanted, self.resources.armed_for()) {
@@ -172,6 +206,9 @@ impl Driver {
         // Dropped last: this closure is the one running (wasm-bindgen defers
         // freeing it until it returns).
         let timer = self.resources.take_timer();
+        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+            relay.handle_timeout(clock::now_ms());
+        }
         self.input(|machine, now| machine.handle_timeout(now));
         drop(timer);
     }
@@ -245,19 +282,30 @@ impl Driver {
                     let state = self.state.borrow();
                     (state.final_url.clone(), state.sent_id.clone())
                 };
+                self.relay_frame(|| Frame::Open {
+                    final_url: final_url.clone(),
+                    resumed_from: sent_id.clone(),
+                });
                 if let Some(link) = self.resources.link() {
                     let _ = link.open(&final_url, reopened, &sent_id);
                 }
             }
             Command::Error { reason, ready_state } => {
-                let (status, detail) = match reason {
-                    Reason::Status(status) => (status, self.state.borrow().status_text.clone()),
-                    Reason::Limit(ParseError::LineTooLong { .. }) => (0, String::from("line")),
-                    Reason::Limit(_) => (0, String::from("event")),
-                    _ => (0, String::new()),
-                };
+                let status_text = self.state.borrow().status_text.clone();
+                let (name, status, detail) = shared::describe(reason, &status_text);
+                // The followers hear of it first: the leader's policy decides for all.
+                self.relay_frame(|| Frame::Error {
+                    ready_state,
+                    reason,
+                    status_text: status_text.clone(),
+                });
+                if ready_state == ReadyState::Closed {
+                    if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+                        relay.leave();
+                    }
+                }
                 if let Some(link) = self.resources.link() {
-                    let _ = link.error(ready_state as u8, reason.name(), status, &detail);
+                    let _ = link.error(ready_state as u8, name, status, &detail);
                 }
                 if ready_state == ReadyState::Closed {
                     self.resources.release_all();

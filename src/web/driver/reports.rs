@@ -8,7 +8,9 @@ use sse_core::machine::{Failure, Head};
 use sse_core::parser::Sink;
 
 use super::{Driver, State};
+use crate::batch::Batch;
 use crate::web::seam::{Chunk, Receiver, Report, Reporter};
+use crate::web::shared::{self, Frame};
 use crate::web::{clock, panic};
 
 impl Receiver for Driver {
@@ -38,7 +40,12 @@ impl Receiver for Driver {
                 state.status_text = status_text;
                 let head =
                     Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
-                state.machine.handle_head(now, head);
+                let streaming = state.machine.handle_head(now, head);
+                drop(state);
+                // With the `shared` option, a leader tells its group.
+                if streaming {
+                    self.relay_frame(|| Frame::Stream);
+                }
             }
             Report::Body(chunk) => self.feed(now, chunk),
             Report::End => self.state.borrow_mut().machine.handle_end(now),
@@ -69,18 +76,19 @@ impl Receiver for Driver {
 
 impl Driver {
     /// Feed a chunk of the body; the events it completes cross to
-    /// JavaScript in one call.
+    /// JavaScript in one call. A leader relays the chunk first, as it read it.
     fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
         #[cfg(feature = "test-hooks")]
         if self.settings.panic_on_chunk {
             panic!("panicOnChunk: a panic forced by a test");
         }
-        let batch = {
+        let (batch, relayed) = {
             let mut state = self.state.borrow_mut();
             let State {
                 machine,
                 batch,
                 chunk: buffer,
+                relay,
                 ..
             } = &mut *state;
             let bytes = match chunk {
@@ -96,12 +104,34 @@ impl Driver {
             // `dyn Sink`: one copy of the parser code in the wasm for every
             // caller. A limit error has already queued the failure commands.
             let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
-            if batch.is_empty() {
-                None
-            } else {
-                Some(core::mem::take(batch))
-            }
+            // A leader relays the bytes the stream took (none of a stale
+            // body; only those up to a recycle's cut, as the rest comes again).
+            let taken = &bytes[..machine.taken().min(bytes.len())];
+            let relayed = match relay.as_mut() {
+                Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
+                _ => None,
+            };
+            (take_batch(batch), relayed)
         };
+        if let Some(message) = relayed {
+            self.post(&message);
+            self.welcome_joiners();
+        }
+        self.dispatch(batch);
+    }
+
+    /// A follower's chunk: the leader's bytes through this source's own parser.
+    pub(super) fn follow_body(self: &Rc<Self>, bytes: &[u8]) {
+        let batch = {
+            let mut state = self.state.borrow_mut();
+            let State { machine, batch, .. } = &mut *state;
+            machine.follow_body(bytes, batch as &mut dyn Sink);
+            take_batch(batch)
+        };
+        self.dispatch(batch);
+    }
+
+    fn dispatch(&self, batch: Option<Batch>) {
         if let Some(mut batch) = batch {
             if let Some(link) = self.resources.link() {
                 let _ = link.messages(batch.text.as_bytes(), &batch.meta);
@@ -110,5 +140,13 @@ impl Driver {
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
             self.state.borrow_mut().batch = batch;
         }
+    }
+}
+
+pub(super) fn take_batch(batch: &mut Batch) -> Option<Batch> {
+    if batch.is_empty() {
+        None
+    } else {
+        Some(core::mem::take(batch))
     }
 }

@@ -1,0 +1,181 @@
+// The `shared` option: every source of one browser profile and origin with
+// the same URL, withCredentials and key holds one connection. This file
+// only carries out what the driver decides (src/web/shared.rs is the wire
+// format, sse_core::shared the rules): it holds the group's Web Lock, whose
+// holder leads (the lock is handed to the next waiter the moment a holder
+// closes, crashes or navigates), and its BroadcastChannel, on which the
+// leader's frames reach the others. Both are looked up when used, never at
+// load: tests replace them.
+//
+// Why here and not in the wasm (web-sys's LockManager needs
+// --cfg=web_sys_unstable_apis in every build and wasm-pack test; an extern
+// block would do): the lock is held by a promise that must stay pending
+// until this source leaves, and the moments it leaves are the JavaScript
+// class's (close(), the pagehide listener of lifecycle.js); the class can
+// also tell, before any WebAssembly is loaded, whether this realm shares.
+// The driver decides everything else (when to claim, lead, apply, welcome).
+
+import { $, drive } from './state.js';
+
+const G = globalThis;
+
+/** Whether this realm can share a connection: Web Locks and BroadcastChannel. */
+export function canShare() {
+  const locks = G.navigator && G.navigator.locks;
+  return typeof G.BroadcastChannel === 'function' && !!locks && typeof locks.request === 'function';
+}
+
+/** The `shared` option: false, or the key of the group ('' for none). */
+export function sharedOption(value) {
+  if (value === undefined || value === false) return false;
+  if (value === true) return '';
+  if (typeof value === 'string') return value;
+  throw new TypeError('eventsource-wasm: the shared option must be true, false or a string key');
+}
+
+const STORAGES = { session: 'sessionStorage', local: 'localStorage' };
+
+/**
+ * The `persistLastEventId` option: undefined, or { storage, key } with
+ * `storage` 'session', 'local' or a Storage-like object (getItem/setItem)
+ * and an optional key.
+ */
+export function persistOption(value) {
+  if (value === undefined || value === false) return undefined;
+  const spec = typeof value === 'string' ? { storage: value } : value;
+  const storage = spec !== null && typeof spec === 'object' ? spec.storage : undefined;
+  const named = typeof storage === 'string' && Object.prototype.hasOwnProperty.call(STORAGES, storage);
+  const object = storage !== null && typeof storage === 'object' && typeof storage.getItem === 'function' && typeof storage.setItem === 'function';
+  if (!named && !object) {
+    throw new TypeError("eventsource-wasm: the persistLastEventId option must be 'session', 'local', or { storage: 'session' | 'local' | a Storage, key?: string }");
+  }
+  if (spec.key !== undefined && typeof spec.key !== 'string') throw new TypeError('eventsource-wasm: persistLastEventId.key must be a string');
+  return { storage, key: spec.key };
+}
+
+/**
+ * Open the storage the option names, for `url`: { load(), save(id) }, or
+ * throw a TypeError saying what is missing.
+ */
+export function openPersisted(option, url) {
+  let storage = option.storage;
+  if (typeof storage === 'string') {
+    const name = STORAGES[storage];
+    try {
+      storage = G[name];
+    } catch {
+      storage = undefined; // a sandboxed document's storage throws
+    }
+    if (!storage) throw new TypeError(`eventsource-wasm: persistLastEventId '${option.storage}' needs ${name}, which this runtime does not offer; pass { storage: yourStorage } instead`);
+  }
+  const key = option.key === undefined ? `eventsource-wasm:lastEventId:${url}` : option.key;
+  let saved = null;
+  return {
+    load() {
+      try {
+        saved = storage.getItem(key);
+      } catch {
+        saved = null;
+      }
+      return saved === null ? undefined : saved;
+    },
+    save(id) {
+      if (id === saved) return;
+      saved = id;
+      try {
+        storage.setItem(key, id);
+      } catch {
+        // A full or refused storage: the stream goes on without it.
+      }
+    },
+  };
+}
+
+/** One source's membership of its group: the channel and the lock. */
+class Member {
+  constructor(state, name) {
+    this.state = state;
+    this.name = name;
+    this.channel = null;
+    this.abort = null;
+    this.release = null;
+  }
+
+  /** Open the channel (before the driver says hello on it). */
+  open() {
+    this.channel = new G.BroadcastChannel(this.name);
+    this.channel.onmessage = (event) => drive(this.state, 'relayed', event.data);
+  }
+
+  /** Wait for the lock; the driver is told when it is granted. */
+  lock() {
+    const abort = new G.AbortController();
+    this.abort = abort;
+    // Held until the promise the callback returns settles: until this
+    // source leaves (close(), pagehide), or its realm goes away.
+    const held = () =>
+      new Promise((resolve) => {
+        if (this.abort !== abort || this.state.source === null) return resolve();
+        this.release = resolve;
+        drive(this.state, 'granted');
+      });
+    G.navigator.locks.request(this.name, { signal: abort.signal }, held).catch(() => {});
+  }
+
+  post(message) {
+    if (this.channel !== null) this.channel.postMessage(message);
+  }
+
+  /** Let go of the lock (the next waiter leads) and of the channel. */
+  leave() {
+    if (this.abort !== null) this.abort.abort();
+    if (this.release !== null) this.release();
+    if (this.channel !== null) this.channel.close();
+    this.abort = this.release = this.channel = null;
+  }
+}
+
+/** Before the driver exists: the group for a source with `shared`. */
+export function prepareGroup(state) {
+  if (!state.settings.shared) return;
+  const name = `eventsource-wasm:${JSON.stringify([state.url, state.withCredentials, state.settings.sharedKey])}`;
+  state.member = new Member(state, name);
+  state.member.open();
+  state.onClosed.push(() => state.member.leave());
+}
+
+/** Once the driver exists: wait for the lock. */
+export function joinGroup(state) {
+  if (state.member) state.member.lock();
+}
+
+/** pagehide: leave the group, so another source leads at once. */
+export function leaveGroup(state) {
+  if (!state.member || state.member.channel === null) return;
+  drive(state, 'leave');
+  state.member.leave();
+  if (state.source !== null) state.readyState = state.source.readyState;
+}
+
+/** pageshow from the back/forward cache: join again, as a newcomer. */
+export function rejoinGroup(state) {
+  if (!state.member || state.member.channel !== null || state.source === null) return;
+  state.member.open();
+  drive(state, 'rejoin');
+  state.member.lock();
+}
+
+/**
+ * How `source` holds its connection: null without the `shared` option;
+ * otherwise { mode: 'shared' (one connection for the group) or 'own' (Web
+ * Locks or BroadcastChannel are missing here, so it holds its own), leading:
+ * whether this source holds the connection now }.
+ */
+export function sharing(source) {
+  const state = source != null ? source[$] : undefined;
+  if (state === undefined) throw new TypeError('sharing() takes an EventSource of this package');
+  if (!state.sharedAsked) return null;
+  if (!state.settings.shared) return { mode: 'own', leading: state.readyState !== 2 };
+  // (Before the core is loaded, no source leads yet.)
+  return { mode: 'shared', leading: state.source !== null && state.source.leads };
+}

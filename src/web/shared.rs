@@ -1,0 +1,305 @@
+//! The wire format of a shared stream (the `shared` option): what the
+//! sources of one group post on their `BroadcastChannel`, written and read
+//! here and nowhere else. The rules (who applies what, when a new leader
+//! connects, from which ID) are `sse_core::shared`'s; the lock and the
+//! channel are held by the JavaScript class (`src/js/shared.js`), which
+//! posts what the driver hands it and gives the driver what arrives.
+//!
+//! One message per relayed frame (a chunk of body bytes, never one per
+//! event), as plain objects with short keys, since every one is
+//! structured-cloned once per receiving source:
+//!
+//! | `t` | message | fields |
+//! | --- | --- | --- |
+//! | `h` | hello: a source joined | `f` (its id) |
+//! | `w` | welcome, to `o` | `e`, `s` (where the stream is), `i` (last event ID), `r` (retry or -1), `y` (readyState), `u` (final URL), `v` (resumed from) |
+//! | `f` | a frame | `e`, `s`, `k` (0 stream, 1 open, 2 body, 3 error), `b` (bytes), `u`, `v` (open: final URL, resumed from; error: reason, detail), `y` (error: readyState), `x` (error: status) |
+//! | `S` | a start | `e`, `a` (`[epoch, seq]` of the cut, or null), `i`, `r` |
+//! | `c` | a claim | `a` (what the claimer applied, or null) |
+//! | `H` | a handover | `l` (frames and starts, as above) |
+
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use sse_core::machine::{ReadyState, Reason};
+use sse_core::parser::ParseError;
+use sse_core::shared::{Entry, Position, Start};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::web::env;
+
+/// What a leader relays, and every source of the group applies in order.
+#[derive(Clone)]
+pub enum Frame {
+    /// A new response body began (the parser starts a new stream).
+    Stream,
+    /// The connection was announced: readyState OPEN, an open event.
+    Open { final_url: String, resumed_from: String },
+    /// Bytes of the body, exactly as the leader read them.
+    Body(Rc<[u8]>),
+    /// An error event, and the readyState it leaves.
+    Error {
+        ready_state: ReadyState,
+        reason: Reason,
+        status_text: String,
+    },
+}
+
+/// A message, decoded.
+pub enum Message {
+    Hello { from: u32 },
+    Welcome(Welcome),
+    Entry(Entry<Frame>),
+    Claim { seen: Option<Position> },
+    Handover(Vec<Entry<Frame>>),
+}
+
+pub struct Welcome {
+    pub to: u32,
+    pub at: Position,
+    pub last_event_id: String,
+    pub retry: Option<u64>,
+    pub ready_state: u8,
+    pub final_url: String,
+    pub resumed_from: String,
+}
+
+fn object(kind: &str) -> Object {
+    let message = Object::new();
+    env::set(&message, "t", &JsValue::from_str(kind));
+    message
+}
+
+fn num(message: &Object, key: &str, value: f64) {
+    env::set(message, key, &JsValue::from_f64(value));
+}
+
+fn text(message: &Object, key: &str, value: &str) {
+    env::set(message, key, &JsValue::from_str(value));
+}
+
+fn position(at: Option<Position>) -> JsValue {
+    match at {
+        Some(at) => Array::of2(&JsValue::from(at.epoch), &JsValue::from(at.seq)).into(),
+        None => JsValue::NULL,
+    }
+}
+
+pub fn hello(from: u32) -> Object {
+    let message = object("h");
+    num(&message, "f", from.into());
+    message
+}
+
+pub fn welcome(w: &Welcome) -> Object {
+    let message = object("w");
+    num(&message, "o", w.to.into());
+    num(&message, "e", w.at.epoch.into());
+    num(&message, "s", w.at.seq.into());
+    text(&message, "i", &w.last_event_id);
+    num(&message, "r", w.retry.map_or(-1.0, |r| r as f64));
+    num(&message, "y", w.ready_state.into());
+    text(&message, "u", &w.final_url);
+    text(&message, "v", &w.resumed_from);
+    message
+}
+
+/// A body frame straight from the bytes just read (the leader keeps no copy).
+pub fn body(at: Position, bytes: &[u8]) -> Object {
+    let message = object("f");
+    num(&message, "e", at.epoch.into());
+    num(&message, "s", at.seq.into());
+    num(&message, "k", 2.0);
+    env::set(&message, "b", &Uint8Array::from(bytes));
+    message
+}
+
+pub fn frame(at: Position, frame: &Frame) -> Object {
+    let message = object("f");
+    num(&message, "e", at.epoch.into());
+    num(&message, "s", at.seq.into());
+    match frame {
+        Frame::Body(bytes) => {
+            num(&message, "k", 2.0);
+            env::set(&message, "b", &Uint8Array::from(&bytes[..]));
+        }
+        Frame::Stream => num(&message, "k", 0.0),
+        Frame::Open {
+            final_url,
+            resumed_from,
+        } => {
+            num(&message, "k", 1.0);
+            text(&message, "u", final_url);
+            text(&message, "v", resumed_from);
+        }
+        Frame::Error {
+            ready_state,
+            reason,
+            status_text,
+        } => {
+            let (name, status, detail) = describe(*reason, status_text);
+            num(&message, "k", 3.0);
+            num(&message, "y", *ready_state as u8 as f64);
+            text(&message, "u", name);
+            num(&message, "x", status.into());
+            text(&message, "v", &detail);
+        }
+    }
+    message
+}
+
+pub fn start(start: &Start) -> Object {
+    let message = object("S");
+    num(&message, "e", start.epoch.into());
+    env::set(&message, "a", &position(start.after));
+    text(&message, "i", &start.last_event_id);
+    num(&message, "r", start.retry.map_or(-1.0, |r| r as f64));
+    message
+}
+
+pub fn claim(seen: Option<Position>) -> Object {
+    let message = object("c");
+    env::set(&message, "a", &position(seen));
+    message
+}
+
+pub fn handover(entries: &[Entry<Frame>]) -> Object {
+    let message = object("H");
+    let list = Array::new();
+    for entry in entries {
+        list.push(&JsValue::from(match entry {
+            Entry::Frame(at, f) => frame(*at, f),
+            Entry::Start(s) => start(s),
+        }));
+    }
+    env::set(&message, "l", &list);
+    message
+}
+
+/// The name, status and detail an error event carries (as the link's
+/// `error` takes them).
+pub fn describe(reason: Reason, status_text: &str) -> (&'static str, u16, String) {
+    match reason {
+        Reason::Status(status) => (reason.name(), status, String::from(status_text)),
+        Reason::Limit(ParseError::LineTooLong { .. }) => (reason.name(), 0, String::from("line")),
+        Reason::Limit(_) => (reason.name(), 0, String::from("event")),
+        _ => (reason.name(), 0, String::new()),
+    }
+}
+
+/// The reason an error frame names (the leader's policy decided it).
+fn reason(name: &str, status: u16, detail: &str) -> Reason {
+    match name {
+        "ended" => Reason::Ended,
+        "status" => Reason::Status(status),
+        "mime" => Reason::MimeType,
+        "limit" if detail == "line" => Reason::Limit(ParseError::LineTooLong { limit: 0 }),
+        "limit" => Reason::Limit(ParseError::EventTooLarge { limit: 0 }),
+        "timeout" => Reason::Timeout,
+        "retries" => Reason::RetriesExhausted,
+        "vetoed" => Reason::Vetoed,
+        "refused" => Reason::Refused,
+        "aborted" => Reason::Aborted,
+        "scheme" => Reason::Scheme,
+        _ => Reason::Network,
+    }
+}
+
+fn get(message: &JsValue, key: &str) -> JsValue {
+    Reflect::get(message, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_u32(message: &JsValue, key: &str) -> Option<u32> {
+    get(message, key)
+        .as_f64()
+        .filter(|n| *n >= 0.0 && *n <= u32::MAX as f64)
+        .map(|n| n as u32)
+}
+
+fn get_text(message: &JsValue, key: &str) -> String {
+    get(message, key).as_string().unwrap_or_default()
+}
+
+fn get_retry(message: &JsValue) -> Option<u64> {
+    get(message, "r").as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
+}
+
+fn get_position(value: &JsValue) -> Option<Position> {
+    let array = value.dyn_ref::<Array>()?;
+    let epoch = array.get(0).as_f64()?;
+    let seq = array.get(1).as_f64()?;
+    Some(Position::new(epoch as u32, seq as u32))
+}
+
+fn entry(message: &JsValue) -> Option<Entry<Frame>> {
+    let epoch = get_u32(message, "e")?;
+    match get_text(message, "t").as_str() {
+        "S" => Some(Entry::Start(Start {
+            epoch,
+            after: get_position(&get(message, "a")),
+            last_event_id: get_text(message, "i"),
+            retry: get_retry(message),
+        })),
+        "f" => {
+            let at = Position::new(epoch, get_u32(message, "s")?);
+            let frame = match get_u32(message, "k")? {
+                0 => Frame::Stream,
+                1 => Frame::Open {
+                    final_url: get_text(message, "u"),
+                    resumed_from: get_text(message, "v"),
+                },
+                2 => Frame::Body(get(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
+                3 => {
+                    let status = get_u32(message, "x").unwrap_or(0) as u16;
+                    let detail = get_text(message, "v");
+                    Frame::Error {
+                        ready_state: if get_u32(message, "y") == Some(2) {
+                            ReadyState::Closed
+                        } else {
+                            ReadyState::Connecting
+                        },
+                        reason: reason(&get_text(message, "u"), status, &detail),
+                        status_text: detail,
+                    }
+                }
+                _ => return None,
+            };
+            Some(Entry::Frame(at, frame))
+        }
+        _ => None,
+    }
+}
+
+/// Read a message another source posted; `None` for anything else (a
+/// newer version's message, or someone else's use of the channel).
+pub fn decode(message: &JsValue) -> Option<Message> {
+    if !message.is_object() {
+        return None;
+    }
+    match get_text(message, "t").as_str() {
+        "h" => Some(Message::Hello {
+            from: get_u32(message, "f")?,
+        }),
+        "w" => Some(Message::Welcome(Welcome {
+            to: get_u32(message, "o")?,
+            at: Position::new(get_u32(message, "e")?, get_u32(message, "s")?),
+            last_event_id: get_text(message, "i"),
+            retry: get_retry(message),
+            ready_state: get_u32(message, "y").unwrap_or(0) as u8,
+            final_url: get_text(message, "u"),
+            resumed_from: get_text(message, "v"),
+        })),
+        "f" | "S" => entry(message).map(Message::Entry),
+        "c" => Some(Message::Claim {
+            seen: get_position(&get(message, "a")),
+        }),
+        "H" => {
+            let list = get(message, "l").dyn_into::<Array>().ok()?;
+            Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))
+        }
+        _ => None,
+    }
+}
