@@ -9,6 +9,9 @@
 //   *.cjs                           the same for require()
 //   eventsource-wasm.js             classic <script>: installs where missing + EventSourceWasm
 //   eventsource-wasm.core.js        its core, loaded only where it is used
+//   core-chunk-shared-*.js, core-chunk-shared.cjs, eventsource-wasm.shared.js
+//                                   the core with the `shared` option, loaded
+//                                   only for a source that asks to share
 //   eventsource_wasm_bg.wasm, index.d.ts, auto.d.ts
 // and prints what each entry loads, raw and gzipped, against the budgets.
 //
@@ -162,8 +165,6 @@ export async function build() {
   const features = option('features');
   const distDir = resolve(root, option('out') || 'dist');
   const pkg = resolve(root, option('pkg') || (features ? `build/pkg-${features.replace(/,/g, '-')}` : 'build/pkg'));
-  log(`build: cargo (${profile}, wasm32-unknown-unknown${features ? `, features ${features}` : ''})`);
-  // The release build is no_std (--no-default-features): a much smaller wasm.
   // Panic locations name source files: keep those paths short (they are
   // data in the wasm) and free of this machine's layout.
   const cargoHome = process.env.CARGO_HOME || join(homedir(), '.cargo');
@@ -172,44 +173,51 @@ export async function build() {
     `--remap-path-prefix=${join(cargoHome, 'registry', 'src')}=crates`,
     `--remap-path-prefix=${root}=eventsource-wasm`,
   ].join(' ').trim();
-  run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features']), ...(features ? ['--features', features] : [])], {
-    env: { ...process.env, RUSTFLAGS: rustflags },
-  });
-
-  rmSync(pkg, { recursive: true, force: true });
-  log('build: wasm-bindgen --target web');
-  run('wasm-bindgen', [
-    `target/wasm32-unknown-unknown/${profile}/eventsource_wasm.wasm`,
-    '--out-dir', pkg,
-    '--target', 'web',
-    // No `new URL('…wasm', import.meta.url)` in the glue: the bytes are embedded.
-    '--omit-default-module-path',
-    '--no-typescript',
-  ]);
-
-  const wasmPath = join(pkg, 'eventsource_wasm_bg.wasm');
-  if (!dev) {
-    log('build: wasm-opt -O2, short import/export names (npm binaryen)');
-    optimize(wasmPath, join(pkg, 'eventsource_wasm.js'), { names: args.has('--names') });
+  // Two cores: the base one, and one with the `shared` option compiled in,
+  // which only a source that asks to share loads.
+  const pkgs = { base: pkg, shared: `${pkg}-shared` };
+  for (const [variant, dir] of Object.entries(pkgs)) {
+    const list = [...(features ? features.split(',') : []), ...(variant === 'shared' ? ['shared'] : [])];
+    log(`build: cargo (${profile}, wasm32-unknown-unknown${list.length ? `, features ${list.join(',')}` : ''})`);
+    // The release build is no_std (--no-default-features): a much smaller wasm.
+    run('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', ...(dev ? [] : ['--release', '--no-default-features']), ...(list.length ? ['--features', list.join(',')] : [])], {
+      env: { ...process.env, RUSTFLAGS: rustflags },
+    });
+    rmSync(dir, { recursive: true, force: true });
+    log('build: wasm-bindgen --target web');
+    run('wasm-bindgen', [
+      `target/wasm32-unknown-unknown/${profile}/eventsource_wasm.wasm`,
+      '--out-dir', dir,
+      '--target', 'web',
+      // No `new URL('…wasm', import.meta.url)` in the glue: the bytes are embedded.
+      '--omit-default-module-path',
+      '--no-typescript',
+    ]);
+    const wasmPath = join(dir, 'eventsource_wasm_bg.wasm');
+    if (!dev) {
+      log('build: wasm-opt -O2, short import/export names (npm binaryen)');
+      optimize(wasmPath, join(dir, 'eventsource_wasm.js'), { names: args.has('--names') });
+    }
+    writeFileSync(join(dir, 'wasm-bytes.js'), wasmModuleSource(readFileSync(wasmPath)));
   }
-
-  const bytes = readFileSync(wasmPath);
-  writeFileSync(join(pkg, 'wasm-bytes.js'), wasmModuleSource(bytes));
+  const wasmPath = join(pkg, 'eventsource_wasm_bg.wasm');
 
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
   const esbuild = await import('esbuild');
-  // The core chunk imports the glue and the bytes of this build.
+  // The core chunks import the glue and the bytes of this build's cores.
   const corePkg = {
     name: 'core-pkg',
     setup(b) {
-      b.onResolve({ filter: /\/build\/pkg\/eventsource_wasm\.js$/ }, () => ({ path: join(pkg, 'eventsource_wasm.js') }));
-      b.onResolve({ filter: /\/build\/wasm-bytes\.js$/ }, () => ({ path: join(pkg, 'wasm-bytes.js') }));
+      b.onResolve({ filter: /\/build\/pkg(-shared)?\/eventsource_wasm\.js$/ }, (a) => ({ path: join(a.path.includes('pkg-shared') ? pkgs.shared : pkg, 'eventsource_wasm.js') }));
+      b.onResolve({ filter: /\/build\/wasm-bytes(-shared)?\.js$/ }, (a) => ({ path: join(a.path.includes('shared') ? pkgs.shared : pkg, 'wasm-bytes.js') }));
     },
   };
   const common = {
     bundle: true, minify: !dev && !args.has('--no-minify'), legalComments: 'none', charset: 'utf8', logLevel: quiet ? 'error' : 'warning',
     absWorkingDir: root, target: 'es2020', plugins: [corePkg],
+    // The test hooks' JavaScript side exists only in the build that has them.
+    define: { __TEST_HOOKS__: String(!!features && features.split(',').includes('test-hooks')) },
   };
   log('build: esbuild bundles');
   // ES modules: the entries share one chunk (one EventSource class), and
@@ -222,14 +230,16 @@ export async function build() {
   const cjs = { ...common, format: 'cjs' };
   // One copy of each stateful module (the class, the core loader), each
   // file requiring the others by name.
-  const shared = [external('./core-chunk.js', './core-chunk.cjs'), external('./core.js', './core.cjs'), external('./api.js', './api.cjs')];
-  for (const [entry, keep] of [['core-chunk', 0], ['core', 1], ['api', 2], ['index', 3], ['auto', 3]]) {
+  const chunks = [external('./core-chunk.js', './core-chunk.cjs'), external('./core-chunk-shared.js', './core-chunk-shared.cjs')];
+  const shared = [...chunks, external('./core.js', './core.cjs'), external('./api.js', './api.cjs')];
+  for (const [entry, keep] of [['core-chunk', 0], ['core-chunk-shared', 0], ['core', 2], ['api', 3], ['index', 4], ['auto', 4]]) {
     await esbuild.build({ ...cjs, entryPoints: [`src/js/${entry}.js`], outfile: join(distDir, `${entry}.cjs`), plugins: [corePkg, ...shared.slice(0, keep)] });
   }
   // The classic script runs in older engines too: lower the syntax. Its
   // core is a second classic script, loaded only where it is used.
   await esbuild.build({ ...common, plugins: [scriptCore], entryPoints: ['src/js/script.js'], outfile: join(distDir, 'eventsource-wasm.js'), format: 'iife', target: 'es2017', charset: 'ascii' });
   await esbuild.build({ ...common, entryPoints: ['src/js/core-chunk.js'], outfile: join(distDir, 'eventsource-wasm.core.js'), format: 'iife', globalName: '__eventsourceWasmCore', target: 'es2017', charset: 'ascii' });
+  await esbuild.build({ ...common, entryPoints: ['src/js/core-chunk-shared.js'], outfile: join(distDir, 'eventsource-wasm.shared.js'), format: 'iife', globalName: '__eventsourceWasmShared', target: 'es2017', charset: 'ascii' });
   copyFileSync(wasmPath, join(distDir, 'eventsource_wasm_bg.wasm'));
   copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.ts'));
   copyFileSync(join(root, 'src/js/auto.d.ts'), join(distDir, 'auto.d.ts'));

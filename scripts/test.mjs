@@ -117,6 +117,8 @@ async function main() {
   if (want('clippy')) {
     await check('cargo clippy (host)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
     await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
+    // The core with the `shared` option compiled in (a build of its own).
+    await check('cargo clippy (wasm32, shared)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'shared', '--', '-D', 'warnings']);
     // The npm build's configuration: no_std, with its own panic handler.
     await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib', '--', '-D', 'warnings']);
     // The protocol core on its own, for a target without std: it is no_std.

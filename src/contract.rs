@@ -4,7 +4,10 @@
 //! the `Link` methods of `src/web/link.rs` against the JavaScript `Link`
 //! class and the test double in `tests/web.rs`: a drift fails `cargo test`.
 
+use alloc::string::String;
+
 use sse_core::machine::{ReadyState, Reason};
+use sse_core::parser::ParseError;
 
 /// The batch table's "same last event ID as the previous event" marker.
 pub use crate::batch::SAME_ID;
@@ -35,3 +38,15 @@ pub const REASONS: [&str; 12] = [
 
 /// Every warning `Link.warn` can be given.
 pub const WARNINGS: [&str; 1] = ["last-event-id-refused"];
+
+/// What `Link.error` is told beyond the reason's name: the HTTP status and
+/// its status text for "status", which limit ("line" or "event") for
+/// "limit" (`src/js/messages.js` words them).
+pub fn describe(reason: Reason, status_text: &str) -> (&'static str, u16, String) {
+    match reason {
+        Reason::Status(status) => (reason.name(), status, String::from(status_text)),
+        Reason::Limit(ParseError::LineTooLong { .. }) => (reason.name(), 0, String::from("line")),
+        Reason::Limit(_) => (reason.name(), 0, String::from("event")),
+        _ => (reason.name(), 0, String::new()),
+    }
+}

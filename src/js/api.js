@@ -1,7 +1,7 @@
 // eventsource-wasm: everything the entries export. No side effects: see
 // ./index.js (explicit use) and ./auto.js (installs where missing).
 
-import { coreNow, loadCore, wasmAllowed } from './core.js';
+import { loadCore, loadedCores, wasmAllowed } from './core.js';
 import { nativeEventTarget } from './dom.js';
 import { defaultTransport, hasNative } from './env.js';
 import { EventSource, events } from './event-source.js';
@@ -63,7 +63,11 @@ export async function inspectStream(input) {
  * to 0 once every source is closed.
  */
 export function diagnostics() {
-  const core = coreNow();
-  if (core !== null) return core.diagnostics();
-  return { sources: 0, timers: 0, listeners: 0, requests: 0, callbacks: 0, wasmMemoryBytes: 0 };
+  // Summed over the cores loaded (the `shared` option's is a core of its own).
+  const total = { sources: 0, timers: 0, listeners: 0, requests: 0, callbacks: 0, wasmMemoryBytes: 0 };
+  for (const core of loadedCores()) {
+    const counts = core.diagnostics();
+    for (const key of Object.keys(total)) total[key] += counts[key];
+  }
+  return total;
 }

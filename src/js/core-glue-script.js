@@ -1,8 +1,10 @@
-// Where the core comes from, for the classic script: the file
+// Where a core comes from, for the classic script: the file
 // eventsource-wasm.core.js next to the script (or the URL in
 // `globalThis.EventSourceWasmCoreUrl`, or the script tag's `data-core`
 // attribute), a classic script too, that leaves its glue and bytes in
-// `globalThis.__eventsourceWasmCore`. Windows add it as a <script>
+// `globalThis.__eventsourceWasmCore`; for the `shared` option,
+// eventsource-wasm.shared.js next to it, which leaves them in
+// `globalThis.__eventsourceWasmShared`. Windows add it as a <script>
 // element; workers (service workers included, which may only import scripts
 // while they start) load it with importScripts(), synchronously.
 
@@ -19,24 +21,26 @@ const scriptUrl = (() => {
   return match ? match[1].replace(/\.js$/, '.core.js') : '';
 })();
 
-function take() {
-  const chunk = G.__eventsourceWasmCore;
-  if (!chunk) throw new Error(`eventsource-wasm: ${coreUrl()} did not define the core`);
-  delete G.__eventsourceWasmCore;
+function take(name, url) {
+  const chunk = G[name];
+  if (!chunk) throw new Error(`eventsource-wasm: ${url} did not define the core`);
+  delete G[name];
   return chunk;
 }
 
-function coreUrl() {
-  return G.EventSourceWasmCoreUrl || scriptUrl;
+function coreUrl(variant) {
+  const url = G.EventSourceWasmCoreUrl || scriptUrl;
+  return variant === 'shared' ? url.replace(/\.core\.js(?=$|[?#])/, '.shared.js') : url;
 }
 
-export function fetchChunk() {
-  const url = coreUrl();
+export function fetchChunk(variant) {
+  const url = coreUrl(variant);
+  const name = variant === 'shared' ? '__eventsourceWasmShared' : '__eventsourceWasmCore';
   if (!url) return Promise.reject(new Error('eventsource-wasm: cannot tell where eventsource-wasm.core.js is; set globalThis.EventSourceWasmCoreUrl'));
   if (!G.document && typeof G.importScripts === 'function') {
     try {
       G.importScripts(url);
-      return Promise.resolve(take());
+      return Promise.resolve(take(name, url));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -49,7 +53,7 @@ export function fetchChunk() {
     script.onload = () => {
       script.remove();
       try {
-        resolve(take());
+        resolve(take(name, url));
       } catch (error) {
         reject(error);
       }

@@ -7,8 +7,9 @@
 
 import { fetchChunk } from './core-glue.js';
 
-let core = null;
-let loading = null;
+// The loaded cores: the base one, and the one with the `shared` option.
+const cores = { base: null, shared: null };
+const loading = { base: null, shared: null };
 let allowed = null;
 let provided = null;
 
@@ -56,33 +57,38 @@ export function wasmAllowed() {
   }
 }
 
-/** The core if it is loaded, else null. */
-export function coreNow() {
-  return core;
+/** A core (`variant` 'base' or 'shared') if it is loaded, else null. */
+export function coreNow(variant = 'base') {
+  return cores[variant];
 }
 
-/** Start loading the core (once); resolves with it. */
-export function loadCore() {
-  if (loading === null) {
+/** Every core loaded. */
+export function loadedCores() {
+  return [cores.base, cores.shared].filter((core) => core !== null);
+}
+
+/** Start loading a core (once); resolves with it. */
+export function loadCore(variant = 'base') {
+  if (loading[variant] === null) {
     // The synchronous probe, once, here (an entry that will construct starts
     // loading at once), so that a constructor finds its answer cached.
     if (!wasmAllowed()) {
-      loading = Promise.reject(allowed);
-      loading.catch(() => {});
-      return loading;
+      loading[variant] = Promise.reject(allowed);
+      loading[variant].catch(() => {});
+      return loading[variant];
     }
-    loading = (provided ? Promise.resolve(provided) : fetchChunk()).then(async ({ glue, wasmBytes, ...js }) => {
+    const chunk = provided && variant === 'base' ? Promise.resolve(provided) : fetchChunk(variant);
+    loading[variant] = chunk.then(async ({ glue, wasmBytes, ...js }) => {
       // Compiled off the constructor's path (and, in engines that can, off
       // the main thread); instantiating a compiled module is quick.
       const module = await WebAssembly.compile(wasmBytes());
       glue.initSync({ module });
       // The glue's exports and the JavaScript only a loaded core needs: the
       // Link and its messages, the page lifecycle, URL credentials.
-      core = { ...glue, ...js };
-      return core;
+      return (cores[variant] = { ...glue, ...js });
     });
     // A failure is reported to whoever waits; keep it from being unhandled here.
-    loading.catch(() => {});
+    loading[variant].catch(() => {});
   }
-  return loading;
+  return loading[variant];
 }

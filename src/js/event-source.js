@@ -12,7 +12,7 @@ import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
 import { prefetch } from './prefetch.js';
 import { normalize } from './options.js';
 import { requestInit } from './request.js';
-import { canShare, joinGroup, leaveGroup, openPersisted, prepareGroup, rejoinGroup } from './shared.js';
+import { canShare, openPersisted } from './shared.js';
 import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
@@ -61,7 +61,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, drive, finish, hidden, leaveGroup, live, makeEvent, makeMessageEvent, rejoinGroup, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.
@@ -74,15 +74,15 @@ function connect(target, core) {
   // The URL's credentials: only such a URL needs the code that splits
   // them off, which is in the core chunk.
   if (state.credentialed) state.requestUrl = core.splitCredentials(state.settings, state.url);
-  prepareGroup(state);
+  if (state.settings.shared) core.prepareGroup(state, SHELL);
   state.source = new core.Source(state.requestUrl, state.withCredentials, new core.Link(target, state, SHELL), state.settings, first || undefined);
   core.watchLifecycle(SHELL);
   // What the page said while the core was loading (a hidden page with
   // pauseWhenHidden: a shared source stays out of its group until shown).
   if (state.settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
-  if (state.suspended && state.member) leaveGroup(state);
+  if (state.suspended && state.member) state.member.leaveGroup();
   else if (state.suspended) drive(state, 'suspend');
-  else joinGroup(state);
+  else if (state.member) state.member.lock();
   if (offline()) drive(state, 'online', false);
 }
 
@@ -103,7 +103,8 @@ export class EventSource extends BaseEventTarget {
     // The last event ID kept across page loads; an explicit lastEventId wins.
     const persisted = settings.persist ? openPersisted(settings.persist, parsed.href) : null;
     if (persisted !== null && settings.lastEventId === undefined) settings.lastEventId = persisted.load();
-    const core = coreNow();
+    const variant = settings.shared ? 'shared' : 'base';
+    const core = coreNow(variant);
     // Where no WebAssembly may be compiled, say so now, not later.
     if (core === null) checkWasmAllowed();
     super();
@@ -141,13 +142,13 @@ export class EventSource extends BaseEventTarget {
       // which the core splits off: it waits for the core).
       if (settings.transport === 'fetch' && !credentialed && !settings.shared) {
         state.prefetchTimer = setTimeout(() => {
-          const ready = coreNow();
+          const ready = coreNow(variant);
           if (state.readyState === CLOSED || state.source !== null) return;
           if (ready !== null) connect(this, ready);
           else if (!state.suspended) state.prefetch = prefetch(state);
         }, 0);
       }
-      loadCore().then(
+      loadCore(variant).then(
         (loaded) => connect(this, loaded),
         (error) => {
           if (state.readyState === CLOSED) return;

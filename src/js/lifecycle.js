@@ -11,7 +11,7 @@
 
 let watching = false;
 
-export function watchLifecycle({ live, drive, hidden, leaveGroup, rejoinGroup }) {
+export function watchLifecycle({ live, drive, hidden }) {
   const g = globalThis;
   if (watching || typeof g.addEventListener !== 'function') return;
   watching = true;
@@ -38,17 +38,17 @@ export function watchLifecycle({ live, drive, hidden, leaveGroup, rejoinGroup })
   // leads at once; back from the cache, it joins again as a newcomer.
   g.addEventListener('pagehide', (e) =>
     each((state) => {
-      if (state.member) leaveGroup(state);
+      if (state.member) state.member.leaveGroup();
       else if (e.persisted) suspend(state, 'bfcache');
     }),
   );
-  g.addEventListener('pageshow', (e) => e.persisted && each((state) => (state.member ? rejoinGroup(state) : resume(state, 'bfcache'))));
+  g.addEventListener('pageshow', (e) => e.persisted && each((state) => (state.member ? state.member.rejoinGroup() : resume(state, 'bfcache'))));
   g.document.addEventListener('visibilitychange', () =>
     each((state) => {
       if (!state.settings.pauseWhenHidden) return;
       // A shared source leaves its group while hidden (another leads, or,
       // with every tab hidden, none: no connection), and joins it again.
-      if (state.member) (hidden() ? leaveGroup : rejoinGroup)(state);
+      if (state.member) (hidden() ? state.member.leaveGroup() : state.member.rejoinGroup());
       else if (hidden()) suspend(state, 'hidden');
       else resume(state, 'hidden');
     }),

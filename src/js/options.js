@@ -77,8 +77,9 @@ export function normalize(o = {}) {
     sharedKey: sharedOption(get(o, 'shared')),
     shared: false,
     persist: persistOption(get(o, 'persistLastEventId')),
-    panicOnChunk: !!get(o, '__testPanicOnChunk'),
   };
+  // Only in the build with test hooks (scripts/build.mjs defines it).
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) settings.panicOnChunk = !!get(o, '__testPanicOnChunk');
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
   const chosen = transport(typed(o, 'transport', 'string'), settings.fetch);
   if (chosen instanceof Error) throw chosen;

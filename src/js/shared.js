@@ -1,6 +1,9 @@
 // The `shared` option: every source of one browser profile and origin with
-// the same URL, withCredentials and key holds one connection. This file
-// only carries out what the driver decides (src/web/shared.rs is the wire
+// the same URL, withCredentials and key holds one connection. What the
+// constructor needs of it is here (is sharing possible, the options,
+// persistLastEventId); the membership itself (group.js) comes with the
+// core that has the option compiled in. Both only carry out what the
+// driver decides (src/web/shared.rs is the wire
 // format, sse_core::shared the rules): it holds the group's Web Lock, whose
 // holder leads (the lock is handed to the next waiter the moment a holder
 // closes, crashes or navigates), and its BroadcastChannel, on which the
@@ -15,7 +18,7 @@
 // also tell, before any WebAssembly is loaded, whether this realm shares.
 // The driver decides everything else (when to claim, lead, apply, welcome).
 
-import { $, drive } from './state.js';
+import { $ } from './state.js';
 
 const G = globalThis;
 
@@ -89,80 +92,6 @@ export function openPersisted(option, url) {
       }
     },
   };
-}
-
-/** One source's membership of its group: the channel and the lock. */
-class Member {
-  constructor(state, name) {
-    this.state = state;
-    this.name = name;
-    this.channel = null;
-    this.abort = null;
-    this.release = null;
-  }
-
-  /** Open the channel (before the driver says hello on it). */
-  open() {
-    this.channel = new G.BroadcastChannel(this.name);
-    this.channel.onmessage = (event) => drive(this.state, 'relayed', event.data);
-  }
-
-  /** Wait for the lock; the driver is told when it is granted. */
-  lock() {
-    const abort = new G.AbortController();
-    this.abort = abort;
-    // Held until the promise the callback returns settles: until this
-    // source leaves (close(), pagehide), or its realm goes away.
-    const held = () =>
-      new Promise((resolve) => {
-        if (this.abort !== abort || this.state.source === null) return resolve();
-        this.release = resolve;
-        drive(this.state, 'granted');
-      });
-    G.navigator.locks.request(this.name, { signal: abort.signal }, held).catch(() => {});
-  }
-
-  post(message) {
-    if (this.channel !== null) this.channel.postMessage(message);
-  }
-
-  /** Let go of the lock (the next waiter leads) and of the channel. */
-  leave() {
-    if (this.abort !== null) this.abort.abort();
-    if (this.release !== null) this.release();
-    if (this.channel !== null) this.channel.close();
-    this.abort = this.release = this.channel = null;
-  }
-}
-
-/** Before the driver exists: the group for a source with `shared`. */
-export function prepareGroup(state) {
-  if (!state.settings.shared) return;
-  const name = `eventsource-wasm:${JSON.stringify([state.url, state.withCredentials, state.settings.sharedKey])}`;
-  state.member = new Member(state, name);
-  state.member.open();
-  state.onClosed.push(() => state.member.leave());
-}
-
-/** Once the driver exists: wait for the lock. */
-export function joinGroup(state) {
-  if (state.member) state.member.lock();
-}
-
-/** pagehide: leave the group, so another source leads at once. */
-export function leaveGroup(state) {
-  if (!state.member || state.member.channel === null) return;
-  drive(state, 'leave');
-  state.member.leave();
-  if (state.source !== null) state.readyState = state.source.readyState;
-}
-
-/** pageshow from the back/forward cache: join again, as a newcomer. */
-export function rejoinGroup(state) {
-  if (!state.member || state.member.channel !== null || state.source === null) return;
-  state.member.open();
-  drive(state, 'rejoin');
-  state.member.lock();
 }
 
 /**

@@ -25,6 +25,7 @@ mod request;
 mod resources;
 mod seam;
 mod settings;
+#[cfg(feature = "shared")]
 mod shared;
 mod source;
 mod stats;

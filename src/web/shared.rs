@@ -140,7 +140,7 @@ pub fn frame(at: Position, frame: &Frame) -> Object {
             reason,
             status_text,
         } => {
-            let (name, status, detail) = describe(*reason, status_text);
+            let (name, status, detail) = crate::contract::describe(*reason, status_text);
             num(&message, "k", 3.0);
             num(&message, "y", *ready_state as u8 as f64);
             text(&message, "u", name);
@@ -177,17 +177,6 @@ pub fn handover(entries: &[Entry<Frame>]) -> Object {
     }
     env::set(&message, "l", &list);
     message
-}
-
-/// The name, status and detail an error event carries (as the link's
-/// `error` takes them).
-pub fn describe(reason: Reason, status_text: &str) -> (&'static str, u16, String) {
-    match reason {
-        Reason::Status(status) => (reason.name(), status, String::from(status_text)),
-        Reason::Limit(ParseError::LineTooLong { .. }) => (reason.name(), 0, String::from("line")),
-        Reason::Limit(_) => (reason.name(), 0, String::from("event")),
-        _ => (reason.name(), 0, String::new()),
-    }
 }
 
 /// The reason an error frame names (the leader's policy decided it).

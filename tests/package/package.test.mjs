@@ -28,8 +28,8 @@ const EXPECTED = [
 
 // What a user needs, and nothing else.
 // The ES modules' shared chunks are named by esbuild with a content hash.
-const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
-const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/];
+const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
+const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-shared-[A-Z0-9]{8}\.js$/];
 const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
 const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js'];
 

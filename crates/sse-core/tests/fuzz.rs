@@ -19,22 +19,8 @@
 
 mod common;
 
-use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use common::{DecodedByHost, Outcome, Rng};
+use sse_core::parser::Parser;
 
 fn iterations() -> u64 {
     std::env::var("FUZZ_ITERATIONS")
@@ -91,37 +77,6 @@ fn stream(rng: &mut Rng) -> Vec<u8> {
         }
     }
     out
-}
-
-#[derive(Default, PartialEq, Debug)]
-struct Outcome {
-    events: Vec<(String, String, String)>,
-    retries: Vec<u64>,
-}
-
-impl Sink for Outcome {
-    fn event(&mut self, e: &Event<'_>) {
-        self.events
-            .push((e.event_type.to_owned(), e.data.to_owned(), e.last_event_id.to_owned()));
-    }
-    fn retry(&mut self, ms: u64) {
-        self.retries.push(ms);
-    }
-}
-
-/// The raw face's events, each part decoded as `TextDecoder` would.
-struct DecodedByHost(Outcome);
-
-impl RawSink for DecodedByHost {
-    fn event(&mut self, e: &RawEvent<'_>) {
-        let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-        self.0
-            .events
-            .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
-    }
-    fn retry(&mut self, ms: u64) {
-        self.0.retries.push(ms);
-    }
 }
 
 fn parse(bytes: &[u8], cuts: &[usize]) -> (Outcome, String, Option<u64>, usize) {

@@ -10,39 +10,9 @@
 
 mod common;
 
+use common::{DecodedByHost, Outcome};
 use proptest::prelude::*;
-use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
-
-#[derive(Debug, Default, PartialEq)]
-struct Outcome {
-    events: Vec<(String, String, String)>,
-    retries: Vec<u64>,
-}
-
-impl Sink for Outcome {
-    fn event(&mut self, e: &Event<'_>) {
-        self.events
-            .push((e.event_type.into(), e.data.into(), e.last_event_id.into()));
-    }
-    fn retry(&mut self, ms: u64) {
-        self.retries.push(ms);
-    }
-}
-
-/// The raw face's events, each part decoded as `TextDecoder` would.
-struct DecodedByHost(Outcome);
-
-impl RawSink for DecodedByHost {
-    fn event(&mut self, e: &RawEvent<'_>) {
-        let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-        self.0
-            .events
-            .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
-    }
-    fn retry(&mut self, ms: u64) {
-        self.0.retries.push(ms);
-    }
-}
+use sse_core::parser::Parser;
 
 /// Bytes that look like an event stream often enough to reach every rule:
 /// field names, colons, spaces, CR, LF, NUL, BOM bytes, digits, invalid UTF-8.

@@ -3,6 +3,8 @@
 //! of sources whose leaders come and go while the relay's messages race the
 //! lock: no source may lose or repeat an event.
 
+mod common;
+
 use std::collections::{BTreeMap, VecDeque};
 
 use sse_core::machine::{Command, Config, Head, Machine, ReadyState, Reason, RequestKind};
@@ -447,19 +449,7 @@ fn a_leader_and_a_source_that_left_ignore_the_relay() {
 
 // ── a simulated group ────────────────────────────────────────────────────
 
-/// xorshift64*, deterministic.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use common::Rng;
 
 #[derive(Clone, Debug)]
 enum Msg {

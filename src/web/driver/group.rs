@@ -8,7 +8,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sse_core::machine::ReadyState;
+use sse_core::machine::{Machine, ReadyState, Reason};
 use sse_core::shared::{Action, Entry, Relay, Role, Start};
 use wasm_bindgen::prelude::*;
 
@@ -16,7 +16,102 @@ use super::Driver;
 use crate::web::shared::{self, Frame, Message, Welcome};
 use crate::web::{clock, panic};
 
+/// This source's place in its group (see `sse_core::shared`), with the
+/// `shared` option; `relay` is `None` without it.
+#[derive(Default)]
+pub(super) struct Group {
+    relay: Option<Relay<Frame>>,
+    /// Sources that joined, to be welcomed when the stream is next between
+    /// events (where they can start parsing the relayed bytes).
+    joiners: Vec<u32>,
+    /// A welcome said the connection is open: dispatch open once adopted.
+    welcomed_open: bool,
+}
+
+impl Group {
+    /// A source with the `shared` option follows (makes no request) until
+    /// its group says it leads.
+    pub(super) fn new(shared: bool, machine: &mut Machine) -> Group {
+        let relay = shared.then(|| {
+            machine.follow();
+            Relay::new(member_id())
+        });
+        Group {
+            relay,
+            ..Group::default()
+        }
+    }
+
+    pub(super) fn leave(&mut self) {
+        if let Some(relay) = self.relay.as_mut() {
+            relay.leave();
+        }
+    }
+
+    pub(super) fn poll_timeout(&self) -> Option<u64> {
+        self.relay.as_ref().and_then(Relay::poll_timeout)
+    }
+
+    pub(super) fn handle_timeout(&mut self, now: u64) {
+        if let Some(relay) = self.relay.as_mut() {
+            relay.handle_timeout(now);
+        }
+    }
+
+    /// A leader relays the bytes its stream took.
+    pub(super) fn relay_body(&mut self, taken: &[u8]) -> Option<js_sys::Object> {
+        match self.relay.as_mut() {
+            Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
+            _ => None,
+        }
+    }
+}
+
 impl Driver {
+    /// Carry out one thing the relay decided, if there is one.
+    pub(super) fn group_step(self: &Rc<Self>) -> bool {
+        let action = self
+            .state
+            .borrow_mut()
+            .group
+            .relay
+            .as_mut()
+            .and_then(Relay::poll_action);
+        match action {
+            Some(action) => {
+                self.act(action);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A leader tells its group the connection opened.
+    pub(super) fn relay_open(&self, final_url: &str, resumed_from: &str) {
+        self.relay_frame(|| Frame::Open {
+            final_url: String::from(final_url),
+            resumed_from: String::from(resumed_from),
+        });
+    }
+
+    /// A leader tells its group of an error (its policy decides for all);
+    /// after a failure for good, the source leaves the group.
+    pub(super) fn relay_error(&self, ready_state: ReadyState, reason: Reason, status_text: &str) {
+        self.relay_frame(|| Frame::Error {
+            ready_state,
+            reason,
+            status_text: String::from(status_text),
+        });
+        if ready_state == ReadyState::Closed {
+            self.state.borrow_mut().group.leave();
+        }
+    }
+
+    /// A leader tells its group a new stream started.
+    pub(super) fn relay_stream(&self) {
+        self.relay_frame(|| Frame::Stream);
+    }
+
     pub(super) fn post(&self, message: &js_sys::Object) {
         if let Some(link) = self.resources.link() {
             let _ = link.post(message);
@@ -24,8 +119,8 @@ impl Driver {
     }
 
     /// A leader relays what its machine decided, numbered.
-    pub(super) fn relay_frame(&self, frame: impl FnOnce() -> Frame) {
-        let message = match self.state.borrow_mut().relay.as_mut() {
+    fn relay_frame(&self, frame: impl FnOnce() -> Frame) {
+        let message = match self.state.borrow_mut().group.relay.as_mut() {
             Some(relay) if relay.is_leading() => shared::frame(relay.send(), &frame()),
             _ => return,
         };
@@ -34,7 +129,7 @@ impl Driver {
 
     /// Tell the group this source is here (it waits for a welcome).
     pub(super) fn hello(&self) {
-        let id = match &self.state.borrow().relay {
+        let id = match &self.state.borrow().group.relay {
             Some(relay) if relay.role() == Role::Joining => relay.own_epoch(),
             _ => return,
         };
@@ -47,13 +142,13 @@ impl Driver {
         let welcomes: Vec<Welcome> = {
             let mut state = self.state.borrow_mut();
             let between = !state.machine.is_streaming() || state.machine.parser().at_event_boundary();
-            if state.joiners.is_empty() || !between {
+            if state.group.joiners.is_empty() || !between {
                 return;
             }
-            let Some(at) = state.relay.as_ref().and_then(Relay::position) else {
+            let Some(at) = state.group.relay.as_ref().and_then(Relay::position) else {
                 return;
             };
-            let joiners = core::mem::take(&mut state.joiners);
+            let joiners = core::mem::take(&mut state.group.joiners);
             joiners
                 .into_iter()
                 .map(|to| Welcome {
@@ -73,7 +168,7 @@ impl Driver {
     }
 
     /// Carry out what the relay decided.
-    pub(super) fn act(self: &Rc<Self>, action: Action<Frame>) {
+    fn act(self: &Rc<Self>, action: Action<Frame>) {
         match action {
             Action::Apply(frame) => self.apply(frame),
             Action::Adopt { last_event_id, retry } => {
@@ -135,11 +230,13 @@ impl Driver {
         {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
-            let Some(relay) = state.relay.as_mut() else { return };
+            let Some(relay) = state.group.relay.as_mut() else {
+                return;
+            };
             match message {
                 Message::Hello { from } => {
                     if relay.is_leading() {
-                        state.joiners.push(from);
+                        state.group.joiners.push(from);
                     }
                 }
                 Message::Welcome(welcome) => {
@@ -150,7 +247,7 @@ impl Driver {
                     if welcome.ready_state == ReadyState::Open as u8 {
                         state.final_url = welcome.final_url;
                         state.sent_id = welcome.resumed_from;
-                        state.welcomed_open = true;
+                        state.group.welcomed_open = true;
                     }
                 }
                 Message::Entry(Entry::Frame(at, frame)) => relay.frame(at, frame),
@@ -162,7 +259,7 @@ impl Driver {
         self.welcome_joiners();
         self.settle();
         // A welcome into an open connection: the open event, after the adopt.
-        let open = core::mem::take(&mut self.state.borrow_mut().welcomed_open);
+        let open = core::mem::take(&mut self.state.borrow_mut().group.welcomed_open);
         if open {
             self.state.borrow_mut().machine.follow_open();
             self.settle();
@@ -171,7 +268,7 @@ impl Driver {
 
     /// The lock was granted: claim, then lead.
     pub fn granted(self: &Rc<Self>) {
-        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+        if let Some(relay) = self.state.borrow_mut().group.relay.as_mut() {
             relay.granted(clock::now_ms());
         }
         self.input(|_, _| {});
@@ -181,10 +278,10 @@ impl Driver {
     /// group (the lock is released by the JavaScript class) and release
     /// what the machine holds, without any event.
     pub fn leave_group(self: &Rc<Self>) {
-        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
+        if let Some(relay) = self.state.borrow_mut().group.relay.as_mut() {
             relay.leave();
         }
-        self.state.borrow_mut().joiners.clear();
+        self.state.borrow_mut().group.joiners.clear();
         self.input(|machine, _| machine.suspend());
     }
 
@@ -192,10 +289,10 @@ impl Driver {
     pub fn rejoin(self: &Rc<Self>) {
         {
             let mut state = self.state.borrow_mut();
-            if state.relay.is_none() || state.machine.ready_state() == ReadyState::Closed {
+            if state.group.relay.is_none() || state.machine.ready_state() == ReadyState::Closed {
                 return;
             }
-            state.relay = Some(Relay::new(member_id()));
+            state.group.relay = Some(Relay::new(member_id()));
             state.machine.follow();
         }
         let _entered = panic::enter(&self.resources);
@@ -207,11 +304,11 @@ impl Driver {
     pub fn leads(&self) -> bool {
         self.state
             .try_borrow()
-            .is_ok_and(|state| state.relay.as_ref().is_none_or(Relay::is_leading))
+            .is_ok_and(|state| state.group.relay.as_ref().is_none_or(Relay::is_leading))
     }
 }
 
 /// A random id for a source in its group (and the epoch it leads with).
-pub(super) fn member_id() -> u32 {
+fn member_id() -> u32 {
     (js_sys::Math::random() * 4_294_967_295.0) as u32
 }

@@ -15,11 +15,12 @@ use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
 use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
-use sse_core::shared::Relay;
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
 
+#[cfg_attr(feature = "shared", path = "group.rs")]
+#[cfg_attr(not(feature = "shared"), path = "solo.rs")]
 mod group;
 mod reports;
 use crate::web::fetch::Prefetched;
@@ -27,7 +28,6 @@ use crate::web::request::Prepared;
 use crate::web::resources::{Active, Resources};
 use crate::web::seam::{Receiver, Reporter};
 use crate::web::settings::Settings;
-use crate::web::shared::{self, Frame};
 use crate::web::{clock, hooks, panic, probe, request, stats};
 
 /// What the machine's commands and the transports' reports work on.
@@ -44,14 +44,8 @@ pub(super) struct State {
     pending: Option<Request>,
     /// The `Last-Event-ID` the current connection was made with.
     sent_id: String,
-    /// With the `shared` option: this source's place in its group (see
-    /// `sse_core::shared`).
-    relay: Option<Relay<Frame>>,
-    /// Sources that joined, to be welcomed when the stream is next between
-    /// events (where they can start parsing the relayed bytes).
-    joiners: Vec<u32>,
-    /// A welcome said the connection is open: dispatch open once adopted.
-    welcomed_open: bool,
+    /// The `shared` option's state (nothing in the base build).
+    group: group::Group,
 }
 
 pub struct Driver {
@@ -83,10 +77,7 @@ impl Driver {
         prefetched: Option<Prefetched>,
     ) -> Rc<Driver> {
         stats::DRIVERS.increment();
-        let relay = settings.shared.then(|| {
-            machine.follow();
-            Relay::new(group::member_id())
-        });
+        let group = group::Group::new(settings.shared, &mut machine);
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(link),
@@ -98,9 +89,7 @@ impl Driver {
                 status_text: String::new(),
                 pending: None,
                 sent_id: String::new(),
-                relay,
-                joiners: Vec::new(),
-                welcomed_open: false,
+                group,
             }),
             generation: Cell::new(0),
             stopped: Cell::new(None),
@@ -132,9 +121,7 @@ impl Driver {
     /// `close()`: CLOSED now; every resource is released.
     pub fn close(self: &Rc<Self>) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
-            if let Some(relay) = state.relay.as_mut() {
-                relay.leave();
-            }
+            state.group.leave();
         }
         self.input(|machine, _| machine.close());
         self.resources.release_all();
@@ -159,9 +146,7 @@ impl Driver {
     /// for when the machine next wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
-            let action = self.state.borrow_mut().relay.as_mut().and_then(Relay::poll_action);
-            if let Some(action) = action {
-                self.act(action);
+            if self.group_step() {
                 continue;
             }
             let command = self.state.borrow_mut().machine.poll_command();
@@ -179,13 +164,10 @@ impl Driver {
     /// chunk costs one timer per interval, not one per chunk.
     fn arm_timer(self: &Rc<Self>) {
         let wanted = match self.state.try_borrow() {
-            Ok(state) => {
-                let relay = state.relay.as_ref().and_then(Relay::poll_timeout);
-                match (state.machine.poll_timeout(), relay) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                }
-            }
+            Ok(state) => match (state.machine.poll_timeout(), state.group.poll_timeout()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
             Err(_) => return,
         };
         match (wanted, self.resources.armed_for()) {
@@ -206,9 +188,7 @@ impl Driver {
         // Dropped last: this closure is the one running (wasm-bindgen defers
         // freeing it until it returns).
         let timer = self.resources.take_timer();
-        if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
-            relay.handle_timeout(clock::now_ms());
-        }
+        self.state.borrow_mut().group.handle_timeout(clock::now_ms());
         self.input(|machine, now| machine.handle_timeout(now));
         drop(timer);
     }
@@ -282,28 +262,16 @@ impl Driver {
                     let state = self.state.borrow();
                     (state.final_url.clone(), state.sent_id.clone())
                 };
-                self.relay_frame(|| Frame::Open {
-                    final_url: final_url.clone(),
-                    resumed_from: sent_id.clone(),
-                });
+                self.relay_open(&final_url, &sent_id);
                 if let Some(link) = self.resources.link() {
                     let _ = link.open(&final_url, reopened, &sent_id);
                 }
             }
             Command::Error { reason, ready_state } => {
                 let status_text = self.state.borrow().status_text.clone();
-                let (name, status, detail) = shared::describe(reason, &status_text);
+                let (name, status, detail) = crate::contract::describe(reason, &status_text);
                 // The followers hear of it first: the leader's policy decides for all.
-                self.relay_frame(|| Frame::Error {
-                    ready_state,
-                    reason,
-                    status_text: status_text.clone(),
-                });
-                if ready_state == ReadyState::Closed {
-                    if let Some(relay) = self.state.borrow_mut().relay.as_mut() {
-                        relay.leave();
-                    }
-                }
+                self.relay_error(ready_state, reason, &status_text);
                 if let Some(link) = self.resources.link() {
                     let _ = link.error(ready_state as u8, name, status, &detail);
                 }

@@ -10,7 +10,6 @@ use sse_core::parser::Sink;
 use super::{Driver, State};
 use crate::batch::Batch;
 use crate::web::seam::{Chunk, Receiver, Report, Reporter};
-use crate::web::shared::{self, Frame};
 use crate::web::{clock, panic};
 
 impl Receiver for Driver {
@@ -44,7 +43,7 @@ impl Receiver for Driver {
                 drop(state);
                 // With the `shared` option, a leader tells its group.
                 if streaming {
-                    self.relay_frame(|| Frame::Stream);
+                    self.relay_stream();
                 }
             }
             Report::Body(chunk) => self.feed(now, chunk),
@@ -88,7 +87,7 @@ impl Driver {
                 machine,
                 batch,
                 chunk: buffer,
-                relay,
+                group,
                 ..
             } = &mut *state;
             let bytes = match chunk {
@@ -107,10 +106,7 @@ impl Driver {
             // A leader relays the bytes the stream took (none of a stale
             // body; only those up to a recycle's cut, as the rest comes again).
             let taken = &bytes[..machine.taken().min(bytes.len())];
-            let relayed = match relay.as_mut() {
-                Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
-                _ => None,
-            };
+            let relayed = group.relay_body(taken);
             (take_batch(batch), relayed)
         };
         if let Some(message) = relayed {
@@ -121,6 +117,7 @@ impl Driver {
     }
 
     /// A follower's chunk: the leader's bytes through this source's own parser.
+    #[cfg(feature = "shared")]
     pub(super) fn follow_body(self: &Rc<Self>, bytes: &[u8]) {
         let batch = {
             let mut state = self.state.borrow_mut();

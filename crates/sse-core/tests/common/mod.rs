@@ -1,8 +1,11 @@
-//! The machine's invariants, checked over any sequence of inputs (by the
-//! property tests and the seeded fuzzer alike).
+//! What the core's tests share: the machine's invariants, checked over any
+//! sequence of inputs (by the property tests and the seeded fuzzer alike),
+//! a parse outcome for both faces, and a seeded random generator.
+
+#![allow(dead_code)] // each test binary uses a part
 
 use sse_core::machine::{Command, Config, Failure, Head, Machine, ReadyState, ReconnectPolicy, RequestKind};
-use sse_core::parser::OwnedEvent;
+use sse_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
 
 /// One input, chosen by `kind` (any number) with `arg` for its details.
 pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<OwnedEvent>) -> &'static str {
@@ -185,5 +188,52 @@ impl Watch {
             ));
         }
         Ok(())
+    }
+}
+
+/// Everything a parse produced, comparable.
+#[derive(Default, PartialEq, Debug)]
+pub struct Outcome {
+    pub events: Vec<(String, String, String)>,
+    pub retries: Vec<u64>,
+}
+
+impl Sink for Outcome {
+    fn event(&mut self, e: &Event<'_>) {
+        self.events
+            .push((e.event_type.to_owned(), e.data.to_owned(), e.last_event_id.to_owned()));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.retries.push(ms);
+    }
+}
+
+/// The raw face's events, each part decoded as `TextDecoder` would.
+pub struct DecodedByHost(pub Outcome);
+
+impl RawSink for DecodedByHost {
+    fn event(&mut self, e: &RawEvent<'_>) {
+        let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        self.0
+            .events
+            .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
+    }
+    fn retry(&mut self, ms: u64) {
+        self.0.retries.push(ms);
+    }
+}
+
+/// xorshift64*: deterministic for a seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
     }
 }

@@ -1,0 +1,86 @@
+// The `shared` option's membership of a group, in the core that has the
+// option compiled in (core-chunk-shared.js): this source's BroadcastChannel
+// and its place in the queue for the group's Web Lock, whose holder leads
+// (the lock is handed to the next waiter the moment a holder closes,
+// crashes or navigates). It only carries out what the driver decides
+// (src/web/shared.rs is the wire format, sse_core::shared the rules); the
+// shell hands it `drive`. Both are looked up when used, never at load:
+// tests replace them.
+//
+// Why here and not in the wasm (web-sys's LockManager needs
+// --cfg=web_sys_unstable_apis in every build and wasm-pack test; an extern
+// block would do): the lock is held by a promise that must stay pending
+// until this source leaves, and the moments it leaves are the JavaScript
+// class's (close(), the pagehide listener of lifecycle.js).
+
+const G = globalThis;
+
+/** One source's membership of its group: the channel and the lock. */
+class Member {
+  constructor(state, name, drive) {
+    this.state = state;
+    this.name = name;
+    this.drive = drive;
+    this.channel = null;
+    this.abort = null;
+    this.release = null;
+  }
+
+  /** Open the channel (before the driver says hello on it). */
+  open() {
+    this.channel = new G.BroadcastChannel(this.name);
+    this.channel.onmessage = (event) => this.drive(this.state, 'relayed', event.data);
+  }
+
+  /** Wait for the lock; the driver is told when it is granted. */
+  lock() {
+    const abort = new G.AbortController();
+    this.abort = abort;
+    // Held until the promise the callback returns settles: until this
+    // source leaves (close(), pagehide), or its realm goes away.
+    const held = () =>
+      new Promise((resolve) => {
+        if (this.abort !== abort || this.state.source === null) return resolve();
+        this.release = resolve;
+        this.drive(this.state, 'granted');
+      });
+    G.navigator.locks.request(this.name, { signal: abort.signal }, held).catch(() => {});
+  }
+
+  post(message) {
+    if (this.channel !== null) this.channel.postMessage(message);
+  }
+
+  /** pagehide (or hidden, with pauseWhenHidden): leave the group, so another source leads at once. */
+  leaveGroup() {
+    if (this.channel === null) return;
+    this.drive(this.state, 'leave');
+    this.leave();
+    if (this.state.source !== null) this.state.readyState = this.state.source.readyState;
+  }
+
+  /** pageshow from the back/forward cache (or shown again): join again, as a newcomer. */
+  rejoinGroup() {
+    if (this.channel !== null || this.state.source === null) return;
+    this.open();
+    this.drive(this.state, 'rejoin');
+    this.lock();
+  }
+
+  /** Let go of the lock (the next waiter leads) and of the channel. */
+  leave() {
+    if (this.abort !== null) this.abort.abort();
+    if (this.release !== null) this.release();
+    if (this.channel !== null) this.channel.close();
+    this.abort = this.release = this.channel = null;
+  }
+}
+
+/** Before the driver exists: the group for a source with `shared`. */
+export function prepareGroup(state, { drive }) {
+  const name = `eventsource-wasm:${JSON.stringify([state.url, state.withCredentials, state.settings.sharedKey])}`;
+  state.member = new Member(state, name, drive);
+  state.member.open();
+  state.onClosed.push(() => state.member.leave());
+}
+
