@@ -6,7 +6,7 @@ use alloc::string::String;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use sse_core::parser::{Event, Ignored, Parser, Sink};
+use sse_core::parser::{Ignored, Parser, RawEvent, RawSink};
 
 struct Report(Array);
 
@@ -19,13 +19,16 @@ fn entry(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
-impl Sink for Report {
-    fn event(&mut self, e: &Event<'_>) {
+// The raw face, as the driver's batch uses (the wasm then holds one copy of
+// the parser): decoding its bytes as the WHATWG decoder does (what
+// `from_utf8_lossy` does) gives the decoded face's events.
+impl RawSink for Report {
+    fn event(&mut self, e: &RawEvent<'_>) {
         self.0.push(&entry(
             "event",
             &[
-                ("type", e.event_type.into()),
-                ("data", e.data.into()),
+                ("type", String::from_utf8_lossy(e.event_type).as_ref().into()),
+                ("data", String::from_utf8_lossy(e.data).as_ref().into()),
                 ("lastEventId", e.last_event_id.into()),
             ],
         ));
@@ -55,7 +58,7 @@ pub fn inspect_stream(bytes: &[u8]) -> Array {
     let mut parser = Parser::new();
     let mut report = Report(Array::new());
     // No limits are set, so feeding cannot fail.
-    let _ = parser.feed(bytes, &mut report as &mut dyn Sink);
+    let _ = parser.feed_raw(bytes, &mut report as &mut dyn RawSink);
     if parser.pending_line_len() > 0 || parser.pending_data_len() > 0 {
         report.0.push(&entry(
             "incomplete",
@@ -75,9 +78,10 @@ pub fn inspect_stream(bytes: &[u8]) -> Array {
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = parseCount)]
 pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
+    // The raw face, as the driver uses it.
     struct Count(f64, f64);
-    impl Sink for Count {
-        fn event(&mut self, e: &Event<'_>) {
+    impl RawSink for Count {
+        fn event(&mut self, e: &RawEvent<'_>) {
             self.0 += 1.0;
             self.1 += e.data.len() as f64;
         }
@@ -85,7 +89,7 @@ pub fn parse_count(bytes: &[u8], chunk: usize) -> alloc::vec::Vec<f64> {
     let mut parser = Parser::new();
     let mut count = Count(0.0, 0.0);
     for piece in bytes.chunks(chunk.max(1)) {
-        let _ = parser.feed(piece, &mut count as &mut dyn Sink);
+        let _ = parser.feed_raw(piece, &mut count as &mut dyn RawSink);
     }
     alloc::vec![count.0, count.1]
 }

@@ -5,7 +5,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 
 use sse_core::machine::{Failure, Head};
-use sse_core::parser::Sink;
+use sse_core::parser::RawSink;
 
 use super::{Driver, State};
 use crate::web::seam::{Chunk, Receiver, Report, Reporter};
@@ -93,9 +93,11 @@ impl Driver {
                     &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
                 }
             };
-            // `dyn Sink`: one copy of the parser code in the wasm for every
-            // caller. A limit error has already queued the failure commands.
-            let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
+            // The raw face: JavaScript decodes the batch, once (see
+            // `crate::batch`). `dyn RawSink`: one copy of the parser code in
+            // the wasm for every caller. A limit error has already queued the
+            // failure commands.
+            let _ = machine.handle_body_raw(now, bytes, batch as &mut dyn RawSink);
             if batch.is_empty() {
                 None
             } else {
@@ -104,7 +106,7 @@ impl Driver {
         };
         if let Some(mut batch) = batch {
             if let Some(link) = self.resources.link() {
-                let _ = link.messages(batch.text.as_bytes(), &batch.meta);
+                let _ = link.messages(&batch.bytes);
             }
             batch.clear();
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
