@@ -20,6 +20,32 @@ function decodeBatch(bytes) {
   return decoder.decode(bytes);
 }
 
+// What a MessageEvent costs is most of what an event costs (Chromium 156,
+// 32-byte data: ~2.3 µs to construct, of which ~1.2 µs is the origin however
+// it is given, and ~1.2 µs to dispatch). Where initMessageEvent (HTML's
+// legacy initializer, in every browser) takes six arguments and sets them,
+// the event is made without an init dictionary and initialized
+// positionally: measured 5–10 % cheaper, and the same event (source null, no
+// ports, neither bubbling nor cancelable). Elsewhere (Node) the shell's
+// makeMessageEvent, and wherever the shell makes events of its own. Here,
+// not in the shell: only a loaded core needs it.
+let initializes = null;
+function canInitialize(shell) {
+  try {
+    if (!(shell.makeMessageEvent('x', '', '', '') instanceof MessageEvent)) return false;
+    const event = new MessageEvent('x');
+    event.initMessageEvent('x', false, false, 'd', 'o', 'i');
+    return event.data === 'd' && event.origin === 'o' && event.lastEventId === 'i';
+  } catch {
+    return false;
+  }
+}
+function initMessage(type, data, origin, lastEventId) {
+  const event = new MessageEvent(type);
+  event.initMessageEvent(type, false, false, data, origin, lastEventId);
+  return event;
+}
+
 function originOf(url) {
   try {
     return new URL(url).origin;
@@ -113,7 +139,8 @@ export class Link {
     const text = decodeBatch(bytes);
     const end = text.length;
     const origin = state.origin;
-    const make = this.shell.makeMessageEvent;
+    if (initializes === null) initializes = canInitialize(this.shell);
+    const make = initializes ? initMessage : this.shell.makeMessageEvent;
     let lastId = state.lastId;
     let at = 0;
     while (at < end) {
