@@ -85,9 +85,9 @@ impl Driver {
             } = &mut *state;
             let bytes = match chunk {
                 Chunk::Bytes(bytes) => bytes,
-                Chunk::Js(array) => {
+                Chunk::Js(array, len) => {
                     // The one copy into wasm memory, into a reused buffer.
-                    let len = array.length() as usize;
+                    let len = len as usize;
                     buffer.clear();
                     buffer.reserve(len);
                     &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
