@@ -2,83 +2,101 @@
 //!
 //! Crossing the wasm boundary once per event would cost more than the parse
 //! itself for small events, so the driver collects the events of a chunk into
-//! one string plus a table of lengths, and JavaScript decodes the string once
-//! and slices it. Per event the table holds three `u32`s, all in UTF-16 code
-//! units (what `String.prototype.substring` counts):
+//! one byte buffer, undecoded (the parser's raw face), which JavaScript
+//! decodes with one `TextDecoder.decode` call and cuts into strings. Per
+//! event the buffer holds:
 //!
-//! - the type's length, or 0 for `"message"` (which is then not in the text);
-//! - the data's length;
-//! - the last event ID's length, or [`SAME_ID`] when it is unchanged since
-//!   the previous event handed over (then it is not in the text).
+//! - one kind byte: [`KIND_TYPE`] set if the event's type is not
+//!   `"message"` (the type then follows), [`KIND_ID`] set if its last event
+//!   ID differs from the previous event's as JavaScript knows it (the ID then
+//!   follows the data);
+//! - the type's bytes and [`END`], if [`KIND_TYPE`];
+//! - the data's bytes and [`END`];
+//! - the last event ID's bytes and [`END`], if [`KIND_ID`].
 //!
-//! The text is the concatenation, event by event, of the type (if not
-//! `"message"`), the data, and the ID (if changed). Buffers are reused from
-//! chunk to chunk: a steady stream allocates nothing here.
+//! Decoding the whole buffer at once is exact: [`END`] (CR) is in no type,
+//! data or ID (the parser splits lines on it), every byte between pieces is
+//! ASCII, and the WHATWG decoder never folds an ASCII byte into a replacement
+//! character, so an invalid sequence at the end of one piece becomes its
+//! U+FFFD before the `END` and cannot merge with the next piece's bytes.
+//! The decoded text is then cut at each `END` (the first CR after a piece's
+//! start ends it), and every piece is exactly what decoding it on its own
+//! would give: what the decoded face would have given (see
+//! `sse_core::parser::RawEvent`). The buffer is reused from chunk to chunk:
+//! a steady stream allocates nothing here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sse_core::parser::{Event, Sink, release_if_huge_string};
+use sse_core::parser::{RawEvent, RawSink};
 
-/// The ID-length marker for "same last event ID as the previous event".
-pub const SAME_ID: u32 = u32::MAX;
+/// Ends each piece (type, data, ID): CR, which no piece contains.
+pub const END: u8 = b'\r';
+/// Kind bit: the event's type (not `"message"`) comes first.
+pub const KIND_TYPE: u8 = 1;
+/// Kind bit: a new last event ID comes after the data.
+pub const KIND_ID: u8 = 2;
+
+/// Buffers above this capacity are released after the chunk's events have
+/// been handed over, so one huge event does not pin its memory.
+const KEEP_CAPACITY: usize = 1 << 20;
 
 #[derive(Default)]
 pub struct Batch {
-    pub text: String,
-    pub meta: Vec<u32>,
+    pub bytes: Vec<u8>,
     /// The last event ID as JavaScript knows it.
     sent_id: String,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.meta.is_empty()
+        self.bytes.is_empty()
     }
 
-    /// Forget the events handed over (keeping the buffers' memory, unless a
-    /// huge event grew them).
+    /// Forget the events handed over (keeping the buffer's memory, unless a
+    /// huge event grew it).
     pub fn clear(&mut self) {
-        self.text.clear();
-        self.meta.clear();
-        release_if_huge_string(&mut self.text);
+        self.bytes.clear();
+        if self.bytes.capacity() > KEEP_CAPACITY {
+            self.bytes = Vec::new();
+        }
     }
 }
 
-/// The length of `s` in UTF-16 code units: one per scalar value, two for
-/// those beyond U+FFFF (the ones encoded in four UTF-8 bytes).
-pub fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        return s.len() as u32;
-    }
-    s.bytes()
-        .map(|b| u32::from((b & 0xC0) != 0x80) + u32::from(b >= 0xF0))
-        .sum()
-}
-
-impl Sink for Batch {
-    fn event(&mut self, event: &Event<'_>) {
-        // One reservation for all three parts (a large event is then copied
+impl RawSink for Batch {
+    fn event(&mut self, event: &RawEvent<'_>) {
+        let typed = event.event_type != b"message";
+        let new_id = event.last_event_id != self.sent_id;
+        // One reservation for the whole event (a large one is then copied
         // once, not again by a reallocation when its ID follows).
-        self.text
-            .reserve(event.event_type.len() + event.data.len() + event.last_event_id.len());
-        let type_len = if event.event_type == "message" {
-            0
-        } else {
-            self.text.push_str(event.event_type);
-            utf16_len(event.event_type)
-        };
-        self.text.push_str(event.data);
-        let data_len = utf16_len(event.data);
-        let id_len = if event.last_event_id == self.sent_id {
-            SAME_ID
-        } else {
-            self.text.push_str(event.last_event_id);
+        let mut need = 2 + event.data.len();
+        if typed {
+            need += event.event_type.len() + 1;
+        }
+        if new_id {
+            need += event.last_event_id.len() + 1;
+        }
+        self.bytes.reserve(need);
+        let mut kind = 0;
+        if typed {
+            kind |= KIND_TYPE;
+        }
+        if new_id {
+            kind |= KIND_ID;
+        }
+        self.bytes.push(kind);
+        if typed {
+            self.bytes.extend_from_slice(event.event_type);
+            self.bytes.push(END);
+        }
+        self.bytes.extend_from_slice(event.data);
+        self.bytes.push(END);
+        if new_id {
+            self.bytes.extend_from_slice(event.last_event_id.as_bytes());
+            self.bytes.push(END);
             self.sent_id.clear();
             self.sent_id.push_str(event.last_event_id);
-            utf16_len(event.last_event_id)
-        };
-        self.meta.extend_from_slice(&[type_len, data_len, id_len]);
+        }
     }
 }
 
@@ -86,10 +104,43 @@ impl Sink for Batch {
 mod tests {
     use super::*;
 
-    #[test]
-    fn utf16_lengths_count_surrogate_pairs_twice() {
-        for s in ["", "abc", "é", "€", "😀", "a😀b€é", "\u{FFFD}\u{10FFFF}"] {
-            assert_eq!(utf16_len(s) as usize, s.encode_utf16().count(), "{s:?}");
+    fn batch_of(events: &[(&[u8], &[u8], &str)]) -> Vec<u8> {
+        let mut batch = Batch::default();
+        for &(event_type, data, last_event_id) in events {
+            batch.event(&RawEvent {
+                event_type,
+                data,
+                last_event_id,
+            });
         }
+        batch.bytes
+    }
+
+    #[test]
+    fn pieces_end_in_cr_and_the_kind_says_which_follow() {
+        let bytes = batch_of(&[
+            (b"message", b"a", ""),
+            (b"ping", b"b\nc", ""),
+            (b"message", b"\xF0\x9F", "7"),
+            (b"message", b"", "7"),
+        ]);
+        assert_eq!(bytes, b"\0a\r\x01ping\rb\nc\r\x02\xF0\x9F\r7\r\0\r");
+    }
+
+    #[test]
+    fn clearing_keeps_the_last_id_javascript_knows() {
+        let mut batch = Batch::default();
+        batch.event(&RawEvent {
+            event_type: b"message",
+            data: b"x",
+            last_event_id: "1",
+        });
+        batch.clear();
+        batch.event(&RawEvent {
+            event_type: b"message",
+            data: b"y",
+            last_event_id: "1",
+        });
+        assert_eq!(batch.bytes, b"\0y\r");
     }
 }

@@ -9,8 +9,9 @@ use alloc::string::String;
 use sse_core::machine::{ReadyState, Reason};
 use sse_core::parser::ParseError;
 
-/// The batch table's "same last event ID as the previous event" marker.
-pub use crate::batch::SAME_ID;
+/// The batch's layout (see `crate::batch`): the byte that ends each piece,
+/// and the kind byte's bits (a type follows; a new last event ID follows).
+pub use crate::batch::{END as BATCH_END, KIND_ID, KIND_TYPE};
 
 /// readyState names and values (HTML §9.2.2).
 pub const READY_STATES: [(&str, ReadyState); 3] = [

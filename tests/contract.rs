@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use eventsource_wasm::contract::{READY_STATES, REASONS, SAME_ID, WARNINGS};
+use eventsource_wasm::contract::{BATCH_END, KIND_ID, KIND_TYPE, READY_STATES, REASONS, WARNINGS};
 use sse_core::machine::Reason;
 
 fn read(path: &str) -> String {
@@ -44,11 +44,23 @@ fn the_javascript_constants_match() {
         let line = format!("export const {name} = {};", state as u8);
         assert!(js.contains(&line), "src/js/contract.js must say {line}");
     }
-    assert!(
-        js.contains(&format!("export const SAME_ID = 0x{SAME_ID:x};")),
-        "SAME_ID"
-    );
+    let end = format!("export const BATCH_END = {:?};", char::from(BATCH_END));
+    assert!(js.contains(&end), "src/js/contract.js must say {end}");
+    for (name, bit) in [("KIND_TYPE", KIND_TYPE), ("KIND_ID", KIND_ID)] {
+        let line = format!("export const {name} = {bit};");
+        assert!(js.contains(&line), "src/js/contract.js must say {line}");
+    }
     assert_eq!(quoted_list(&js, "export const REASONS =", '[', ']'), REASONS);
+}
+
+#[test]
+fn the_test_double_decodes_the_batch_layout_of_the_contract() {
+    let double = read("tests/web.rs");
+    let line = format!(
+        "const BATCH_END = {:?}, KIND_TYPE = {KIND_TYPE}, KIND_ID = {KIND_ID};",
+        char::from(BATCH_END)
+    );
+    assert!(double.contains(&line), "tests/web.rs makeLink() must say {line}");
 }
 
 #[test]

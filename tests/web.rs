@@ -36,14 +36,17 @@ export function makeLink() {
     },
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
     post(message) { log.push(['post', message.t]); },
-    messages(bytes, meta) {
+    messages(bytes) {
+      // The layout of src/batch.rs (tests/contract.rs checks these three against src/contract.rs).
+      const BATCH_END = '\r', KIND_TYPE = 1, KIND_ID = 2;
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-      const t = meta.slice();
+      const piece = () => { const end = text.indexOf(BATCH_END, at); const s = text.substring(at, end); at = end + 1; return s; };
       let at = 0;
-      for (let i = 0; i < t.length; i += 3) {
-        const type = t[i] === 0 ? 'message' : text.substring(at, (at += t[i]));
-        const data = text.substring(at, (at += t[i + 1]));
-        if (t[i + 2] !== 0xffffffff) lastId = text.substring(at, (at += t[i + 2]));
+      while (at < text.length) {
+        const kind = text.charCodeAt(at++);
+        const type = kind & KIND_TYPE ? piece() : 'message';
+        const data = piece();
+        if (kind & KIND_ID) lastId = piece();
         log.push(['message', type, data, lastId]);
       }
     },

@@ -34,7 +34,7 @@ const cpu = () => {
 
 let ES;
 let diagnostics = null;
-if (opts.impl === 'ours') {
+if (opts.impl === 'ours' || opts.impl === 'base') {
   const m = await import(pathToFileURL(opts.dist).href);
   // The core compiles in the background: have it before the baseline (it is
   // a cost per process, not per source).

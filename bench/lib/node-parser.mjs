@@ -1,5 +1,5 @@
 // The parser as wasm in Node, next to eventsource-parser, on the byte
-// streams of `cargo bench -p sse-core --bench parser`. Run by run.mjs in a child process
+// streams of scenarios.mjs's PARSER_STREAMS. Run by run.mjs in a child process
 // (node --expose-gc bench/lib/node-parser.mjs '<json>'); prints one JSON line.
 //
 // Ours two ways: the wasm parser alone, through the `parseCount` export of
@@ -8,8 +8,8 @@
 // dist/ snapshot with a trivial listener, two ways:
 //
 // - memory: a custom `fetch` (an option of both EventSources) answers with a
-//   ReadableStream of the stream's 64 KiB chunks, already in memory — the
-//   chunks cargo bench feeds; eventsource-parser is fed the same chunks
+//   ReadableStream of the stream's 64 KiB chunks, already in memory;
+//   eventsource-parser is fed the same chunks
 //   (decoded with a streaming TextDecoder, as its users must).
 // - loopback: `new EventSource(url)` against the benchmark server with Node's
 //   own fetch; eventsource-parser is fed chunks recorded from a plain fetch of

@@ -156,8 +156,9 @@ export function oddStream(events) {
 
 export const ODD_TYPES = ['message', 'alpha', 'beta', 'gamma'];
 
-// The streams of `cargo bench -p sse-core --bench parser` (crates/sse-core/benches/parser.rs), byte for
-// byte, so that the native, wasm and JS parser figures are on the same bytes.
+// The Node parser figure's streams (`id: N` + `data:` per event): what `cargo bench -p sse-core --bench
+// parser` parsed before it became ours against sse-stream on streams of its own (its table is printed
+// as it is), kept so that the wasm and JS figures stay comparable from run to run.
 export const PARSER_STREAMS = {
   p32: { label: '32 B', events: 200_000, data: () => cargoAscii(32) },
   p1k: { label: '1 KiB', events: 20_000, data: () => cargoAscii(1024) },

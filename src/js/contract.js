@@ -6,8 +6,10 @@ export const CONNECTING = 0;
 export const OPEN = 1;
 export const CLOSED = 2;
 
-/** The batch table's "same last event ID as the previous event" marker. */
-export const SAME_ID = 0xffffffff;
+/** The batch's layout (src/batch.rs): the character that ends each piece, and the kind's bits. */
+export const BATCH_END = '\r';
+export const KIND_TYPE = 1;
+export const KIND_ID = 2;
 
 /** Every reason an error event can carry. */
 export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout', 'retries', 'vetoed', 'refused', 'aborted', 'scheme', 'panic'];

@@ -28,10 +28,10 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn error(this: &Link, ready_state: u8, reason: &str, status: u16, detail: &str) -> Result<(), JsValue>;
 
-    /// Dispatch the events of one chunk (see `crate::batch` for the layout).
-    /// The text crosses as its UTF-8 bytes (a view of wasm memory).
+    /// Dispatch the events of one chunk (see `crate::batch` for the layout):
+    /// their undecoded bytes (a view of wasm memory), decoded by JavaScript.
     #[wasm_bindgen(method, catch)]
-    pub fn messages(this: &Link, text: &[u8], meta: &[u32]) -> Result<(), JsValue>;
+    pub fn messages(this: &Link, batch: &[u8]) -> Result<(), JsValue>;
 
     /// The driver panicked (a bug): it released its connection and timer;
     /// go CLOSED and dispatch `error`.

@@ -32,8 +32,9 @@ pub struct RequestSpec<'a> {
 /// Body bytes as a transport has them: in a JavaScript array (fetch, which
 /// the receiver copies into wasm memory once), or already in wasm memory.
 pub enum Chunk<'a> {
-    /// A view the receiver copies from.
-    Js(&'a Uint8Array),
+    /// A view the receiver copies from, and its length (known to the
+    /// transport already: asking the view would be one more call).
+    Js(&'a Uint8Array, u32),
     /// Bytes in wasm memory.
     Bytes(&'a [u8]),
 }

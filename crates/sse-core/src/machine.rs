@@ -1018,6 +1018,14 @@ impl Machine {
         }
     }
 
+    /// [`Machine::follow_body`] for a host that decodes the events itself
+    /// (see [`Machine::handle_body_raw`]).
+    pub fn follow_body_raw<S: RawSink + ?Sized>(&mut self, bytes: &[u8], sink: &mut S) {
+        if self.phase == (Phase::Following { streaming: true }) {
+            let _ = self.parser.feed_raw(bytes, sink);
+        }
+    }
+
     /// Following: the leader's connection was lost (`ready_state`
     /// CONNECTING: it is being reestablished) or failed for good (CLOSED),
     /// as the leader's policy decided; the same error event here.

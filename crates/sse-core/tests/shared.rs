@@ -633,3 +633,32 @@ fn a_simulated_group_loses_and_repeats_nothing_through_many_leader_changes() {
         }
     }
 }
+
+#[test]
+fn a_follower_on_the_raw_face_gives_the_events_the_decoded_face_gives() {
+    let stream: &[u8] = b"id: 7\nevent: t\ndata: \xC3\xA9\xFF\n\ndata: b\n\n";
+    let mut decoded: Vec<OwnedEvent> = Vec::new();
+    let mut raw = common::DecodedByHost(common::Outcome::default());
+    let mut a = follower();
+    let mut b = follower();
+    for m in [&mut a, &mut b] {
+        m.follow_adopt("", None);
+        m.follow_stream();
+        m.follow_open();
+    }
+    for piece in stream.chunks(3) {
+        a.follow_body(piece, &mut decoded);
+        b.follow_body_raw(piece, &mut raw);
+    }
+    let decoded: Vec<_> = decoded
+        .into_iter()
+        .map(|e| (e.event_type, e.data, e.last_event_id))
+        .collect();
+    assert_eq!(raw.0.events, decoded);
+    assert_eq!(raw.0.events.len(), 2);
+    assert_eq!(b.last_event_id(), "7");
+    // Not streaming (the leader's connection was lost): nothing is parsed.
+    b.follow_error(Reason::Ended, ReadyState::Connecting);
+    b.follow_body_raw(b"data: late\n\n", &mut raw);
+    assert_eq!(raw.0.events.len(), 2);
+}

@@ -5,7 +5,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 
 use sse_core::machine::{Failure, Head};
-use sse_core::parser::Sink;
+use sse_core::parser::RawSink;
 
 use super::{Driver, State};
 use crate::batch::Batch;
@@ -92,17 +92,19 @@ impl Driver {
             } = &mut *state;
             let bytes = match chunk {
                 Chunk::Bytes(bytes) => bytes,
-                Chunk::Js(array) => {
+                Chunk::Js(array, len) => {
                     // The one copy into wasm memory, into a reused buffer.
-                    let len = array.length() as usize;
+                    let len = len as usize;
                     buffer.clear();
                     buffer.reserve(len);
                     &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
                 }
             };
-            // `dyn Sink`: one copy of the parser code in the wasm for every
-            // caller. A limit error has already queued the failure commands.
-            let _ = machine.handle_body(now, bytes, batch as &mut dyn Sink);
+            // The raw face: JavaScript decodes the batch, once (see
+            // `crate::batch`). `dyn RawSink`: one copy of the parser code in
+            // the wasm for every caller. A limit error has already queued the
+            // failure commands.
+            let _ = machine.handle_body_raw(now, bytes, batch as &mut dyn RawSink);
             // A leader relays the bytes the stream took (none of a stale
             // body; only those up to a recycle's cut, as the rest comes again).
             let taken = &bytes[..machine.taken().min(bytes.len())];
@@ -122,7 +124,7 @@ impl Driver {
         let batch = {
             let mut state = self.state.borrow_mut();
             let State { machine, batch, .. } = &mut *state;
-            machine.follow_body(bytes, batch as &mut dyn Sink);
+            machine.follow_body_raw(bytes, batch as &mut dyn RawSink);
             take_batch(batch)
         };
         self.dispatch(batch);
@@ -131,7 +133,7 @@ impl Driver {
     fn dispatch(&self, batch: Option<Batch>) {
         if let Some(mut batch) = batch {
             if let Some(link) = self.resources.link() {
-                let _ = link.messages(batch.text.as_bytes(), &batch.meta);
+                let _ = link.messages(&batch.bytes);
             }
             batch.clear();
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.
