@@ -21,7 +21,8 @@
 // size (what each entry loads, gzipped, and in a page: which files and how
 // many WebAssembly compilations), parser (native cargo bench + wasm in
 // Node), many (1,000 sources in one Node process: CPU per event, memory per
-// source), profile (CPU profiles, not timed).
+// source), relay (the shared option: follower vs leader latency and
+// throughput, connections, with 1, 4 and 8 tabs; bench/relay.mjs), profile (CPU profiles, not timed).
 //
 // What is measured is a snapshot of dist/ (all of it: the ES entries import
 // hashed chunks; the classic script loads eventsource-wasm.core.js from next
@@ -76,7 +77,7 @@ const option = (name) => {
   return hit ? hit.slice(name.length + 3) : null;
 };
 const quick = flag('quick');
-const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'profile'];
+const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'relay', 'profile'];
 const only = (option('only') ? option('only').split(',').map((f) => (f === 'init' ? 'startup' : f)) : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
 for (const f of only) if (!ALL_FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${ALL_FIGURES.join(', ')})`);
 const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill', 'fes', 'base'];
@@ -180,7 +181,7 @@ const libs = {
 };
 const server = await startServer({ files, libs });
 
-const needBrowser = only.some((f) => !['parser', 'many'].includes(f));
+const needBrowser = only.some((f) => !['parser', 'many', 'relay'].includes(f));
 let browser = null;
 let page = null;
 if (needBrowser) {
@@ -751,6 +752,20 @@ if (only.includes('many')) {
   }
   results.many = { spec: m, rounds: manyRounds, runs };
 }
+// The shared option's relay: bench/relay.mjs drives its own Chromium (a
+// context of N tabs on the test server, which serves dist/ as built).
+if (only.includes('relay') && impls.includes('ours')) {
+  log('bench: relay: the shared option with 1, 4 and 8 tabs (bench/relay.mjs)');
+  const output = execFileSync(process.execPath, [join(here, 'relay.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env: { ...process.env, CHROMIUM_VERSION: results.machine.chromium ? `${results.machine.chromium} ` : '' },
+  });
+  const table = output.slice(output.indexOf('| tabs')).trim();
+  const rows = table.split('\n').filter((l) => /^\| \d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  results.relay = { table, rows };
+}
 results.machine.otherCoresNode = otherCores(nodePart);
 results.machine.loadFinal = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
 
@@ -866,7 +881,11 @@ if (THROUGHPUT.length) {
 
 if (results.floor) {
   const f = results.floor;
-  const both = Math.min(f['construct + dispatchEvent to one listener reading e.data'], f['construct (one init reused) + dispatchEvent to one listener reading e.data'] ?? Infinity);
+  const both = Math.min(
+    f['construct + dispatchEvent to one listener reading e.data'],
+    f['construct (one init reused) + dispatchEvent to one listener reading e.data'] ?? Infinity,
+    f['construct (a subclass per origin, ours) + dispatchEvent to one listener reading e.data'] ?? Infinity,
+  );
   const nativeSmall = results.throughput.small ? stat(results.throughput.small.runs, 'native', (r) => r.ms) : null;
   const nativeRate = nativeSmall ? results.throughput.small.spec.events / (nativeSmall / 1000) : null;
   sections.push(
@@ -1163,6 +1182,21 @@ if (Object.keys(results.profiles).length) {
       'Work outside the renderer main thread (network service, the fetch body pipe) is not in these profiles; "(program)" is native code the profiler cannot attribute to a JS frame, for the native EventSource mostly its C++ parser and dispatch.\n\n' +
       parts.join('\n\n'),
   );
+}
+
+if (results.relay) {
+  const { table: relayTable, rows } = results.relay;
+  sections.push(
+    '### Shared stream (the `shared` option)\n\n' +
+      '`bench/relay.mjs`: N tabs of one Chromium profile, each with `new EventSource(url, { shared: true })` on one stream of the test server. ' +
+      'Latency: the server stamps each event with its wall clock (`performance.timeOrigin + performance.now()`), each tab subtracts it from its own when the `MessageEvent` is dispatched, over 5 s at 100 events/s; the leader is the tab holding the connection, the followers get its bytes over a BroadcastChannel. ' +
+      'Throughput: 50,000 events written in bursts of 500 once every tab is ready, events/s until a tab has all of them (median over the leader, and over the followers). Server bytes: what it wrote in the 5 s window (one stream, however many tabs).\n\n' +
+      relayTable,
+  );
+  const eight = rows.find((r) => r[0] === '8');
+  if (eight) summary.push(['shared: 8 tabs cost the server 1 connection', `${eight[1]} connection(s), ${eight[2]} B in 5 s (1 tab: ${rows.find((r) => r[0] === '1')?.[2] ?? '—'} B)`, mark(eight[1] === '1')]);
+  const lags = rows.filter((r) => r[0] !== '1').map((r) => [r[0], Number(r[5])]);
+  if (lags.length) summary.push(['shared: a follower within 1 ms (p50) of the leader', lags.map(([n, l]) => `${n} tabs ${fmt(l, 2)} ms`).join(', '), mark(lags.every(([, l]) => Number.isFinite(l) && l <= 1))]);
 }
 
 const m = results.machine;

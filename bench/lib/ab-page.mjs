@@ -10,7 +10,8 @@ let chunks = null;
 
 export async function init(which) {
   build = await import(`/${which}/index.js`);
-  await build.ready();
+  // Builds from before ready() existed compiled the core on import.
+  await build.ready?.();
   return true;
 }
 

@@ -20,30 +20,56 @@ function decodeBatch(bytes) {
   return decoder.decode(bytes);
 }
 
-// What a MessageEvent costs is most of what an event costs (Chromium 156,
-// 32-byte data: ~2.3 µs to construct, of which ~1.2 µs is the origin however
-// it is given, and ~1.2 µs to dispatch). Where initMessageEvent (HTML's
-// legacy initializer, in every browser) takes six arguments and sets them,
-// the event is made without an init dictionary and initialized
-// positionally: measured 5–10 % cheaper, and the same event (source null, no
-// ports, neither bubbling nor cancelable). Elsewhere (Node) the shell's
-// makeMessageEvent, and wherever the shell makes events of its own. Here,
-// not in the shell: only a loaded core needs it.
+// What a MessageEvent costs is most of what an event costs. Chromium 156,
+// 32-byte data, construct + dispatch to one listener: 3.6–3.9 µs, of which
+// ~1.2 µs is the origin, however it is given (a dictionary member or
+// initMessageEvent's argument): Chromium parses an origin-shaped string
+// there, while an equally long other string costs nothing measurable. So
+// where initMessageEvent (HTML's legacy initializer, in every browser) takes
+// six arguments and sets them, each origin gets a subclass of MessageEvent
+// whose prototype answers `origin` (an enumerable getter, as the
+// platform's), and events are made of it with an empty origin and
+// initialized positionally: 2.2–2.9 µs against 3.6–4.8 (the floor figure of
+// `npm run bench`, BENCHMARKS.md). The event is the same to every reader: `instanceof
+// MessageEvent`, `constructor`, `Symbol.toStringTag`, `origin`, `data`,
+// `lastEventId`, `source` null, no ports, neither bubbling nor cancelable;
+// only Object.getPrototypeOf(event) is the subclass's prototype (README,
+// "How it differs"). Elsewhere (Node) the shell's makeMessageEvent, and
+// wherever the shell makes events of its own. Here, not in the shell: only
+// a loaded core needs it.
 let initializes = null;
 function canInitialize(shell) {
   try {
     if (!(shell.makeMessageEvent('x', '', '', '') instanceof MessageEvent)) return false;
-    const event = new MessageEvent('x');
-    event.initMessageEvent('x', false, false, 'd', 'o', 'i');
-    return event.data === 'd' && event.origin === 'o' && event.lastEventId === 'i';
+    const event = new (makerClass('o'))('x');
+    event.initMessageEvent('x', false, false, 'd', '', 'i');
+    return event.data === 'd' && event.origin === 'o' && event.lastEventId === 'i' && event instanceof MessageEvent;
   } catch {
     return false;
   }
 }
-function initMessage(type, data, origin, lastEventId) {
-  const event = new MessageEvent(type);
-  event.initMessageEvent(type, false, false, data, origin, lastEventId);
-  return event;
+
+// One subclass per origin (a page talks to few; the cache is bounded).
+const classes = new Map();
+function makerClass(origin) {
+  let Made = classes.get(origin);
+  if (Made !== undefined) return Made;
+  Made = class extends MessageEvent {};
+  const proto = Made.prototype;
+  Object.defineProperty(proto, 'origin', { get: () => origin, enumerable: true, configurable: true });
+  Object.defineProperty(proto, 'constructor', { value: MessageEvent, writable: true, configurable: true });
+  if (classes.size >= 64) classes.clear();
+  classes.set(origin, Made);
+  return Made;
+}
+
+function originMaker(origin) {
+  const Made = makerClass(origin);
+  return (type, data, _origin, lastEventId) => {
+    const event = new Made(type);
+    event.initMessageEvent(type, false, false, data, '', lastEventId);
+    return event;
+  };
 }
 
 function originOf(url) {
@@ -145,7 +171,7 @@ export class Link {
     const end = text.length;
     const origin = state.origin;
     if (initializes === null) initializes = canInitialize(this.shell);
-    const make = initializes ? initMessage : this.shell.makeMessageEvent;
+    const make = initializes ? originMaker(origin) : this.shell.makeMessageEvent;
     let lastId = state.lastId;
     let at = 0;
     while (at < end) {

@@ -208,6 +208,76 @@ for (const [load, variant, extra] of [
         assert.deepEqual(native.map(summary), expected, 'native Chromium');
       });
 
+      it('dispatches MessageEvents that read as native’s (instanceof, constructor, toStringTag, own keys, for…in, JSON, attributes), with each stream’s own origin', async () => {
+        const plan = { cors: true, chunks: ['id: 1\ndata: a\n\nevent: custom\ndata: b\n\n'], end: 'open' };
+        const same = sseUrl(server.origin, uniqueKey('shape'), plan);
+        const cross = sseUrl(server.crossOrigin, uniqueKey('shape-x'), plan);
+        const sameNative = sseUrl(server.origin, uniqueKey('shape-n'), plan);
+        const crossNative = sseUrl(server.crossOrigin, uniqueKey('shape-xn'), plan);
+        const shapes = await page.evaluate(
+          ([urls]) =>
+            new Promise((resolve, reject) => {
+              const describe = (e) => {
+                const forIn = [];
+                for (const k in e) forIn.push(k);
+                return {
+                  type: e.type,
+                  data: e.data,
+                  origin: e.origin,
+                  lastEventId: e.lastEventId,
+                  instance: e instanceof MessageEvent && e instanceof Event,
+                  constructorIsMessageEvent: e.constructor === MessageEvent,
+                  tag: Object.prototype.toString.call(e),
+                  ownKeys: Reflect.ownKeys(e).map(String).sort(),
+                  forIn: forIn.sort(),
+                  json: JSON.stringify(e).replace('"isTrusted":true', '"isTrusted":false'),
+                  ownOrigin: Object.prototype.hasOwnProperty.call(e, 'origin'),
+                  originIn: 'origin' in e,
+                  source: e.source,
+                  ports: Array.isArray(e.ports) && e.ports.length === 0 && Object.isFrozen(e.ports),
+                  bubbles: e.bubbles,
+                  cancelable: e.cancelable,
+                  composed: e.composed,
+                  eventPhase: e.eventPhase,
+                  target: e.target === e.currentTarget,
+                };
+              };
+              const out = {};
+              const pending = new Set(Object.keys(urls));
+              setTimeout(() => reject(new Error(`no events from ${[...pending].join(', ')}`)), 5000);
+              for (const [name, url] of Object.entries(urls)) {
+                const Ctor = name.endsWith('Native') ? window.nativeEventSource : window.EventSource;
+                const es = new Ctor(url);
+                const seen = (out[name] = []);
+                const take = (e) => {
+                  seen.push(describe(e));
+                  if (seen.length === 2) {
+                    es.close();
+                    pending.delete(name);
+                    if (pending.size === 0) resolve(out);
+                  }
+                };
+                es.onmessage = take;
+                es.addEventListener('custom', take);
+              }
+            }),
+          [{ same, cross, sameNative, crossNative }],
+        );
+        for (const [ours, native, origin] of [
+          [shapes.same, shapes.sameNative, server.origin],
+          [shapes.cross, shapes.crossNative, server.crossOrigin],
+        ]) {
+          assert.deepEqual(ours, native, 'the same as native Chromium’s events (isTrusted aside)');
+          assert.deepEqual(
+            ours.map((e) => [e.type, e.data, e.origin, e.lastEventId, e.instance, e.constructorIsMessageEvent, e.tag, e.ownOrigin, e.source, e.ports]),
+            [
+              ['message', 'a', origin, '1', true, true, '[object MessageEvent]', false, null, true],
+              ['custom', 'b', origin, '1', true, true, '[object MessageEvent]', false, null, true],
+            ],
+          );
+        }
+      });
+
       it('dispatches custom event types to their listeners only, never to onmessage', async () => {
         const key = uniqueKey('custom');
         const body = 'event: custom\ndata: c1\n\ndata: m1\n\nevent: other\ndata: o1\n\nevent: message\ndata: m2\n\n';
