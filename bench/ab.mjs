@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchChromium } from './lib/cdp.mjs';
+import { descendants, isRenderer, processTable } from './lib/procs.mjs';
 import { FULL } from './lib/scenarios.mjs';
 import { startServer } from './lib/server.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
@@ -35,32 +36,8 @@ const server = await startServer({ files, libs: { ab: { src: null, ctor: 'null' 
 
 /** CPU ms of the renderer processes of this Chromium (descendants of this process). */
 function rendererCpu() {
-  const procs = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // gone
-    }
-  }
-  let ticks = 0;
-  const stack = [process.pid];
-  while (stack.length) {
-    const pid = stack.pop();
-    for (const [child, p] of procs) {
-      if (p.ppid !== pid) continue;
-      stack.push(child);
-      try {
-        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('--type=renderer')) ticks += p.ticks;
-      } catch {
-        // gone
-      }
-    }
-  }
-  return ticks * 10;
+  const procs = processTable();
+  return descendants(procs).filter(isRenderer).reduce((n, pid) => n + procs.get(pid).ticks, 0) * 10;
 }
 
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];

@@ -9,6 +9,7 @@
 //   npm run bench -- --quick            smoke run: 2 rounds, streams a fifth of the size
 //   npm run bench -- --only=small,medium --impl=ours,native
 //   options: --rounds=N  --no-build  --no-profile  --write (BENCHMARKS.md from a partial run)
+//            --profile=small,large,odd  the scenarios the browser profiles are of
 //            --base=DIR  also measure an older build of ours (a copy of its dist/) as "base", side
 //                        by side in the same run (before/after); it joins the throughput, latency,
 //                        memory and many-sources figures
@@ -60,6 +61,7 @@ import { startServer } from './lib/server.mjs';
 import { snapshotDist, buildPeers, buildProfiling, buildBenchFeature } from './lib/builds.mjs';
 import { reportSizes, BUDGET_NATIVE_GZIP, BUDGET_EXPLICIT_GZIP } from '../scripts/build.mjs';
 import { launchChromium } from './lib/cdp.mjs';
+import { descendants, isRenderer, processTable } from './lib/procs.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
 
@@ -197,31 +199,9 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 
 /** Chromium's processes (every descendant of this process but node children): pid → { ticks, rss, renderer }. */
 function chromiumProcesses() {
-  const procs = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const close = s.lastIndexOf(')');
-      const f = s.slice(close + 2).split(' ');
-      procs.set(Number(d), { comm: s.slice(s.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) });
-    } catch {
-      // gone
-    }
-  }
-  const children = new Map();
-  for (const [pid, p] of procs) {
-    if (!children.has(p.ppid)) children.set(p.ppid, []);
-    children.get(p.ppid).push(pid);
-  }
+  const procs = processTable();
   const found = new Map();
-  const stack = [...(children.get(process.pid) || [])];
-  while (stack.length) {
-    const pid = stack.pop();
-    const p = procs.get(pid);
-    if (p.comm !== 'node') found.set(pid, p);
-    stack.push(...(children.get(pid) || []));
-  }
+  for (const pid of descendants(procs)) if (procs.get(pid).comm !== 'node') found.set(pid, procs.get(pid));
   return found;
 }
 
@@ -233,38 +213,13 @@ function cpuBetween(a, b) {
 }
 
 function rendererPids() {
-  const pids = [];
-  for (const pid of chromiumProcesses().keys()) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) pids.push(pid);
-    } catch {
-      // gone
-    }
-  }
-  return pids;
+  return [...chromiumProcesses().keys()].filter(isRenderer);
 }
 
 /** CPU ticks of this process and all its descendants, reaped ones included (cutime/cstime). */
 function treeTicks() {
-  const procs = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
-    } catch {
-      // gone
-    }
-  }
-  let ticks = 0;
-  const stack = [process.pid];
-  while (stack.length) {
-    const pid = stack.pop();
-    ticks += procs.get(pid)?.ticks ?? 0;
-    for (const [child, p] of procs) if (p.ppid === pid) stack.push(child);
-  }
-  return ticks;
+  const procs = processTable();
+  return [process.pid, ...descendants(procs)].reduce((n, pid) => n + procs.get(pid).ticks + procs.get(pid).reaped, 0);
 }
 
 /** Busy ticks of the whole machine (all cores), from /proc/stat. */
@@ -661,7 +616,7 @@ if (only.includes('size')) {
 }
 
 if (only.includes('profile') && prof) {
-  for (const name of ['small', 'large', 'odd']) {
+  for (const name of (option('profile') || 'small,large,odd').split(',')) {
     const spec = specs[name];
     server.prepare(name, spec);
     for (const impl of ['ours-prof', ...(impls.includes('native') ? ['native'] : [])]) {
