@@ -29,12 +29,12 @@ function decodeBatch(bytes) {
 // six arguments and sets them, each origin gets a subclass of MessageEvent
 // whose prototype answers `origin` (an enumerable getter, as the
 // platform's), and events are made of it with an empty origin and
-// initialized positionally: 2.2–2.9 µs against 3.6–4.8 (the floor figure of
-// `npm run bench`, BENCHMARKS.md). The event is the same to every reader: `instanceof
-// MessageEvent`, `constructor`, `Symbol.toStringTag`, `origin`, `data`,
-// `lastEventId`, `source` null, no ports, neither bubbling nor cancelable;
-// only Object.getPrototypeOf(event) is the subclass's prototype (README,
-// "How it differs"). Elsewhere (Node) the shell's makeMessageEvent, and
+// initialized positionally: 2.2–2.9 µs against 3.6–4.8 (the floor figure
+// of `npm run bench`, BENCHMARKS.md). The event is the same to every
+// reader: `instanceof MessageEvent`, `constructor`, `Symbol.toStringTag`,
+// `origin`, `data`, `lastEventId`, `source` null, no ports, neither
+// bubbling nor cancelable; only Object.getPrototypeOf(event) is the
+// subclass's prototype (README, "How it differs"). Elsewhere (Node) the shell's makeMessageEvent, and
 // wherever the shell makes events of its own. Here, not in the shell: only
 // a loaded core needs it.
 let initializes = null;
