@@ -1,6 +1,6 @@
 // The first request, made by the shell while the WebAssembly core is still
-// loading, so that it leaves when native's would (from the task after the
-// constructor's), not when the core is ready. It is exactly the request the
+// loading, so that it leaves as the standard says (once the constructing
+// script has run: see event-source.js), not when the core is ready. It is exactly the request the
 // machine's first command asks for — no Last-Event-ID but the `lastEventId`
 // option's, credentials only where they go first — and the driver adopts it
 // when that command comes (src/web/driver: it checks that they match, and

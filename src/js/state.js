@@ -23,7 +23,6 @@ export function finish(state, free) {
   const source = state.source;
   state.source = null;
   // A first request the shell made while the core was loading.
-  clearTimeout(state.prefetchTimer);
   if (state.prefetch) state.prefetch.controller.abort();
   state.prefetch = null;
   live.delete(state);

@@ -75,6 +75,26 @@ describe('start-up (Chromium, drop-in script, core held back)', () => {
     }
   });
 
+  it('the first request leaves once the constructing script has run, before any task queued earlier (the standard fetches in the constructor)', async () => {
+    const k = uniqueKey('at-once');
+    const body =
+      'window.calls = 0; const f = window.fetch; window.fetch = function (...a) { window.calls++; return f.apply(this, a); };' +
+      "setTimeout(() => log.push(['fetch calls at the next task', window.calls]), 0);" +
+      `window.es = new EventSource(${JSON.stringify(sseUrl(server.origin, k, { chunks: ['data: x\n\n'], end: 'open' }))});` +
+      "log.push(['fetch calls in the constructing script', window.calls]);";
+    const { page } = await pageWith(body);
+    try {
+      await waitFor(() => page.evaluate(() => window.log.length >= 2), { message: 'the timer' });
+      assert.deepEqual(await page.evaluate(() => window.log.slice(0, 2)), [
+        ['fetch calls in the constructing script', 0],
+        ['fetch calls at the next task', 1],
+      ]);
+      await page.evaluate(() => window.es.close());
+    } finally {
+      await page.close();
+    }
+  });
+
   it('close() in the constructing task: no request ever leaves', async () => {
     const k = uniqueKey('close-now');
     const { page } = await pageWith(`new EventSource(${JSON.stringify(sseUrl(server.origin, k, { chunks: ['data: x\n\n'] }))}).close();`, { delay: 300 });
