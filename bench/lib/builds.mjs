@@ -63,31 +63,26 @@ export function snapshotDist(root, out) {
 
 export async function buildPeers(root, out) {
   const esbuild = await import('esbuild');
-  const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'error', absWorkingDir: root, target: 'es2020' };
+  // One bundle of `contents` (a module's source), for the browser.
+  const bundle = (contents, file, format, globalName) =>
+    esbuild.build({
+      bundle: true,
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'error',
+      absWorkingDir: root,
+      target: 'es2020',
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      format,
+      ...(globalName ? { globalName } : {}),
+      platform: 'browser',
+      outfile: join(out, file),
+    });
   // The browser build of `eventsource` (fetch-based), as a classic script.
-  await esbuild.build({
-    ...common,
-    stdin: { contents: "export { EventSource } from 'eventsource';", resolveDir: root, loader: 'js' },
-    format: 'iife',
-    globalName: 'EventSourcePkg',
-    platform: 'browser',
-    outfile: join(out, 'eventsource.js'),
-  });
+  await bundle("export { EventSource } from 'eventsource';", 'eventsource.js', 'iife', 'EventSourcePkg');
   // The same as an ES module, for its shipped size.
-  await esbuild.build({
-    ...common,
-    stdin: { contents: "export { EventSource } from 'eventsource';", resolveDir: root, loader: 'js' },
-    format: 'esm',
-    platform: 'browser',
-    outfile: join(out, 'eventsource.esm.js'),
-  });
-  await esbuild.build({
-    ...common,
-    stdin: { contents: "export { createParser } from 'eventsource-parser';", resolveDir: root, loader: 'js' },
-    format: 'esm',
-    platform: 'browser',
-    outfile: join(out, 'eventsource-parser.esm.js'),
-  });
+  await bundle("export { EventSource } from 'eventsource';", 'eventsource.esm.js', 'esm');
+  await bundle("export { createParser } from 'eventsource-parser';", 'eventsource-parser.esm.js', 'esm');
   // event-source-polyfill ships a minified UMD file; a classic script sets window.EventSourcePolyfill.
   copyFileSync(join(root, 'node_modules/event-source-polyfill/src/eventsource.min.js'), join(out, 'polyfill.js'));
   // @microsoft/fetch-event-source is a function with callbacks, not an
@@ -95,10 +90,8 @@ export async function buildPeers(root, out) {
   // the benchmark's listeners what they read (type, data, lastEventId — the
   // library's own `id` of each message). Its messages are plain objects,
   // handed to the listeners directly: no Event is made or dispatched.
-  await esbuild.build({
-    ...common,
-    stdin: {
-      contents: `
+  await bundle(
+    `
         import { fetchEventSource } from '@microsoft/fetch-event-source';
         export class Adapter {
           constructor(url) {
@@ -123,22 +116,12 @@ export async function buildPeers(root, out) {
           addEventListener(type, f) { if (!this.listeners.has(type)) this.listeners.set(type, []); this.listeners.get(type).push(f); }
           close() { this.readyState = 2; this.controller.abort(); }
         }`,
-      resolveDir: root,
-      loader: 'js',
-    },
-    format: 'iife',
-    globalName: 'FetchEventSourcePkg',
-    platform: 'browser',
-    outfile: join(out, 'fetch-event-source.js'),
-  });
+    'fetch-event-source.js',
+    'iife',
+    'FetchEventSourcePkg',
+  );
   // The library alone as an ES module, for its shipped size.
-  await esbuild.build({
-    ...common,
-    stdin: { contents: "export { fetchEventSource } from '@microsoft/fetch-event-source';", resolveDir: root, loader: 'js' },
-    format: 'esm',
-    platform: 'browser',
-    outfile: join(out, 'fetch-event-source.esm.js'),
-  });
+  await bundle("export { fetchEventSource } from '@microsoft/fetch-event-source';", 'fetch-event-source.esm.js', 'esm');
 }
 
 // ---------------------------------------------------------------- builds by scripts/build.mjs

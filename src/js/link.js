@@ -41,35 +41,30 @@ let initializes = null;
 function canInitialize(shell) {
   try {
     if (!(shell.makeMessageEvent('x', '', '', '') instanceof MessageEvent)) return false;
-    const event = new (makerClass('o'))('x');
-    event.initMessageEvent('x', false, false, 'd', '', 'i');
+    const event = makerFor('o')('x', 'd', 'o', 'i');
     return event.data === 'd' && event.origin === 'o' && event.lastEventId === 'i' && event instanceof MessageEvent;
   } catch {
     return false;
   }
 }
 
-// One subclass per origin (a page talks to few; the cache is bounded).
-const classes = new Map();
-function makerClass(origin) {
-  let Made = classes.get(origin);
-  if (Made !== undefined) return Made;
-  Made = class extends MessageEvent {};
-  const proto = Made.prototype;
-  Object.defineProperty(proto, 'origin', { get: () => origin, enumerable: true, configurable: true });
-  Object.defineProperty(proto, 'constructor', { value: MessageEvent, writable: true, configurable: true });
-  if (classes.size >= 64) classes.clear();
-  classes.set(origin, Made);
-  return Made;
-}
-
-function originMaker(origin) {
-  const Made = makerClass(origin);
-  return (type, data, _origin, lastEventId) => {
+// One maker (and subclass) per origin, made once: a page talks to few
+// origins, and the cache is bounded.
+const makers = new Map();
+function makerFor(origin) {
+  let make = makers.get(origin);
+  if (make !== undefined) return make;
+  const Made = class extends MessageEvent {};
+  Object.defineProperty(Made.prototype, 'origin', { get: () => origin, enumerable: true, configurable: true });
+  Object.defineProperty(Made.prototype, 'constructor', { value: MessageEvent, writable: true, configurable: true });
+  make = (type, data, _origin, lastEventId) => {
     const event = new Made(type);
     event.initMessageEvent(type, false, false, data, '', lastEventId);
     return event;
   };
+  if (makers.size >= 64) makers.clear();
+  makers.set(origin, make);
+  return make;
 }
 
 function originOf(url) {
@@ -171,7 +166,7 @@ export class Link {
     const end = text.length;
     const origin = state.origin;
     if (initializes === null) initializes = canInitialize(this.shell);
-    const make = initializes ? originMaker(origin) : this.shell.makeMessageEvent;
+    const make = initializes ? makerFor(origin) : this.shell.makeMessageEvent;
     let lastId = state.lastId;
     let at = 0;
     while (at < end) {
