@@ -22,7 +22,7 @@ pub const READY_STATES: [(&str, ReadyState); 3] = [
 
 /// Every `reason` an error event can carry: the core's, then the wasm's own
 /// (`panic`: a bug in this package, contained to the one source).
-pub const REASONS: [&str; 12] = [
+pub const REASONS: [&str; 13] = [
     Reason::NAMES[0],
     Reason::NAMES[1],
     Reason::NAMES[2],
@@ -34,6 +34,7 @@ pub const REASONS: [&str; 12] = [
     Reason::NAMES[8],
     Reason::NAMES[9],
     Reason::NAMES[10],
+    Reason::NAMES[11],
     "panic",
 ];
 
@@ -42,12 +43,14 @@ pub const WARNINGS: [&str; 1] = ["last-event-id-refused"];
 
 /// What `Link.error` is told beyond the reason's name: the HTTP status and
 /// its status text for "status", which limit ("line" or "event") for
-/// "limit" (`src/js/messages.js` words them).
+/// "limit", how the connection was lost ("ended", "network", "timeout" or
+/// "released") for "unrepeatable" (`src/js/messages.js` words them).
 pub fn describe(reason: Reason, status_text: &str) -> (&'static str, u16, String) {
     match reason {
         Reason::Status(status) => (reason.name(), status, String::from(status_text)),
         Reason::Limit(ParseError::LineTooLong { .. }) => (reason.name(), 0, String::from("line")),
         Reason::Limit(_) => (reason.name(), 0, String::from("event")),
+        Reason::Unrepeatable { lost } => (reason.name(), 0, String::from(lost.name())),
         _ => (reason.name(), 0, String::new()),
     }
 }

@@ -12,4 +12,4 @@ export const KIND_TYPE = 1;
 export const KIND_ID = 2;
 
 /** Every reason an error event can carry. */
-export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout', 'retries', 'vetoed', 'refused', 'aborted', 'scheme', 'panic'];
+export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout', 'retries', 'vetoed', 'refused', 'aborted', 'scheme', 'unrepeatable', 'panic'];

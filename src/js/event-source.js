@@ -10,7 +10,7 @@ import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
 import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
 import { prefetch } from './prefetch.js';
-import { normalize } from './options.js';
+import { normalize, sendsOnce } from './options.js';
 import { requestInit } from './request.js';
 import { canShare, openPersisted } from './shared.js';
 import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
@@ -61,7 +61,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit, sendsOnce };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.

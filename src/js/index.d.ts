@@ -27,6 +27,14 @@ export interface ReconnectPolicy {
   jitter?: number;
   /** Give up (error, CLOSED) after this many reconnections that never reached OPEN. */
   maxRetries?: number;
+  /**
+   * Send a request with a body, or with a method other than GET/HEAD, again
+   * when its connection is lost, as a GET is. Off by default: such a request
+   * is sent once (error 'unrepeatable', CLOSED) unless `beforeReconnect`
+   * returns the request to continue with. Only for idempotent requests
+   * (e.g. a REPORT feed).
+   */
+  resend?: boolean;
 }
 
 export interface EventSourceInit {
@@ -47,6 +55,9 @@ export interface EventSourceInit {
    * Asked before each reconnection: return false to give up, or the request
    * to make from now on (e.g. POST once, then resume with a GET of the
    * stream's own URL): a GET or HEAD without a body drops the old body.
+   * A request with a body or another method than GET/HEAD is not sent again
+   * unless this returns a request (`{}`: the same one) or `reconnect.resend`
+   * is set; returning nothing then fails the connection ('unrepeatable').
    */
   beforeReconnect?: (info: ReconnectInfo) => boolean | ReconnectRequest | void;
   /** Treat the connection as dropped when nothing (not even a comment) arrives for this long (ms). */
@@ -96,6 +107,7 @@ export type ErrorReason =
   | 'vetoed'
   | 'aborted'
   | 'scheme'
+  | 'unrepeatable'
   | 'panic';
 
 /** The `error` event: a plain Event, with why it happened. */

@@ -147,12 +147,16 @@ export class Link {
     }
     if ('body' in answer) request.body = answer.body;
     if (answer.headers !== undefined) request.headers = answer.headers;
-    if (answer.url === undefined) return undefined;
+    // To the driver (src/web/hooks.rs): the hook answered with the request
+    // to continue with, so even one that is sent once goes on this time;
+    // `once` says whether its new shape is sent once from now on.
+    const once = this.shell.sendsOnce(request, settings.resend);
+    if (answer.url === undefined) return { url: undefined, once };
     try {
-      return new URL(`${answer.url}`, url).href;
+      return { url: new URL(`${answer.url}`, url).href, once };
     } catch (error) {
       this.shell.report(new TypeError(`eventsource-wasm: beforeReconnect returned an invalid url: ${answer.url}`));
-      return undefined;
+      return { url: undefined, once };
     }
   }
 

@@ -7,6 +7,14 @@ function scheme(url) {
   return colon > 0 ? url.slice(0, colon + 1) : url;
 }
 
+// How the connection was lost, for 'unrepeatable' (src/contract.rs: describe).
+const LOST = {
+  ended: 'the server ended the response',
+  network: 'the connection failed or was dropped',
+  timeout: 'nothing arrived within heartbeatTimeout',
+  released: 'the connection was released (the page was hidden or cached, or the shared connection changed hands)',
+};
+
 /** The message for `reason`; `settings` are the source's, `url` its URL. */
 export function errorMessage(reason, status, detail, settings, url) {
   switch (reason) {
@@ -32,6 +40,8 @@ export function errorMessage(reason, status, detail, settings, url) {
       return 'the request was refused (CORS: the server does not allow this origin), so the connection failed for good';
     case 'aborted':
       return 'the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it), so the connection failed for good';
+    case 'unrepeatable':
+      return `${LOST[detail] || 'the connection was lost'}, and a ${settings.request.method} request${settings.request.body === undefined ? '' : ' with a body'} is not sent again automatically (it could repeat an action, or a prompt and its cost); the connection is closed. To go on, return the request to continue with from beforeReconnect (for example a GET from the last event ID), or set reconnect: { resend: true } if sending it again is safe`;
     case 'scheme':
       return `the URL's scheme (${scheme(url)}) cannot be fetched; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
     default:

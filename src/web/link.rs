@@ -56,9 +56,12 @@ extern "C" {
     pub fn post(this: &Link, message: &js_sys::Object) -> Result<(), JsValue>;
 
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
-    /// `false` to veto it, a URL (string) to send it and the next ones
-    /// there, or anything else to go on. (The link keeps the hook's method,
-    /// body and headers for the requests it builds.)
+    /// `false` to veto it, `{ url, once }` when the hook answered with the
+    /// request to continue with (`url`: where it and the next ones go, if
+    /// the hook changed it; `once`: whether that request is sent once), or
+    /// anything else when it answered nothing (see `crate::web::hooks`).
+    /// (The link keeps the hook's method, body and headers for the requests
+    /// it builds.)
     #[wasm_bindgen(method, catch)]
     pub fn reconnecting(
         this: &Link,

@@ -68,6 +68,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
             get(init, "authorization").is_string() && get(init, "transport").as_string().as_deref() != Some("xhr"),
         )
         .with_authorize_first(get(init, "authorizeFirst").is_truthy())
+        .with_send_once(get(init, "sendOnce").is_truthy())
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,

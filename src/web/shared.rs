@@ -23,7 +23,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use sse_core::machine::{ReadyState, Reason};
+use sse_core::machine::{Lost, ReadyState, Reason};
 use sse_core::parser::ParseError;
 use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::JsCast;
@@ -193,6 +193,14 @@ fn reason(name: &str, status: u16, detail: &str) -> Reason {
         "refused" => Reason::Refused,
         "aborted" => Reason::Aborted,
         "scheme" => Reason::Scheme,
+        "unrepeatable" => Reason::Unrepeatable {
+            lost: match detail {
+                "ended" => Lost::Ended,
+                "timeout" => Lost::Timeout,
+                "released" => Lost::Released,
+                _ => Lost::Network,
+            },
+        },
         _ => Reason::Network,
     }
 }

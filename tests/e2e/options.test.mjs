@@ -109,6 +109,39 @@ for (const transport of ['fetch', 'xhr']) {
       }
     });
 
+    test('a POSTed stream that the server ends is sent once: one error, reason unrepeatable, CLOSED; a hook may go on with a GET', async () => {
+      const page = await harness();
+      try {
+        const k = key('once');
+        const url = sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n'] });
+        await page.evaluate(openRecorded, { url, init: { transport, method: 'POST', body: '{"prompt":"x"}' } });
+        await waitFor(() => page.evaluate(() => window.__es.readyState === 2), 'CLOSED');
+        await sleep(200);
+        assert.deepEqual(server.log(k).requests.map((r) => r.method), ['POST']);
+        assert.deepEqual(await page.evaluate(() => window.__log), [['open', 1], ['message', 'a', '1'], ['message', 'b', '2'], ['error', 2, 'unrepeatable', 0, '']]);
+        // With a hook that answers a GET: the POST once, then the GET from the last event ID.
+        const k2 = key('once-get');
+        const url2 = sseUrl(server.origin, k2, [{ chunks: ['retry: 20\nid: 5\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]);
+        await page.evaluate(
+          ({ url, transport }) => {
+            window.__es.close();
+            const es = new EventSource(url, { transport, body: 'prompt', beforeReconnect: () => ({ method: 'GET' }) });
+            window.__es = es;
+            window.__log = [];
+            es.onmessage = (e) => window.__log.push(e.data);
+            es.onerror = (e) => window.__log.push(e.reason);
+          },
+          { url: url2, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.includes('b')), 'the GET');
+        await page.evaluate(() => window.__es.close());
+        assert.deepEqual(server.log(k2).requests.map((r) => [r.method, r.lastEventId]), [['POST', null], ['GET', '5']]);
+        assert.deepEqual(await page.evaluate(() => window.__log), ['a', 'ended', 'b']);
+      } finally {
+        await page.close();
+      }
+    });
+
     test('exponential backoff, then maxRetries: error with reason retries and CLOSED', async () => {
       const page = await harness();
       try {

@@ -335,6 +335,72 @@ describe('resuming a request-started stream with another request', () => {
     assert.match(get.url, /&resume=1$/);
   });
 
+  test('a POSTed stream that the server ends is not sent again: one error, reason unrepeatable, CLOSED', async () => {
+    const k = key('once');
+    const plan = { chunks: ['retry: 20\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n'] };
+    const es = new EventSource(sseUrl(server.origin, k, plan), { method: 'POST', body: '{"prompt":"x"}' });
+    let error;
+    es.addEventListener('error', (e) => (error = e));
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(200);
+    assert.deepEqual(server.log(k).requests.map((r) => r.method), ['POST'], 'one POST, even with retry: 20');
+    assert.deepEqual(log, [['open'], ['message', 'a', '1'], ['message', 'b', '2'], ['error', 2, 'unrepeatable', 0, '']]);
+    assert.match(error.message, /server ended the response/);
+    assert.match(error.message, /POST request with a body is not sent again/);
+    assert.match(error.message, /beforeReconnect/);
+    assert.match(error.message, /reconnect: \{ resend: true \}/);
+  });
+
+  test('a POST whose beforeReconnect answers nothing is asked once, before the error, then closes', async () => {
+    const k = key('once-hook');
+    const infos = [];
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 4\ndata: a\n\n'] }), {
+      body: 'prompt',
+      beforeReconnect: (info) => {
+        infos.push([info.reason, es.readyState, log.length]);
+      },
+    });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(200);
+    assert.equal(server.log(k).requests.length, 1);
+    // Asked before the error event, which is what changes readyState.
+    assert.deepEqual(infos, [['ended', 1, 2]], 'asked after the message, before any error event');
+    assert.deepEqual(log, [['open'], ['message', 'a', '4'], ['error', 2, 'unrepeatable', 0, '']]);
+  });
+
+  test('a POST whose beforeReconnect returns {} is sent again, and the hook is asked each time', async () => {
+    const k = key('once-same');
+    let asked = 0;
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\ndata: a\n\n'] }), {
+      body: 'prompt',
+      beforeReconnect: () => (++asked < 3 ? {} : undefined),
+    });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.method, r.body]), [['POST', 'prompt'], ['POST', 'prompt'], ['POST', 'prompt']]);
+    assert.equal(asked, 3);
+    assert.deepEqual(log.filter((e) => e[0] === 'error').map((e) => e.slice(1, 3)), [[0, 'ended'], [0, 'ended'], [2, 'unrepeatable']]);
+  });
+
+  test('reconnect.resend: true sends an idempotent request with a body again, as a GET is', async () => {
+    const k = key('resend');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 1\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      method: 'REPORT',
+      body: '<feed/>',
+      reconnect: { resend: true },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the second response');
+    es.close();
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.method, r.body, r.lastEventId]), [['REPORT', '<feed/>', null], ['REPORT', '<feed/>', '1']]);
+    assert.deepEqual(log.filter((e) => e[0] === 'error').map((e) => e.slice(1, 3)), [[0, 'ended']]);
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { reconnect: { resend: 'yes' } }), /reconnect\.resend option must be a boolean/);
+  });
+
   test('shared and persistLastEventId in Node: without Web Locks each source holds its own connection, and says so', async () => {
     const k = key('node-shared');
     const es = new EventSource(sseUrl(server.origin, k, { chunks: ['id: 1\ndata: a\n\n'], end: 'open' }), { shared: true });

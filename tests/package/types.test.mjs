@@ -88,6 +88,9 @@ const native: boolean = env.native;
 const transport: 'fetch' | 'xhr' | null = env.transport;
 const target: 'native' | 'fallback' = env.eventTarget;
 
+// A POST that may be sent again.
+const idempotent: EventSourceInit = { method: 'REPORT', body: '<feed/>', reconnect: { resend: true } };
+
 // Async iteration over a source's events, and the live counts.
 async function consume(source: EventSource): Promise<string[]> {
   const seen: string[] = [];

@@ -97,13 +97,66 @@ pub enum Reason {
     /// The URL's scheme is one a client cannot fetch (`ftp:`, `about:`,
     /// `mailto:` …): every attempt would fail, so the first one does.
     Scheme,
+    /// The connection was lost (`lost` says how), and its request is sent
+    /// once ([`Config::send_once`]): a request with a body, or a method other
+    /// than GET/HEAD, is not repeated unless the host asked for it.
+    Unrepeatable {
+        /// How the connection was lost.
+        lost: Lost,
+    },
+}
+
+/// How a connection was lost, where a [`Reason`] needs to say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lost {
+    /// The server ended the response ([`Reason::Ended`]).
+    Ended,
+    /// The request or the body failed ([`Reason::Network`]).
+    Network,
+    /// Nothing arrived in time ([`Reason::Timeout`]).
+    Timeout,
+    /// The host paused the connection ([`Machine::suspend`]) or another
+    /// source's shared connection went away ([`Machine::take_over`]).
+    Released,
+}
+
+impl Lost {
+    /// A short name: `ended`, `network`, `timeout` or `released`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lost::Ended => "ended",
+            Lost::Network => "network",
+            Lost::Timeout => "timeout",
+            Lost::Released => "released",
+        }
+    }
+
+    fn of(reason: Reason) -> Lost {
+        match reason {
+            Reason::Ended => Lost::Ended,
+            Reason::Timeout => Lost::Timeout,
+            _ => Lost::Network,
+        }
+    }
 }
 
 impl Reason {
     /// Every reason's [`Reason::name`], in declaration order: the one list
     /// the JavaScript types and documentation are checked against.
-    pub const NAMES: [&'static str; 11] = [
-        "network", "ended", "status", "mime", "limit", "timeout", "retries", "vetoed", "refused", "aborted", "scheme",
+    pub const NAMES: [&'static str; 12] = [
+        "network",
+        "ended",
+        "status",
+        "mime",
+        "limit",
+        "timeout",
+        "retries",
+        "vetoed",
+        "refused",
+        "aborted",
+        "scheme",
+        "unrepeatable",
     ];
 
     /// A stable short name (what the JavaScript `reason` property reports).
@@ -124,6 +177,7 @@ impl Reason {
             Reason::Refused => 8,
             Reason::Aborted => 9,
             Reason::Scheme => 10,
+            Reason::Unrepeatable { .. } => 11,
         }
     }
 
@@ -157,6 +211,17 @@ impl fmt::Display for Reason {
             Reason::Scheme => f.write_str(
                 "the URL's scheme cannot be fetched (an event source needs http:, https:, data: or blob:), so the connection failed for good",
             ),
+            Reason::Unrepeatable { lost } => {
+                f.write_str(match lost {
+                    Lost::Ended => "the server ended the response",
+                    Lost::Network => "the connection was lost",
+                    Lost::Timeout => "nothing arrived within the heartbeat timeout",
+                    Lost::Released => "the connection was released",
+                })?;
+                f.write_str(
+                    ", and a request with a body or a method other than GET/HEAD is not sent again automatically (it could repeat an action or a prompt); the connection failed. To go on, answer the reconnection with the request to continue with (for example a GET from the last event ID), or allow re-sending if the request is idempotent",
+                )
+            }
         }
     }
 }
@@ -386,6 +451,15 @@ pub struct Config {
     /// `401` with its own login prompt, and hides the challenge of a
     /// cross-origin one.
     pub authorize_first: bool,
+    /// The request is sent once: it has a body or a method other than
+    /// GET/HEAD, and the host did not allow re-sending it. When its
+    /// connection is lost, it is not made again by itself: with
+    /// [`Config::ask_before_reconnect`] the host is asked first and must
+    /// answer with the request to continue with ([`Machine::proceed`]);
+    /// otherwise, or if it does not, the connection fails
+    /// ([`Reason::Unrepeatable`]). HTML's EventSource only ever sends GET,
+    /// which this leaves as the standard says.
+    pub send_once: bool,
     /// Seed for the jitter's random numbers.
     pub seed: u64,
 }
@@ -433,6 +507,11 @@ impl Config {
     /// Set [`Config::authorize_first`].
     pub fn with_authorize_first(mut self, first: bool) -> Self {
         self.authorize_first = first;
+        self
+    }
+    /// Set [`Config::send_once`].
+    pub fn with_send_once(mut self, once: bool) -> Self {
+        self.send_once = once;
         self
     }
     /// Set [`Config::seed`].
@@ -555,6 +634,11 @@ pub struct Machine {
     taken: usize,
     /// A takeover waits for the host's answer to [`Command::BeforeReconnect`].
     taking_over: bool,
+    /// A request that is sent once waits for the host's answer to
+    /// [`Command::BeforeReconnect`]: how the connection was lost, and the
+    /// error event to dispatch if the host answers with a request (none for
+    /// a takeover or a resume, which go on silently).
+    unanswered: Option<(Lost, Option<Reason>)>,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -593,6 +677,7 @@ impl Machine {
             followed: false,
             taken: 0,
             taking_over: false,
+            unanswered: None,
             commands: Vec::with_capacity(4),
         }
     }
@@ -663,7 +748,19 @@ impl Machine {
     }
 
     /// The next command to carry out, if any.
+    ///
+    /// A host answers a [`Command::BeforeReconnect`] while it carries it
+    /// out, before it takes the next command: so when a request that is
+    /// sent once ([`Config::send_once`]) was asked about, and the host
+    /// neither called [`Machine::proceed`] nor vetoed it, the connection
+    /// fails here ([`Reason::Unrepeatable`]).
     pub fn poll_command(&mut self) -> Option<Command> {
+        if self.commands.is_empty() {
+            if let Some((lost, _)) = self.unanswered.take() {
+                self.taking_over = false;
+                self.fail(Reason::Unrepeatable { lost });
+            }
+        }
         if self.commands.is_empty() {
             None
         } else {
@@ -887,8 +984,10 @@ impl Machine {
     /// fresh one sending that ID, without any event. The rest of that chunk
     /// is dropped: the server sends it again after the ID. A stream without
     /// IDs cannot be resumed, so it is never recycled.
+    /// A request that is sent once ([`Config::send_once`]) is never
+    /// recycled: that would send it again.
     pub fn recycle(&mut self) {
-        if self.phase == Phase::Streaming {
+        if self.phase == Phase::Streaming && !self.config.send_once {
             self.recycle_wanted = true;
         }
     }
@@ -917,10 +1016,25 @@ impl Machine {
     }
 
     /// Back from [`Machine::suspend`]: reconnect at once, with the last event ID.
+    ///
+    /// A request that is sent once ([`Config::send_once`]) is not made again
+    /// by itself: the host is asked as before a reconnection (with no delay),
+    /// or the connection fails.
     pub fn resume(&mut self, now: u64) {
-        if self.phase == Phase::Suspended {
-            self.request(now, RequestKind::Resume);
+        if self.phase != Phase::Suspended {
+            return;
         }
+        if self.config.send_once && self.requested_before {
+            if !self.config.ask_before_reconnect {
+                self.fail(Reason::Unrepeatable { lost: Lost::Released });
+                return;
+            }
+            self.last_wake_check = now;
+            self.phase = Phase::Waiting { deadline: now };
+            self.ask_once(Lost::Released, None, 0, Reason::Network);
+            return;
+        }
+        self.request(now, RequestKind::Resume);
     }
 
     /// The platform reports the network gone (`false`) or back (`true`).
@@ -1059,10 +1173,18 @@ impl Machine {
         self.recycling = self.state == ReadyState::Open;
         self.attempt = 0;
         let continues = self.requested_before || core::mem::take(&mut self.followed);
+        if continues && self.config.send_once && !self.config.ask_before_reconnect {
+            self.fail(Reason::Unrepeatable { lost: Lost::Released });
+            return;
+        }
         if continues && self.config.ask_before_reconnect {
             self.taking_over = true;
             self.last_wake_check = now;
             self.phase = Phase::Waiting { deadline: now };
+            if self.config.send_once {
+                self.ask_once(Lost::Released, None, 0, Reason::Network);
+                return;
+            }
             self.commands.push(Command::BeforeReconnect {
                 attempt: 1,
                 delay_ms: 0,
@@ -1096,6 +1218,45 @@ impl Machine {
         }
     }
 
+    /// The host answered [`Command::BeforeReconnect`] with the request to
+    /// continue with: a request that is sent once ([`Config::send_once`])
+    /// may be made this time (the error event of the loss follows now).
+    /// Does nothing otherwise.
+    pub fn proceed(&mut self) {
+        if let Some((_, Some(reason))) = self.unanswered.take() {
+            self.commands.push(Command::Error {
+                reason,
+                ready_state: ReadyState::Connecting,
+            });
+        }
+    }
+
+    /// The request's shape changed (the host's hook answered with another
+    /// method or body): whether it is sent once from now on (see
+    /// [`Config::send_once`]).
+    pub fn set_send_once(&mut self, once: bool) {
+        self.config.send_once = once;
+    }
+
+    /// Whether the request is sent once ([`Config::send_once`]).
+    pub fn sends_once(&self) -> bool {
+        self.config.send_once
+    }
+
+    /// Ask the host ([`Command::BeforeReconnect`]) whether a request that is
+    /// sent once goes on; [`Machine::poll_command`] fails the connection if
+    /// it did not answer with a request. The error event of the loss waits
+    /// for the answer, so a source that is not continued dispatches one
+    /// error only.
+    fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay_ms: u64, reason: Reason) {
+        self.unanswered = Some((lost, error));
+        self.commands.push(Command::BeforeReconnect {
+            attempt: self.attempt.saturating_add(1),
+            delay_ms,
+            reason,
+        });
+    }
+
     /// `close()`: CLOSED at once, whatever the state; release what is held and
     /// never queue anything again.
     pub fn close(&mut self) {
@@ -1105,6 +1266,7 @@ impl Machine {
             return;
         }
         self.commands.clear();
+        self.unanswered = None;
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1117,6 +1279,7 @@ impl Machine {
     fn fail(&mut self, reason: Reason) {
         self.recycling = false;
         self.recycle_wanted = false;
+        self.unanswered = None;
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1141,6 +1304,12 @@ impl Machine {
                 return;
             }
         }
+        // A request that is sent once is not made again by itself: without
+        // a hook to ask, the connection fails now (one error event).
+        if self.config.send_once && !self.config.ask_before_reconnect {
+            self.fail(Reason::Unrepeatable { lost: Lost::of(reason) });
+            return;
+        }
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1152,6 +1321,11 @@ impl Machine {
         self.phase = Phase::Waiting {
             deadline: now.saturating_add(delay_ms),
         };
+        if self.config.send_once {
+            // Asked before the error event: see `ask_once`.
+            self.ask_once(Lost::of(reason), Some(reason), delay_ms, reason);
+            return;
+        }
         self.commands.push(Command::Error {
             reason,
             ready_state: ReadyState::Connecting,
