@@ -182,6 +182,26 @@ export class EventSource extends BaseEventTarget {
   }
 }
 
+/**
+ * Reconnect `source` now (not in HTML): drop its connection, or the wait
+ * before the next one, and connect again at once with Last-Event-ID,
+ * asking the `headers` function again (sse_core's Machine::reconnect
+ * decides). No error event: nothing failed; readyState is CONNECTING until
+ * the `open` event (a reopen). Nothing happens on a CLOSED source, or one
+ * whose first connection is still being made. In a shared group, the
+ * group's one connection is reconnected, whichever source asks. A function
+ * rather than a method, so that the object keeps native's shape (the
+ * prototype, the lib.dom type) as `events()` and `sharing()` do.
+ */
+export function reconnect(source) {
+  const state = source != null ? source[$] : undefined;
+  if (state === undefined) throw new TypeError('eventsource-wasm: reconnect() takes an EventSource of this package');
+  if (state.readyState === CLOSED || state.source === null) return;
+  // A follower's readyState is its leader's, relayed.
+  if (state.source.leads) state.readyState = CONNECTING;
+  drive(state, 'reconnect');
+}
+
 // Async iteration: `for await (const event of source)` yields the message
 // events; see `events()` for other types.
 Object.defineProperty(EventSource.prototype, Symbol.asyncIterator, {

@@ -169,6 +169,16 @@ export declare function events(
   options?: { types?: string[]; signal?: AbortSignal },
 ): AsyncIterableIterator<MessageEvent>;
 
+/**
+ * Reconnect `source` now (not in HTML): drop its connection, or the wait
+ * before the next one, and connect again at once with Last-Event-ID,
+ * asking the `headers` function again. No error event; readyState is
+ * CONNECTING until the `open` event (`reopened: true`). Nothing happens on a
+ * CLOSED source. In a shared group it reconnects the group's one connection.
+ * Throws a TypeError for an EventSource that is not this package's.
+ */
+export declare function reconnect(source: EventSource): void;
+
 /** Whether this realm can receive server-sent events (natively or with this package). */
 export declare function supportsSSE(): boolean;
 

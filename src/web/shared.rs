@@ -17,6 +17,7 @@
 //! | `S` | a start | `e`, `a` (`[epoch, seq]` of the cut, or null), `i`, `r` |
 //! | `c` | a claim | `a` (what the claimer applied, or null) |
 //! | `H` | a handover | `l` (frames and starts, as above) |
+//! | `R` | reconnect, to the leader (`reconnect()` on a follower) | |
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -55,6 +56,7 @@ pub enum Message {
     Entry(Entry<Frame>),
     Claim { seen: Option<Position> },
     Handover(Vec<Entry<Frame>>),
+    Reconnect,
 }
 
 pub struct Welcome {
@@ -158,6 +160,11 @@ pub fn start(start: &Start) -> Object {
     text(&message, "i", &start.last_event_id);
     num(&message, "r", start.retry.map_or(-1.0, |r| r as f64));
     message
+}
+
+/// Ask the group's leader to reconnect (`reconnect()` on a follower).
+pub fn reconnect() -> Object {
+    object("R")
 }
 
 pub fn claim(seen: Option<Position>) -> Object {
@@ -293,6 +300,7 @@ pub fn decode(message: &JsValue) -> Option<Message> {
         "c" => Some(Message::Claim {
             seen: get_position(&get(message, "a")),
         }),
+        "R" => Some(Message::Reconnect),
         "H" => {
             let list = get(message, "l").dyn_into::<Array>().ok()?;
             Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))

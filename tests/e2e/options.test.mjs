@@ -142,6 +142,35 @@ for (const transport of ['fetch', 'xhr']) {
       }
     });
 
+    test('reconnect(source) drops the stream and connects at once with Last-Event-ID, asking headers again', async () => {
+      const page = await harness();
+      try {
+        const k = key('reconnect');
+        const url = sseUrl(server.origin, k, [{ chunks: ['retry: 60000\nid: 4\ndata: a\n\n'], end: 'open' }, { chunks: ['data: b\n\n'], end: 'open' }]);
+        await page.evaluate(
+          ({ url, transport }) => {
+            let calls = 0;
+            const es = new EventSource(url, { transport, headers: () => ({ 'X-Call': `${++calls}` }) });
+            window.__es = es;
+            window.__log = [];
+            es.onopen = (e) => window.__log.push(['open', e.reopened, e.resumedFrom]);
+            es.onmessage = (e) => window.__log.push(['message', e.data]);
+            es.onerror = (e) => window.__log.push(['error', e.reason]);
+          },
+          { url, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'a')), 'the first message');
+        assert.equal(await page.evaluate(() => (window.EventSourceWasm.reconnect(window.__es), window.__es.readyState)), 0);
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'b')), 'the new connection');
+        await page.evaluate(() => window.__es.close());
+        const requests = server.log(k).requests.filter((r) => r.method === 'GET');
+        assert.deepEqual(requests.map((r) => [r.lastEventId, r.headers['x-call']]), [[null, '1'], ['4', '2']]);
+        assert.deepEqual(await page.evaluate(() => window.__log), [['open', false, ''], ['message', 'a'], ['open', true, '4'], ['message', 'b']]);
+      } finally {
+        await page.close();
+      }
+    });
+
     test('exponential backoff, then maxRetries: error with reason retries and CLOSED', async () => {
       const page = await harness();
       try {

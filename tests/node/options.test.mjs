@@ -27,12 +27,13 @@ async function waitFor(predicate, what, timeout = 5000) {
 let server;
 let EventSource;
 let events;
+let reconnect;
 let n = 0;
 const key = (name) => `${name}-${++n}-${Date.now()}`;
 
 before(async () => {
   server = await startServer();
-  ({ EventSource, events } = await import(join(root, 'dist/index.js')));
+  ({ EventSource, events, reconnect } = await import(join(root, 'dist/index.js')));
 });
 after(async () => {
   await server.close();
@@ -311,6 +312,47 @@ describe('async iteration', () => {
     }
     assert.equal(es.readyState, 1);
     es.close();
+  });
+});
+
+describe('reconnect(source): a new connection on request', () => {
+  test('drops an open stream and connects at once with Last-Event-ID, asking headers again, with no error event', async () => {
+    const k = key('reconnect');
+    const calls = [];
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['id: 5\ndata: a\n\n'], end: 'open' }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      headers: ({ lastEventId }) => (calls.push(lastEventId), { 'X-Call': `${calls.length}` }),
+    });
+    const log = record(es);
+    const opens = [];
+    es.addEventListener('open', (e) => opens.push([e.reopened, e.resumedFrom]));
+    await waitFor(() => log.some((e) => e[1] === 'a'), 'the first message');
+    const before = Date.now();
+    reconnect(es);
+    assert.equal(es.readyState, 0, 'CONNECTING at once');
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the new connection');
+    es.close();
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.lastEventId, r.headers['x-call']]), [[null, '1'], ['5', '2']]);
+    assert.ok(requests[1].time - before < 1000, 'at once, not after the reconnection time');
+    assert.deepEqual(calls, ['', '5']);
+    assert.deepEqual(log, [['open'], ['message', 'a', '5'], ['open'], ['message', 'b', '5']], 'no error event');
+    assert.deepEqual(opens, [[false, ''], [true, '5']]);
+  });
+
+  test('cancels the wait before a reconnection, and does nothing on a CLOSED source', async () => {
+    const k = key('reconnect-wait');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 60000\nid: 1\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]));
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[0] === 'error'), 'the end of the first response');
+    reconnect(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the reconnection, long before 60 s');
+    es.close();
+    reconnect(es);
+    await sleep(100);
+    assert.equal(es.readyState, 2);
+    assert.equal(server.log(k).requests.length, 2);
+    assert.equal(server.log(k).requests[1].lastEventId, '1');
+    assert.throws(() => reconnect({}), /reconnect\(\) takes an EventSource of this package/);
   });
 });
 

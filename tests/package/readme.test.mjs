@@ -270,6 +270,25 @@ const RUNNERS = {
     },
   },
 
+  // The reconnect example: the first stream asks for a new token and stays
+  // open; reconnect() makes the second request at once, with the new token
+  // and Last-Event-ID, and its event is the token.
+  reconnect: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('reconnect')}`;
+      const key = uniqueKey('readme-reconnect');
+      // The n-th request gets the n-th spec, and the CORS preflight of the
+      // first GET is a request too (a later one may come from the cache).
+      const first = { chunks: ['id: 1\ndata: first\n\nevent: token-expiring\ndata: soon\n\n'], end: 'open', cors: true };
+      const plan = [first, first, { chunks: [`data: ${token}\n\n`], end: 'open', cors: true }];
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, key, plan)), "the stream URL '/events'");
+      await runModulePage(example, code, token);
+      const requests = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.deepEqual(requests.map((r) => [r.headers.authorization, r.lastEventId]), [['Bearer first-token', null], ['Bearer second-token', '1']]);
+    },
+  },
+
   // The resume example: the POST goes to one stream of the test server,
   // which ends; the GET that beforeReconnect returns goes to another, with
   // Last-Event-ID.

@@ -269,6 +269,8 @@ pub enum RequestKind {
     /// ([`Machine::take_over`]): at once, resuming from the last event ID
     /// every source of the group has.
     Takeover,
+    /// The host asked for a new connection now ([`Machine::reconnect`]).
+    Requested,
 }
 
 /// A request to make.
@@ -1197,6 +1199,38 @@ impl Machine {
         } else {
             RequestKind::First
         };
+        self.request(now, kind);
+    }
+
+    /// A reconnection on request (not in HTML; a `reconnect()` method, for
+    /// an app whose credentials changed or a user who pressed "reconnect"):
+    /// drop the request in flight, or the wait for the next one, and make a
+    /// new request at once ([`RequestKind::Requested`]) with the last event
+    /// ID, as HTML §9.2.4 "reestablish the connection" would, without its
+    /// delay and without an error event (nothing failed). readyState is
+    /// CONNECTING until the response opens (an open event, a reopen if the
+    /// source was open before). The host asked for it, so even a request
+    /// that is sent once ([`Config::send_once`]) is made, and it counts
+    /// against no retry limit. Nothing happens on a CLOSED source, a
+    /// suspended one ([`Machine::resume`] reconnects it) or a follower (the
+    /// leader of its shared connection reconnects).
+    pub fn reconnect(&mut self, now: u64) {
+        match self.phase {
+            Phase::Closed | Phase::Suspended | Phase::Following { .. } => return,
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Waiting { .. } => {}
+        }
+        self.unanswered = None;
+        self.recycle_wanted = false;
+        let kind = if core::mem::take(&mut self.taking_over) {
+            RequestKind::Takeover
+        } else if self.requested_before {
+            self.recycling = false;
+            RequestKind::Requested
+        } else {
+            RequestKind::First
+        };
+        self.state = ReadyState::Connecting;
         self.request(now, kind);
     }
 

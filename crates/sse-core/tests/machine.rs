@@ -1220,3 +1220,76 @@ fn a_get_stream_is_reestablished_exactly_as_before() {
     assert_eq!(t.drain(), [Command::Abort, error(Reason::Ended)]);
     assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME);
 }
+
+// ── reconnection on request ──
+
+#[test]
+fn reconnect_drops_an_open_stream_and_connects_at_once_with_the_last_event_id() {
+    let mut t = open(Config::default());
+    t.feed(b"id: 12\ndata: x\n\n");
+    t.m.reconnect(t.now);
+    assert_eq!(
+        t.drain(),
+        [Command::Abort, fetch(Some("12"), RequestKind::Requested)],
+        "no error event, no delay"
+    );
+    assert_eq!(t.m.ready_state(), ReadyState::Connecting);
+    assert!(t.head(SSE));
+    assert_eq!(t.drain(), [REOPEN]);
+}
+
+#[test]
+fn reconnect_cancels_the_waiting_delay_and_counts_no_attempt() {
+    let policy = ReconnectPolicy::new().with_max_retries(Some(1));
+    let mut t = open(Config::default().with_policy(policy));
+    t.feed(b"id: 3\nretry: 60000\n\n");
+    t.end();
+    t.drain();
+    assert_eq!(t.m.poll_timeout(), Some(t.now + WAKE_CHECK_INTERVAL), "a long wait");
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [fetch(Some("3"), RequestKind::Requested)], "at once");
+    assert_eq!(t.m.attempt(), 0);
+    // It fails: the policy's one retry is still there.
+    t.fail(Failure::Network);
+    assert_eq!(t.drain(), [Command::Abort, error(Reason::Network)]);
+    t.m.set_online(t.now, true);
+    assert_eq!(t.reconnect_delay(), 60_000);
+}
+
+#[test]
+fn reconnect_replaces_a_request_still_waiting_for_its_response() {
+    let mut t = T::new(Config::default().with_last_event_id(Some("9")));
+    t.fire();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [Command::Abort, fetch(Some("9"), RequestKind::Requested)]);
+    assert!(t.head(SSE));
+    assert_eq!(t.drain(), [OPEN], "the first open of the source");
+}
+
+#[test]
+fn reconnect_does_nothing_on_a_closed_suspended_or_following_source() {
+    let mut t = open(Config::default());
+    t.m.close();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+    let mut t = open(Config::default());
+    t.m.suspend();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+    let mut t = open(Config::default());
+    t.m.follow();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+}
+
+#[test]
+fn reconnect_sends_a_request_that_is_sent_once_because_the_app_asked() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [Command::Abort, fetch(None, RequestKind::Requested)]);
+}

@@ -127,6 +127,16 @@ impl Driver {
         self.resources.release_all();
     }
 
+    /// `reconnect()`: the machine reconnects, or, where another source of
+    /// the shared group holds the connection, that source is asked to.
+    pub fn reconnect(self: &Rc<Self>) {
+        if self.leads() {
+            self.input(|machine, now| machine.reconnect(now));
+        } else {
+            self.ask_leader_to_reconnect();
+        }
+    }
+
     /// The page called `window.stop()`, which aborts every request in
     /// flight: the one this source has in flight fails as aborted.
     pub fn page_stopped(&self) {
