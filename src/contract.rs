@@ -10,8 +10,9 @@ use sse_core::machine::{ReadyState, Reason};
 use sse_core::parser::ParseError;
 
 /// The batch's layout (see `crate::batch`): the byte that ends each piece,
-/// and the kind byte's bits (a type follows; a new last event ID follows).
-pub use crate::batch::{END as BATCH_END, KIND_ID, KIND_TYPE};
+/// and the kind byte's bits (a type follows; a new last event ID follows; a
+/// comment, not an event).
+pub use crate::batch::{END as BATCH_END, KIND_COMMENT, KIND_ID, KIND_TYPE};
 
 /// readyState names and values (HTML §9.2.2).
 pub const READY_STATES: [(&str, ReadyState); 3] = [

@@ -60,6 +60,14 @@ export interface EventSourceInit {
    * is set; returning nothing then fails the connection ('unrepeatable').
    */
   beforeReconnect?: (info: ReconnectInfo) => boolean | ReconnectRequest | void;
+  /**
+   * Called with the text of each comment line (`: keep-alive` → 'keep-alive':
+   * the text after the colon, less one leading space), in stream order among
+   * the events. A callback, not a listener type, because a server may name
+   * an event anything: no event type could be reserved for comments. Without
+   * it, comments are ignored as the standard says.
+   */
+  onComment?: (this: EventSource, text: string) => void;
   /** Treat the connection as dropped when nothing (not even a comment) arrives for this long (ms). */
   heartbeatTimeout?: number;
   /** The last event ID to start from (sent as Last-Event-ID on the first request). */

@@ -6,7 +6,7 @@
 // (`shell`: see SHELL in event-source.js), of which the core chunk, bundled
 // apart in the CommonJS and classic builds, would otherwise get copies.
 
-import { BATCH_END, CLOSED, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
+import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
 import { errorMessage, warningMessage } from './messages.js';
 
 // The batch crosses as the stream's own bytes, undecoded (src/batch.rs), and
@@ -72,6 +72,17 @@ function originOf(url) {
     return new URL(url).origin;
   } catch {
     return 'null';
+  }
+}
+
+// The onComment option, called with the source as `this`; what it throws is
+// reported like an exception in a listener, and the stream goes on. (Not a
+// method: the Link's methods are the driver's contract, src/web/link.rs.)
+function comment(link, text) {
+  try {
+    link.state.settings.onComment.call(link.target, text);
+  } catch (error) {
+    link.shell.report(error);
   }
 }
 
@@ -178,6 +189,13 @@ export class Link {
       // dispatches only if readyState is not CLOSED).
       if (state.readyState === CLOSED) break;
       const kind = text.charCodeAt(at++);
+      // A comment line (only with the onComment option): its text.
+      if (kind & KIND_COMMENT) {
+        const to = text.indexOf(BATCH_END, at);
+        comment(this, text.substring(at, to));
+        at = to + 1;
+        continue;
+      }
       let type = 'message';
       let to;
       if (kind & KIND_TYPE) {

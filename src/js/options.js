@@ -79,6 +79,7 @@ export function normalize(o = {}) {
     sendOnce: sendsOnce(request, !!resend),
     fetch: typed(o, 'fetch', 'function'),
     beforeReconnect: typed(o, 'beforeReconnect', 'function'),
+    onComment: typed(o, 'onComment', 'function'),
     heartbeatTimeout: count(o, 'heartbeatTimeout'),
     lastEventId: typed(o, 'lastEventId', 'string'),
     maxLineLength: count(o, 'maxLineLength'),

@@ -27,6 +27,8 @@ pub struct Settings {
     /// The `shared` option, where this realm can share (the JavaScript
     /// class decided): one connection for the group.
     pub shared: bool,
+    /// The `onComment` option: hand comment lines to JavaScript too.
+    pub comments: bool,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
     #[cfg(feature = "test-hooks")]
@@ -80,6 +82,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         fetch: get(init, "fetch").dyn_into::<Function>().ok(),
         user: get(init, "username").as_string().zip(get(init, "password").as_string()),
         shared: get(init, "shared").is_truthy(),
+        comments: get(init, "onComment").is_function(),
         #[cfg(feature = "test-hooks")]
         panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
     };

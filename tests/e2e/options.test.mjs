@@ -142,6 +142,37 @@ for (const transport of ['fetch', 'xhr']) {
       }
     });
 
+    test('onComment gets comment lines in stream order; one that throws is reported and the stream goes on', async () => {
+      const page = await harness();
+      try {
+        const k = key('comments');
+        const url = sseUrl(server.origin, k, { chunks: [':first\n', 'data: a\n\n', { delay: 30 }, ': keep-alive\n\n', 'data: b\n\n'], end: 'open' });
+        await page.evaluate(
+          ({ url, transport }) => {
+            window.__log = [];
+            window.__reported = [];
+            window.addEventListener('error', (e) => window.__reported.push(e.error && e.error.message));
+            const es = new EventSource(url, {
+              transport,
+              onComment(text) {
+                window.__log.push(['comment', text, this === es]);
+                if (text === 'first') throw new Error('a bug in onComment');
+              },
+            });
+            window.__es = es;
+            es.onmessage = (e) => window.__log.push(['message', e.data]);
+          },
+          { url, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'b')), 'the second message');
+        await page.evaluate(() => window.__es.close());
+        assert.deepEqual(await page.evaluate(() => window.__log), [['comment', 'first', true], ['message', 'a'], ['comment', 'keep-alive', true], ['message', 'b']]);
+        assert.deepEqual(await page.evaluate(() => window.__reported), ['a bug in onComment']);
+      } finally {
+        await page.close();
+      }
+    });
+
     test('reconnect(source) drops the stream and connects at once with Last-Event-ID, asking headers again', async () => {
       const page = await harness();
       try {

@@ -315,6 +315,33 @@ describe('async iteration', () => {
   });
 });
 
+describe('onComment: comment lines, on request', () => {
+  test('onComment gets each comment line’s text in stream order among the events, with the source as this; without it nothing changes', async () => {
+    const k = key('comments');
+    const chunks = [':ok\n\n', 'data: a\n\n', { delay: 30 }, ': keep-alive\n', 'data: b\n:  inside\n\n'];
+    const url = sseUrl(server.origin, k, { chunks, end: 'open' });
+    const seen = [];
+    let self;
+    const es = new EventSource(url, {
+      onComment(text) {
+        self = this;
+        seen.push(['comment', text]);
+      },
+    });
+    es.onmessage = (e) => seen.push(['message', e.data]);
+    await waitFor(() => seen.some((e) => e[1] === 'b'), 'the second message');
+    es.close();
+    assert.deepEqual(seen, [['comment', 'ok'], ['message', 'a'], ['comment', 'keep-alive'], ['comment', ' inside'], ['message', 'b']]);
+    assert.equal(self, es);
+    const plain = new EventSource(sseUrl(server.origin, key('no-comments'), { chunks, end: 'open' }));
+    const log = record(plain);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the second message');
+    plain.close();
+    assert.deepEqual(log, [['open'], ['message', 'a', ''], ['message', 'b', '']]);
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { onComment: 'yes' }), /onComment option must be a function/);
+  });
+});
+
 describe('reconnect(source): a new connection on request', () => {
   test('drops an open stream and connects at once with Last-Event-ID, asking headers again, with no error event', async () => {
     const k = key('reconnect');

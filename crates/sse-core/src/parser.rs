@@ -108,6 +108,12 @@ pub trait Sink {
     /// A line (without its terminator) that changed nothing, and why. Blank
     /// lines are reported with an empty `line`.
     fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+
+    /// A comment line's text, decoded (U+FFFD for invalid bytes): what
+    /// follows the `:`, less one leading U+0020 SPACE, as for a field value.
+    /// HTML §9.2.6 ignores the line (it is also reported to
+    /// [`Sink::ignored`]); a client may show it (keep-alives, debugging).
+    fn comment(&mut self, _text: &str) {}
 }
 
 /// Collects events into a vector of owned values (tests, tools, the inspector).
@@ -150,6 +156,10 @@ pub trait RawSink {
     /// A line (without its terminator) that changed nothing, and why. Blank
     /// lines are reported with an empty `line`.
     fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+
+    /// A comment line's text, undecoded: what follows the `:`, less one
+    /// leading U+0020 SPACE (see [`Sink::comment`]).
+    fn comment(&mut self, _text: &[u8]) {}
 }
 
 /// How events leave the byte-level core: decoded for a [`Sink`], as they are
@@ -165,6 +175,7 @@ pub(crate) trait Output {
     fn event_text(&mut self, event_type: &[u8], data: &str, last_event_id: &str);
     fn retry(&mut self, milliseconds: u64);
     fn ignored(&mut self, line: &[u8], why: Ignored);
+    fn comment(&mut self, text: &[u8]);
 }
 
 /// The decoded face: a [`Sink`] behind the byte-level core.
@@ -197,6 +208,10 @@ impl<S: Sink + ?Sized> Output for Decoded<'_, S> {
     fn ignored(&mut self, line: &[u8], why: Ignored) {
         self.0.ignored(line, why);
     }
+    #[inline]
+    fn comment(&mut self, text: &[u8]) {
+        self.0.comment(&decode(text));
+    }
 }
 
 /// The raw face: a [`RawSink`] behind the byte-level core.
@@ -223,6 +238,10 @@ impl<S: RawSink + ?Sized> Output for Raw<'_, S> {
     #[inline]
     fn ignored(&mut self, line: &[u8], why: Ignored) {
         self.0.ignored(line, why);
+    }
+    #[inline]
+    fn comment(&mut self, text: &[u8]) {
+        self.0.comment(text);
     }
 }
 
@@ -770,6 +789,9 @@ impl Parser {
             return Ok(());
         }
         if line[0] == b':' {
+            // The text as a field value is taken: after one leading space.
+            let text = &line[1..];
+            sink.comment(text.strip_prefix(b" ").unwrap_or(text));
             sink.ignored(line, Ignored::Comment);
             return Ok(());
         }

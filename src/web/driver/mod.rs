@@ -78,12 +78,13 @@ impl Driver {
     ) -> Rc<Driver> {
         stats::DRIVERS.increment();
         let group = group::Group::new(settings.shared, &mut machine);
+        let comments = settings.comments;
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(link),
             state: RefCell::new(State {
                 machine,
-                batch: Batch::default(),
+                batch: Batch::with_comments(comments),
                 chunk: Vec::new(),
                 final_url: String::new(),
                 status_text: String::new(),
