@@ -6,7 +6,8 @@
 
 use alloc::string::String;
 
-use sse_core::machine::{ReadyState, Reason};
+use sse_core::buffering::Sign;
+use sse_core::machine::{ReadyState, Reason, Warning};
 use sse_core::parser::ParseError;
 
 /// The batch's layout (see `crate::batch`): the byte that ends each piece,
@@ -40,7 +41,29 @@ pub const REASONS: [&str; 13] = [
 ];
 
 /// Every warning `Link.warn` can be given.
-pub const WARNINGS: [&str; 1] = ["last-event-id-refused"];
+pub const WARNINGS: [&str; 2] = ["last-event-id-refused", "buffering"];
+
+/// Every sign a `buffering` warning can name (`sse_core::buffering::Sign`).
+pub const BUFFERING_SIGNS: [&str; 3] = ["compressed", "late-first-bytes", "buffer-sized-bursts"];
+
+/// What `Link.warn` is told: the warning's name, the sign of a `buffering`
+/// one ("" otherwise), and its figures (late first bytes: milliseconds
+/// waited and events; buffer-sized bursts: the buffer's bytes; else 0), which
+/// `src/js/messages.js` words.
+pub fn describe_warning(warning: Warning) -> (&'static str, &'static str, [f64; 2]) {
+    match warning {
+        Warning::LastEventIdRefused => (WARNINGS[0], "", [0.0; 2]),
+        Warning::Buffering(sign) => {
+            let figures = match sign {
+                Sign::LateFirstBytes { waited_ms, events } => [waited_ms as f64, f64::from(events)],
+                Sign::BufferSizedBursts { size } => [f64::from(size), 0.0],
+                _ => [0.0; 2],
+            };
+            (WARNINGS[1], sign.name(), figures)
+        }
+        _ => ("unknown", "", [0.0; 2]),
+    }
+}
 
 /// What `Link.error` is told beyond the reason's name: the HTTP status and
 /// its status text for "status", which limit ("line" or "event") for

@@ -128,6 +128,31 @@ export interface EventSourceErrorEvent extends Event {
   readonly message?: string;
 }
 
+/**
+ * The `warning` event (not in HTML): a plain Event, dispatched with a
+ * console warning, when something went wrong that fails nothing. A server
+ * may also send events named `warning`: those are MessageEvents, and have no
+ * `warning` property.
+ */
+export interface EventSourceWarningEvent extends Event {
+  /**
+   * 'buffering': something between the server and this client buffers the
+   * stream (once per source); 'last-event-id-refused': a cross-origin
+   * server refused the Last-Event-ID preflight.
+   */
+  readonly warning: 'buffering' | 'last-event-id-refused';
+  /** For 'buffering', what was seen. */
+  readonly sign?: 'compressed' | 'late-first-bytes' | 'buffer-sized-bursts';
+  /** 'late-first-bytes': milliseconds between the headers and the first bytes. */
+  readonly waited?: number;
+  /** 'late-first-bytes': events that came at once. */
+  readonly events?: number;
+  /** 'buffer-sized-bursts': the buffer's size in bytes (4096, 8192, 16384 or 32768). */
+  readonly bufferSize?: number;
+  /** What was seen and what to set on the server. */
+  readonly message: string;
+}
+
 /** The `open` event: a plain Event, saying whether it is a reopen and from which ID. */
 export interface EventSourceOpenEvent extends Event {
   /** False for the first open of the source, true for a reopen after the connection was lost. */
@@ -140,6 +165,7 @@ export interface EventSourceEventMap {
   error: EventSourceErrorEvent;
   message: MessageEvent;
   open: EventSourceOpenEvent;
+  warning: EventSourceWarningEvent;
 }
 
 export declare class EventSource extends EventTarget {

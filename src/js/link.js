@@ -121,8 +121,21 @@ export class Link {
     target.dispatchEvent(this.shell.makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
 
-  warn(warning, url) {
-    console.warn(warningMessage(warning, url));
+  warn(warning, sign, first, second, url) {
+    const message = warningMessage(warning, sign, first, second, url);
+    console.warn(message);
+    // Beyond the platform: a `warning` event (a plain Event, as `error` is)
+    // saying the same, with what was seen (index.d.ts: EventSourceWarningEvent).
+    const buffering = warning === 'buffering';
+    const detail = {
+      warning,
+      sign: buffering ? sign : undefined,
+      waited: sign === 'late-first-bytes' ? first : undefined,
+      events: sign === 'late-first-bytes' ? second : undefined,
+      bufferSize: sign === 'buffer-sized-bursts' ? first : undefined,
+      message,
+    };
+    if (this.state.readyState !== CLOSED) this.target.dispatchEvent(this.shell.makeEvent('warning', detail));
   }
 
   request(url, lastEventId, authorize) {

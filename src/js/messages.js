@@ -49,8 +49,20 @@ export function errorMessage(reason, status, detail, settings, url) {
   }
 }
 
-/** The console warning for `warning` (src/contract.rs: WARNINGS). */
-export function warningMessage(warning, url) {
+// What a buffering warning saw (src/contract.rs: BUFFERING_SIGNS and
+// describe_warning give the sign and its figures).
+const SIGNS = {
+  compressed: () => 'the event stream is compressed (the response has a Content-Encoding), and compression holds events until its buffer fills',
+  'late-first-bytes': (waited, events) => `its first bytes came ${waited} ms after the headers, with ${events} events at once`,
+  'buffer-sized-bursts': (size) => `events keep arriving in bursts of exactly ${size / 1024} KiB after silence, cut in the middle of an event, as a full buffer is flushed`,
+};
+
+/** The console warning (and the warning event's message) for `warning` (src/contract.rs: WARNINGS). */
+export function warningMessage(warning, sign, first, second, url) {
+  if (warning === 'buffering') {
+    const seen = SIGNS[sign] ? SIGNS[sign](first, second) : sign;
+    return `eventsource-wasm: the stream from ${url} is buffered on its way (a proxy, a CDN or compression): ${seen}, so events arrive late. On the server: do not compress text/event-stream responses (or flush the compressor after each event), send X-Accel-Buffering: no (nginx) and Cache-Control: no-transform (CDNs and proxies), and flush after each event.`;
+  }
   if (warning === 'last-event-id-refused') {
     return `eventsource-wasm: the server of ${url} refused the CORS preflight that a Last-Event-ID header sent from a script needs (the browser's own EventSource is exempt). Reconnecting without Last-Event-ID, so the stream cannot resume where it stopped. To fix it, answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID.`;
   }

@@ -38,10 +38,12 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
 
-    /// Tell the developer (`warning` is a `sse_core::machine::Warning`'s
-    /// name in `contract::WARNINGS`); nothing failed.
+    /// Tell the developer, on the console and with a `warning` event
+    /// (`warning` is a `sse_core::machine::Warning`'s name in
+    /// `contract::WARNINGS`; `sign` and the two figures say more, see
+    /// `contract::describe_warning`); nothing failed.
     #[wasm_bindgen(method, catch)]
-    pub fn warn(this: &Link, warning: &str, url: &str) -> Result<(), JsValue>;
+    pub fn warn(this: &Link, warning: &str, sign: &str, first: f64, second: f64, url: &str) -> Result<(), JsValue>;
 
     /// The fetch init for a request to `url` (method, body, the user's
     /// headers and the protocol's: `Accept`, this `Last-Event-ID` if not

@@ -71,6 +71,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         )
         .with_authorize_first(get(init, "authorizeFirst").is_truthy())
         .with_send_once(get(init, "sendOnce").is_truthy())
+        .with_diagnose_buffering(true)
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,

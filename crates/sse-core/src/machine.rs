@@ -36,6 +36,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::buffering::{Sign, Watch};
 use crate::mime;
 use crate::parser::{Decoded, Limits, Output, ParseError, Parser, Raw, RawSink, Sink};
 use crate::url;
@@ -296,6 +297,10 @@ pub enum Warning {
     /// EventSource is exempt): requests to it go on without the header, so
     /// the stream cannot resume where it stopped.
     LastEventIdRefused,
+    /// Something between the server and the client buffers the stream
+    /// (only with [`Config::diagnose_buffering`]; at most once per source):
+    /// events arrive late and in bursts. See [`crate::buffering`].
+    Buffering(Sign),
 }
 
 impl fmt::Display for Warning {
@@ -304,6 +309,21 @@ impl fmt::Display for Warning {
             Warning::LastEventIdRefused => f.write_str(
                 "the server refused the CORS preflight that a Last-Event-ID header needs; reconnecting without it, so the stream cannot resume where it stopped. Answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID to fix it.",
             ),
+            Warning::Buffering(sign) => {
+                match sign {
+                    Sign::Compressed => f.write_str("the event stream is compressed (it has a Content-Encoding), and compression holds events until its buffer fills")?,
+                    Sign::LateFirstBytes { waited_ms, events } => write!(
+                        f,
+                        "the body's first bytes came {waited_ms} ms after the headers, with {events} events at once"
+                    )?,
+                    Sign::BufferSizedBursts { size } => write!(
+                        f,
+                        "events keep arriving in bursts of {} KiB after silence, cut in the middle of an event, as a full buffer is flushed",
+                        size / 1024
+                    )?,
+                }
+                f.write_str(": something between the server and this client buffers the stream, so events arrive late. Do not compress text/event-stream responses (or flush the compressor after each event), send X-Accel-Buffering: no (nginx) and Cache-Control: no-transform (CDNs), and flush after each event.")
+            }
         }
     }
 }
@@ -462,6 +482,10 @@ pub struct Config {
     /// ([`Reason::Unrepeatable`]). HTML's EventSource only ever sends GET,
     /// which this leaves as the standard says.
     pub send_once: bool,
+    /// Watch the responses for signs of a buffering intermediary and warn
+    /// once ([`Warning::Buffering`]; see [`crate::buffering`]). Off by
+    /// default (a warning is not the standard's).
+    pub diagnose_buffering: bool,
     /// Seed for the jitter's random numbers.
     pub seed: u64,
 }
@@ -516,6 +540,11 @@ impl Config {
         self.send_once = once;
         self
     }
+    /// Set [`Config::diagnose_buffering`].
+    pub fn with_diagnose_buffering(mut self, diagnose: bool) -> Self {
+        self.diagnose_buffering = diagnose;
+        self
+    }
     /// Set [`Config::seed`].
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -534,6 +563,9 @@ pub struct Head<'a> {
     /// The whole `WWW-Authenticate` header value, if there was one (see
     /// [`Config::basic_credentials`]).
     pub www_authenticate: Option<&'a str>,
+    /// The whole `Content-Encoding` header value, if there was one (and the
+    /// host can see it; see [`Config::diagnose_buffering`]).
+    pub content_encoding: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -543,7 +575,14 @@ impl<'a> Head<'a> {
             status,
             content_type,
             www_authenticate: None,
+            content_encoding: None,
         }
+    }
+
+    /// With this `Content-Encoding` header value.
+    pub fn with_content_encoding(mut self, value: Option<&'a str>) -> Head<'a> {
+        self.content_encoding = value;
+        self
     }
 
     /// With this `WWW-Authenticate` header value.
@@ -641,6 +680,10 @@ pub struct Machine {
     /// error event to dispatch if the host answers with a request (none for
     /// a takeover or a resume, which go on silently).
     unanswered: Option<(Lost, Option<Reason>)>,
+    /// Signs of a buffering intermediary (with [`Config::diagnose_buffering`]).
+    watch: Watch,
+    /// The buffering warning was given (once per source).
+    warned_buffering: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -680,6 +723,8 @@ impl Machine {
             taken: 0,
             taking_over: false,
             unanswered: None,
+            watch: Watch::default(),
+            warned_buffering: false,
             commands: Vec::with_capacity(4),
         }
     }
@@ -884,7 +929,22 @@ impl Machine {
             let reopened = core::mem::replace(&mut self.opened_before, true);
             self.commands.push(Command::Open { reopened });
         }
+        if self.watching() {
+            let sign = self.watch.head(now, head.content_encoding);
+            self.warn_buffering(sign);
+        }
         true
+    }
+
+    fn watching(&self) -> bool {
+        self.config.diagnose_buffering && !self.warned_buffering
+    }
+
+    fn warn_buffering(&mut self, sign: Option<Sign>) {
+        if let Some(sign) = sign {
+            self.warned_buffering = true;
+            self.commands.push(Command::Warn(Warning::Buffering(sign)));
+        }
     }
 
     /// Bytes of the body. Events go to `sink`; a `retry` field updates the
@@ -914,6 +974,7 @@ impl Machine {
         }
         self.last_activity = now;
         self.taken = bytes.len();
+        let events_before = self.parser.dispatched();
         let result = if self.recycle_wanted {
             match self.parser.feed_inner(bytes, sink, true) {
                 Ok(Some(consumed)) if !self.parser.last_event_id().is_empty() => {
@@ -930,6 +991,11 @@ impl Machine {
         };
         if let Err(error) = result {
             self.fail(Reason::Limit(error));
+        } else if self.watching() && self.phase == Phase::Streaming {
+            let events = self.parser.dispatched();
+            let mid_event = !self.parser.at_event_boundary();
+            let sign = self.watch.body(now, bytes.len(), events_before, events, mid_event);
+            self.warn_buffering(sign);
         }
         result
     }

@@ -372,6 +372,8 @@ pub struct Parser {
     /// The line the previous chunk ended inside of, if any.
     partial: Partial,
     limits: Limits,
+    /// Events dispatched so far (wrapping): see [`Parser::dispatched`].
+    dispatched: u32,
 }
 
 /// A line that a chunk ended inside of.
@@ -416,6 +418,7 @@ impl Parser {
             skip_lf: false,
             partial: Partial::None,
             limits,
+            dispatched: 0,
         }
     }
 
@@ -486,6 +489,12 @@ impl Parser {
             && self.data.is_empty()
             && self.event_type.is_empty()
             && self.id_buffer == self.last_event_id
+    }
+
+    /// How many events this parser has dispatched (wrapping at `u32::MAX`):
+    /// the difference between two readings counts the events between them.
+    pub fn dispatched(&self) -> u32 {
+        self.dispatched
     }
 
     /// Heap memory this parser holds, in bytes (for leak and memory tests).
@@ -848,6 +857,7 @@ impl Parser {
         // Step 3: leave out the LF that the last data line added. Step 4: an
         // empty type buffer means "message" (the face fills it in).
         sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         // Step 5: reset the buffers, keeping their memory unless it is huge.
         // A huge data buffer is kept only while large events come one after
         // another: a stream of 1 MiB events (whose buffer doubles to 2 MiB)
@@ -870,6 +880,7 @@ impl Parser {
     fn dispatch_line<O: Output + ?Sized>(&mut self, data: &[u8], sink: &mut O) {
         self.update_last_event_id();
         sink.event(&self.event_type, data, &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
         self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }
@@ -879,6 +890,7 @@ impl Parser {
     fn dispatch_line_text<O: Output + ?Sized>(&mut self, data: &str, sink: &mut O) {
         self.update_last_event_id();
         sink.event_text(&self.event_type, data, &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
         self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }

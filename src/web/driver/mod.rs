@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
+use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
@@ -297,12 +297,9 @@ impl Driver {
             } => self.before_reconnect(attempt, delay_ms, reason),
             Command::Warn(warning) => {
                 let url = String::from(self.state.borrow().machine.url());
-                let name = match warning {
-                    Warning::LastEventIdRefused => "last-event-id-refused",
-                    _ => "unknown",
-                };
+                let (name, sign, figures) = crate::contract::describe_warning(warning);
                 if let Some(link) = self.resources.link() {
-                    let _ = link.warn(name, &url);
+                    let _ = link.warn(name, sign, figures[0], figures[1], &url);
                 }
             }
             _ => {}
