@@ -662,3 +662,285 @@ fn a_follower_on_the_raw_face_gives_the_events_the_decoded_face_gives() {
     b.follow_body_raw(b"data: late\n\n", &mut raw);
     assert_eq!(raw.0.events.len(), 2);
 }
+
+// The group's identity: sources share a connection only when their requests
+// are the same, whatever order and case their headers were given in.
+
+mod identity {
+    use sse_core::shared::{Body, GroupRequest, Headers};
+
+    const ALICE: &[(&str, &str)] = &[("Authorization", "Bearer alice"), ("X-Tenant", "blue")];
+
+    fn base() -> GroupRequest<'static> {
+        GroupRequest {
+            url: "https://example.test/events",
+            with_credentials: false,
+            method: "GET",
+            body: Body::Empty,
+            headers: Headers::Given(ALICE),
+            fetch_function: false,
+            key: None,
+        }
+    }
+
+    fn hex(digest: [u8; 32]) -> String {
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn every_field_of_the_request_changes_the_identity() {
+        let bob: &[(&str, &str)] = &[("Authorization", "Bearer bob"), ("X-Tenant", "blue")];
+        let renamed: &[(&str, &str)] = &[("Proxy-Authorization", "Bearer alice"), ("X-Tenant", "blue")];
+        let fewer: &[(&str, &str)] = &[("Authorization", "Bearer alice")];
+        let variants: Vec<(&str, GroupRequest<'static>)> = vec![
+            (
+                "url",
+                GroupRequest {
+                    url: "https://example.test/events?user=bob",
+                    ..base()
+                },
+            ),
+            (
+                "url credentials",
+                GroupRequest {
+                    url: "https://bob:pw@example.test/events",
+                    ..base()
+                },
+            ),
+            (
+                "withCredentials",
+                GroupRequest {
+                    with_credentials: true,
+                    ..base()
+                },
+            ),
+            (
+                "method",
+                GroupRequest {
+                    method: "POST",
+                    ..base()
+                },
+            ),
+            (
+                "a body",
+                GroupRequest {
+                    body: Body::Read {
+                        kind: "text",
+                        bytes: b"",
+                    },
+                    ..base()
+                },
+            ),
+            (
+                "the body's bytes",
+                GroupRequest {
+                    body: Body::Read {
+                        kind: "text",
+                        bytes: b"{\"user\":\"bob\"}",
+                    },
+                    ..base()
+                },
+            ),
+            (
+                "an unreadable body",
+                GroupRequest {
+                    body: Body::Unreadable,
+                    ..base()
+                },
+            ),
+            (
+                "a header's value",
+                GroupRequest {
+                    headers: Headers::Given(bob),
+                    ..base()
+                },
+            ),
+            (
+                "a header's name",
+                GroupRequest {
+                    headers: Headers::Given(renamed),
+                    ..base()
+                },
+            ),
+            (
+                "a header less",
+                GroupRequest {
+                    headers: Headers::Given(fewer),
+                    ..base()
+                },
+            ),
+            (
+                "no headers",
+                GroupRequest {
+                    headers: Headers::Given(&[]),
+                    ..base()
+                },
+            ),
+            (
+                "headers from a function",
+                GroupRequest {
+                    headers: Headers::Decided,
+                    ..base()
+                },
+            ),
+            (
+                "a fetch function",
+                GroupRequest {
+                    fetch_function: true,
+                    ..base()
+                },
+            ),
+            (
+                "a key",
+                GroupRequest {
+                    key: Some("feed"),
+                    ..base()
+                },
+            ),
+            (
+                "an empty key",
+                GroupRequest {
+                    key: Some(""),
+                    ..base()
+                },
+            ),
+        ];
+        let mut seen = vec![("the base request", hex(base().digest()))];
+        for (what, request) in &variants {
+            let digest = hex(request.digest());
+            for (other, earlier) in &seen {
+                assert_ne!(&digest, earlier, "{what} gives the same identity as {other}");
+            }
+            seen.push((what, digest));
+        }
+        // Two different keys, and the same body bytes of another kind.
+        let feed = GroupRequest {
+            key: Some("feed"),
+            ..base()
+        };
+        assert_ne!(
+            feed.digest(),
+            GroupRequest {
+                key: Some("feed2"),
+                ..base()
+            }
+            .digest()
+        );
+        let text = GroupRequest {
+            body: Body::Read {
+                kind: "text",
+                bytes: b"a=1",
+            },
+            ..base()
+        };
+        let params = GroupRequest {
+            body: Body::Read {
+                kind: "params",
+                bytes: b"a=1",
+            },
+            ..base()
+        };
+        assert_ne!(
+            text.digest(),
+            params.digest(),
+            "a string and URLSearchParams send different Content-Types"
+        );
+    }
+
+    #[test]
+    fn header_order_and_name_case_do_not_change_the_identity() {
+        let reordered: &[(&str, &str)] = &[("x-tenant", "blue"), ("AUTHORIZATION", "Bearer alice")];
+        let padded: &[(&str, &str)] = &[("X-TENANT", " blue\t"), ("authorization", "Bearer alice ")];
+        assert_eq!(
+            base().digest(),
+            GroupRequest {
+                headers: Headers::Given(reordered),
+                ..base()
+            }
+            .digest()
+        );
+        assert_eq!(
+            base().digest(),
+            GroupRequest {
+                headers: Headers::Given(padded),
+                ..base()
+            }
+            .digest()
+        );
+        // But a header's value is compared as it is (bytes, case).
+        let upper: &[(&str, &str)] = &[("Authorization", "Bearer ALICE"), ("X-Tenant", "blue")];
+        assert_ne!(
+            base().digest(),
+            GroupRequest {
+                headers: Headers::Given(upper),
+                ..base()
+            }
+            .digest()
+        );
+    }
+
+    #[test]
+    fn a_name_given_twice_is_one_header_whose_values_keep_their_order() {
+        // Fetch's Headers combines them as "1, 2": given as two pairs or as
+        // one, in either case, the request is the same; in the other order
+        // it is not.
+        let twice: &[(&str, &str)] = &[("X-A", "1"), ("Accept", "text/event-stream"), ("x-a", "2")];
+        let once: &[(&str, &str)] = &[("accept", "text/event-stream"), ("x-a", "1, 2")];
+        let swapped: &[(&str, &str)] = &[("x-a", "2"), ("X-A", "1"), ("Accept", "text/event-stream")];
+        let with = |h| {
+            GroupRequest {
+                headers: Headers::Given(h),
+                ..base()
+            }
+            .digest()
+        };
+        assert_eq!(with(twice), with(once));
+        assert_ne!(with(twice), with(swapped));
+    }
+
+    #[test]
+    fn the_standard_methods_are_compared_as_fetch_normalizes_them_and_others_exactly() {
+        let with = |method| GroupRequest { method, ..base() }.digest();
+        assert_eq!(with("get"), with("GET"));
+        assert_eq!(with("Post"), with("POST"));
+        assert_ne!(with("patch"), with("PATCH"), "Fetch sends other methods as given");
+    }
+
+    #[test]
+    fn the_identity_reveals_nothing_of_the_request_and_is_stable() {
+        let request = base();
+        assert_eq!(request.digest(), request.digest());
+        let digest = request.digest();
+        // No run of the secret's bytes appears in the digest (a digest is
+        // not an encoding), and the digest is not all zeros.
+        assert!(!digest.windows(5).any(|w| w == b"alice"));
+        assert!(digest.iter().any(|&b| b != 0));
+        // Fields cannot be shifted into each other: the URL's end moved into
+        // the method, or one header's value into the next name.
+        let a = GroupRequest {
+            url: "https://example.test/eventsP",
+            method: "OST",
+            ..base()
+        };
+        let b = GroupRequest {
+            url: "https://example.test/events",
+            method: "POST",
+            ..base()
+        };
+        assert_ne!(a.digest(), b.digest());
+        let split: &[(&str, &str)] = &[("a", "bc"), ("d", "e")];
+        let moved: &[(&str, &str)] = &[("a", "b"), ("cd", "e")];
+        assert_ne!(
+            GroupRequest {
+                headers: Headers::Given(split),
+                ..base()
+            }
+            .digest(),
+            GroupRequest {
+                headers: Headers::Given(moved),
+                ..base()
+            }
+            .digest()
+        );
+    }
+}
