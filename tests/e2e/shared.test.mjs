@@ -66,11 +66,17 @@ function openShared([url, init]) {
   };
 }
 
-/** A tab of `context` on the harness page (the package's ESM entry), with a shared source on `url`. */
-async function openTab(context, url, init = { shared: true }) {
+/** A tab of `context` on the harness page (the package's ESM entry), loaded. */
+async function harnessTab(context) {
   const page = await context.newPage();
   await page.goto(`${server.origin}/tests/pages/harness.html?load=esm`);
   await page.evaluate(() => window.loaded);
+  return page;
+}
+
+/** A harness tab with a shared source on `url`. */
+async function openTab(context, url, init = { shared: true }) {
+  const page = await harnessTab(context);
   await page.evaluate(openShared, [url, init]);
   return page;
 }
@@ -601,9 +607,7 @@ describe('shared: sharing and credentials', () => {
   test('shared: true with a headers function, a fetch function or a body that cannot be read throws a TypeError that names the fix', async () => {
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      await page.goto(`${server.origin}/tests/pages/harness.html?load=esm`);
-      await page.evaluate(() => window.loaded);
+      const page = await harnessTab(context);
       const key = uniqueKey('shared-incomparable');
       const url = ticks(key);
       const outcomes = await page.evaluate((url) => {
@@ -670,9 +674,7 @@ describe('shared: sharing and credentials', () => {
   test('bodies that can be read are compared: the same bytes and kind share, another kind does not', async () => {
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      await page.goto(`${server.origin}/tests/pages/harness.html?load=esm`);
-      await page.evaluate(() => window.loaded);
+      const page = await harnessTab(context);
       const key = uniqueKey('shared-bodies');
       const url = ticks(key);
       await page.evaluate((url) => {
