@@ -80,10 +80,13 @@ export interface EventSourceInit {
   pauseWhenHidden?: boolean;
   /**
    * One connection for every source of this profile and origin (tabs,
-   * frames, workers) with the same URL, withCredentials and key (`true`: no
-   * key). One leads; the others receive its events. Where Web Locks or
-   * BroadcastChannel are missing each source holds its own: see sharing().
-   * The shared connection is made with the leading source's options.
+   * frames, workers) that makes the same request (URL, withCredentials,
+   * method, body, headers) with the same key (`true`: no key). One leads;
+   * the others receive its events. Where Web Locks or BroadcastChannel are
+   * missing each source holds its own: see sharing(). `true` refuses a
+   * request it cannot compare (a headers or fetch function, a stream, Blob
+   * or file body: TypeError) and a request returned by beforeReconnect; a
+   * key is your promise that every source with it may see the same events.
    */
   shared?: boolean | string;
   /**

@@ -161,6 +161,13 @@ export class Link {
     }
     if (answer === false) return false;
     if (answer === null || typeof answer !== 'object') return undefined;
+    // shared: true joins the sources whose requests are the same, so no
+    // hook may change the request (it would be made for every source of
+    // the group); with a key, the caller promised that it may.
+    if (settings.sharedKey === '' && ['url', 'method', 'body', 'headers'].some((key) => key in answer)) {
+      this.shell.report(new TypeError("eventsource-wasm: beforeReconnect returned a request (url, method, body or headers) for a source with shared: true, which shares a connection only among sources whose requests are the same, so the request is not changed; pass shared: 'a key' to promise that every source with that key may see the same events, and the hook's request is made for all of them"));
+      return undefined;
+    }
     // { url, method, body, headers }: for this reconnection and the ones
     // after it (POST once, then resume with a GET). A new method without a
     // body drops the old one when it cannot carry one.

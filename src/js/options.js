@@ -6,7 +6,7 @@
 // part of the contract.
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
-import { persistOption, sharedOption } from './shared.js';
+import { checkComparable, persistOption, sharedOption } from './shared.js';
 
 const fail = (option, expected) => new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
 
@@ -99,6 +99,7 @@ export function normalize(o = {}) {
   // Only in the build with test hooks (scripts/build.mjs defines it).
   if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) settings.panicOnChunk = !!get(o, '__testPanicOnChunk');
   if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
+  checkComparable(settings);
   const chosen = transport(typed(o, 'transport', 'string'), settings.fetch);
   if (chosen instanceof Error) throw chosen;
   settings.transport = chosen;

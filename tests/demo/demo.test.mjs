@@ -335,8 +335,10 @@ describe('demo pages (polyfill forced)', () => {
     };
     await check('block');
     await page.waitForFunction(() => window.inspectorDemo.live.warning !== null, null, WAIT);
-    assert.equal(await page.evaluate(() => window.inspectorDemo.live.warning.sign), 'buffer-sized-bursts');
-    assert.match(await page.textContent('#live-diagnosis'), /bursts of exactly 4 KiB.*X-Accel-Buffering: no/);
+    // Its 4 KiB blocks (or, on a machine too loaded to fill the first within
+    // a second, their late first bytes).
+    assert.ok(['buffer-sized-bursts', 'late-first-bytes'].includes(await page.evaluate(() => window.inspectorDemo.live.warning.sign)));
+    assert.match(await page.textContent('#live-diagnosis'), /buffered on its way.*X-Accel-Buffering: no/);
     await screenshot(page, 'inspector-buffered');
     await check('gzip');
     await page.waitForFunction(() => window.inspectorDemo.live.warning !== null, null, WAIT);

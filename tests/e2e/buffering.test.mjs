@@ -29,7 +29,9 @@ const paced = (count) => ({ repeat: count, every: 20, text: EVENT });
 const burst = { repeat: 60, text: EVENT };
 
 const CASES = {
-  block: { chunks: [paced(300)], proxy: { block: 4096 } },
+  // 41 events at once first: the first block leaves at once (the only sign
+  // is then the blocks' size, however slow a loaded machine is).
+  block: { chunks: [{ repeat: 41, text: EVENT }, paced(300)], proxy: { block: 4096 } },
   interval: { chunks: [paced(150)], proxy: { interval: 1200 } },
   gzip: { chunks: [paced(150)], proxy: { interval: 300, gzip: true } },
   steady: { chunks: [paced(220)] },

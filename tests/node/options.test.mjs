@@ -484,4 +484,18 @@ describe('resuming a request-started stream with another request', () => {
     assert.throws(() => new EventSource('http://127.0.0.1:1/x', { persistLastEventId: 'session' }), /needs sessionStorage/);
     assert.throws(() => new EventSource('http://127.0.0.1:1/x', { shared: 3 }), /shared option must be/);
   });
+
+  test('shared: true refuses a request it cannot compare in Node too, where each source holds its own connection; a key accepts it', () => {
+    // The same code must not construct in one runtime and throw in another.
+    const url = 'http://127.0.0.1:1/x';
+    assert.throws(() => new EventSource(url, { shared: true, headers: () => ({}) }), {
+      name: 'TypeError',
+      message: /shared: true shares a connection only among sources whose requests are the same .* headers given by a function cannot be compared; give it as a value, or pass shared: 'a key'/,
+    });
+    assert.throws(() => new EventSource(url, { shared: true, fetch: globalThis.fetch }), /a fetch function \(it may send anything\) cannot be compared/);
+    assert.throws(() => new EventSource(url, { shared: true, body: new Blob(['x']) }), /a Blob body cannot be compared/);
+    const keyed = new EventSource(url, { shared: 'mine', headers: () => ({}), fetch: globalThis.fetch, body: new Blob(['x']) });
+    keyed.close();
+    new EventSource(url, { shared: true, body: new URLSearchParams('a=1'), headers: { Authorization: 'Bearer a' } }).close();
+  });
 });

@@ -293,7 +293,9 @@ const RUNNERS = {
     async run(example) {
       const token = `tok-${uniqueKey('warning')}`;
       const event = `data: ${token}`.padEnd(98, '.') + '\n\n';
-      const plan = { chunks: [{ repeat: 300, every: 20, text: event }], proxy: { block: 4096 }, cors: true };
+      // 41 events at once, then one every 20 ms: the first block leaves at
+      // once, the next about every 0.8 s (the sign is their size).
+      const plan = { chunks: [{ repeat: 41, text: event }, { repeat: 300, every: 20, text: event }], proxy: { block: 4096 }, cors: true };
       const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, uniqueKey('readme-warning'), plan)), "the stream URL '/events'");
       await runModulePage(example, code, token, (logs) => logs.some((args) => args[0] === 'buffered on its way:' && args[1] === 'buffer-sized-bursts'));
     },

@@ -27,7 +27,8 @@
 //   Like /numbers, but paced: `per` events every `every` ms (default 1 and
 //   20), resuming after Last-Event-ID, open until N is sent (then it ends).
 //   For the shared-stream tests: the log counts connections as they come
-//   and go.
+//   and go. echo=1 ends each event's data with the request's Authorization
+//   header ('-' for none): whose request brought it.
 // GET /log?key=K   → {requests: [{n, method, url, headers, lastEventId}], open: n}
 // GET /reset-log   → forget every key
 
@@ -266,9 +267,10 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     res.flushHeaders();
     track(key, req, res);
     let i = lastEventId && /^\d+$/.test(lastEventId) ? Number(lastEventId) + 1 : 1;
+    const who = url.searchParams.get('echo') ? ` ${req.headers.authorization || '-'}` : '';
     const timer = setInterval(() => {
       let batch = '';
-      for (let n = 0; n < per && i <= total; n++, i++) batch += `id: ${i}\ndata: ${i} ${Date.now()}\n\n`;
+      for (let n = 0; n < per && i <= total; n++, i++) batch += `id: ${i}\ndata: ${i} ${Date.now()}${who}\n\n`;
       if (batch) res.write(batch);
       log.bytes = (log.bytes || 0) + batch.length;
       if (i > total) {
