@@ -46,7 +46,8 @@ pub const KIND_ID: u8 = 2;
 pub const KIND_COMMENT: u8 = 4;
 
 /// Buffers above this capacity are released after the chunk's events have
-/// been handed over, so one huge event does not pin its memory.
+/// been handed over, so one huge event does not pin its memory (unless large
+/// events recur: see [`Batch::clear`]).
 const KEEP_CAPACITY: usize = 1 << 20;
 
 #[derive(Default)]
@@ -56,6 +57,11 @@ pub struct Batch {
     pub comments: bool,
     /// The last event ID as JavaScript knows it.
     sent_id: String,
+    /// The length of the chunk being parsed (see [`Batch::parsing`]).
+    chunk_len: usize,
+    /// Bytes parsed since the batch last held a large event, counted while
+    /// its buffer is huge (see [`Batch::clear`]).
+    since_large: usize,
 }
 
 impl Batch {
@@ -67,16 +73,38 @@ impl Batch {
         }
     }
 
+    /// The events of a chunk of `len` bytes come next. A large event's
+    /// reservation then leaves room for all that the rest of the chunk can
+    /// add: every piece written after it (kind byte, type, data, ID, END) is
+    /// made of at least as many bytes of this chunk (only the first event of
+    /// a chunk has data from earlier ones), so the batch is not grown again
+    /// within the chunk. Growing it would double a buffer as large as the
+    /// event and hold the old and the new copy at once: with a 16 MiB event
+    /// and a small one in one chunk, 48 MiB for 16 (the wasm memory grew by
+    /// 32 MiB for the second of two such events).
+    pub fn parsing(&mut self, len: usize) {
+        self.chunk_len = len;
+        if self.bytes.capacity() > KEEP_CAPACITY {
+            self.since_large = self.since_large.saturating_add(len);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
 
-    /// Forget the events handed over (keeping the buffer's memory, unless a
-    /// huge event grew it).
+    /// Forget the events handed over, keeping the buffer's memory. A huge
+    /// buffer is kept while large events recur, and released once as many
+    /// bytes as it holds have been parsed without one (as the parser does
+    /// with its data buffer): a stream of large events then reuses one
+    /// buffer, where allocating one per event, each at a size set by how
+    /// the chunks fell, could find no room left by the last one and grow
+    /// the wasm memory again.
     pub fn clear(&mut self) {
         self.bytes.clear();
-        if self.bytes.capacity() > KEEP_CAPACITY {
+        if self.bytes.capacity() > KEEP_CAPACITY && self.since_large > self.bytes.capacity() {
             self.bytes = Vec::new();
+            self.since_large = 0;
         }
     }
 }
@@ -94,7 +122,18 @@ impl RawSink for Batch {
         if new_id {
             need += event.last_event_id.len() + 1;
         }
-        self.bytes.reserve(need);
+        if need > KEEP_CAPACITY / 2 {
+            // Exactly: doubling a buffer this large could take twice the
+            // event's size again (see `parsing`). With at least
+            // KEEP_CAPACITY of room, so that the next large events of about
+            // the same size fit the kept buffer whatever their chunks.
+            self.since_large = 0;
+            if self.bytes.capacity() - self.bytes.len() < need + self.chunk_len {
+                self.bytes.reserve_exact(need + self.chunk_len.max(KEEP_CAPACITY));
+            }
+        } else {
+            self.bytes.reserve(need);
+        }
         let mut kind = 0;
         if typed {
             kind |= KIND_TYPE;
@@ -163,6 +202,88 @@ mod tests {
         let mut batch = Batch::with_comments(true);
         parser.feed_raw(b":ping\ndata: b\n: two\n\n", &mut batch).unwrap();
         assert_eq!(batch.bytes, b"\x04ping\r\x04two\r\0b\r");
+    }
+
+    #[test]
+    fn a_large_event_reserves_once_for_the_rest_of_its_chunk() {
+        // The pieces that write the most batch bytes per stream byte, after
+        // a 2 MiB event that ends in the chunk: comments, empty data, new
+        // IDs, types.
+        let mut rest = b"\n\n".to_vec();
+        for i in 0..4096 {
+            rest.extend_from_slice(match i % 4 {
+                0 => b":\n".as_slice(),
+                1 => b"data\n\n",
+                2 => {
+                    if i % 8 == 2 {
+                        b"id:1\ndata\n\n"
+                    } else {
+                        b"id:2\ndata\n\n"
+                    }
+                }
+                _ => b"event:e\ndata:\n\n",
+            });
+        }
+        let mut parser = sse_core::parser::Parser::new();
+        let mut batch = Batch::with_comments(true);
+        let big = alloc::vec![b'x'; 2 << 20];
+        for chunk in [b"data: ".as_slice(), &big] {
+            batch.parsing(chunk.len());
+            parser.feed_raw(chunk, &mut batch).unwrap();
+        }
+        batch.parsing(rest.len());
+        parser.feed_raw(&rest, &mut batch).unwrap();
+        assert_eq!(batch.bytes[..2].to_vec(), b"\0x");
+        assert!(batch.bytes.len() > (2 << 20) + 4096, "{} bytes", batch.bytes.len());
+        // One reservation, the event's and at least the chunk's, and no
+        // growth after it.
+        let reserved = 2 + (2 << 20) + KEEP_CAPACITY;
+        assert_eq!(batch.bytes.capacity(), reserved);
+        batch.clear();
+        assert_eq!(batch.bytes.capacity(), reserved, "kept for the next large event");
+    }
+
+    #[test]
+    fn a_huge_batch_buffer_is_kept_while_large_events_recur_and_released_after() {
+        let mut parser = sse_core::parser::Parser::new();
+        let mut batch = Batch::default();
+        let big = alloc::format!("data: {}\n\n", "x".repeat(2 << 20));
+        let mut feed = |batch: &mut Batch, chunk: &[u8]| {
+            batch.parsing(chunk.len());
+            parser.feed_raw(chunk, batch).unwrap();
+            let len = batch.bytes.len();
+            batch.clear();
+            len
+        };
+        // Split differently each time (chunks of up to 64 KiB after the
+        // first): the first buffer holds them all.
+        let mut kept = 0;
+        for split in [7, 65536, 1000, 3] {
+            let (head, tail) = big.as_bytes().split_at(split);
+            let mut written = feed(&mut batch, head);
+            for chunk in tail.chunks(65536) {
+                written += feed(&mut batch, chunk);
+            }
+            assert_eq!(written, 2 + (2 << 20));
+            if kept == 0 {
+                kept = batch.bytes.capacity();
+            }
+            assert_eq!(batch.bytes.capacity(), kept, "split at {split}");
+        }
+        // Small events up to as many bytes as it holds: kept; then released.
+        let small = b"data: a\n\n".repeat(1 << 14);
+        let mut parsed = 0;
+        while parsed + small.len() <= kept {
+            feed(&mut batch, &small);
+            parsed += small.len();
+            assert_eq!(batch.bytes.capacity(), kept, "after {parsed} bytes of small events");
+        }
+        feed(&mut batch, &small);
+        assert!(
+            batch.bytes.capacity() <= KEEP_CAPACITY,
+            "held {} bytes",
+            batch.bytes.capacity()
+        );
     }
 
     #[test]

@@ -51,8 +51,8 @@ const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Buffers above this capacity are released after use instead of kept for
 /// reuse, so one huge event does not pin its memory for the life of the stream
-/// (the data buffer of a streak of large events excepted: see
-/// `Parser::dispatch`).
+/// (the data buffer excepted, which is kept while large events recur: see
+/// `Parser::data_idle`).
 const KEEP_CAPACITY: usize = 1 << 20;
 
 /// One event ready to dispatch (HTML §9.2.6, "dispatch the event", steps 4–5).
@@ -348,9 +348,10 @@ pub struct Parser {
     line: Vec<u8>,
     /// The data buffer, undecoded: each `data` line adds its value and an LF.
     data: Vec<u8>,
-    /// The last event dispatched had more than half of [`KEEP_CAPACITY`] of
-    /// data (see [`Parser::dispatch`]).
-    last_event_large: bool,
+    /// Bytes fed since the data buffer last held a large event (more than
+    /// half of [`KEEP_CAPACITY`]), counted only while its capacity is above
+    /// [`KEEP_CAPACITY`]: see [`Parser::data_idle`].
+    since_large: usize,
     /// The data buffer's length once decoded, LFs included: kept only when
     /// [`Limits::max_event_size`] is set (which counts decoded bytes).
     data_utf8_len: usize,
@@ -407,7 +408,7 @@ impl Parser {
         Parser {
             line: Vec::new(),
             data: Vec::new(),
-            last_event_large: false,
+            since_large: 0,
             data_utf8_len: 0,
             event_type: Vec::new(),
             id_buffer: String::new(),
@@ -433,7 +434,7 @@ impl Parser {
         release_if_huge(&mut self.line);
         self.data.clear();
         release_if_huge(&mut self.data);
-        self.last_event_large = false;
+        self.since_large = 0;
         self.data_utf8_len = 0;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
@@ -547,6 +548,9 @@ impl Parser {
         sink: &mut O,
         stop_at_boundary: bool,
     ) -> Result<Option<usize>, ParseError> {
+        if self.data.capacity() > KEEP_CAPACITY {
+            self.data_idle(chunk.len());
+        }
         let mut input = chunk;
         if let BomState::Matching(matched) = self.bom {
             input = self.match_bom(matched, input, sink)?;
@@ -858,18 +862,12 @@ impl Parser {
         // empty type buffer means "message" (the face fills it in).
         sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
         self.dispatched = self.dispatched.wrapping_add(1);
-        // Step 5: reset the buffers, keeping their memory unless it is huge.
-        // A huge data buffer is kept only while large events come one after
-        // another: a stream of 1 MiB events (whose buffer doubles to 2 MiB)
-        // then reuses one buffer instead of growing a new one, page by page
-        // and copy by copy, for each event; one huge event among small ones
-        // is released at once, and a streak at its first small event.
-        let large = self.data.len() > KEEP_CAPACITY / 2;
-        self.data.clear();
-        if !(large && self.last_event_large) {
-            release_if_huge(&mut self.data);
+        // Step 5: reset the buffers, keeping their memory (a huge data
+        // buffer until `data_idle` lets it go).
+        if self.data.len() > KEEP_CAPACITY / 2 {
+            self.since_large = 0;
         }
-        self.last_event_large = large;
+        self.data.clear();
         self.data_utf8_len = 0;
         self.event_type.clear();
     }
@@ -882,7 +880,6 @@ impl Parser {
         sink.event(&self.event_type, data, &self.last_event_id);
         self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
-        self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }
 
     /// [`Parser::dispatch_line`] for data known to be valid UTF-8.
@@ -892,7 +889,26 @@ impl Parser {
         sink.event_text(&self.event_type, data, &self.last_event_id);
         self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
-        self.last_event_large = data.len() > KEEP_CAPACITY / 2;
+    }
+
+    /// `len` more bytes of the stream come while the data buffer is huge. It
+    /// is kept while large events recur, and released (between events) once
+    /// as many bytes as it holds have passed without one: then one huge
+    /// event does not pin its memory for the life of the stream, and a
+    /// stream of them reuses one buffer. Releasing it after each large event
+    /// instead made every one grow a new buffer by doubling, each step's old
+    /// and new copies side by side, to a capacity that depends on where the
+    /// chunks happened to split the event (between its size and twice it);
+    /// the free memory left by one event then often could not hold the next
+    /// one's doubling, and the wasm memory grew by up to four times the
+    /// event's size again (a 16 MiB event: 57 MiB more for the second).
+    #[cold]
+    fn data_idle(&mut self, len: usize) {
+        self.since_large = self.since_large.saturating_add(len);
+        if self.data.is_empty() && self.since_large > self.data.capacity() {
+            self.data = Vec::new();
+            self.since_large = 0;
+        }
     }
 
     /// HTML §9.2.6, "dispatch the event", step 1: the last event ID string
@@ -1182,27 +1198,58 @@ mod tests {
         assert_eq!(events[0].data, "x\n y");
     }
 
-    #[test]
-    fn a_streak_of_large_events_reuses_its_buffer_until_a_small_one() {
+    /// `events` fed in chunks of the given sizes (cycling); the parser's
+    /// heap capacity after each event.
+    fn capacities(stream: &[u8], sizes: &[usize], events: usize) -> Vec<usize> {
         let mut parser = Parser::new();
-        let mut events = Vec::new();
-        let line = alloc::format!("data: {}\n", "x".repeat(1024));
-        let event = alloc::format!("{}\n", line.repeat(1024));
-        parser.feed(event.as_bytes(), &mut events).unwrap();
-        assert!(parser.heap_capacity() < 1024, "the first large event is released");
-        parser.feed(event.as_bytes(), &mut events).unwrap();
-        let kept = parser.heap_capacity();
-        assert!(kept > 1 << 20, "the second in a row keeps its buffer");
-        parser.feed(event.as_bytes(), &mut events).unwrap();
-        assert_eq!(parser.heap_capacity(), kept, "and the third reuses it");
-        parser.feed(b"data: a\ndata: b\n\n", &mut events).unwrap();
-        assert!(parser.heap_capacity() < 1024, "a small event releases it");
-        assert_eq!(events.len(), 4);
-        assert_eq!(events[2].data.len(), 1024 * 1025 - 1);
+        let mut seen = Vec::new();
+        let mut after = Vec::new();
+        let mut at = 0;
+        for size in sizes.iter().cycle() {
+            if at == stream.len() {
+                break;
+            }
+            let end = (at + size).min(stream.len());
+            parser.feed(&stream[at..end], &mut seen).unwrap();
+            at = end;
+            while after.len() < seen.len() {
+                after.push(parser.heap_capacity());
+            }
+        }
+        assert_eq!(seen.len(), events);
+        after
     }
 
     #[test]
-    fn huge_buffers_are_released_after_dispatch() {
+    fn large_events_reuse_the_first_ones_data_buffer_however_the_chunks_split_them() {
+        // One data line of 2 MiB per event, and a small event among them:
+        // the first event's buffer holds every later one, so none grows a
+        // new one (which, reallocated step by step from a size set by the
+        // first chunk, left the wasm memory unable to hold the next).
+        let big = alloc::format!("data: {}\n\n", "x".repeat(2 << 20));
+        let stream = alloc::format!("{big}{big}data: small\n\n{big}{big}{big}");
+        for sizes in [
+            &[65536][..],
+            &[1000],
+            &[7, 65536],
+            &[1 << 20, 3],
+            &[131071, 5000, 99999],
+        ] {
+            let after = capacities(stream.as_bytes(), sizes, 6);
+            assert!(
+                after[0] > 2 << 20,
+                "chunks of {sizes:?}: the first event left {} bytes",
+                after[0]
+            );
+            assert!(
+                after.iter().all(|&c| c == after[0]),
+                "chunks of {sizes:?}: capacities {after:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_data_buffer_is_released_once_as_many_bytes_have_passed_without_a_large_event() {
         let mut parser = Parser::new();
         let mut events = Vec::new();
         let big = alloc::vec![b'x'; 4 << 20];
@@ -1210,6 +1257,32 @@ mod tests {
         parser.feed(&big, &mut events).unwrap();
         parser.feed(b"\n\n", &mut events).unwrap();
         assert_eq!(events[0].data.len(), 4 << 20);
+        let kept = parser.heap_capacity();
+        assert!(kept > 4 << 20, "kept for the next large event: {kept} bytes");
+        // Small events, in chunks, up to as many bytes as the buffer holds:
+        // kept; the chunk after that lets it go.
+        let small = b"data: a\ndata: b\n\n".repeat(4096);
+        let mut fed = 0;
+        while fed + small.len() <= kept {
+            parser.feed(&small, &mut events).unwrap();
+            fed += small.len();
+            assert_eq!(parser.heap_capacity(), kept, "after {fed} bytes of small events");
+        }
+        parser.feed(&small, &mut events).unwrap();
+        parser.feed(b"data: c\n\n", &mut events).unwrap();
+        assert!(parser.heap_capacity() < 1024, "held {} bytes", parser.heap_capacity());
+        assert_eq!(events.last().unwrap().data, "c");
+    }
+
+    #[test]
+    fn a_new_stream_releases_a_huge_data_buffer() {
+        let mut parser = Parser::new();
+        let mut events = Vec::new();
+        parser.feed(b"data: ", &mut events).unwrap();
+        parser.feed(&alloc::vec![b'x'; 2 << 20], &mut events).unwrap();
+        parser.feed(b"\n\n", &mut events).unwrap();
+        assert!(parser.heap_capacity() > 2 << 20);
+        parser.reset_stream();
         assert!(parser.heap_capacity() < 1024, "held {} bytes", parser.heap_capacity());
     }
 }

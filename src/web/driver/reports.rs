@@ -106,6 +106,7 @@ impl Driver {
             // `crate::batch`). `dyn RawSink`: one copy of the parser code in
             // the wasm for every caller. A limit error has already queued the
             // failure commands.
+            batch.parsing(bytes.len());
             let _ = machine.handle_body_raw(now, bytes, batch as &mut dyn RawSink);
             // A leader relays the bytes the stream took (none of a stale
             // body; only those up to a recycle's cut, as the rest comes again).
@@ -126,6 +127,7 @@ impl Driver {
         let batch = {
             let mut state = self.state.borrow_mut();
             let State { machine, batch, .. } = &mut *state;
+            batch.parsing(bytes.len());
             machine.follow_body_raw(bytes, batch as &mut dyn RawSink);
             take_batch(batch)
         };
