@@ -126,7 +126,7 @@ describe('bad input (Node)', () => {
   });
 
   // The chunkings that grew the wasm memory after the first 16 MiB event
-  // (by 32 to 59 MiB, measured at 3fc38c0) before the parser and the batch
+  // (by 32 to 61 MiB, measured at 3fc38c0) before the parser and the batch
   // kept their buffers for the next large event: fixed 64 KiB and 1000-byte
   // chunks, and sizes from a seeded generator (1 B to 128 KiB, and to 1 MiB).
   // Each runs in a process of its own (tests/soak/huge-events.mjs), whose
