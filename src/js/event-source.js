@@ -8,7 +8,7 @@
 
 import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
-import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
+import { BaseEventTarget, makeEvent, makeMessageEvent, nativeEventTarget, report } from './dom.js';
 import { prefetch } from './prefetch.js';
 import { normalize } from './options.js';
 import { requestInit } from './request.js';
@@ -258,9 +258,34 @@ export function events(source, { types = ['message'], signal } = {}) {
   };
 }
 
+// Whether the platform's EventTarget itself calls an `on<type>` attribute
+// of its target when it dispatches `type` (workerd's does, for any
+// target): then a handler must not also be a listener of ours, or it runs
+// twice. Found once, by trying it, when the first handler is set.
+let platformCallsHandlers = null;
+function callsHandlers() {
+  if (platformCallsHandlers === null) {
+    platformCallsHandlers = false;
+    if (nativeEventTarget) {
+      try {
+        const Probe = class extends BaseEventTarget {
+          get oneventsourceprobe() {
+            return () => (platformCallsHandlers = true);
+          }
+        };
+        new Probe().dispatchEvent(makeEvent('eventsourceprobe'));
+      } catch {
+        platformCallsHandlers = false;
+      }
+    }
+  }
+  return platformCallsHandlers;
+}
+
 // Event handler IDL attributes (HTML §8.1.8.1): setting a handler adds one
 // listener at that moment; replacing it keeps that listener's place;
-// setting null removes it.
+// setting null removes it. Where the platform's EventTarget calls `on<type>`
+// itself, the attribute only holds the value (the platform calls it).
 function defineHandler(type) {
   Object.defineProperty(EventSource.prototype, `on${type}`, {
     get() {
@@ -271,6 +296,10 @@ function defineHandler(type) {
       const state = internals(this);
       const callable = typeof value === 'function' || (typeof value === 'object' && value !== null);
       let handler = state.handlers[type];
+      if (callsHandlers()) {
+        state.handlers[type] = callable ? { value, listener: null } : null;
+        return;
+      }
       if (!callable) {
         if (handler !== null) {
           BaseEventTarget.prototype.removeEventListener.call(this, type, handler.listener);
@@ -322,5 +351,12 @@ for (const [name, value] of [
   Object.defineProperty(EventSource.prototype, name, descriptor);
 }
 Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: 'EventSource', configurable: true });
+// The brand of this package's class, the same in every copy of the package
+// (two bundles in one page, a server prerender and its client) and every
+// realm of the agent: Symbol.for keys one registry. isPolyfill() reads it.
+// Symbol-keyed and not enumerable: only Reflect.ownKeys and
+// Object.getOwnPropertySymbols see it (README, "How it differs").
+export const BRAND = Symbol.for('eventsource-wasm.EventSource');
+Object.defineProperty(EventSource, BRAND, { value: true });
 // The minifier renames the class binding; the interface object is named.
 Object.defineProperty(EventSource, 'name', { value: 'EventSource', configurable: true });
