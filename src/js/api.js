@@ -27,7 +27,8 @@ export function supportsSSE() {
  * (another bundle, another version), which carries the same brand.
  */
 export function isPolyfill(ctor = globalThis.EventSource) {
-  return ctor === EventSource || (typeof ctor === 'function' && ctor[BRAND] === true);
+  // Own property: a subclass (one a page made of ours) is not the package's.
+  return ctor === EventSource || (typeof ctor === 'function' && Object.prototype.hasOwnProperty.call(ctor, BRAND));
 }
 
 /** What the polyfill runs on here: the transport and the EventTarget. */

@@ -7,11 +7,32 @@ function scheme(url) {
   return colon > 0 ? url.slice(0, colon + 1) : url;
 }
 
-/** The message for `reason`; `settings` are the source's, `url` its URL. */
-export function errorMessage(reason, status, detail, settings, url) {
+// What the platform threw, in a few words: its name and message, and the
+// message of its own cause, where the real reason often is (Node's fetch
+// says "fetch failed", its cause "connect ECONNREFUSED 127.0.0.1:1").
+function describeCause(cause) {
+  if (cause === undefined || cause === null) return '';
+  const words = (value) => {
+    if (value instanceof Error || (typeof value === 'object' && typeof value.message === 'string')) {
+      return value.name && value.name !== 'Error' ? `${value.name}: ${value.message}` : value.message;
+    }
+    return String(value);
+  };
+  let text = words(cause);
+  const inner = typeof cause === 'object' ? cause.cause : undefined;
+  if (inner !== undefined && inner !== null) text += ` (${words(inner)})`;
+  return ` (${text})`;
+}
+
+/**
+ * The message for `reason`; `settings` are the source's, `url` its URL,
+ * `cause` what the platform threw, if anything (named in the message).
+ */
+export function errorMessage(reason, status, detail, settings, url, cause) {
+  const because = describeCause(cause);
   switch (reason) {
     case 'network':
-      return 'the connection failed or was dropped; reconnecting';
+      return `the connection failed or was dropped${because}; reconnecting`;
     case 'ended':
       return 'the server ended the stream; reconnecting';
     case 'status':
@@ -29,13 +50,13 @@ export function errorMessage(reason, status, detail, settings, url) {
     case 'vetoed':
       return 'beforeReconnect vetoed the reconnection; the connection failed';
     case 'refused':
-      return 'the request was refused (CORS: the server does not allow this origin), so the connection failed for good';
+      return `the request was refused (CORS: the server does not allow this origin)${because}, so the connection failed for good`;
     case 'aborted':
-      return 'the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it), so the connection failed for good';
+      return `the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it)${because}, so the connection failed for good`;
     case 'scheme':
-      return `the URL's scheme (${scheme(url)}) cannot be fetched; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
+      return `the URL's scheme (${scheme(url)}) cannot be fetched${because}; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
     default:
-      return reason;
+      return `${reason}${because}`;
   }
 }
 

@@ -25,45 +25,32 @@ const ports = {};
 // disallow_eval_during_startup), and imports `eventsource-wasm/auto`;
 // `plain` is bundled without the `workerd` condition, so it gets the entry
 // that compiles from bytes.
-const WORKERS = {
-  main: {
-    conditions: ['workerd', 'worker', 'browser'],
-    date: '2026-11-01',
-    flags: [],
-    source: `
+// A worker that runs tests/runtimes/scenario.mjs on its first request and
+// answers what it saw, with what the worker's global EventSource is.
+const scenarioWorker = (name, imports) => `
+      ${imports}
       import { EventSource, isPolyfill, supportsSSE } from 'eventsource-wasm';
       import { scenario } from ${JSON.stringify(join(root, 'tests/runtimes/scenario.mjs'))};
       export default {
         async fetch(request) {
           const origin = new URL(request.url).searchParams.get('origin');
           try {
-            const result = await scenario(EventSource, origin, 'workerd-main');
-            return Response.json({ result, isPolyfill: isPolyfill(EventSource), supportsSSE: supportsSSE() });
+            const result = await scenario(EventSource, origin, 'workerd-${name}');
+            const global = typeof globalThis.EventSource;
+            return Response.json({ result, isPolyfill: isPolyfill(EventSource), supportsSSE: supportsSSE(), global, globalIsPolyfill: isPolyfill() });
           } catch (error) {
             return Response.json({ error: String((error && error.stack) || error) });
           }
         },
-      };`,
-  },
+      };`;
+
+const WORKERS = {
+  main: { conditions: ['workerd', 'worker', 'browser'], date: '2026-11-01', flags: [], source: scenarioWorker('main', '') },
   strict: {
     conditions: ['workerd', 'worker', 'browser'],
     date: '2024-01-01',
     flags: ['disallow_eval_during_startup'],
-    source: `
-      import 'eventsource-wasm/auto';
-      import { EventSource, isPolyfill } from 'eventsource-wasm';
-      import { scenario } from ${JSON.stringify(join(root, 'tests/runtimes/scenario.mjs'))};
-      export default {
-        async fetch(request) {
-          const origin = new URL(request.url).searchParams.get('origin');
-          try {
-            const result = await scenario(EventSource, origin, 'workerd-strict');
-            return Response.json({ result, global: typeof globalThis.EventSource, globalIsPolyfill: isPolyfill() });
-          } catch (error) {
-            return Response.json({ error: String((error && error.stack) || error) });
-          }
-        },
-      };`,
+    source: scenarioWorker('strict', "import 'eventsource-wasm/auto';"),
   },
   plain: {
     conditions: ['worker', 'browser'],
