@@ -31,7 +31,7 @@ const PROGRAMS = {
     const before = typeof globalThis.EventSource;
     const { EventSource, isPolyfill } = await import('eventsource-wasm');
     const { scenario } = await import(${SCENARIO});
-    const result = await scenario(EventSource, process.env.ORIGIN, 'esm');
+    const result = await scenario(EventSource, process.argv[2], 'esm');
     console.log(JSON.stringify({ before, isPolyfill: isPolyfill(EventSource), result }));`,
   'auto.mjs': `
     const before = typeof globalThis.EventSource;
@@ -40,12 +40,12 @@ const PROGRAMS = {
     const installed = isPolyfill(globalThis.EventSource);
     // The scenario runs on whichever EventSource is global now; a native
     // one knows no POST, so there only events and reconnection are asked of it.
-    const result = await scenario(globalThis.EventSource, process.env.ORIGIN, 'auto', { post: installed });
+    const result = await scenario(globalThis.EventSource, process.argv[2], 'auto', { post: installed });
     console.log(JSON.stringify({ before, after: typeof globalThis.EventSource, installed, result }));`,
   'require.cjs': `
     const { EventSource, isPolyfill } = require('eventsource-wasm');
     import(${SCENARIO}).then(async ({ scenario }) => {
-      const result = await scenario(EventSource, process.env.ORIGIN, 'require');
+      const result = await scenario(EventSource, process.argv[2], 'require');
       console.log(JSON.stringify({ isPolyfill: isPolyfill(EventSource), result }));
     });`,
 };
@@ -54,8 +54,10 @@ function run(name, file) {
   const { bin } = runtime(name);
   const dir = appDir(name);
   writeFileSync(join(dir, file), PROGRAMS[file]);
-  const args = name === 'deno' ? ['run', '--allow-net', '--allow-env=ORIGIN', file] : [file];
-  return runToEnd(bin, args, { cwd: dir, env: { ORIGIN: server.origin } }).then(lastJson);
+  // The test server's origin as the program's argument: Deno needs no
+  // permission but --allow-net.
+  const args = name === 'deno' ? ['run', '--allow-net', file, server.origin] : [file, server.origin];
+  return runToEnd(bin, args, { cwd: dir }).then(lastJson);
 }
 
 // What Deno's own EventSource does of the same cases: no POST, and error
