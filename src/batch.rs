@@ -14,6 +14,12 @@
 //! - the data's bytes and [`END`];
 //! - the last event ID's bytes and [`END`], if [`KIND_ID`].
 //!
+//! A source that asked for comment lines (the `onComment` option) also gets
+//! each one, in stream order among the events: the kind byte
+//! [`KIND_COMMENT`] alone, then the comment's text and [`END`]. Without the
+//! option none is written: the parser's report of a comment costs one test
+//! of a flag.
+//!
 //! Decoding the whole buffer at once is exact: [`END`] (CR) is in no type,
 //! data or ID (the parser splits lines on it), every byte between pieces is
 //! ASCII, and the WHATWG decoder never folds an ASCII byte into a replacement
@@ -36,6 +42,8 @@ pub const END: u8 = b'\r';
 pub const KIND_TYPE: u8 = 1;
 /// Kind bit: a new last event ID comes after the data.
 pub const KIND_ID: u8 = 2;
+/// Kind: not an event but a comment line's text (only with `onComment`).
+pub const KIND_COMMENT: u8 = 4;
 
 /// Buffers above this capacity are released after the chunk's events have
 /// been handed over, so one huge event does not pin its memory.
@@ -44,11 +52,21 @@ const KEEP_CAPACITY: usize = 1 << 20;
 #[derive(Default)]
 pub struct Batch {
     pub bytes: Vec<u8>,
+    /// Write comment lines too (the source has an `onComment` callback).
+    pub comments: bool,
     /// The last event ID as JavaScript knows it.
     sent_id: String,
 }
 
 impl Batch {
+    /// An empty batch; with `comments`, comment lines are written too.
+    pub fn with_comments(comments: bool) -> Batch {
+        Batch {
+            comments,
+            ..Batch::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
@@ -98,6 +116,15 @@ impl RawSink for Batch {
             self.sent_id.push_str(event.last_event_id);
         }
     }
+
+    fn comment(&mut self, text: &[u8]) {
+        if self.comments {
+            self.bytes.reserve(text.len() + 2);
+            self.bytes.push(KIND_COMMENT);
+            self.bytes.extend_from_slice(text);
+            self.bytes.push(END);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +152,17 @@ mod tests {
             (b"message", b"", "7"),
         ]);
         assert_eq!(bytes, b"\0a\r\x01ping\rb\nc\r\x02\xF0\x9F\r7\r\0\r");
+    }
+
+    #[test]
+    fn comments_are_written_in_stream_order_only_when_asked_for() {
+        let mut parser = sse_core::parser::Parser::new();
+        let mut batch = Batch::default();
+        parser.feed_raw(b": hi\ndata: a\n\n", &mut batch).unwrap();
+        assert_eq!(batch.bytes, b"\0a\r", "no comment without the option");
+        let mut batch = Batch::with_comments(true);
+        parser.feed_raw(b":ping\ndata: b\n: two\n\n", &mut batch).unwrap();
+        assert_eq!(batch.bytes, b"\x04ping\r\x04two\r\0b\r");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod contract;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
+#[cfg(all(target_arch = "wasm32", feature = "shared"))]
+pub use web::group_name;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub use web::parse_count;
 #[cfg(target_arch = "wasm32")]

@@ -27,7 +27,7 @@ export function makeLink() {
     open(finalUrl, reopened, lastEventId) { log.push(['open', finalUrl]); },
     error(readyState, reason, status, detail) { log.push(['error', readyState, reason, status, detail]); },
     panicked(message) { log.push(['panicked', message]); },
-    warn(warning, url) { log.push(['warn', warning]); },
+    warn(warning, sign, first, second, url) { log.push(['warn', warning]); },
     request(url, lastEventId, authorize) {
       // What src/js/request.js writes for a plain source.
       const headers = new Headers({ Accept: 'text/event-stream' });

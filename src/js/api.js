@@ -4,10 +4,10 @@
 import { loadCore, loadedCores, wasmAllowed } from './core.js';
 import { nativeEventTarget } from './dom.js';
 import { defaultTransport, hasNative } from './env.js';
-import { EventSource, events } from './event-source.js';
+import { EventSource, events, reconnect } from './event-source.js';
 import { canShare } from './shared.js';
 
-export { EventSource, events };
+export { EventSource, events, reconnect };
 export { sharing } from './shared.js';
 
 /**

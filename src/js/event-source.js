@@ -10,7 +10,7 @@ import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
 import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
 import { prefetch } from './prefetch.js';
-import { normalize } from './options.js';
+import { normalize, sendsOnce } from './options.js';
 import { requestInit } from './request.js';
 import { canShare, openPersisted } from './shared.js';
 import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
@@ -61,7 +61,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit, sendsOnce };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.
@@ -180,6 +180,26 @@ export class EventSource extends BaseEventTarget {
     drive(state, 'close');
     finish(state, true);
   }
+}
+
+/**
+ * Reconnect `source` now (not in HTML): drop its connection, or the wait
+ * before the next one, and connect again at once with Last-Event-ID,
+ * asking the `headers` function again (sse_core's Machine::reconnect
+ * decides). No error event: nothing failed; readyState is CONNECTING until
+ * the `open` event (a reopen). Nothing happens on a CLOSED source, or one
+ * whose first connection is still being made. In a shared group, the
+ * group's one connection is reconnected, whichever source asks. A function
+ * rather than a method, so that the object keeps native's shape (the
+ * prototype, the lib.dom type) as `events()` and `sharing()` do.
+ */
+export function reconnect(source) {
+  const state = source != null ? source[$] : undefined;
+  if (state === undefined) throw new TypeError('eventsource-wasm: reconnect() takes an EventSource of this package');
+  if (state.readyState === CLOSED || state.source === null) return;
+  // A follower's readyState is its leader's, relayed.
+  if (state.source.leads) state.readyState = CONNECTING;
+  drive(state, 'reconnect');
 }
 
 // Async iteration: `for await (const event of source)` yields the message

@@ -13,6 +13,8 @@
 // until this source leaves, and the moments it leaves are the JavaScript
 // class's (close(), the pagehide listener of lifecycle.js).
 
+import { groupName } from '../../build/pkg-shared/eventsource_wasm.js';
+
 const G = globalThis;
 
 /** One source's membership of its group: the channel and the lock. */
@@ -76,9 +78,75 @@ class Member {
   }
 }
 
+const is = (value, name) => typeof G[name] === 'function' && value instanceof G[name];
+
+/**
+ * The body as the group's identity sees it (sse_core::shared::Body): none,
+ * its kind and bytes (the kind decides the Content-Type Fetch adds), or
+ * 'unreadable' for one that cannot be read before it is sent.
+ */
+function describeBody(body) {
+  const bytes = (text) => new G.TextEncoder().encode(text);
+  if (body === undefined || body === null) return [undefined, undefined];
+  if (typeof body === 'string') return ['text', bytes(body)];
+  if (is(body, 'ReadableStream') || is(body, 'Blob')) return ['unreadable', undefined];
+  if (is(body, 'URLSearchParams')) return ['params', bytes(`${body}`)];
+  if (is(body, 'ArrayBuffer')) return ['bytes', new Uint8Array(body)];
+  if (ArrayBuffer.isView(body)) return ['bytes', new Uint8Array(body.buffer, body.byteOffset, body.byteLength)];
+  if (is(body, 'FormData')) {
+    const entries = [...body];
+    return entries.every(([, value]) => typeof value === 'string') ? ['form', bytes(JSON.stringify(entries))] : ['unreadable', undefined];
+  }
+  // Anything else is sent as its string (WebIDL's BodyInit conversion).
+  try {
+    return ['text', bytes(`${body}`)];
+  } catch {
+    return ['unreadable', undefined];
+  }
+}
+
+/**
+ * The headers option as names and values, flat (null: a function decides
+ * them, or they cannot be read, and then no request can be made with them
+ * either). The core compares them as Fetch's Headers would.
+ */
+function describeHeaders(headers) {
+  if (headers === undefined || headers === null) return [];
+  if (typeof headers === 'function') return null;
+  try {
+    const flat = [];
+    for (const [name, value] of Symbol.iterator in headers ? headers : Object.entries(headers)) flat.push(`${name}`, `${value}`);
+    return flat;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The group's name: a digest of the request (src/web/identity.rs), so that
+ * sources share only when their requests are the same, and no URL or
+ * header appears in clear in a lock or channel name, which any code of the
+ * origin can list.
+ */
+function groupOf(state) {
+  const { settings } = state;
+  const { method, body, headers } = settings.request;
+  const [bodyKind, bytes] = describeBody(body);
+  return groupName({
+    url: state.url,
+    withCredentials: state.withCredentials,
+    method,
+    bodyKind,
+    body: bytes,
+    headers: describeHeaders(headers),
+    fetch: settings.fetch !== undefined,
+    key: settings.sharedKey === '' ? null : settings.sharedKey,
+  });
+}
+
 /** Before the driver exists: the group for a source with `shared`. */
 export function prepareGroup(state, { drive }) {
-  const name = `eventsource-wasm:${JSON.stringify([state.url, state.withCredentials, state.settings.sharedKey])}`;
+  const name = groupOf(state);
   state.member = new Member(state, name, drive);
   state.member.open();
   state.onClosed.push(() => state.member.leave());

@@ -1,7 +1,9 @@
-// The `shared` option: every source of one browser profile and origin with
-// the same URL, withCredentials and key holds one connection. What the
-// constructor needs of it is here (is sharing possible, the options,
-// persistLastEventId); the membership itself (group.js) comes with the
+// The `shared` option: every source of one browser profile and origin that
+// makes the same request (URL, withCredentials, method, body, headers) with
+// the same key holds one connection. What the constructor needs of it is
+// here (is sharing possible, the options, whether the request can be
+// compared, persistLastEventId); the membership itself (group.js, which
+// names the group by a digest of the request) comes with the
 // core that has the option compiled in. Both only carry out what the
 // driver decides (src/web/shared.rs is the wire
 // format, sse_core::shared the rules): it holds the group's Web Lock, whose
@@ -34,6 +36,40 @@ export function sharedOption(value) {
   if (value === true) return '';
   if (typeof value === 'string') return value;
   throw new TypeError('eventsource-wasm: the shared option must be true, false or a string key');
+}
+
+/** What of a body cannot be read before it is sent (null: it can). */
+function unreadableBody(body) {
+  if (body === null || typeof body !== 'object') return null;
+  const is = (name) => typeof G[name] === 'function' && body instanceof G[name];
+  if (is('ReadableStream')) return 'a ReadableStream body';
+  if (is('Blob')) return 'a Blob body';
+  if (is('FormData')) for (const [, value] of body) if (typeof value !== 'string') return 'a FormData body with a file';
+  return null;
+}
+
+/**
+ * `shared: true` (with no key) joins only sources whose requests are the
+ * same, so that a tab signed in as one user never receives the events of a
+ * connection made with another's credentials: every part of the request
+ * must be known, and comparable, now. Throw a TypeError naming what is not,
+ * and the fix. (A key is the caller's promise that its sources may see the
+ * same events: then what cannot be compared is left out of the group's
+ * identity, README "Sharing and credentials".)
+ */
+export function checkComparable(settings) {
+  if (settings.sharedKey !== '') return;
+  const { headers, body } = settings.request;
+  const what =
+    typeof headers === 'function'
+      ? 'headers given by a function'
+      : settings.fetch !== undefined
+        ? 'a fetch function (it may send anything)'
+        : unreadableBody(body);
+  if (what === null) return;
+  throw new TypeError(
+    `eventsource-wasm: shared: true shares a connection only among sources whose requests are the same (no tab may receive events fetched with another's credentials), and ${what} cannot be compared; give it as a value, or pass shared: 'a key' to promise that every source with that key may see the same events`,
+  );
 }
 
 const STORAGES = { session: 'sessionStorage', local: 'localStorage' };

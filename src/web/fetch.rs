@@ -232,6 +232,7 @@ fn responded(inner: &Rc<Inner>, result: Result<JsValue, JsValue>) {
         status_text: response.status_text(),
         content_type: response.headers().get("content-type").ok().flatten(),
         www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
+        content_encoding: response.headers().get("content-encoding").ok().flatten(),
         final_url: response.url(),
     };
     if !inner.report(head) {

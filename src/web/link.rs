@@ -38,10 +38,12 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
 
-    /// Tell the developer (`warning` is a `sse_core::machine::Warning`'s
-    /// name in `contract::WARNINGS`); nothing failed.
+    /// Tell the developer, on the console and with a `warning` event
+    /// (`warning` is a `sse_core::machine::Warning`'s name in
+    /// `contract::WARNINGS`; `sign` and the two figures say more, see
+    /// `contract::describe_warning`); nothing failed.
     #[wasm_bindgen(method, catch)]
-    pub fn warn(this: &Link, warning: &str, url: &str) -> Result<(), JsValue>;
+    pub fn warn(this: &Link, warning: &str, sign: &str, first: f64, second: f64, url: &str) -> Result<(), JsValue>;
 
     /// The fetch init for a request to `url` (method, body, the user's
     /// headers and the protocol's: `Accept`, this `Last-Event-ID` if not
@@ -56,9 +58,12 @@ extern "C" {
     pub fn post(this: &Link, message: &js_sys::Object) -> Result<(), JsValue>;
 
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
-    /// `false` to veto it, a URL (string) to send it and the next ones
-    /// there, or anything else to go on. (The link keeps the hook's method,
-    /// body and headers for the requests it builds.)
+    /// `false` to veto it, `{ url, once }` when the hook answered with the
+    /// request to continue with (`url`: where it and the next ones go, if
+    /// the hook changed it; `once`: whether that request is sent once), or
+    /// anything else when it answered nothing (see `crate::web::hooks`).
+    /// (The link keeps the hook's method, body and headers for the requests
+    /// it builds.)
     #[wasm_bindgen(method, catch)]
     pub fn reconnecting(
         this: &Link,

@@ -7,7 +7,8 @@
 //!              │  └── request (headers, Accept, Last-Event-ID) ── fetch | xhr
 //!              ├── probe                    everything reports through `seam`
 //!              └── shared (the `shared` option's frames, posted and read
-//!                  through the link; the rules are `sse_core::shared`'s)
+//!                  through the link; the rules are `sse_core::shared`'s;
+//!                  identity: the group's name, a digest of the request)
 //! ```
 
 mod clock;
@@ -17,6 +18,8 @@ mod fetch;
 mod guard;
 mod handles;
 mod hooks;
+#[cfg(feature = "shared")]
+mod identity;
 mod inspect;
 mod link;
 mod panic;
@@ -31,6 +34,8 @@ mod source;
 mod stats;
 mod xhr;
 
+#[cfg(feature = "shared")]
+pub use identity::group_name;
 pub use inspect::inspect_stream;
 #[cfg(feature = "bench")]
 pub use inspect::parse_count;

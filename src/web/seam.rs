@@ -49,6 +49,9 @@ pub enum Report<'a> {
         content_type: Option<String>,
         /// The whole WWW-Authenticate header value, if any (and visible).
         www_authenticate: Option<String>,
+        /// The whole Content-Encoding header value, if any (and visible:
+        /// same-origin, or exposed by CORS), for the buffering diagnosis.
+        content_encoding: Option<String>,
         /// The response's URL after redirects (empty if the platform did
         /// not say: a response made by a custom fetch, an old XHR).
         final_url: String,

@@ -17,13 +17,14 @@
 //! | `S` | a start | `e`, `a` (`[epoch, seq]` of the cut, or null), `i`, `r` |
 //! | `c` | a claim | `a` (what the claimer applied, or null) |
 //! | `H` | a handover | `l` (frames and starts, as above) |
+//! | `R` | reconnect, to the leader (`reconnect()` on a follower) | |
 
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use sse_core::machine::{ReadyState, Reason};
+use sse_core::machine::{Lost, ReadyState, Reason};
 use sse_core::parser::ParseError;
 use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::JsCast;
@@ -55,6 +56,7 @@ pub enum Message {
     Entry(Entry<Frame>),
     Claim { seen: Option<Position> },
     Handover(Vec<Entry<Frame>>),
+    Reconnect,
 }
 
 pub struct Welcome {
@@ -160,6 +162,11 @@ pub fn start(start: &Start) -> Object {
     message
 }
 
+/// Ask the group's leader to reconnect (`reconnect()` on a follower).
+pub fn reconnect() -> Object {
+    object("R")
+}
+
 pub fn claim(seen: Option<Position>) -> Object {
     let message = object("c");
     env::set(&message, "a", &position(seen));
@@ -193,6 +200,14 @@ fn reason(name: &str, status: u16, detail: &str) -> Reason {
         "refused" => Reason::Refused,
         "aborted" => Reason::Aborted,
         "scheme" => Reason::Scheme,
+        "unrepeatable" => Reason::Unrepeatable {
+            lost: match detail {
+                "ended" => Lost::Ended,
+                "timeout" => Lost::Timeout,
+                "released" => Lost::Released,
+                _ => Lost::Network,
+            },
+        },
         _ => Reason::Network,
     }
 }
@@ -285,6 +300,7 @@ pub fn decode(message: &JsValue) -> Option<Message> {
         "c" => Some(Message::Claim {
             seen: get_position(&get(message, "a")),
         }),
+        "R" => Some(Message::Reconnect),
         "H" => {
             let list = get(message, "l").dyn_into::<Array>().ok()?;
             Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))

@@ -174,6 +174,7 @@ impl Reader {
                     status_text: reader.xhr.status_text().unwrap_or_default(),
                     content_type: reader.xhr.get_response_header("content-type").ok().flatten(),
                     www_authenticate: reader.xhr.get_response_header("www-authenticate").ok().flatten(),
+                    content_encoding: reader.xhr.get_response_header("content-encoding").ok().flatten(),
                     final_url: reader.xhr.response_url(),
                 }
             };

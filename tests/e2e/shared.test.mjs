@@ -24,21 +24,34 @@ after(async () => {
   await server?.close();
 });
 
-const ticks = (key, { every = 20, per = 1, total } = {}) =>
-  `${server.origin}/ticks?key=${encodeURIComponent(key)}&every=${every}&per=${per}${total ? `&total=${total}` : ''}`;
+const ticks = (key, { every = 20, per = 1, total, echo } = {}) =>
+  `${server.origin}/ticks?key=${encodeURIComponent(key)}&every=${every}&per=${per}${total ? `&total=${total}` : ''}${echo ? '&echo=1' : ''}`;
 
 // In the page: a shared source that records what it dispatches. (A hook
 // cannot cross from Node: `resumeWith` makes a beforeReconnect that asks
-// for a GET of the URL with that suffix.)
+// for a GET of the URL with that suffix, `hookAnswers` one that answers
+// that, `headersFrom` a headers function that answers that.)
 function openShared([url, init]) {
   const { EventSource, sharing } = window.EventSourceWasm;
+  window.__asked = [];
   if (init.resumeWith) {
     const suffix = init.resumeWith;
-    window.__asked = [];
     init = { ...init, resumeWith: undefined, beforeReconnect: (info) => (window.__asked.push(info), { url: url + suffix, method: 'GET' }) };
   }
+  if (init.hookAnswers) {
+    const answer = init.hookAnswers;
+    init = { ...init, hookAnswers: undefined, beforeReconnect: (info) => (window.__asked.push(info), answer) };
+  }
+  if (init.headersFrom) {
+    const headers = init.headersFrom;
+    init = { ...init, headersFrom: undefined, headers: () => headers };
+  }
+  window.__reported = [];
+  window.addEventListener('error', (e) => window.__reported.push(e.message));
   const es = new EventSource(url, init);
-  const log = { ids: [], opens: 0, errors: [], types: [] };
+  // `whos`: whose request brought each event (the /ticks?echo=1 server
+  // ends its data with the request's Authorization).
+  const log = { ids: [], opens: 0, errors: [], types: [], whos: [] };
   window.__es = es;
   window.__log = log;
   window.__sharing = () => sharing(es);
@@ -48,14 +61,22 @@ function openShared([url, init]) {
     log.ids.push(Number(e.lastEventId));
     if (e.origin !== location.origin) log.types.push(`bad origin ${e.origin}`);
     if (Number(e.data.split(' ')[0]) !== Number(e.lastEventId)) log.types.push(`data ${e.data} under id ${e.lastEventId}`);
+    const who = e.data.split(' ').slice(2).join(' ');
+    if (who && !log.whos.includes(who)) log.whos.push(who);
   };
 }
 
-/** A tab of `context` on the harness page (the package's ESM entry), with a shared source on `url`. */
-async function openTab(context, url, init = { shared: true }) {
+/** A tab of `context` on the harness page (the package's ESM entry), loaded. */
+async function harnessTab(context) {
   const page = await context.newPage();
   await page.goto(`${server.origin}/tests/pages/harness.html?load=esm`);
   await page.evaluate(() => window.loaded);
+  return page;
+}
+
+/** A harness tab with a shared source on `url`. */
+async function openTab(context, url, init = { shared: true }) {
+  const page = await harnessTab(context);
   await page.evaluate(openShared, [url, init]);
   return page;
 }
@@ -327,12 +348,13 @@ test('shared chaos: 20 random leader changes over 5000 events lose and repeat no
   }
 });
 
-test('a shared stream started by a POST is taken over with the request beforeReconnect returns, not a second POST', async () => {
+test('a keyed shared stream started by a POST is taken over with the request beforeReconnect returns, not a second POST', async () => {
   const context = await browser.newContext();
   try {
     const key = uniqueKey('shared-post');
     const url = ticks(key);
-    const init = { shared: true, method: 'POST', body: JSON.stringify({ prompt: 'hello' }), resumeWith: '&resume=1' };
+    // A key: with shared: true no hook may change the group's request (below).
+    const init = { shared: 'chat', method: 'POST', body: JSON.stringify({ prompt: 'hello' }), resumeWith: '&resume=1' };
     const pages = [await openTab(context, url, init), await openTab(context, url, init)];
     const leader = await leaderOf(pages);
     const other = pages.find((p) => p !== leader);
@@ -348,6 +370,38 @@ test('a shared stream started by a POST is taken over with the request beforeRec
     assert.match(String(second.lastEventId), /^\d+$/);
     assertExactlyOnce((await log(other)).ids, 'the tab that took over');
     assert.equal((await other.evaluate(() => window.__asked))[0].reason, 'network');
+  } finally {
+    await context.close();
+  }
+});
+
+test('reconnect(source) in any tab reconnects the group’s one connection, with Last-Event-ID, and no tab loses or repeats an event', async () => {
+  const context = await browser.newContext();
+  try {
+    const key = uniqueKey('shared-reconnect');
+    const url = ticks(key);
+    const pages = [await openTab(context, url), await openTab(context, url)];
+    const leader = await leaderOf(pages);
+    const other = pages.find((p) => p !== leader);
+    await allReach(pages, 10);
+    // The follower asks: the leader reconnects.
+    await other.evaluate(() => window.EventSourceWasm.reconnect(window.__es));
+    await waitFor(() => server.log(key).requests.length === 2, { message: 'the reconnection the follower asked for' });
+    let at = (await log(other)).ids.at(-1);
+    await allReach(pages, at + 10);
+    // The leader asks: it reconnects.
+    await leader.evaluate(() => window.EventSourceWasm.reconnect(window.__es));
+    await waitFor(() => server.log(key).requests.length === 3, { message: 'the reconnection the leader asked for' });
+    at = (await log(other)).ids.at(-1);
+    await allReach(pages, at + 10);
+    const requests = server.log(key).requests;
+    for (const request of requests.slice(1)) assert.match(String(request.lastEventId), /^\d+$/, 'resumed with Last-Event-ID');
+    assert.equal(await leading(leader), true, 'the same tab still leads');
+    for (const page of pages) {
+      const { ids, errors } = await log(page);
+      assertExactlyOnce(ids, 'each tab');
+      assert.deepEqual(errors, [], 'no error event');
+    }
   } finally {
     await context.close();
   }
@@ -523,6 +577,224 @@ describe('shared: workers, close(), and where sharing is not possible', () => {
       }
       for (const page of pages) await page.evaluate(() => window.__es.close());
       await waitFor(() => server.log(key).open === 0, { message: 'both closed' });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('shared: sharing and credentials', () => {
+  const alice = { Authorization: 'Bearer alice' };
+  const bob = { Authorization: 'Bearer bob' };
+  const GROUP_NAME = /^eventsource-wasm:[0-9a-f]{64}$/;
+
+  /** The names of this package's locks that `page` sees (held and waiting). */
+  const lockNames = (page) =>
+    page.evaluate(async () => {
+      const { held, pending } = await navigator.locks.query();
+      return [...new Set([...held, ...pending].map((l) => l.name).filter((n) => n.startsWith('eventsource-wasm')))];
+    });
+
+  test('two tabs signed in as different users hold a connection each, and each receives only its own events', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-users');
+      const url = ticks(key, { echo: true });
+      const pages = [await openTab(context, url, { shared: true, headers: alice }), await openTab(context, url, { shared: true, headers: bob })];
+      await allReach(pages, 15);
+      const [a, b] = await Promise.all(pages.map(log));
+      assert.deepEqual(a.whos, ['Bearer alice'], "Alice's tab dispatches only events of Alice's request");
+      assert.deepEqual(b.whos, ['Bearer bob'], "Bob's tab dispatches only events of Bob's request");
+      const s = server.log(key);
+      assert.deepEqual(s.requests.map((r) => r.headers.authorization).sort(), ['Bearer alice', 'Bearer bob'], 'one request each');
+      assert.deepEqual(await Promise.all(pages.map(leading)), [true, true], 'each leads its own group');
+      for (const [i, l] of [a, b].entries()) assertExactlyOnce(l.ids, `tab ${i}`);
+      // Two groups, named by a digest: no URL, key or header in clear.
+      const names = await lockNames(pages[0]);
+      assert.equal(names.length, 2, `two groups: ${names}`);
+      for (const name of names) assert.match(name, GROUP_NAME);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('sources whose headers differ only in order, name case and form share one connection', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-same-headers');
+      const url = ticks(key, { echo: true });
+      const pages = [
+        await openTab(context, url, { shared: true, headers: { Authorization: 'Bearer alice', 'X-Tenant': 'blue' } }),
+        await openTab(context, url, { shared: true, headers: [['x-tenant', 'blue'], ['AUTHORIZATION', 'Bearer alice']] }),
+      ];
+      await allReach(pages, 15);
+      assert.equal(server.log(key).requests.length, 1, 'one connection for both');
+      assert.equal((await Promise.all(pages.map(leading))).filter(Boolean).length, 1, 'one leads');
+      for (const page of pages) assert.deepEqual((await log(page)).whos, ['Bearer alice']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('shared: true with a headers function, a fetch function or a body that cannot be read throws a TypeError that names the fix', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await harnessTab(context);
+      const key = uniqueKey('shared-incomparable');
+      const url = ticks(key);
+      const outcomes = await page.evaluate((url) => {
+        const { EventSource } = window.EventSourceWasm;
+        const file = new FormData();
+        file.append('upload', new File(['x'], 'x.txt'));
+        const cases = {
+          'headers function': { headers: () => ({ Authorization: 'Bearer alice' }) },
+          'fetch function': { fetch: (...args) => fetch(...args) },
+          Blob: { body: new Blob(['x']) },
+          ReadableStream: { body: new ReadableStream() },
+          'FormData with a file': { body: file },
+        };
+        const out = {};
+        for (const [name, init] of Object.entries(cases)) {
+          try {
+            new EventSource(url, { shared: true, ...init }).close();
+            out[name] = 'constructed';
+          } catch (error) {
+            out[name] = `${error.name}: ${error.message}`;
+          }
+        }
+        return out;
+      }, url);
+      const names = { 'headers function': /headers given by a function/, 'fetch function': /a fetch function/, Blob: /a Blob body/, ReadableStream: /a ReadableStream body/, 'FormData with a file': /a FormData body with a file/ };
+      for (const [name, what] of Object.entries(names)) {
+        assert.match(outcomes[name], /^TypeError: eventsource-wasm: shared: true shares a connection only among sources whose requests are the same/, name);
+        assert.match(outcomes[name], what, name);
+        assert.match(outcomes[name], /cannot be compared; give it as a value, or pass shared: 'a key' to promise that every source with that key may see the same events$/, name);
+      }
+      await sleep(300);
+      assert.equal(server.log(key).requests.length, 0, 'no request was made');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('with a key, sources whose headers come from a function share one connection; given headers that differ still split it', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-keyed');
+      const url = ticks(key, { echo: true });
+      const pages = [
+        await openTab(context, url, { shared: 'alice', headersFrom: alice }),
+        await openTab(context, url, { shared: 'alice', headersFrom: alice }),
+      ];
+      await allReach(pages, 15);
+      assert.equal(server.log(key).requests.length, 1, 'one connection for the key');
+      for (const page of pages) assert.deepEqual((await log(page)).whos, ['Bearer alice']);
+      for (const name of await lockNames(pages[0])) assert.match(name, GROUP_NAME, 'a key is not in the name in clear either');
+
+      const split = uniqueKey('shared-keyed-split');
+      const other = ticks(split, { echo: true });
+      const more = [await openTab(context, other, { shared: 'feed', headers: alice }), await openTab(context, other, { shared: 'feed', headers: bob })];
+      await allReach(more, 10);
+      assert.equal(server.log(split).requests.length, 2, 'a key does not join requests that can be compared and differ');
+      assert.deepEqual((await log(more[0])).whos, ['Bearer alice']);
+      assert.deepEqual((await log(more[1])).whos, ['Bearer bob']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('bodies that can be read are compared: the same bytes and kind share, another kind does not', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await harnessTab(context);
+      const key = uniqueKey('shared-bodies');
+      const url = ticks(key);
+      await page.evaluate((url) => {
+        const { EventSource } = window.EventSourceWasm;
+        const form = () => {
+          const f = new FormData();
+          f.append('a', '1');
+          return f;
+        };
+        // Four groups: params, text (the same characters, another
+        // Content-Type), bytes (as a view and as a buffer), form.
+        const bodies = [new URLSearchParams('a=1'), new URLSearchParams({ a: '1' }), 'a=1', new Uint8Array([1, 2]), new Uint8Array([1, 2]).buffer, form(), form()];
+        window.__sources = bodies.map((body) => new EventSource(url, { shared: true, body }));
+      }, url);
+      await waitFor(() => server.log(key).requests.length >= 4, { message: 'four connections' });
+      await sleep(500);
+      assert.equal(server.log(key).requests.length, 4, 'four groups');
+      const flags = await page.evaluate(() => window.__sources.map((es) => window.EventSourceWasm.sharing(es).leading));
+      const groups = [flags.slice(0, 2), flags.slice(2, 3), flags.slice(3, 5), flags.slice(5, 7)];
+      assert.deepEqual(
+        groups.map((g) => g.filter(Boolean).length),
+        [1, 1, 1, 1],
+        `one leader in each group: ${JSON.stringify(flags)}`,
+      );
+      assert.ok(server.log(key).requests.every((r) => r.method === 'POST'));
+      await page.evaluate(() => window.__sources.forEach((es) => es.close()));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a follower never receives a frame of another request’s group, also across a takeover', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-takeover-users');
+      const url = ticks(key, { echo: true });
+      const alices = [await openTab(context, url, { shared: true, headers: alice }), await openTab(context, url, { shared: true, headers: alice })];
+      const bobs = [await openTab(context, url, { shared: true, headers: bob }), await openTab(context, url, { shared: true, headers: bob })];
+      await allReach([...alices, ...bobs], 10);
+      assert.equal(server.log(key).requests.length, 2, 'one connection per user');
+      // Alice's leader goes: her other tab takes over; Bob's group goes on.
+      const leader = await leaderOf(alices);
+      await leader.close();
+      const rest = [alices.find((p) => p !== leader), ...bobs];
+      await waitFor(() => server.log(key).requests.length === 3, { message: "Alice's takeover" });
+      const at = Math.max(...(await Promise.all(rest.map(log))).map((l) => l.ids.at(-1)));
+      await allReach(rest, at + 10);
+      const takeover = server.log(key).requests[2];
+      assert.equal(takeover.headers.authorization, 'Bearer alice', "the takeover is Alice's request");
+      assert.match(String(takeover.lastEventId), /^\d+$/);
+      const [a, b1, b2] = await Promise.all(rest.map(log));
+      assert.deepEqual(a.whos, ['Bearer alice'], "Alice's remaining tab: only Alice's events, before and after the takeover");
+      assert.deepEqual(b1.whos, ['Bearer bob']);
+      assert.deepEqual(b2.whos, ['Bearer bob']);
+      for (const [i, l] of [a, b1, b2].entries()) assertExactlyOnce(l.ids, `remaining tab ${i}`);
+      // And Bob's leader goes: his other tab takes over, Alice's group is untouched.
+      const bobLeader = await leaderOf(bobs);
+      await bobLeader.close();
+      const bobLeft = bobs.find((p) => p !== bobLeader);
+      await waitFor(() => server.log(key).requests.length === 4, { message: "Bob's takeover" });
+      const now = Math.max(...(await Promise.all([rest[0], bobLeft].map(log))).map((l) => l.ids.at(-1)));
+      await allReach([rest[0], bobLeft], now + 10);
+      assert.equal(server.log(key).requests[3].headers.authorization, 'Bearer bob');
+      assert.deepEqual((await log(rest[0])).whos, ['Bearer alice']);
+      assert.deepEqual((await log(bobLeft)).whos, ['Bearer bob']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('with shared: true, a request that beforeReconnect returns is refused with a report, and the group’s request is made', async () => {
+    const context = await browser.newContext();
+    try {
+      const key = uniqueKey('shared-hook-refused');
+      const url = ticks(key, { echo: true });
+      const page = await openTab(context, url, { shared: true, headers: alice, hookAnswers: { headers: { Authorization: 'Bearer mallory' } } });
+      await allReach([page], 5);
+      server.cut(key);
+      await waitFor(() => server.log(key).requests.length === 2, { message: 'the reconnection' });
+      const at = (await log(page)).ids.at(-1);
+      await allReach([page], at + 5);
+      assert.equal(server.log(key).requests[1].headers.authorization, 'Bearer alice', "the group's request, not the hook's");
+      const asked = (await page.evaluate(() => window.__asked)).length;
+      assert.ok(asked >= 1, 'the hook was asked');
+      const reported = await page.evaluate(() => window.__reported);
+      assert.equal(reported.length, asked, `one report each time it answered a request: ${JSON.stringify(reported)}`);
+      assert.match(reported[0], /beforeReconnect returned a request .* for a source with shared: true.*the request is not changed; pass shared: 'a key'/);
+      assert.deepEqual((await log(page)).whos, ['Bearer alice']);
     } finally {
       await context.close();
     }

@@ -270,6 +270,56 @@ const RUNNERS = {
     },
   },
 
+  // The LLM example: the POSTed prompt gets an answer that ends without a
+  // sentinel; the source logs the answer as it grows, then closes with
+  // 'unrepeatable' and is never POSTed again.
+  llm: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('llm')}`;
+      const key = uniqueKey('readme-llm');
+      const url = sseUrl(server.origin, key, { chunks: ['retry: 20\ndata: Once upon a time, \n\n', `data: ${token}\n\n`], cors: true });
+      const code = rewrite(example, example.code, /(['"])\/api\/chat\1/, JSON.stringify(url), "the stream URL '/api/chat'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => args[0] === 'the answer ended:' && containsToken(args, token)));
+      const requests = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.deepEqual(requests.map((r) => r.method), ['POST'], 'the prompt is POSTed once');
+    },
+  },
+
+  // The warning example: a stream through the test server's buffering
+  // proxy (4 KiB blocks) is named, with its sign.
+  warning: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('warning')}`;
+      const event = `data: ${token}`.padEnd(98, '.') + '\n\n';
+      // 41 events at once, then one every 20 ms: the first block leaves at
+      // once, the next about every 0.8 s (the sign is their size).
+      const plan = { chunks: [{ repeat: 41, text: event }, { repeat: 300, every: 20, text: event }], proxy: { block: 4096 }, cors: true };
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, uniqueKey('readme-warning'), plan)), "the stream URL '/events'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => args[0] === 'buffered on its way:' && args[1] === 'buffer-sized-bursts'));
+    },
+  },
+
+  // The reconnect example: the first stream asks for a new token and stays
+  // open; reconnect() makes the second request at once, with the new token
+  // and Last-Event-ID, and its event is the token.
+  reconnect: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('reconnect')}`;
+      const key = uniqueKey('readme-reconnect');
+      // The n-th request gets the n-th spec, and the CORS preflight of the
+      // first GET is a request too (a later one may come from the cache).
+      const first = { chunks: ['id: 1\ndata: first\n\nevent: token-expiring\ndata: soon\n\n'], end: 'open', cors: true };
+      const plan = [first, first, { chunks: [`data: ${token}\n\n`], end: 'open', cors: true }];
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, key, plan)), "the stream URL '/events'");
+      await runModulePage(example, code, token);
+      const requests = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.deepEqual(requests.map((r) => [r.headers.authorization, r.lastEventId]), [['Bearer first-token', null], ['Bearer second-token', '1']]);
+    },
+  },
+
   // The resume example: the POST goes to one stream of the test server,
   // which ends; the GET that beforeReconnect returns goes to another, with
   // Last-Event-ID.

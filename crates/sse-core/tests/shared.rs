@@ -244,6 +244,51 @@ fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the
 }
 
 #[test]
+fn a_takeover_of_a_request_sent_once_fails_without_a_hook_and_asks_with_one() {
+    let mut m = Machine::new(URL, Config::default().with_send_once(true), 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.follow_open();
+    drain(&mut m);
+    m.take_over(10);
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Command::Error {
+            reason: Reason::Unrepeatable { .. },
+            ready_state: ReadyState::Closed
+        }]
+    ));
+    let config = Config::default().with_send_once(true).with_ask_before_reconnect(true);
+    // No answer: it fails.
+    let mut m = Machine::new(URL, config.clone(), 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.take_over(10);
+    assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Command::Error {
+            reason: Reason::Unrepeatable { .. },
+            ready_state: ReadyState::Closed
+        }]
+    ));
+    // Answered with a request: a silent takeover.
+    let mut m = Machine::new(URL, config, 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.take_over(10);
+    assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
+    m.set_send_once(false);
+    m.proceed();
+    assert_eq!(drain(&mut m), vec![]);
+    m.handle_timeout(10);
+    match drain(&mut m).as_slice() {
+        [Command::Fetch(request)] => assert_eq!(request.kind, RequestKind::Takeover),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn taking_over_while_connecting_connects_at_once() {
     let mut m = follower();
     m.follow_adopt("3", None);
@@ -661,4 +706,274 @@ fn a_follower_on_the_raw_face_gives_the_events_the_decoded_face_gives() {
     b.follow_error(Reason::Ended, ReadyState::Connecting);
     b.follow_body_raw(b"data: late\n\n", &mut raw);
     assert_eq!(raw.0.events.len(), 2);
+}
+
+// The group's identity: sources share a connection only when their requests
+// are the same, whatever order and case their headers were given in.
+
+mod identity {
+    use sse_core::shared::{Body, GroupRequest, Headers};
+
+    const ALICE: &[(&str, &str)] = &[("Authorization", "Bearer alice"), ("X-Tenant", "blue")];
+
+    fn base() -> GroupRequest<'static> {
+        GroupRequest {
+            url: "https://example.test/events",
+            with_credentials: false,
+            method: "GET",
+            body: Body::Empty,
+            headers: Headers::Given(ALICE),
+            fetch_function: false,
+            key: None,
+        }
+    }
+
+    fn hex(digest: [u8; 32]) -> String {
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn every_field_of_the_request_changes_the_identity() {
+        let bob: &[(&str, &str)] = &[("Authorization", "Bearer bob"), ("X-Tenant", "blue")];
+        let renamed: &[(&str, &str)] = &[("Proxy-Authorization", "Bearer alice"), ("X-Tenant", "blue")];
+        let fewer: &[(&str, &str)] = &[("Authorization", "Bearer alice")];
+        let variants: Vec<(&str, GroupRequest<'static>)> = vec![
+            (
+                "url",
+                GroupRequest {
+                    url: "https://example.test/events?user=bob",
+                    ..base()
+                },
+            ),
+            (
+                "url credentials",
+                GroupRequest {
+                    url: "https://bob:pw@example.test/events",
+                    ..base()
+                },
+            ),
+            (
+                "withCredentials",
+                GroupRequest {
+                    with_credentials: true,
+                    ..base()
+                },
+            ),
+            (
+                "method",
+                GroupRequest {
+                    method: "POST",
+                    ..base()
+                },
+            ),
+            (
+                "a body",
+                GroupRequest {
+                    body: Body::Read {
+                        kind: "text",
+                        bytes: b"",
+                    },
+                    ..base()
+                },
+            ),
+            (
+                "the body's bytes",
+                GroupRequest {
+                    body: Body::Read {
+                        kind: "text",
+                        bytes: b"{\"user\":\"bob\"}",
+                    },
+                    ..base()
+                },
+            ),
+            (
+                "an unreadable body",
+                GroupRequest {
+                    body: Body::Unreadable,
+                    ..base()
+                },
+            ),
+            (
+                "a header's value",
+                GroupRequest {
+                    headers: Headers::Given(bob),
+                    ..base()
+                },
+            ),
+            (
+                "a header's name",
+                GroupRequest {
+                    headers: Headers::Given(renamed),
+                    ..base()
+                },
+            ),
+            (
+                "a header less",
+                GroupRequest {
+                    headers: Headers::Given(fewer),
+                    ..base()
+                },
+            ),
+            (
+                "no headers",
+                GroupRequest {
+                    headers: Headers::Given(&[]),
+                    ..base()
+                },
+            ),
+            (
+                "headers from a function",
+                GroupRequest {
+                    headers: Headers::Decided,
+                    ..base()
+                },
+            ),
+            (
+                "a fetch function",
+                GroupRequest {
+                    fetch_function: true,
+                    ..base()
+                },
+            ),
+            (
+                "a key",
+                GroupRequest {
+                    key: Some("feed"),
+                    ..base()
+                },
+            ),
+            (
+                "an empty key",
+                GroupRequest {
+                    key: Some(""),
+                    ..base()
+                },
+            ),
+        ];
+        let mut seen = vec![("the base request", hex(base().digest()))];
+        for (what, request) in &variants {
+            let digest = hex(request.digest());
+            for (other, earlier) in &seen {
+                assert_ne!(&digest, earlier, "{what} gives the same identity as {other}");
+            }
+            seen.push((what, digest));
+        }
+        // Two different keys, and the same body bytes of another kind.
+        let feed = GroupRequest {
+            key: Some("feed"),
+            ..base()
+        };
+        assert_ne!(
+            feed.digest(),
+            GroupRequest {
+                key: Some("feed2"),
+                ..base()
+            }
+            .digest()
+        );
+        let text = GroupRequest {
+            body: Body::Read {
+                kind: "text",
+                bytes: b"a=1",
+            },
+            ..base()
+        };
+        let params = GroupRequest {
+            body: Body::Read {
+                kind: "params",
+                bytes: b"a=1",
+            },
+            ..base()
+        };
+        assert_ne!(
+            text.digest(),
+            params.digest(),
+            "a string and URLSearchParams send different Content-Types"
+        );
+    }
+
+    /// The digest of the base request with these headers instead.
+    fn with_headers(headers: &'static [(&'static str, &'static str)]) -> [u8; 32] {
+        GroupRequest {
+            headers: Headers::Given(headers),
+            ..base()
+        }
+        .digest()
+    }
+
+    #[test]
+    fn header_order_and_name_case_do_not_change_the_identity() {
+        let reordered = with_headers(&[("x-tenant", "blue"), ("AUTHORIZATION", "Bearer alice")]);
+        assert_eq!(base().digest(), reordered);
+        let padded = with_headers(&[("X-TENANT", " blue\t"), ("authorization", "Bearer alice ")]);
+        assert_eq!(base().digest(), padded);
+        // But a header's value is compared as it is (bytes, case).
+        let upper = with_headers(&[("Authorization", "Bearer ALICE"), ("X-Tenant", "blue")]);
+        assert_ne!(base().digest(), upper);
+    }
+
+    #[test]
+    fn a_name_given_twice_is_one_header_whose_values_keep_their_order() {
+        // Fetch's Headers combines them as "1, 2": given as two pairs or as
+        // one, in either case, the request is the same; in the other order
+        // it is not.
+        let twice = with_headers(&[("X-A", "1"), ("Accept", "text/event-stream"), ("x-a", "2")]);
+        let once = with_headers(&[("accept", "text/event-stream"), ("x-a", "1, 2")]);
+        let swapped = with_headers(&[("x-a", "2"), ("X-A", "1"), ("Accept", "text/event-stream")]);
+        assert_eq!(twice, once);
+        assert_ne!(twice, swapped);
+    }
+
+    #[test]
+    fn the_standard_methods_are_compared_as_fetch_normalizes_them_and_others_exactly() {
+        let with = |method| GroupRequest { method, ..base() }.digest();
+        assert_eq!(with("get"), with("GET"));
+        assert_eq!(with("Post"), with("POST"));
+        assert_ne!(with("patch"), with("PATCH"), "Fetch sends other methods as given");
+    }
+
+    #[test]
+    fn fields_cannot_be_shifted_into_each_other() {
+        // The URL's end moved into the method, one header's value into the
+        // next name, the body's kind into its bytes: other requests.
+        let a = GroupRequest {
+            url: "https://example.test/eventsP",
+            method: "OST",
+            ..base()
+        };
+        let b = GroupRequest {
+            url: "https://example.test/events",
+            method: "POST",
+            ..base()
+        };
+        assert_ne!(a.digest(), b.digest());
+        assert_ne!(
+            with_headers(&[("a", "bc"), ("d", "e")]),
+            with_headers(&[("a", "b"), ("cd", "e")])
+        );
+        let body = |kind, bytes| {
+            GroupRequest {
+                body: Body::Read { kind, bytes },
+                ..base()
+            }
+            .digest()
+        };
+        assert_ne!(body("text", b"xy"), body("textx", b"y"));
+    }
+
+    #[test]
+    fn the_identity_is_the_same_in_every_build_of_this_version() {
+        // Two tabs may run two builds of one version (a cached and a fresh
+        // one): they must name a group alike. Changing the canonical form
+        // splits groups across versions: do it on purpose, with a new tag.
+        // The expected value is Python's hashlib.sha256 of the canonical
+        // form written by hand (each field as its u64 LE length and bytes,
+        // tags as one byte): the tag, the URL, 0 (withCredentials), "GET",
+        // 0 (no body), 0 (given headers), 1 "authorization" "Bearer alice",
+        // 1 "x-tenant" "blue", 0, 0 (no fetch function), 0 (no key).
+        assert_eq!(
+            hex(base().digest()),
+            "3498e39b3fa70a4167c40a933cb1f306d4adedab8d1cae159407f6edea225eef"
+        );
+    }
 }

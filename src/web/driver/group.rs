@@ -127,6 +127,11 @@ impl Driver {
         self.post(&message);
     }
 
+    /// `reconnect()` on a follower: the leader holds the connection.
+    pub(super) fn ask_leader_to_reconnect(&self) {
+        self.post(&shared::reconnect());
+    }
+
     /// Tell the group this source is here (it waits for a welcome).
     pub(super) fn hello(&self) {
         let id = match &self.state.borrow().group.relay {
@@ -254,6 +259,11 @@ impl Driver {
                 Message::Entry(Entry::Start(start)) => relay.start(start),
                 Message::Claim { seen } => relay.claimed(seen),
                 Message::Handover(entries) => relay.handover(entries),
+                Message::Reconnect => {
+                    if relay.is_leading() {
+                        state.machine.reconnect(clock::now_ms());
+                    }
+                }
             }
         }
         self.welcome_joiners();

@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
+use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
 use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
@@ -78,12 +78,13 @@ impl Driver {
     ) -> Rc<Driver> {
         stats::DRIVERS.increment();
         let group = group::Group::new(settings.shared, &mut machine);
+        let comments = settings.comments;
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(link),
             state: RefCell::new(State {
                 machine,
-                batch: Batch::default(),
+                batch: Batch::with_comments(comments),
                 chunk: Vec::new(),
                 final_url: String::new(),
                 status_text: String::new(),
@@ -125,6 +126,16 @@ impl Driver {
         }
         self.input(|machine, _| machine.close());
         self.resources.release_all();
+    }
+
+    /// `reconnect()`: the machine reconnects, or, where another source of
+    /// the shared group holds the connection, that source is asked to.
+    pub fn reconnect(self: &Rc<Self>) {
+        if self.leads() {
+            self.input(|machine, now| machine.reconnect(now));
+        } else {
+            self.ask_leader_to_reconnect();
+        }
     }
 
     /// The page called `window.stop()`, which aborts every request in
@@ -286,12 +297,9 @@ impl Driver {
             } => self.before_reconnect(attempt, delay_ms, reason),
             Command::Warn(warning) => {
                 let url = String::from(self.state.borrow().machine.url());
-                let name = match warning {
-                    Warning::LastEventIdRefused => "last-event-id-refused",
-                    _ => "unknown",
-                };
+                let (name, sign, figures) = crate::contract::describe_warning(warning);
                 if let Some(link) = self.resources.link() {
-                    let _ = link.warn(name, &url);
+                    let _ = link.warn(name, sign, figures[0], figures[1], &url);
                 }
             }
             _ => {}

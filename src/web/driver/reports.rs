@@ -25,6 +25,7 @@ impl Receiver for Driver {
                 status_text,
                 content_type,
                 www_authenticate,
+                content_encoding,
                 final_url,
             } => {
                 let mut state = self.state.borrow_mut();
@@ -37,8 +38,9 @@ impl Receiver for Driver {
                     final_url
                 };
                 state.status_text = status_text;
-                let head =
-                    Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
+                let head = Head::new(status, content_type.as_deref())
+                    .with_www_authenticate(www_authenticate.as_deref())
+                    .with_content_encoding(content_encoding.as_deref());
                 let streaming = state.machine.handle_head(now, head);
                 drop(state);
                 // With the `shared` option, a leader tells its group.

@@ -36,6 +36,7 @@ impl Driver {
     pub(super) fn relay_stream(&self) {}
     pub(super) fn post(&self, _message: &js_sys::Object) {}
     pub(super) fn hello(&self) {}
+    pub(super) fn ask_leader_to_reconnect(&self) {}
     pub(super) fn welcome_joiners(&self) {}
     pub fn relayed(self: &Rc<Self>, _message: &JsValue) {}
     pub fn granted(self: &Rc<Self>) {}
