@@ -190,6 +190,13 @@ export function waitForClosedOnServer(server, key, options = {}) {
   });
 }
 
+/**
+ * What the release build's panic handler reports (src/web/panic.rs): a
+ * fixed sentence and the wasm frames it ran on (`function:offset`, the
+ * handler's first), at least two: the handler and the code that panicked.
+ */
+export const PANIC_MESSAGE = /^eventsource-wasm panicked \(wasm \d+:0x[0-9a-f]+( < \d+:0x[0-9a-f]+)+\)\. This is a bug: please report it/;
+
 export const MiB = 1024 * 1024;
 export const PAGE = 65536;
 
