@@ -127,8 +127,16 @@ export interface EventSourceErrorEvent extends Event {
   /** The HTTP status when `reason` is 'status', else 0. */
   readonly status?: number;
   readonly statusText?: string;
-  /** A sentence that says what happened and what to do. */
+  /** A sentence that says what happened and what to do (naming `cause`, if any). */
   readonly message?: string;
+  /**
+   * What the platform threw when the request or the stream failed (reasons
+   * 'network', 'aborted', 'refused', 'scheme'): e.g. fetch's `TypeError`,
+   * with its own `cause` in Node ("connect ECONNREFUSED …"), or the error a
+   * `headers` function threw. `undefined` where nothing was thrown (the
+   * server ended the stream, a status, XHR's errors).
+   */
+  readonly cause?: unknown;
 }
 
 /**

@@ -103,11 +103,11 @@ export class Link {
     this.target.dispatchEvent(this.shell.makeEvent('open', { reopened, resumedFrom: lastEventId }));
   }
 
-  error(readyState, reason, status, detail) {
+  error(readyState, reason, status, detail, cause) {
     const state = this.state;
     const statusText = reason === 'status' ? detail : '';
-    const message = errorMessage(reason, status, detail, state.settings, state.url);
-    this.shell.dispatchError(this.target, state, readyState, reason, status, statusText, message);
+    const message = errorMessage(reason, status, detail, state.settings, state.url, cause);
+    this.shell.dispatchError(this.target, state, readyState, reason, status, statusText, message, cause);
   }
 
   panicked(message) {

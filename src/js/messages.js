@@ -15,11 +15,32 @@ const LOST = {
   released: 'the connection was released (the page was hidden or cached, or the shared connection changed hands)',
 };
 
-/** The message for `reason`; `settings` are the source's, `url` its URL. */
-export function errorMessage(reason, status, detail, settings, url) {
+// What the platform threw, in a few words: its name and message, and the
+// message of its own cause, where the real reason often is (Node's fetch
+// says "fetch failed", its cause "connect ECONNREFUSED 127.0.0.1:1").
+function describeCause(cause) {
+  if (cause === undefined || cause === null) return '';
+  const words = (value) => {
+    if (value instanceof Error || (typeof value === 'object' && typeof value.message === 'string')) {
+      return value.name && value.name !== 'Error' ? `${value.name}: ${value.message}` : value.message;
+    }
+    return String(value);
+  };
+  let text = words(cause);
+  const inner = typeof cause === 'object' ? cause.cause : undefined;
+  if (inner !== undefined && inner !== null) text += ` (${words(inner)})`;
+  return ` (${text})`;
+}
+
+/**
+ * The message for `reason`; `settings` are the source's, `url` its URL,
+ * `cause` what the platform threw, if anything (named in the message).
+ */
+export function errorMessage(reason, status, detail, settings, url, cause) {
+  const because = describeCause(cause);
   switch (reason) {
     case 'network':
-      return 'the connection failed or was dropped; reconnecting';
+      return `the connection failed or was dropped${because}; reconnecting`;
     case 'ended':
       return 'the server ended the stream; reconnecting';
     case 'status':
@@ -37,15 +58,15 @@ export function errorMessage(reason, status, detail, settings, url) {
     case 'vetoed':
       return 'beforeReconnect vetoed the reconnection; the connection failed';
     case 'refused':
-      return 'the request was refused (CORS: the server does not allow this origin), so the connection failed for good';
+      return `the request was refused (CORS: the server does not allow this origin)${because}, so the connection failed for good`;
     case 'aborted':
-      return 'the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it), so the connection failed for good';
+      return `the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it)${because}, so the connection failed for good`;
     case 'unrepeatable':
-      return `${LOST[detail] || 'the connection was lost'}, and a ${settings.request.method} request${settings.request.body === undefined ? '' : ' with a body'} is not sent again automatically (it could repeat an action, or a prompt and its cost); the connection is closed. To go on, return the request to continue with from beforeReconnect (for example a GET from the last event ID), or set reconnect: { resend: true } if sending it again is safe`;
+      return `${LOST[detail] || 'the connection was lost'}${because}, and a ${settings.request.method} request${settings.request.body === undefined ? '' : ' with a body'} is not sent again automatically (it could repeat an action, or a prompt and its cost); the connection is closed. To go on, return the request to continue with from beforeReconnect (for example a GET from the last event ID), or set reconnect: { resend: true } if sending it again is safe`;
     case 'scheme':
-      return `the URL's scheme (${scheme(url)}) cannot be fetched; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
+      return `the URL's scheme (${scheme(url)}) cannot be fetched${because}; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
     default:
-      return reason;
+      return `${reason}${because}`;
   }
 }
 

@@ -24,9 +24,17 @@ extern "C" {
     /// good): dispatch `error`. `reason` is one of the names in
     /// `contract::REASONS`; `status` and `detail` say more: the HTTP status
     /// and its status text for "status", which limit ("line" or "event")
-    /// for "limit".
+    /// for "limit"; `cause` is what the platform threw when the request
+    /// failed (`undefined` if nothing did).
     #[wasm_bindgen(method, catch)]
-    pub fn error(this: &Link, ready_state: u8, reason: &str, status: u16, detail: &str) -> Result<(), JsValue>;
+    pub fn error(
+        this: &Link,
+        ready_state: u8,
+        reason: &str,
+        status: u16,
+        detail: &str,
+        cause: &JsValue,
+    ) -> Result<(), JsValue>;
 
     /// Dispatch the events of one chunk (see `crate::batch` for the layout):
     /// their undecoded bytes (a view of wasm memory), decoded by JavaScript.

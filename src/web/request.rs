@@ -19,7 +19,8 @@ use crate::web::{fetch, xhr};
 pub enum Prepared {
     Ready(JsValue),
     Pending(Settle),
-    Failed,
+    /// With what the link threw.
+    Failed(JsValue),
 }
 
 /// Ask the link for `request`'s init.
@@ -31,20 +32,23 @@ pub fn prepare(link: &Link, request: &Request, reporter: Reporter) -> Prepared {
                 reporter.report(match resolved {
                     Ok(init) => Report::Prepared(init),
                     // A headers promise that rejects: like a failed request, retried.
-                    Err(_) => Report::Failed(Failure::NotSent),
+                    Err(reason) => Report::Failed(Failure::NotSent, reason),
                 });
             }))
         }
         Ok(value) => Prepared::Ready(value),
         // A headers function that throws, headers the platform refuses.
-        Err(_) => Prepared::Failed,
+        Err(thrown) => Prepared::Failed(thrown),
     }
 }
 
-/// Start the transport. `None` if the request cannot be made (a body
-/// `fetch()` or `send()` throws on): the caller reports a failure.
-pub fn send(settings: &Settings, url: &str, init: &JsValue, reporter: Reporter) -> Option<Active> {
-    let init = init.dyn_ref::<Object>()?;
+/// Start the transport. An error (what `fetch()` or `send()` threw, for
+/// an init it refuses) if the request cannot be made: the caller reports a
+/// failure.
+pub fn send(settings: &Settings, url: &str, init: &JsValue, reporter: Reporter) -> Result<Active, JsValue> {
+    let init = init
+        .dyn_ref::<Object>()
+        .ok_or_else(|| JsValue::from(js_sys::TypeError::new("the request's init is not an object")))?;
     let spec = RequestSpec {
         url,
         with_credentials: settings.with_credentials,
@@ -53,7 +57,7 @@ pub fn send(settings: &Settings, url: &str, init: &JsValue, reporter: Reporter) 
         user: settings.user.as_ref().map(|(u, p)| (u.as_str(), p.as_str())),
     };
     match settings.transport {
-        Transport::Fetch => fetch::start(&spec, reporter).map(Active::Fetch).ok(),
-        Transport::Xhr => xhr::start(&spec, reporter).map(Active::Xhr).ok(),
+        Transport::Fetch => fetch::start(&spec, reporter).map(Active::Fetch),
+        Transport::Xhr => xhr::start(&spec, reporter).map(Active::Xhr),
     }
 }

@@ -28,6 +28,13 @@ pub struct Armed {
     _timeout: Timeout,
 }
 
+impl Armed {
+    /// The time it was armed for.
+    pub fn deadline(&self) -> u64 {
+        self.deadline
+    }
+}
+
 #[derive(Default)]
 pub struct Resources {
     timer: RefCell<Option<Armed>>,

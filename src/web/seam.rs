@@ -60,8 +60,10 @@ pub enum Report<'a> {
     Body(Chunk<'a>),
     /// The body ended normally.
     End,
-    /// The request or the body failed.
-    Failed(Failure),
+    /// The request or the body failed; with what the platform threw or
+    /// rejected with (`undefined` where it gives nothing: XHR), which the
+    /// error event carries as its `cause`.
+    Failed(Failure, JsValue),
     /// The transport holds too much of this response (XHR's growing
     /// `responseText`): replace it at the next point that loses nothing.
     Recycle,

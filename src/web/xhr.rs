@@ -147,11 +147,11 @@ impl Reader {
             // Our own abort detaches the listeners first: this one is
             // someone else's (window.stop(), a navigation).
             "abort" => {
-                reporter.report(Report::Failed(Failure::Aborted));
+                reporter.report(Report::Failed(Failure::Aborted, JsValue::UNDEFINED));
                 return;
             }
             "error" => {
-                reporter.report(Report::Failed(Failure::Network));
+                reporter.report(Report::Failed(Failure::Network, JsValue::UNDEFINED));
                 return;
             }
             _ => {}

@@ -12,8 +12,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 import { startServer, sseUrl } from '../server/server.mjs';
 import { launch } from '../e2e/browser.mjs';
@@ -158,6 +158,29 @@ const htmlPage = (body) => `<!doctype html>\n<html><head><meta charset="utf-8"><
 // ── runners: NAME → {langs, run(example)} ────────────────────────────────
 
 const RUNNERS = {
+  // A test file (node --test) in the project where the tarball is
+  // installed, with the test tools it imports (MSW, @sinonjs/fake-timers)
+  // linked in from this repository's devDependencies; it mocks its own
+  // stream and must pass.
+  testing: {
+    langs: ['js'],
+    async run(example) {
+      for (const tool of ['msw', '@sinonjs/fake-timers']) {
+        const link = join(installed.project, 'node_modules', tool);
+        await mkdir(dirname(link), { recursive: true });
+        await rm(link, { recursive: true, force: true });
+        await symlink(join(root, 'node_modules', tool), link, 'dir');
+      }
+      const file = `readme-testing-${example.line}.test.mjs`;
+      await writeFile(join(installed.project, file), example.code);
+      // A test run of its own, not a subtest of this one (node --test tells
+      // its children by NODE_TEST_CONTEXT).
+      const result = await runNode('--test', ['--test-reporter=spec', file], { cwd: installed.project, timeout: 30000, env: { NODE_TEST_CONTEXT: undefined } });
+      assert.equal(result.code, 0, `node --test ${file} ${result.timedOut ? 'did not end (killed)' : `exited ${result.code ?? result.signal}`}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      assert.match(result.stdout, /^ℹ pass 1$/m, `the example's test passed; stdout: ${result.stdout}`);
+    },
+  },
+
   // A classic script page: the src points at where the tarball's classic
   // script is served, '/events' at the test server. Run where Chromium's
   // EventSource was removed (the polyfill installs and serves the page's

@@ -61,6 +61,10 @@ pub struct Driver {
     stopped: Cell<Option<u32>>,
     /// The first request, if the JavaScript shell made it already.
     prefetched: RefCell<Option<Prefetched>>,
+    /// What the platform threw when the current request failed (the fetch
+    /// `TypeError`, a body read's error, a `headers` function's exception),
+    /// for the error event's `cause`; `undefined` while nothing failed.
+    cause: RefCell<JsValue>,
 }
 
 impl Drop for Driver {
@@ -95,6 +99,7 @@ impl Driver {
             generation: Cell::new(0),
             stopped: Cell::new(None),
             prefetched: RefCell::new(prefetched),
+            cause: RefCell::new(JsValue::UNDEFINED),
         });
         let _entered = panic::enter(&driver.resources);
         driver.hello();
@@ -111,11 +116,16 @@ impl Driver {
 
     /// Give the machine an input (`f`), then carry out what it decided.
     pub fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, u64)) {
+        self.input_at(clock::now_ms(), f);
+    }
+
+    /// The same, at `now`.
+    fn input_at(self: &Rc<Self>, now: u64, f: impl FnOnce(&mut Machine, u64)) {
         if self.resources.is_poisoned() {
             return;
         }
         let _entered = panic::enter(&self.resources);
-        f(&mut self.state.borrow_mut().machine, clock::now_ms());
+        f(&mut self.state.borrow_mut().machine, now);
         self.settle();
     }
 
@@ -199,8 +209,13 @@ impl Driver {
         // Dropped last: this closure is the one running (wasm-bindgen defers
         // freeing it until it returns).
         let timer = self.resources.take_timer();
-        self.state.borrow_mut().group.handle_timeout(clock::now_ms());
-        self.input(|machine, now| machine.handle_timeout(now));
+        // The timer fired, so its time has come, whatever the wall clock
+        // says: a fake clock installed after the source was made may read
+        // earlier than the time the machine started at (@sinonjs/fake-timers
+        // starts at 0), and the first request is due all the same.
+        let now = clock::now_ms().max(timer.as_ref().map_or(0, |armed| armed.deadline()));
+        self.state.borrow_mut().group.handle_timeout(now);
+        self.input_at(now, |machine, now| machine.handle_timeout(now));
         drop(timer);
     }
 
@@ -216,14 +231,21 @@ impl Driver {
     /// Start the transport for a request to `url`.
     fn send(self: &Rc<Self>, url: &str, init: &JsValue, reporter: Reporter) {
         match request::send(&self.settings, url, init, reporter) {
-            Some(active) => self.resources.hold(active),
-            None => self.not_sent(),
+            Ok(active) => self.resources.hold(active),
+            Err(thrown) => self.not_sent(thrown),
         }
+    }
+
+    /// A request failed, `cause` being what the platform threw: kept for
+    /// the error event the machine may decide on.
+    pub(super) fn failed_with(&self, cause: JsValue) {
+        self.cause.replace(cause);
     }
 
     /// The request could not be made: the machine hears of it like of a
     /// failed request (its commands follow in the same pump).
-    fn not_sent(&self) {
+    fn not_sent(&self, cause: JsValue) {
+        self.failed_with(cause);
         self.state
             .borrow_mut()
             .machine
@@ -234,6 +256,9 @@ impl Driver {
         match command {
             Command::Fetch(req) => {
                 let reporter = self.reporter();
+                // A new request: what made an earlier one fail is no cause of
+                // what happens to this one.
+                self.cause.replace(JsValue::UNDEFINED);
                 self.state.borrow_mut().sent_id = req.last_event_id.clone().unwrap_or_default();
                 // The shell's first request, if it is this one; any other is dropped (aborted).
                 let first = self.prefetched.borrow_mut().take();
@@ -243,7 +268,7 @@ impl Driver {
                     }
                     match first.adopt(reporter) {
                         Some(request) => self.resources.hold(Active::Fetch(request)),
-                        None => self.not_sent(),
+                        None => self.not_sent(JsValue::UNDEFINED),
                     }
                     return;
                 }
@@ -254,7 +279,7 @@ impl Driver {
                         self.state.borrow_mut().pending = Some(req);
                         self.resources.hold(Active::Headers(settle));
                     }
-                    Prepared::Failed => self.not_sent(),
+                    Prepared::Failed(thrown) => self.not_sent(thrown),
                 }
             }
             Command::Abort => self.resources.release_request(),
@@ -283,8 +308,10 @@ impl Driver {
                 let (name, status, detail) = crate::contract::describe(reason, &status_text);
                 // The followers hear of it first: the leader's policy decides for all.
                 self.relay_error(ready_state, reason, &status_text);
+                // Taken: it is the cause of this error event only.
+                let cause = self.cause.replace(JsValue::UNDEFINED);
                 if let Some(link) = self.resources.link() {
-                    let _ = link.error(ready_state as u8, name, status, &detail);
+                    let _ = link.error(ready_state as u8, name, status, &detail, &cause);
                 }
                 if ready_state == ReadyState::Closed {
                     self.resources.release_all();

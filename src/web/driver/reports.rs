@@ -50,12 +50,13 @@ impl Receiver for Driver {
             }
             Report::Body(chunk) => self.feed(now, chunk),
             Report::End => self.state.borrow_mut().machine.handle_end(now),
-            Report::Failed(failure) => {
+            Report::Failed(failure, cause) => {
                 let failure = if self.stopped.get() == Some(generation) {
                     Failure::Aborted
                 } else {
                     failure
                 };
+                self.failed_with(cause);
                 self.state.borrow_mut().machine.handle_failure(now, failure);
             }
             Report::Recycle => self.state.borrow_mut().machine.recycle(),
