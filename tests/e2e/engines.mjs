@@ -16,8 +16,8 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
+import { freePort } from './helpers.mjs';
 import { FIREFOX_PATHS, MINIBROWSER_PATHS, WEBKIT_DRIVER_PATHS, XVFB_RUN_PATHS } from '../../scripts/setup.mjs';
 
 const find = (paths) => paths.find((p) => existsSync(p));
@@ -47,18 +47,6 @@ export async function launchFirefox() {
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     close: () => browser.close(),
   };
-}
-
-/** A free loopback port for WebKitWebDriver. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** MiniBrowser through WebKitWebDriver, on a virtual X display. */

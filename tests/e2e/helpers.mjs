@@ -4,6 +4,7 @@
 // EventSource from Node.
 
 import assert from 'node:assert/strict';
+import { createServer as createNetServer } from 'node:net';
 
 import { sseUrl } from '../server/server.mjs';
 
@@ -34,6 +35,18 @@ export async function waitFor(fn, { timeout = 5000, interval = 20, message = 'co
     }
     await sleep(interval);
   }
+}
+
+/** A free loopback port (for a child process that must be told one). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 let counter = 0;

@@ -16,11 +16,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { launch } from '../e2e/browser.mjs';
+import { freePort } from '../e2e/helpers.mjs';
 import { startServer, sseUrl } from '../server/server.mjs';
 import { ensureBuilt, parseNpmJson, root, run, runOk, uniqueKey, waitFor } from './helpers.mjs';
 
@@ -122,18 +122,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** A free loopback port (for next start). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = netServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
 
