@@ -39,6 +39,18 @@ export async function waitFor(fn, { timeout = 5000, interval = 20, message = 'co
   }
 }
 
+/** A free loopback port (for a child process that must be told one). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 let counter = 0;
 /** A key no other test uses (the server logs requests per key). */
 export function uniqueKey(name) {
