@@ -118,3 +118,29 @@ fn the_web_layer_has_no_import_cycle_and_no_file_over_350_lines() {
         assert!(!edges.contains("driver"), "{transport} imports the driver");
     }
 }
+
+#[test]
+fn the_driver_reaches_its_front_end_through_the_trait_and_names_no_javascript_type() {
+    // The driver tells its front-end through `FrontEnd` (src/web/front.rs);
+    // the JavaScript one (`link`) is one implementation, and the driver's
+    // own code names no wasm-bindgen, js-sys or web-sys type, so a Rust
+    // front-end is a new implementation, not a change to the driver.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/web/driver"), &mut files);
+    assert!(files.len() >= 3, "{files:?}");
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        for name in ["wasm_bindgen", "js_sys", "web_sys", "JsValue", "crate::web::link"] {
+            assert!(!text.contains(name), "{} names {name}", file.display());
+        }
+    }
+    let front = fs::read_to_string(root.join("src/web/front.rs")).unwrap();
+    assert!(
+        front.contains("pub trait FrontEnd"),
+        "src/web/front.rs declares the trait"
+    );
+    for name in ["wasm_bindgen", "js_sys", "JsValue"] {
+        assert!(!front.contains(name), "the FrontEnd trait names {name}");
+    }
+}

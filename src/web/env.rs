@@ -20,6 +20,12 @@ pub fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+/// `Math.random()`.
+#[cfg(feature = "shared")]
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
 pub fn global() -> JsValue {
     js_sys::global().into()
 }

@@ -3,7 +3,8 @@
 //! (`sse_core`) and its commands into calls.
 //!
 //! ```text
-//! source ── driver ── resources (timer, request, link)
+//! source ── driver ── resources (timer, request, front-end: `FrontEnd`,
+//!              │                  the JavaScript one is `link`)
 //!              │  └── request (headers, Accept, Last-Event-ID) ── fetch | xhr
 //!              ├── probe                    everything reports through `seam`
 //!              └── shared (the `shared` option's frames, posted and read
@@ -15,6 +16,7 @@ mod clock;
 mod driver;
 mod env;
 mod fetch;
+mod front;
 mod guard;
 mod handles;
 mod hooks;

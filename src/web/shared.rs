@@ -67,6 +67,36 @@ pub struct Welcome {
     pub resumed_from: String,
 }
 
+/// A message a source posts to its group, before it is written in the
+/// wire format (the front-end posts it: `FrontEnd::post`).
+pub enum Outgoing<'a> {
+    Hello {
+        from: u32,
+    },
+    Welcome(&'a Welcome),
+    /// A body frame straight from the bytes just read (the leader keeps no copy).
+    Body(Position, &'a [u8]),
+    Frame(Position, &'a Frame),
+    Start(&'a Start),
+    Claim {
+        seen: Option<Position>,
+    },
+    Handover(&'a [Entry<Frame>]),
+}
+
+/// `message` in the wire format.
+pub fn encode(message: &Outgoing<'_>) -> Object {
+    match *message {
+        Outgoing::Hello { from } => hello(from),
+        Outgoing::Welcome(w) => welcome(w),
+        Outgoing::Body(at, bytes) => body(at, bytes),
+        Outgoing::Frame(at, f) => frame(at, f),
+        Outgoing::Start(s) => start(s),
+        Outgoing::Claim { seen } => claim(seen),
+        Outgoing::Handover(entries) => handover(entries),
+    }
+}
+
 fn object(kind: &str) -> Object {
     let message = Object::new();
     env::set(&message, "t", &JsValue::from_str(kind));
@@ -88,13 +118,13 @@ fn position(at: Option<Position>) -> JsValue {
     }
 }
 
-pub fn hello(from: u32) -> Object {
+fn hello(from: u32) -> Object {
     let message = object("h");
     num(&message, "f", from.into());
     message
 }
 
-pub fn welcome(w: &Welcome) -> Object {
+fn welcome(w: &Welcome) -> Object {
     let message = object("w");
     num(&message, "o", w.to.into());
     num(&message, "e", w.at.epoch.into());
@@ -108,7 +138,7 @@ pub fn welcome(w: &Welcome) -> Object {
 }
 
 /// A body frame straight from the bytes just read (the leader keeps no copy).
-pub fn body(at: Position, bytes: &[u8]) -> Object {
+fn body(at: Position, bytes: &[u8]) -> Object {
     let message = object("f");
     num(&message, "e", at.epoch.into());
     num(&message, "s", at.seq.into());
@@ -117,7 +147,7 @@ pub fn body(at: Position, bytes: &[u8]) -> Object {
     message
 }
 
-pub fn frame(at: Position, frame: &Frame) -> Object {
+fn frame(at: Position, frame: &Frame) -> Object {
     let message = object("f");
     num(&message, "e", at.epoch.into());
     num(&message, "s", at.seq.into());
@@ -151,7 +181,7 @@ pub fn frame(at: Position, frame: &Frame) -> Object {
     message
 }
 
-pub fn start(start: &Start) -> Object {
+fn start(start: &Start) -> Object {
     let message = object("S");
     num(&message, "e", start.epoch.into());
     env::set(&message, "a", &position(start.after));
@@ -160,13 +190,13 @@ pub fn start(start: &Start) -> Object {
     message
 }
 
-pub fn claim(seen: Option<Position>) -> Object {
+fn claim(seen: Option<Position>) -> Object {
     let message = object("c");
     env::set(&message, "a", &position(seen));
     message
 }
 
-pub fn handover(entries: &[Entry<Frame>]) -> Object {
+fn handover(entries: &[Entry<Frame>]) -> Object {
     let message = object("H");
     let list = Array::new();
     for entry in entries {

@@ -9,12 +9,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use sse_core::machine::{Machine, ReadyState, Reason};
-use sse_core::shared::{Action, Entry, Relay, Role, Start};
-use wasm_bindgen::prelude::*;
+use sse_core::shared::{Action, Entry, Position, Relay, Role, Start};
 
 use super::Driver;
-use crate::web::shared::{self, Frame, Message, Welcome};
-use crate::web::{clock, panic};
+use crate::web::front::FrontEnd;
+use crate::web::shared::{Frame, Message, Outgoing, Welcome};
+use crate::web::{clock, env, panic};
 
 /// This source's place in its group (see `sse_core::shared`), with the
 /// `shared` option; `relay` is `None` without it.
@@ -58,16 +58,18 @@ impl Group {
         }
     }
 
-    /// A leader relays the bytes its stream took.
-    pub(super) fn relay_body(&mut self, taken: &[u8]) -> Option<js_sys::Object> {
+    /// A leader relays the bytes its stream took: where they go in the
+    /// group's order (posted by `Driver::relay_chunk` once the state is no
+    /// longer borrowed).
+    pub(super) fn relay_body(&mut self, taken: &[u8]) -> Option<Position> {
         match self.relay.as_mut() {
-            Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
+            Some(relay) if relay.is_leading() && !taken.is_empty() => Some(relay.send()),
             _ => None,
         }
     }
 }
 
-impl Driver {
+impl<F: FrontEnd> Driver<F> {
     /// Carry out one thing the relay decided, if there is one.
     pub(super) fn group_step(self: &Rc<Self>) -> bool {
         let action = self
@@ -112,19 +114,26 @@ impl Driver {
         self.relay_frame(|| Frame::Stream);
     }
 
-    pub(super) fn post(&self, message: &js_sys::Object) {
-        if let Some(link) = self.resources.link() {
-            let _ = link.post(message);
+    fn post(&self, message: Outgoing<'_>) {
+        if let Some(front) = self.resources.front() {
+            front.post(message);
         }
+    }
+
+    /// A leader relays the bytes its stream took (`at` from `Group::relay_body`),
+    /// then welcomes who joined if the stream is now between events.
+    pub(super) fn relay_chunk(&self, at: Position, taken: &[u8]) {
+        self.post(Outgoing::Body(at, taken));
+        self.welcome_joiners();
     }
 
     /// A leader relays what its machine decided, numbered.
     fn relay_frame(&self, frame: impl FnOnce() -> Frame) {
-        let message = match self.state.borrow_mut().group.relay.as_mut() {
-            Some(relay) if relay.is_leading() => shared::frame(relay.send(), &frame()),
+        let at = match self.state.borrow_mut().group.relay.as_mut() {
+            Some(relay) if relay.is_leading() => relay.send(),
             _ => return,
         };
-        self.post(&message);
+        self.post(Outgoing::Frame(at, &frame()));
     }
 
     /// Tell the group this source is here (it waits for a welcome).
@@ -133,7 +142,7 @@ impl Driver {
             Some(relay) if relay.role() == Role::Joining => relay.own_epoch(),
             _ => return,
         };
-        self.post(&shared::hello(id));
+        self.post(Outgoing::Hello { from: id });
     }
 
     /// Leading: welcome the sources that joined, if the stream is between
@@ -163,7 +172,7 @@ impl Driver {
                 .collect()
         };
         for welcome in &welcomes {
-            self.post(&shared::welcome(welcome));
+            self.post(Outgoing::Welcome(welcome));
         }
     }
 
@@ -174,8 +183,8 @@ impl Driver {
             Action::Adopt { last_event_id, retry } => {
                 self.state.borrow_mut().machine.follow_adopt(&last_event_id, retry);
             }
-            Action::Claim { seen } => self.post(&shared::claim(seen)),
-            Action::Handover(entries) => self.post(&shared::handover(&entries)),
+            Action::Claim { seen } => self.post(Outgoing::Claim { seen }),
+            Action::Handover(entries) => self.post(Outgoing::Handover(&entries)),
             Action::Lead { epoch, after } => {
                 let start = {
                     let state = self.state.borrow();
@@ -186,7 +195,7 @@ impl Driver {
                         retry: state.machine.retry(),
                     }
                 };
-                self.post(&shared::start(&start));
+                self.post(Outgoing::Start(&start));
                 self.state.borrow_mut().machine.take_over(clock::now_ms());
                 // Those who said hello while no one led are welcomed now.
                 self.welcome_joiners();
@@ -221,8 +230,7 @@ impl Driver {
     }
 
     /// A message from another source of the group.
-    pub fn relayed(self: &Rc<Self>, message: &JsValue) {
-        let Some(message) = shared::decode(message) else { return };
+    pub fn relayed(self: &Rc<Self>, message: Message) {
         if self.resources.is_poisoned() {
             return;
         }
@@ -310,5 +318,5 @@ impl Driver {
 
 /// A random id for a source in its group (and the epoch it leads with).
 fn member_id() -> u32 {
-    (js_sys::Math::random() * 4_294_967_295.0) as u32
+    (env::random() * 4_294_967_295.0) as u32
 }

@@ -14,8 +14,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request, Warning};
-use wasm_bindgen::prelude::*;
+use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
 
 use crate::batch::Batch;
 
@@ -24,9 +23,10 @@ use crate::batch::Batch;
 mod group;
 mod reports;
 use crate::web::fetch::Prefetched;
+use crate::web::front::FrontEnd;
 use crate::web::request::Prepared;
 use crate::web::resources::{Active, Resources};
-use crate::web::seam::{Receiver, Reporter};
+use crate::web::seam::{FetchInit, Receiver, Reporter};
 use crate::web::settings::Settings;
 use crate::web::{clock, hooks, panic, probe, request, stats};
 
@@ -48,9 +48,12 @@ pub(super) struct State {
     group: group::Group,
 }
 
-pub struct Driver {
+/// Generic over its front-end: each front-end's calls are direct (and
+/// inlined), and one build has one front-end (measured against
+/// `Rc<dyn FrontEnd>`: BENCHMARKS.md).
+pub struct Driver<F: FrontEnd + 'static> {
     pub settings: Settings,
-    pub resources: Resources,
+    pub resources: Resources<F>,
     state: RefCell<State>,
     /// Incremented for every request (and probe): reports about an older
     /// one are dropped.
@@ -63,24 +66,19 @@ pub struct Driver {
     prefetched: RefCell<Option<Prefetched>>,
 }
 
-impl Drop for Driver {
+impl<F: FrontEnd> Drop for Driver<F> {
     fn drop(&mut self) {
         stats::DRIVERS.decrement();
     }
 }
 
-impl Driver {
-    pub fn new(
-        mut machine: Machine,
-        settings: Settings,
-        link: crate::web::link::Link,
-        prefetched: Option<Prefetched>,
-    ) -> Rc<Driver> {
+impl<F: FrontEnd> Driver<F> {
+    pub fn new(mut machine: Machine, settings: Settings, front: F, prefetched: Option<Prefetched>) -> Rc<Driver<F>> {
         stats::DRIVERS.increment();
         let group = group::Group::new(settings.shared, &mut machine);
         let driver = Rc::new(Driver {
             settings,
-            resources: Resources::new(link),
+            resources: Resources::new(front),
             state: RefCell::new(State {
                 machine,
                 batch: Batch::default(),
@@ -203,7 +201,7 @@ impl Driver {
     }
 
     /// Start the transport for a request to `url`.
-    fn send(self: &Rc<Self>, url: &str, init: &JsValue, reporter: Reporter) {
+    fn send(self: &Rc<Self>, url: &str, init: &FetchInit, reporter: Reporter) {
         match request::send(&self.settings, url, init, reporter) {
             Some(active) => self.resources.hold(active),
             None => self.not_sent(),
@@ -236,8 +234,8 @@ impl Driver {
                     }
                     return;
                 }
-                let Some(link) = self.resources.link() else { return };
-                match request::prepare(&link, &req, reporter.clone()) {
+                let Some(front) = self.resources.front() else { return };
+                match request::prepare(&front, &req, reporter.clone()) {
                     Prepared::Ready(init) => self.send(&req.url, &init, reporter),
                     Prepared::Pending(settle) => {
                         self.state.borrow_mut().pending = Some(req);
@@ -263,17 +261,16 @@ impl Driver {
                     (state.final_url.clone(), state.sent_id.clone())
                 };
                 self.relay_open(&final_url, &sent_id);
-                if let Some(link) = self.resources.link() {
-                    let _ = link.open(&final_url, reopened, &sent_id);
+                if let Some(front) = self.resources.front() {
+                    front.open(&final_url, reopened, &sent_id);
                 }
             }
             Command::Error { reason, ready_state } => {
                 let status_text = self.state.borrow().status_text.clone();
-                let (name, status, detail) = crate::contract::describe(reason, &status_text);
                 // The followers hear of it first: the leader's policy decides for all.
                 self.relay_error(ready_state, reason, &status_text);
-                if let Some(link) = self.resources.link() {
-                    let _ = link.error(ready_state as u8, name, status, &detail);
+                if let Some(front) = self.resources.front() {
+                    front.error(ready_state, reason, &status_text);
                 }
                 if ready_state == ReadyState::Closed {
                     self.resources.release_all();
@@ -286,21 +283,17 @@ impl Driver {
             } => self.before_reconnect(attempt, delay_ms, reason),
             Command::Warn(warning) => {
                 let url = String::from(self.state.borrow().machine.url());
-                let name = match warning {
-                    Warning::LastEventIdRefused => "last-event-id-refused",
-                    _ => "unknown",
-                };
-                if let Some(link) = self.resources.link() {
-                    let _ = link.warn(name, &url);
+                if let Some(front) = self.resources.front() {
+                    front.warn(warning, &url);
                 }
             }
             _ => {}
         }
     }
 
-    /// The `beforeReconnect` option, asked through the link (see `hooks`).
+    /// The `beforeReconnect` option, asked through the front-end (see `hooks`).
     fn before_reconnect(self: &Rc<Self>, attempt: u32, delay_ms: u64, reason: Reason) {
-        let Some(link) = self.resources.link() else { return };
+        let Some(front) = self.resources.front() else { return };
         let (id, url) = {
             let state = self.state.borrow();
             (
@@ -308,7 +301,7 @@ impl Driver {
                 String::from(state.machine.url()),
             )
         };
-        let answer = link.reconnecting(attempt, delay_ms as f64, reason.name(), &id, &url);
+        let answer = front.reconnecting(attempt, delay_ms, reason, &id, &url);
         hooks::apply_reconnect_answer(answer, &mut self.state.borrow_mut().machine);
     }
 }

@@ -6,9 +6,10 @@
 use alloc::rc::Rc;
 
 use sse_core::machine::{Machine, ReadyState, Reason};
-use wasm_bindgen::JsValue;
+use sse_core::shared::Position;
 
 use super::Driver;
+use crate::web::front::FrontEnd;
 
 #[derive(Default)]
 pub(super) struct Group;
@@ -22,22 +23,20 @@ impl Group {
         None
     }
     pub(super) fn handle_timeout(&mut self, _now: u64) {}
-    pub(super) fn relay_body(&mut self, _taken: &[u8]) -> Option<js_sys::Object> {
+    pub(super) fn relay_body(&mut self, _taken: &[u8]) -> Option<Position> {
         None
     }
 }
 
-impl Driver {
+impl<F: FrontEnd> Driver<F> {
     pub(super) fn group_step(self: &Rc<Self>) -> bool {
         false
     }
     pub(super) fn relay_open(&self, _final_url: &str, _resumed_from: &str) {}
     pub(super) fn relay_error(&self, _ready_state: ReadyState, _reason: Reason, _status_text: &str) {}
     pub(super) fn relay_stream(&self) {}
-    pub(super) fn post(&self, _message: &js_sys::Object) {}
+    pub(super) fn relay_chunk(&self, _at: Position, _taken: &[u8]) {}
     pub(super) fn hello(&self) {}
-    pub(super) fn welcome_joiners(&self) {}
-    pub fn relayed(self: &Rc<Self>, _message: &JsValue) {}
     pub fn granted(self: &Rc<Self>) {}
     pub fn leave_group(self: &Rc<Self>) {}
     pub fn rejoin(self: &Rc<Self>) {}
