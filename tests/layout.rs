@@ -144,3 +144,23 @@ fn the_driver_reaches_its_front_end_through_the_trait_and_names_no_javascript_ty
         assert!(!front.contains(name), "the FrontEnd trait names {name}");
     }
 }
+
+#[test]
+fn no_module_is_a_file_swapped_by_cfg() {
+    // Group membership is a value the driver holds (`Solo` or the shared
+    // `Group`, src/web/driver/membership.rs), not a file chosen by a cfg.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        for line in text.lines() {
+            let line = line.trim_start();
+            assert!(
+                !(line.starts_with("#[cfg_attr(") && line.contains("path =")),
+                "{}: {line}",
+                file.display()
+            );
+        }
+    }
+}

@@ -7,9 +7,10 @@
 //!              │                  the JavaScript one is `link`)
 //!              │  └── request (headers, Accept, Last-Event-ID) ── fetch | xhr
 //!              ├── probe                    everything reports through `seam`
-//!              └── shared (the `shared` option's frames, posted and read
-//!                  through the link; the rules are `sse_core::shared`'s;
-//!                  identity: the group's name, a digest of the request)
+//!              └── membership: `Solo`, or the shared `Group` (its frames:
+//!                  `shared`, posted through the front-end; the rules are
+//!                  `sse_core::shared`'s; identity: the group's name, a
+//!                  digest of the request)
 //! ```
 
 mod clock;

@@ -84,6 +84,30 @@ pub enum Outgoing<'a> {
     Handover(&'a [Entry<Frame>]),
 }
 
+/// A message queued to be posted (owned: see [`Outgoing`] for the borrowed
+/// form the front-end is handed).
+pub enum Post {
+    Hello { from: u32 },
+    Welcome(Welcome),
+    Frame(Position, Frame),
+    Start(Start),
+    Claim { seen: Option<Position> },
+    Handover(Vec<Entry<Frame>>),
+}
+
+impl Post {
+    pub fn as_outgoing(&self) -> Outgoing<'_> {
+        match self {
+            Post::Hello { from } => Outgoing::Hello { from: *from },
+            Post::Welcome(w) => Outgoing::Welcome(w),
+            Post::Frame(at, f) => Outgoing::Frame(*at, f),
+            Post::Start(s) => Outgoing::Start(s),
+            Post::Claim { seen } => Outgoing::Claim { seen: *seen },
+            Post::Handover(entries) => Outgoing::Handover(entries),
+        }
+    }
+}
+
 /// `message` in the wire format.
 pub fn encode(message: &Outgoing<'_>) -> Object {
     match *message {

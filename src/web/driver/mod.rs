@@ -1,6 +1,8 @@
 //! The driver: one per source. It owns the pure [`Machine`], carries out its
 //! commands with JavaScript resources, and turns what the transports report
-//! through the seam into machine inputs. It decides nothing itself.
+//! through the seam into machine inputs. It decides nothing itself. What the
+//! application sees goes through its front-end (`FrontEnd`); a source's part
+//! in a group is a value it holds (`membership`).
 //!
 //! Two rules keep it re-entrancy safe, since every call into JavaScript may
 //! run user code that calls `close()` or constructs another source:
@@ -18,9 +20,10 @@ use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
 
 use crate::batch::Batch;
 
-#[cfg_attr(feature = "shared", path = "group.rs")]
-#[cfg_attr(not(feature = "shared"), path = "solo.rs")]
+#[cfg(feature = "shared")]
 mod group;
+mod members;
+mod membership;
 mod reports;
 use crate::web::fetch::Prefetched;
 use crate::web::front::FrontEnd;
@@ -29,6 +32,10 @@ use crate::web::resources::{Active, Resources};
 use crate::web::seam::{FetchInit, Receiver, Reporter};
 use crate::web::settings::Settings;
 use crate::web::{clock, hooks, panic, probe, request, stats};
+// (A trait object's methods need no import: only the base core uses it.)
+#[cfg_attr(feature = "shared", allow(unused_imports))]
+use membership::Membership;
+use membership::{Announce, Conn, Member};
 
 /// What the machine's commands and the transports' reports work on.
 pub(super) struct State {
@@ -44,8 +51,29 @@ pub(super) struct State {
     pending: Option<Request>,
     /// The `Last-Event-ID` the current connection was made with.
     sent_id: String,
-    /// The `shared` option's state (nothing in the base build).
-    group: group::Group,
+    /// This source's part in a group (`Solo` unless it shares).
+    group: Member,
+}
+
+impl State {
+    /// The membership, and the connection it reads and changes.
+    fn membership(&mut self) -> (&mut Member, Conn<'_>) {
+        let State {
+            machine,
+            final_url,
+            status_text,
+            sent_id,
+            group,
+            ..
+        } = self;
+        let conn = Conn {
+            machine,
+            final_url,
+            sent_id,
+            status_text,
+        };
+        (group, conn)
+    }
 }
 
 /// Generic over its front-end: each front-end's calls are direct (and
@@ -75,7 +103,7 @@ impl<F: FrontEnd> Drop for Driver<F> {
 impl<F: FrontEnd> Driver<F> {
     pub fn new(mut machine: Machine, settings: Settings, front: F, prefetched: Option<Prefetched>) -> Rc<Driver<F>> {
         stats::DRIVERS.increment();
-        let group = group::Group::new(settings.shared, &mut machine);
+        let group = membership::join(settings.shared, &mut machine);
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(front),
@@ -94,7 +122,6 @@ impl<F: FrontEnd> Driver<F> {
             prefetched: RefCell::new(prefetched),
         });
         let _entered = panic::enter(&driver.resources);
-        driver.hello();
         driver.settle();
         driver
     }
@@ -144,7 +171,13 @@ impl<F: FrontEnd> Driver<F> {
     /// for when the machine next wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
-            if self.group_step() {
+            let todo = {
+                let mut state = self.state.borrow_mut();
+                let (group, conn) = state.membership();
+                group.poll(conn)
+            };
+            if let Some(todo) = todo {
+                self.carry_out(todo);
                 continue;
             }
             let command = self.state.borrow_mut().machine.poll_command();
@@ -260,7 +293,10 @@ impl<F: FrontEnd> Driver<F> {
                     let state = self.state.borrow();
                     (state.final_url.clone(), state.sent_id.clone())
                 };
-                self.relay_open(&final_url, &sent_id);
+                self.announce(Announce::Open {
+                    final_url: &final_url,
+                    resumed_from: &sent_id,
+                });
                 if let Some(front) = self.resources.front() {
                     front.open(&final_url, reopened, &sent_id);
                 }
@@ -268,7 +304,11 @@ impl<F: FrontEnd> Driver<F> {
             Command::Error { reason, ready_state } => {
                 let status_text = self.state.borrow().status_text.clone();
                 // The followers hear of it first: the leader's policy decides for all.
-                self.relay_error(ready_state, reason, &status_text);
+                self.announce(Announce::Error {
+                    ready_state,
+                    reason,
+                    status_text: &status_text,
+                });
                 if let Some(front) = self.resources.front() {
                     front.error(ready_state, reason, &status_text);
                 }

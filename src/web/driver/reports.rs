@@ -7,7 +7,10 @@ use alloc::string::String;
 use sse_core::machine::{Failure, Head};
 use sse_core::parser::RawSink;
 
-use super::{Driver, State};
+// (A trait object's methods need no import: only the base core uses it.)
+#[cfg_attr(feature = "shared", allow(unused_imports))]
+use super::membership::Membership;
+use super::{Announce, Driver};
 use crate::batch::Batch;
 use crate::web::front::FrontEnd;
 use crate::web::seam::{Chunk, Receiver, Report, Reporter};
@@ -44,7 +47,7 @@ impl<F: FrontEnd> Receiver for Driver<F> {
                 drop(state);
                 // With the `shared` option, a leader tells its group.
                 if streaming {
-                    self.relay_stream();
+                    self.announce(Announce::Stream);
                 }
             }
             Report::Body(chunk) => self.feed(now, chunk),
@@ -98,19 +101,21 @@ impl<F: FrontEnd> Driver<F> {
         };
         let (batch, relayed) = {
             let mut state = self.state.borrow_mut();
-            let State {
-                machine, batch, group, ..
-            } = &mut *state;
+            let state = &mut *state;
             // The raw face: the front-end decodes the batch, once (see
             // `crate::batch`). `dyn RawSink`: one copy of the parser code in
             // the wasm for every caller. A limit error has already queued the
             // failure commands.
-            let _ = machine.handle_body_raw(now, bytes, batch as &mut dyn RawSink);
+            let _ = state
+                .machine
+                .handle_body_raw(now, bytes, &mut state.batch as &mut dyn RawSink);
             // A leader relays the bytes the stream took (none of a stale
             // body; only those up to a recycle's cut, as the rest comes again).
-            let taken = machine.taken().min(bytes.len());
-            let relayed = group.relay_body(&bytes[..taken]).map(|at| (at, taken));
-            (take_batch(batch), relayed)
+            let taken = state.machine.taken().min(bytes.len());
+            let batch = take_batch(&mut state.batch);
+            let (group, conn) = state.membership();
+            let relayed = group.relay_body(&bytes[..taken], conn).map(|at| (at, taken));
+            (batch, relayed)
         };
         if let Some((at, taken)) = relayed {
             self.relay_chunk(at, &bytes[..taken]);
@@ -127,7 +132,7 @@ impl<F: FrontEnd> Driver<F> {
     pub(super) fn follow_body(self: &Rc<Self>, bytes: &[u8]) {
         let batch = {
             let mut state = self.state.borrow_mut();
-            let State { machine, batch, .. } = &mut *state;
+            let super::State { machine, batch, .. } = &mut *state;
             machine.follow_body_raw(bytes, batch as &mut dyn RawSink);
             take_batch(batch)
         };
