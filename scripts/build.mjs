@@ -12,13 +12,15 @@
 //   core-chunk-shared-*.js, core-chunk-shared.cjs, eventsource-wasm.shared.js
 //                                   the core with the `shared` option, loaded
 //                                   only for a source that asks to share
+//   workerd.js, workerd-auto.js       Cloudflare Workers: the core as a .wasm module
 //   eventsource_wasm_bg.wasm, index.d.ts, auto.d.ts
 // and prints what each entry loads, raw and gzipped, against the budgets.
 //
-// Options: see build() below.
+// Options: see build() below; --if-stale builds only where dist/ is missing
+// or older than its sources (npm pack's prepack).
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,13 +147,15 @@ function external(specifier, replacement) {
   return { name: `external-${specifier}`, setup(b) { b.onResolve({ filter }, () => ({ path: replacement, external: true })); } };
 }
 
-/** esbuild plugin: the classic script's core comes from a sibling file. */
-const scriptCore = {
-  name: 'script-core',
+/** esbuild plugin: core-glue.js is swapped for `file`, a sibling of it. */
+const coreGlue = (file) => ({
+  name: `core-glue-${file}`,
   setup(b) {
-    b.onResolve({ filter: /^\.\/core-glue\.js$/ }, (args) => ({ path: join(args.resolveDir, 'core-glue-script.js') }));
+    b.onResolve({ filter: /^\.\/core-glue\.js$/ }, (args) => ({ path: join(args.resolveDir, file) }));
   },
-};
+});
+/** The classic script's core comes from a sibling file. */
+const scriptCore = coreGlue('core-glue-script.js');
 
 /**
  * Build. Options (flags): --dev (debug wasm, no wasm-opt), --quiet,
@@ -240,6 +244,11 @@ export async function build() {
   await esbuild.build({ ...common, plugins: [scriptCore], entryPoints: ['src/js/script.js'], outfile: join(distDir, 'eventsource-wasm.js'), format: 'iife', target: 'es2017', charset: 'ascii' });
   await esbuild.build({ ...common, entryPoints: ['src/js/core-chunk.js'], outfile: join(distDir, 'eventsource-wasm.core.js'), format: 'iife', globalName: '__eventsourceWasmCore', target: 'es2017', charset: 'ascii' });
   await esbuild.build({ ...common, entryPoints: ['src/js/core-chunk-shared.js'], outfile: join(distDir, 'eventsource-wasm.shared.js'), format: 'iife', globalName: '__eventsourceWasmShared', target: 'es2017', charset: 'ascii' });
+  // Cloudflare Workers (the `workerd` condition): the core imported as a
+  // .wasm module (src/js/workerd.js), and /auto over that entry.
+  const wasmModule = external('./eventsource_wasm_bg.wasm', './eventsource_wasm_bg.wasm');
+  await esbuild.build({ ...common, plugins: [corePkg, wasmModule, coreGlue('core-glue-workerd.js')], entryPoints: ['src/js/workerd.js'], outfile: join(distDir, 'workerd.js'), format: 'esm' });
+  await esbuild.build({ ...common, plugins: [external('./api.js', './workerd.js')], entryPoints: ['src/js/auto.js'], outfile: join(distDir, 'workerd-auto.js'), format: 'esm' });
   copyFileSync(wasmPath, join(distDir, 'eventsource_wasm_bg.wasm'));
   copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.ts'));
   copyFileSync(join(root, 'src/js/auto.d.ts'), join(distDir, 'auto.d.ts'));
@@ -287,8 +296,39 @@ export function reportSizes(distDir, { quiet: silent = quiet } = {}) {
   return { files: sizes, totals };
 }
 
+// What dist/ is built from: a file here newer than dist/'s stamp makes it
+// stale. (A fresh checkout's files are all newer: it errs towards building.)
+const SOURCES = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'package.json', 'scripts/build.mjs'];
+const STAMP = join(root, 'build', 'dist-stamp');
+
+function newest(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) if (entry !== 'target') latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+/**
+ * Whether dist/ is missing or older than its sources (`npm pack`'s
+ * prepack runs `build.mjs --if-stale`, so a tarball never holds a stale or
+ * missing dist/).
+ */
+export function distStale() {
+  if (!existsSync(STAMP) || !existsSync(join(root, 'dist', 'index.js'))) return true;
+  const built = statSync(STAMP).mtimeMs;
+  return SOURCES.some((source) => existsSync(join(root, source)) && newest(join(root, source)) > built);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  build().catch((error) => {
+  if (args.has('--if-stale') && !distStale()) {
+    log('build: dist/ is up to date with its sources');
+    process.exit(0);
+  }
+  build().then(() => {
+    // The npm build (not a test or profiling build elsewhere) stamps dist/.
+    if (!option('out') && !option('features') && !dev && !args.has('--names')) writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  }).catch((error) => {
     console.error(`build failed: ${error.message}`);
     process.exit(1);
   });

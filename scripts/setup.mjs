@@ -6,7 +6,9 @@
 //   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml
 //   - wasm-pack
 //   - Debian's chromium and chromium-driver (as root; otherwise says what to run)
-//   - the npm devDependencies (again whenever package-lock.json changes)
+//   - the npm devDependencies (again whenever package-lock.json changes),
+//     among them the runtimes the tests run the package in: Bun, Deno and
+//     workerd, whose binaries come inside registry packages
 //
 // Nothing is downloaded from outside the package registries.
 
@@ -106,6 +108,20 @@ function npmDependencies() {
   writeFileSync(stamp, digest);
 }
 
+/**
+ * Say which runtimes from npm can run here, one line each. One that cannot
+ * is said so, and its tests fail (tests/runtimes/helpers.mjs): a runtime
+ * skipped in silence would be untested.
+ */
+function runtimes() {
+  for (const name of ['bun', 'deno', 'workerd']) {
+    const bin = join(root, 'node_modules', '.bin', name);
+    const version = existsSync(bin) ? probe(bin, ['--version']) : null;
+    if (version) say(`${name} ${version.split('\n')[0].replace(new RegExp(`^${name}\\s*`, 'i'), '')}`);
+    else say(`${name} cannot run on this machine (${existsSync(bin) ? `\`${name} --version\` failed` : `npm installed no ${name} for ${process.platform}-${process.arch}`}): its tests will fail`);
+  }
+}
+
 export function setup({ browser = true } = {}) {
   const started = Date.now();
   rust();
@@ -113,6 +129,7 @@ export function setup({ browser = true } = {}) {
   wasmPack();
   if (browser) chromium();
   npmDependencies();
+  runtimes();
   say(`ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

@@ -4,7 +4,7 @@
 //   cargo fmt --check · cargo clippy -D warnings (host, wasm32) · cargo test
 //   · npm run build (prints the sizes against the budget) · wasm-pack test
 //   --headless --chrome
-//   · node --test (Node runtime, browser end-to-end, package, demo)
+//   · node --test (Node; Bun, Deno and workerd; browser end-to-end, package, demo)
 //
 // Each check that is not a test suite counts as one test. The last line is
 // `N passed, M failed` over everything; the exit code is 1 if anything failed.
@@ -156,7 +156,7 @@ async function main() {
     } else {
       const dir = join(root, 'tests');
       const files = [];
-      for (const sub of ['node', 'e2e', 'package', 'demo', 'soak']) {
+      for (const sub of ['node', 'runtimes', 'e2e', 'package', 'demo', 'soak']) {
         try {
           for (const f of readdirSync(join(dir, sub)).sort()) if (f.endsWith('.test.mjs')) files.push(join('tests', sub, f));
         } catch {

@@ -14,6 +14,12 @@
 //! - the data's bytes and [`END`];
 //! - the last event ID's bytes and [`END`], if [`KIND_ID`].
 //!
+//! A source that asked for comment lines (the `onComment` option) also gets
+//! each one, in stream order among the events: the kind byte
+//! [`KIND_COMMENT`] alone, then the comment's text and [`END`]. Without the
+//! option none is written: the parser's report of a comment costs one test
+//! of a flag.
+//!
 //! Decoding the whole buffer at once is exact: [`END`] (CR) is in no type,
 //! data or ID (the parser splits lines on it), every byte between pieces is
 //! ASCII, and the WHATWG decoder never folds an ASCII byte into a replacement
@@ -36,6 +42,8 @@ pub const END: u8 = b'\r';
 pub const KIND_TYPE: u8 = 1;
 /// Kind bit: a new last event ID comes after the data.
 pub const KIND_ID: u8 = 2;
+/// Kind: not an event but a comment line's text (only with `onComment`).
+pub const KIND_COMMENT: u8 = 4;
 
 /// Buffers above this capacity are released after the chunk's events have
 /// been handed over, so one huge event does not pin its memory.
@@ -44,11 +52,21 @@ const KEEP_CAPACITY: usize = 1 << 20;
 #[derive(Default)]
 pub struct Batch {
     pub bytes: Vec<u8>,
+    /// Write comment lines too (the source has an `onComment` callback).
+    pub comments: bool,
     /// The last event ID as JavaScript knows it.
     sent_id: String,
 }
 
 impl Batch {
+    /// An empty batch; with `comments`, comment lines are written too.
+    pub fn with_comments(comments: bool) -> Batch {
+        Batch {
+            comments,
+            ..Batch::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
@@ -64,13 +82,21 @@ impl Batch {
 }
 
 impl Batch {
-    /// The events of the batch, for a front-end in Rust: each piece is a
+    /// The events (and comments) of the batch, for a front-end in Rust: each piece is a
     /// slice of the batch (no copy), undecoded; decoding each with
     /// `String::from_utf8_lossy` gives what the JavaScript front-end's one
     /// decode of the whole batch gives (see above).
     pub fn events(&self) -> Events<'_> {
         Events { rest: &self.bytes }
     }
+}
+
+/// One piece of a batch, undecoded: an event, or a comment line's text
+/// (only for a source that asked for them).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Event(BatchEvent<'a>),
+    Comment(&'a [u8]),
 }
 
 /// One event of a batch, undecoded.
@@ -84,7 +110,7 @@ pub struct BatchEvent<'a> {
     pub last_event_id: Option<&'a [u8]>,
 }
 
-/// The events of a [`Batch`], in order.
+/// The pieces of a [`Batch`], in stream order.
 pub struct Events<'a> {
     rest: &'a [u8],
 }
@@ -100,11 +126,14 @@ impl<'a> Events<'a> {
 }
 
 impl<'a> Iterator for Events<'a> {
-    type Item = BatchEvent<'a>;
+    type Item = Piece<'a>;
 
-    fn next(&mut self) -> Option<BatchEvent<'a>> {
+    fn next(&mut self) -> Option<Piece<'a>> {
         let (&kind, rest) = self.rest.split_first()?;
         self.rest = rest;
+        if kind == KIND_COMMENT {
+            return Some(Piece::Comment(self.piece()));
+        }
         let event_type = if kind & KIND_TYPE != 0 {
             self.piece()
         } else {
@@ -112,11 +141,11 @@ impl<'a> Iterator for Events<'a> {
         };
         let data = self.piece();
         let last_event_id = (kind & KIND_ID != 0).then(|| self.piece());
-        Some(BatchEvent {
+        Some(Piece::Event(BatchEvent {
             event_type,
             data,
             last_event_id,
-        })
+        }))
     }
 }
 
@@ -155,6 +184,15 @@ impl RawSink for Batch {
             self.sent_id.push_str(event.last_event_id);
         }
     }
+
+    fn comment(&mut self, text: &[u8]) {
+        if self.comments {
+            self.bytes.reserve(text.len() + 2);
+            self.bytes.push(KIND_COMMENT);
+            self.bytes.extend_from_slice(text);
+            self.bytes.push(END);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -185,8 +223,9 @@ mod tests {
     }
 
     #[test]
-    fn a_rust_front_end_reads_back_every_event_with_its_type_and_new_ids() {
-        let mut batch = Batch::default();
+    fn a_rust_front_end_reads_back_every_event_with_its_type_and_new_ids_and_the_comments() {
+        let mut batch = Batch::with_comments(true);
+        batch.comment(b"hi");
         for (event_type, data, last_event_id) in [
             (&b"message"[..], &b"a"[..], ""),
             (b"ping", b"b\nc", ""),
@@ -200,15 +239,18 @@ mod tests {
                 last_event_id,
             });
         }
-        let read: Vec<BatchEvent<'_>> = batch.events().collect();
-        let event = |event_type: &'static [u8], data: &'static [u8], last_event_id: Option<&'static [u8]>| BatchEvent {
-            event_type,
-            data,
-            last_event_id,
+        let read: Vec<Piece<'_>> = batch.events().collect();
+        let event = |event_type: &'static [u8], data: &'static [u8], last_event_id: Option<&'static [u8]>| {
+            Piece::Event(BatchEvent {
+                event_type,
+                data,
+                last_event_id,
+            })
         };
         assert_eq!(
             read,
             [
+                Piece::Comment(b"hi"),
                 event(b"message", b"a", None),
                 event(b"ping", b"b\nc", None),
                 event(b"message", b"\xF0\x9F", Some(b"7")),
@@ -221,6 +263,17 @@ mod tests {
     #[test]
     fn an_empty_batch_has_no_events() {
         assert_eq!(Batch::default().events().next(), None);
+    }
+
+    #[test]
+    fn comments_are_written_in_stream_order_only_when_asked_for() {
+        let mut parser = sse_core::parser::Parser::new();
+        let mut batch = Batch::default();
+        parser.feed_raw(b": hi\ndata: a\n\n", &mut batch).unwrap();
+        assert_eq!(batch.bytes, b"\0a\r", "no comment without the option");
+        let mut batch = Batch::with_comments(true);
+        parser.feed_raw(b":ping\ndata: b\n: two\n\n", &mut batch).unwrap();
+        assert_eq!(batch.bytes, b"\x04ping\r\x04two\r\0b\r");
     }
 
     #[test]

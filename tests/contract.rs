@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use eventsource_wasm::contract::{BATCH_END, KIND_ID, KIND_TYPE, READY_STATES, REASONS, WARNINGS};
+use eventsource_wasm::contract::{BATCH_END, KIND_COMMENT, KIND_ID, KIND_TYPE, READY_STATES, REASONS, WARNINGS};
 use sse_core::machine::Reason;
 
 fn read(path: &str) -> String {
@@ -46,7 +46,11 @@ fn the_javascript_constants_match() {
     }
     let end = format!("export const BATCH_END = {:?};", char::from(BATCH_END));
     assert!(js.contains(&end), "src/js/contract.js must say {end}");
-    for (name, bit) in [("KIND_TYPE", KIND_TYPE), ("KIND_ID", KIND_ID)] {
+    for (name, bit) in [
+        ("KIND_TYPE", KIND_TYPE),
+        ("KIND_ID", KIND_ID),
+        ("KIND_COMMENT", KIND_COMMENT),
+    ] {
         let line = format!("export const {name} = {bit};");
         assert!(js.contains(&line), "src/js/contract.js must say {line}");
     }

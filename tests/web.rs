@@ -25,9 +25,10 @@ export function makeLink() {
   return {
     log,
     open(finalUrl, reopened, lastEventId) { log.push(['open', finalUrl]); },
-    error(readyState, reason, status, detail) { log.push(['error', readyState, reason, status, detail]); },
+    error(readyState, reason, status, detail, cause) { log.push(['error', readyState, reason, status, detail]); this.causes.push(cause); },
+    causes: [],
     panicked(message) { log.push(['panicked', message]); },
-    warn(warning, url) { log.push(['warn', warning]); },
+    warn(warning, sign, first, second, url) { log.push(['warn', warning]); },
     request(url, lastEventId, authorize) {
       // What src/js/request.js writes for a plain source.
       const headers = new Headers({ Accept: 'text/event-stream' });
@@ -53,6 +54,8 @@ export function makeLink() {
   };
 }
 export function linkLog(link) { return link.log; }
+// What each error's cause was: its constructor's name, or 'none'.
+export function linkCauses(link) { return JSON.stringify(link.causes.map((c) => (c === undefined ? 'none' : c.constructor.name))); }
 export function planUrl(origin, key, plan) {
   const b64 = btoa(unescape(encodeURIComponent(plan))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return `${origin}/sse?key=${encodeURIComponent(key)}&plan=${b64}`;
@@ -73,6 +76,8 @@ extern "C" {
     fn make_link() -> Link;
     #[wasm_bindgen(js_name = linkLog)]
     fn link_log(link: &Link) -> Array;
+    #[wasm_bindgen(js_name = linkCauses)]
+    fn link_causes(link: &Link) -> String;
     #[wasm_bindgen(js_name = planUrl)]
     fn plan_url(origin: &str, key: &str, plan: &str) -> String;
     fn sleep(ms: u32) -> Promise;
@@ -303,6 +308,9 @@ async fn an_unreachable_cross_origin_server_is_a_network_error_that_reconnects()
         let source = open_with_transport("http://127.0.0.1:9/sse", &link, transport);
         let log = wait_for(&link, 5000, "the error", |l| l.contains("error")).await;
         assert!(log.contains(r#"["error",0,"network",0,"#), "{transport}: {log}");
+        // The link gets what fetch rejected with; XHR's errors carry nothing.
+        let cause = if transport == "fetch" { "TypeError" } else { "none" };
+        assert_eq!(link_causes(&link), format!(r#"["{cause}"]"#), "{transport}");
         assert_eq!(source.ready_state(), 0, "reconnecting");
         source.close();
     }

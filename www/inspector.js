@@ -96,8 +96,49 @@
     ].forEach(function (pair) {
       summary.appendChild(D.el('span', { class: 'kind kind-' + pair[0], text: pair[1] }));
     });
-    window.inspectorDemo = { report: report, eol: mode, bytes: bytes.length };
+    window.inspectorDemo = { report: report, eol: mode, bytes: bytes.length, live: liveState };
   }
+
+  // The live check: a source on a stream, its `warning` event shown as it
+  // comes (the package's buffering diagnosis), its comments counted with
+  // the onComment option.
+  var live = null;
+  var liveState = { events: 0, comments: 0, warning: null, url: '' };
+  function connect(event) {
+    if (event) event.preventDefault();
+    if (live) live.close();
+    var via = $('live-via').value;
+    var url = via === 'url' ? $('live-url').value : '/demo/through?via=' + via;
+    var started = Date.now();
+    liveState = { events: 0, comments: 0, warning: null, url: url };
+    window.inspectorDemo = Object.assign(window.inspectorDemo || {}, { live: liveState });
+    $('live-diagnosis').textContent = 'Watching…';
+    try {
+      // The package's own class, even where the page keeps the browser's.
+      var Source = (window.EventSourceWasm && window.EventSourceWasm.EventSource) || window.EventSource;
+      live = new Source(url, { onComment: function () { liveState.comments++; } });
+    } catch (error) {
+      $('live-status').textContent = error.message;
+      return;
+    }
+    var status = function () {
+      $('live-status').textContent =
+        liveState.events + ' events, ' + liveState.comments + ' comments in ' + Math.round((Date.now() - started) / 1000) + ' s';
+      if (!liveState.warning) $('live-diagnosis').textContent = 'No sign of buffering so far.';
+    };
+    live.onmessage = function () {
+      liveState.events++;
+      status();
+    };
+    live.addEventListener('warning', function (e) {
+      liveState.warning = { sign: e.sign, message: e.message };
+      $('live-diagnosis').textContent = e.message;
+    });
+    live.onerror = function (e) {
+      $('live-status').textContent = e.message || 'error';
+    };
+  }
+  $('live-form').addEventListener('submit', connect);
 
   input.addEventListener('input', render);
   document.querySelectorAll('input[name="eol"]').forEach(function (r) {

@@ -18,6 +18,7 @@
 //                                     connections of /demo/shared the server holds
 
 import { createServer } from 'node:http';
+import { createGzip } from 'node:zlib';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -284,6 +285,35 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
     });
   }
 
+  // A stream as it reaches a client through `via`: 'direct', a proxy whose
+  // 4 KiB buffer is passed on when full ('block', as nginx's proxy_buffering
+  // does), or compression flushed every 500 ms ('gzip'). For the inspector's
+  // buffering check. The application writes a 100-byte event every 10 ms and
+  // a keep-alive comment every second.
+  function through(req, res, url) {
+    const via = url.searchParams.get('via');
+    openStream(req, res, via === 'gzip' ? { 'Content-Encoding': 'gzip' } : {});
+    const zip = via === 'gzip' ? createGzip() : null;
+    if (zip) zip.pipe(res);
+    let held = '';
+    const write = (text) => {
+      if (zip) zip.write(text);
+      else if (via !== 'block') res.write(text);
+      else {
+        held += text;
+        for (; held.length >= 4096; held = held.slice(4096)) res.write(held.slice(0, 4096));
+      }
+    };
+    let n = 0;
+    every(req, res, 10, () => {
+      n += 1;
+      const head = `id: ${n}\ndata: `;
+      write(`${head}${'.'.repeat(98 - head.length)}\n\n`);
+      if (n % 100 === 0) write(': keep-alive\n');
+    });
+    if (zip) every(req, res, 500, () => zip.flush());
+  }
+
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
@@ -307,6 +337,7 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
       if (path === '/demo/clock') return clock(req, res, url);
       if (path === '/demo/push') return push(req, res, url);
       if (path === '/demo/shared') return sharedStream(req, res, url);
+      if (path === '/demo/through') return through(req, res, url);
       if (path === '/demo/shared/stats') {
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
         return res.end(JSON.stringify(shared));

@@ -4,10 +4,10 @@
 import { loadCore, loadedCores, wasmAllowed } from './core.js';
 import { nativeEventTarget } from './dom.js';
 import { defaultTransport, hasNative } from './env.js';
-import { EventSource, events } from './event-source.js';
+import { BRAND, EventSource, events, reconnect } from './event-source.js';
 import { canShare } from './shared.js';
 
-export { EventSource, events };
+export { EventSource, events, reconnect };
 export { sharing } from './shared.js';
 
 /**
@@ -23,10 +23,12 @@ export function supportsSSE() {
 
 /**
  * Whether `ctor` (by default the global EventSource) is this package's
- * EventSource rather than the platform's.
+ * EventSource rather than the platform's: this copy's, or another copy's
+ * (another bundle, another version), which carries the same brand.
  */
 export function isPolyfill(ctor = globalThis.EventSource) {
-  return ctor === EventSource;
+  // Own property: a subclass (one a page made of ours) is not the package's.
+  return ctor === EventSource || (typeof ctor === 'function' && Object.prototype.hasOwnProperty.call(ctor, BRAND));
 }
 
 /** What the polyfill runs on here: the transport and the EventTarget. */

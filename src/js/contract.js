@@ -10,6 +10,7 @@ export const CLOSED = 2;
 export const BATCH_END = '\r';
 export const KIND_TYPE = 1;
 export const KIND_ID = 2;
+export const KIND_COMMENT = 4;
 
 /** Every reason an error event can carry. */
-export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout', 'retries', 'vetoed', 'refused', 'aborted', 'scheme', 'panic'];
+export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout', 'retries', 'vetoed', 'refused', 'aborted', 'scheme', 'unrepeatable', 'panic'];

@@ -21,6 +21,16 @@ export function provideChunk(chunk) {
   provided = chunk;
 }
 
+/**
+ * The base core, already instantiated (the `workerd` entry instantiates it
+ * synchronously from a .wasm module the runtime compiled): nothing is
+ * compiled from bytes here, and sources connect at once.
+ */
+export function provideCore(core) {
+  cores.base = core;
+  loading.base = Promise.resolve(core);
+}
+
 // The smallest module there is: compiling it says at once whether this
 // realm may compile WebAssembly at all.
 const EMPTY_MODULE = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
@@ -32,19 +42,33 @@ const EMPTY_MODULE = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
  * to add.
  */
 export function checkWasmAllowed() {
-  if (allowed === true) return;
+  // A core instantiated from a module the runtime compiled needs no
+  // compilation here (Cloudflare Workers forbid it).
+  if (allowed === true || cores.base !== null) return;
   if (allowed !== null) throw allowed;
   try {
     if (typeof WebAssembly !== 'object') throw new TypeError('eventsource-wasm: this runtime has no WebAssembly');
     new WebAssembly.Module(new Uint8Array(EMPTY_MODULE));
     allowed = true;
   } catch (error) {
-    allowed =
-      error instanceof WebAssembly.CompileError && /Content Security|CSP|unsafe-eval/i.test(error.message)
-        ? new WebAssembly.CompileError(`${error.message} (eventsource-wasm: add 'wasm-unsafe-eval' to script-src; it allows compiling WebAssembly and nothing else)`, { cause: error })
-        : error;
+    allowed = error instanceof WebAssembly.CompileError ? forbidden(error) : error;
     throw allowed;
   }
+}
+
+// The engine's refusal, with what to do about it: a CSP without
+// 'wasm-unsafe-eval' (browsers), or an embedder that compiles only the
+// modules a program imports (Cloudflare Workers: "Wasm code generation
+// disallowed by embedder").
+function forbidden(error) {
+  let advice = null;
+  if (/Content Security|CSP|unsafe-eval/i.test(error.message)) {
+    advice = "add 'wasm-unsafe-eval' to script-src; it allows compiling WebAssembly and nothing else";
+  } else if (/disallowed by embedder/i.test(error.message)) {
+    advice =
+      "this runtime compiles only the WebAssembly modules a program imports (Cloudflare Workers): load the package through its 'workerd' export condition (Wrangler does; esbuild: --conditions=workerd), whose entry imports the core as a .wasm module";
+  }
+  return advice === null ? error : new WebAssembly.CompileError(`${error.message} (eventsource-wasm: ${advice})`, { cause: error });
 }
 
 /** Whether WebAssembly may be compiled here (false under such a CSP). */

@@ -8,9 +8,9 @@
 
 import { CLOSED, CONNECTING, OPEN } from './contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
-import { BaseEventTarget, makeEvent, makeMessageEvent, report } from './dom.js';
+import { BaseEventTarget, makeEvent, makeMessageEvent, nativeEventTarget, report } from './dom.js';
 import { prefetch } from './prefetch.js';
-import { normalize } from './options.js';
+import { normalize, sendsOnce } from './options.js';
 import { requestInit } from './request.js';
 import { canShare, openPersisted } from './shared.js';
 import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
@@ -61,7 +61,7 @@ function toInit(init) {
 }
 
 // What the Link (in the core chunk) uses of the shell: one copy of each.
-const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit };
+const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit, sendsOnce };
 
 // Make the driver, now that the core is here (unless close() came first),
 // handing it the first request if the shell already made it.
@@ -141,9 +141,10 @@ export class EventSource extends BaseEventTarget {
       // the core). The standard starts the fetch in the constructor; a
       // source closed by the code that made it makes no request at all, as
       // native's. Not a task: in a loading page Chromium ran that timer 4–14
-      // ms after the constructing script (measured in Chromium 156).
+      // ms after the constructing script (measured in Chromium 156). A
+      // promise job, not queueMicrotask(), which fake clocks replace.
       if (settings.transport === 'fetch' && !credentialed && !settings.shared) {
-        queueMicrotask(() => {
+        Promise.resolve().then(() => {
           if (state.readyState === CLOSED || state.source !== null || state.prefetch !== null) return;
           const ready = coreNow(variant);
           if (ready !== null) connect(this, ready);
@@ -156,7 +157,7 @@ export class EventSource extends BaseEventTarget {
           if (state.readyState === CLOSED) return;
           const message = `eventsource-wasm could not load its WebAssembly core (${error && error.message}); the connection failed`;
           console.error(message);
-          dispatchError(this, state, CLOSED, 'network', 0, '', message);
+          dispatchError(this, state, CLOSED, 'network', 0, '', message, error);
         },
       );
     }
@@ -180,6 +181,26 @@ export class EventSource extends BaseEventTarget {
     drive(state, 'close');
     finish(state, true);
   }
+}
+
+/**
+ * Reconnect `source` now (not in HTML): drop its connection, or the wait
+ * before the next one, and connect again at once with Last-Event-ID,
+ * asking the `headers` function again (sse_core's Machine::reconnect
+ * decides). No error event: nothing failed; readyState is CONNECTING until
+ * the `open` event (a reopen). Nothing happens on a CLOSED source, or one
+ * whose first connection is still being made. In a shared group, the
+ * group's one connection is reconnected, whichever source asks. A function
+ * rather than a method, so that the object keeps native's shape (the
+ * prototype, the lib.dom type) as `events()` and `sharing()` do.
+ */
+export function reconnect(source) {
+  const state = source != null ? source[$] : undefined;
+  if (state === undefined) throw new TypeError('eventsource-wasm: reconnect() takes an EventSource of this package');
+  if (state.readyState === CLOSED || state.source === null) return;
+  // A follower's readyState is its leader's, relayed.
+  if (state.source.leads) state.readyState = CONNECTING;
+  drive(state, 'reconnect');
 }
 
 // Async iteration: `for await (const event of source)` yields the message
@@ -258,9 +279,34 @@ export function events(source, { types = ['message'], signal } = {}) {
   };
 }
 
+// Whether the platform's EventTarget itself calls an `on<type>` attribute
+// of its target when it dispatches `type` (workerd's does, for any
+// target): then a handler must not also be a listener of ours, or it runs
+// twice. Found once, by trying it, when the first handler is set.
+let platformCallsHandlers = null;
+function callsHandlers() {
+  if (platformCallsHandlers === null) {
+    platformCallsHandlers = false;
+    if (nativeEventTarget) {
+      try {
+        const Probe = class extends BaseEventTarget {
+          get oneventsourceprobe() {
+            return () => (platformCallsHandlers = true);
+          }
+        };
+        new Probe().dispatchEvent(makeEvent('eventsourceprobe'));
+      } catch {
+        platformCallsHandlers = false;
+      }
+    }
+  }
+  return platformCallsHandlers;
+}
+
 // Event handler IDL attributes (HTML §8.1.8.1): setting a handler adds one
 // listener at that moment; replacing it keeps that listener's place;
-// setting null removes it.
+// setting null removes it. Where the platform's EventTarget calls `on<type>`
+// itself, the attribute only holds the value (the platform calls it).
 function defineHandler(type) {
   Object.defineProperty(EventSource.prototype, `on${type}`, {
     get() {
@@ -271,6 +317,10 @@ function defineHandler(type) {
       const state = internals(this);
       const callable = typeof value === 'function' || (typeof value === 'object' && value !== null);
       let handler = state.handlers[type];
+      if (callsHandlers()) {
+        state.handlers[type] = callable ? { value, listener: null } : null;
+        return;
+      }
       if (!callable) {
         if (handler !== null) {
           BaseEventTarget.prototype.removeEventListener.call(this, type, handler.listener);
@@ -322,5 +372,12 @@ for (const [name, value] of [
   Object.defineProperty(EventSource.prototype, name, descriptor);
 }
 Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: 'EventSource', configurable: true });
+// The brand of this package's class, the same in every copy of the package
+// (two bundles in one page, a server prerender and its client) and every
+// realm of the agent: Symbol.for keys one registry. isPolyfill() reads it.
+// Symbol-keyed and not enumerable: only Reflect.ownKeys and
+// Object.getOwnPropertySymbols see it (README, "How it differs").
+export const BRAND = Symbol.for('eventsource-wasm.EventSource');
+Object.defineProperty(EventSource, BRAND, { value: true });
 // The minifier renames the class binding; the interface object is named.
 Object.defineProperty(EventSource, 'name', { value: 'EventSource', configurable: true });

@@ -27,6 +27,14 @@ export interface ReconnectPolicy {
   jitter?: number;
   /** Give up (error, CLOSED) after this many reconnections that never reached OPEN. */
   maxRetries?: number;
+  /**
+   * Send a request with a body, or with a method other than GET/HEAD, again
+   * when its connection is lost, as a GET is. Off by default: such a request
+   * is sent once (error 'unrepeatable', CLOSED) unless `beforeReconnect`
+   * returns the request to continue with. Only for idempotent requests
+   * (e.g. a REPORT feed).
+   */
+  resend?: boolean;
 }
 
 export interface EventSourceInit {
@@ -47,8 +55,19 @@ export interface EventSourceInit {
    * Asked before each reconnection: return false to give up, or the request
    * to make from now on (e.g. POST once, then resume with a GET of the
    * stream's own URL): a GET or HEAD without a body drops the old body.
+   * A request with a body or another method than GET/HEAD is not sent again
+   * unless this returns a request (`{}`: the same one) or `reconnect.resend`
+   * is set; returning nothing then fails the connection ('unrepeatable').
    */
   beforeReconnect?: (info: ReconnectInfo) => boolean | ReconnectRequest | void;
+  /**
+   * Called with the text of each comment line (`: keep-alive` → 'keep-alive':
+   * the text after the colon, less one leading space), in stream order among
+   * the events. A callback, not a listener type, because a server may name
+   * an event anything: no event type could be reserved for comments. Without
+   * it, comments are ignored as the standard says.
+   */
+  onComment?: (this: EventSource, text: string) => void;
   /** Treat the connection as dropped when nothing (not even a comment) arrives for this long (ms). */
   heartbeatTimeout?: number;
   /** The last event ID to start from (sent as Last-Event-ID on the first request). */
@@ -99,6 +118,7 @@ export type ErrorReason =
   | 'vetoed'
   | 'aborted'
   | 'scheme'
+  | 'unrepeatable'
   | 'panic';
 
 /** The `error` event: a plain Event, with why it happened. */
@@ -107,8 +127,41 @@ export interface EventSourceErrorEvent extends Event {
   /** The HTTP status when `reason` is 'status', else 0. */
   readonly status?: number;
   readonly statusText?: string;
-  /** A sentence that says what happened and what to do. */
+  /** A sentence that says what happened and what to do (naming `cause`, if any). */
   readonly message?: string;
+  /**
+   * What the platform threw when the request or the stream failed (reasons
+   * 'network', 'aborted', 'refused', 'scheme'): e.g. fetch's `TypeError`,
+   * with its own `cause` in Node ("connect ECONNREFUSED …"), or the error a
+   * `headers` function threw. `undefined` where nothing was thrown (the
+   * server ended the stream, a status, XHR's errors).
+   */
+  readonly cause?: unknown;
+}
+
+/**
+ * The `warning` event (not in HTML): a plain Event, dispatched with a
+ * console warning, when something went wrong that fails nothing. A server
+ * may also send events named `warning`: those are MessageEvents, and have no
+ * `warning` property.
+ */
+export interface EventSourceWarningEvent extends Event {
+  /**
+   * 'buffering': something between the server and this client buffers the
+   * stream (once per source); 'last-event-id-refused': a cross-origin
+   * server refused the Last-Event-ID preflight.
+   */
+  readonly warning: 'buffering' | 'last-event-id-refused';
+  /** For 'buffering', what was seen. */
+  readonly sign?: 'compressed' | 'late-first-bytes' | 'buffer-sized-bursts';
+  /** 'late-first-bytes': milliseconds between the headers and the first bytes. */
+  readonly waited?: number;
+  /** 'late-first-bytes': events that came at once. */
+  readonly events?: number;
+  /** 'buffer-sized-bursts': the buffer's size in bytes (4096, 8192, 16384 or 32768). */
+  readonly bufferSize?: number;
+  /** What was seen and what to set on the server. */
+  readonly message: string;
 }
 
 /** The `open` event: a plain Event, saying whether it is a reopen and from which ID. */
@@ -123,6 +176,7 @@ export interface EventSourceEventMap {
   error: EventSourceErrorEvent;
   message: MessageEvent;
   open: EventSourceOpenEvent;
+  warning: EventSourceWarningEvent;
 }
 
 export declare class EventSource extends EventTarget {
@@ -159,6 +213,16 @@ export declare function events(
   source: EventSource | globalThis.EventSource,
   options?: { types?: string[]; signal?: AbortSignal },
 ): AsyncIterableIterator<MessageEvent>;
+
+/**
+ * Reconnect `source` now (not in HTML): drop its connection, or the wait
+ * before the next one, and connect again at once with Last-Event-ID,
+ * asking the `headers` function again. No error event; readyState is
+ * CONNECTING until the `open` event (`reopened: true`). Nothing happens on a
+ * CLOSED source. In a shared group it reconnects the group's one connection.
+ * Throws a TypeError for an EventSource that is not this package's.
+ */
+export declare function reconnect(source: EventSource): void;
 
 /** Whether this realm can receive server-sent events (natively or with this package). */
 export declare function supportsSSE(): boolean;

@@ -6,7 +6,7 @@
 // (`shell`: see SHELL in event-source.js), of which the core chunk, bundled
 // apart in the CommonJS and classic builds, would otherwise get copies.
 
-import { BATCH_END, CLOSED, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
+import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
 import { errorMessage, warningMessage } from './messages.js';
 
 // The batch crosses as the stream's own bytes, undecoded (src/batch.rs), and
@@ -75,6 +75,17 @@ function originOf(url) {
   }
 }
 
+// The onComment option, called with the source as `this`; what it throws is
+// reported like an exception in a listener, and the stream goes on. (Not a
+// method: the Link's methods are the driver's contract, src/web/link.rs.)
+function comment(link, text) {
+  try {
+    link.state.settings.onComment.call(link.target, text);
+  } catch (error) {
+    link.shell.report(error);
+  }
+}
+
 export class Link {
   constructor(target, state, shell) {
     this.target = target;
@@ -92,11 +103,11 @@ export class Link {
     this.target.dispatchEvent(this.shell.makeEvent('open', { reopened, resumedFrom: lastEventId }));
   }
 
-  error(readyState, reason, status, detail) {
+  error(readyState, reason, status, detail, cause) {
     const state = this.state;
     const statusText = reason === 'status' ? detail : '';
-    const message = errorMessage(reason, status, detail, state.settings, state.url);
-    this.shell.dispatchError(this.target, state, readyState, reason, status, statusText, message);
+    const message = errorMessage(reason, status, detail, state.settings, state.url, cause);
+    this.shell.dispatchError(this.target, state, readyState, reason, status, statusText, message, cause);
   }
 
   panicked(message) {
@@ -110,8 +121,21 @@ export class Link {
     target.dispatchEvent(this.shell.makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
 
-  warn(warning, url) {
-    console.warn(warningMessage(warning, url));
+  warn(warning, sign, first, second, url) {
+    const message = warningMessage(warning, sign, first, second, url);
+    console.warn(message);
+    // Beyond the platform: a `warning` event (a plain Event, as `error` is)
+    // saying the same, with what was seen (index.d.ts: EventSourceWarningEvent).
+    const buffering = warning === 'buffering';
+    const detail = {
+      warning,
+      sign: buffering ? sign : undefined,
+      waited: sign === 'late-first-bytes' ? first : undefined,
+      events: sign === 'late-first-bytes' ? second : undefined,
+      bufferSize: sign === 'buffer-sized-bursts' ? first : undefined,
+      message,
+    };
+    if (this.state.readyState !== CLOSED) this.target.dispatchEvent(this.shell.makeEvent('warning', detail));
   }
 
   request(url, lastEventId, authorize) {
@@ -154,12 +178,16 @@ export class Link {
     }
     if ('body' in answer) request.body = answer.body;
     if (answer.headers !== undefined) request.headers = answer.headers;
-    if (answer.url === undefined) return undefined;
+    // To the driver (src/web/hooks.rs): the hook answered with the request
+    // to continue with, so even one that is sent once goes on this time;
+    // `once` says whether its new shape is sent once from now on.
+    const once = this.shell.sendsOnce(request, settings.resend);
+    if (answer.url === undefined) return { url: undefined, once };
     try {
-      return new URL(`${answer.url}`, url).href;
+      return { url: new URL(`${answer.url}`, url).href, once };
     } catch (error) {
       this.shell.report(new TypeError(`eventsource-wasm: beforeReconnect returned an invalid url: ${answer.url}`));
-      return undefined;
+      return { url: undefined, once };
     }
   }
 
@@ -181,6 +209,13 @@ export class Link {
       // dispatches only if readyState is not CLOSED).
       if (state.readyState === CLOSED) break;
       const kind = text.charCodeAt(at++);
+      // A comment line (only with the onComment option): its text.
+      if (kind & KIND_COMMENT) {
+        const to = text.indexOf(BATCH_END, at);
+        comment(this, text.substring(at, to));
+        at = to + 1;
+        continue;
+      }
       let type = 'message';
       let to;
       if (kind & KIND_TYPE) {

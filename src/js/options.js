@@ -44,6 +44,15 @@ function transport(forced, customFetch) {
   return defaultTransport() || lacks('this runtime has neither a fetch that can stream a response body nor XMLHttpRequest');
 }
 
+/**
+ * Whether `request` is sent once (sse_core's Config::send_once): it has a
+ * body or a method other than GET/HEAD (which may have effects, RFC 9110
+ * §9.2.2), and the app did not allow re-sending it.
+ */
+export function sendsOnce(request, resend) {
+  return !resend && (request.body !== undefined || !/^(GET|HEAD)$/i.test(request.method));
+}
+
 /** Check `init` (undefined or an object) and return the driver's settings. */
 export function normalize(o = {}) {
   const headers = get(o, 'headers');
@@ -57,11 +66,20 @@ export function normalize(o = {}) {
   if (backoff !== undefined && backoff !== 'none' && backoff !== 'exponential') throw fail('reconnect.backoff', "'exponential' or 'none'");
   const jitter = get(reconnect, 'jitter');
   if (jitter !== undefined && !(jitter >= 0 && jitter <= 1)) throw fail('reconnect.jitter', 'a number from 0 to 1');
+  const resend = get(reconnect, 'resend');
+  if (resend !== undefined && typeof resend !== 'boolean') throw fail('reconnect.resend', 'a boolean');
+  const request = { method: typed(o, 'method', 'string') || (body === undefined ? 'GET' : 'POST'), body, headers };
   const settings = {
     // What beforeReconnect may change for later requests.
-    request: { method: typed(o, 'method', 'string') || (body === undefined ? 'GET' : 'POST'), body, headers },
+    request,
+    // reconnect.resend: a request with a body, or another method than
+    // GET/HEAD, may be sent again automatically (the app says it is
+    // idempotent). Without it such a request is sent once (sendsOnce).
+    resend: !!resend,
+    sendOnce: sendsOnce(request, !!resend),
     fetch: typed(o, 'fetch', 'function'),
     beforeReconnect: typed(o, 'beforeReconnect', 'function'),
+    onComment: typed(o, 'onComment', 'function'),
     heartbeatTimeout: count(o, 'heartbeatTimeout'),
     lastEventId: typed(o, 'lastEventId', 'string'),
     maxLineLength: count(o, 'maxLineLength'),

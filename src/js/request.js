@@ -21,6 +21,25 @@ function sameOrigin(settings, url) {
   }
 }
 
+// Fetch's `no-store` cache mode, where the platform takes it: workerd before
+// its `cache_option_enabled` compatibility flag throws on any `cache` member
+// ("The 'cache' field on 'RequestInitializerDict' is not implemented"), and
+// then the request goes without it (a Worker's subrequests are not cached
+// unless it asks). Found once, by trying.
+let cacheMode = null;
+function takesCacheMode() {
+  if (cacheMode === null) {
+    try {
+      new Request('http://localhost/', { cache: 'no-store' });
+      cacheMode = true;
+    } catch {
+      // No Request at all (an engine that streams over XHR): nothing to learn.
+      cacheMode = typeof Request !== 'function';
+    }
+  }
+  return cacheMode;
+}
+
 function init(settings, url, lastEventId, authorize, userHeaders) {
   const request = settings.request;
   const headers = new Headers(userHeaders === null ? undefined : userHeaders);
@@ -42,9 +61,9 @@ function init(settings, url, lastEventId, authorize, userHeaders) {
     headers,
     mode: 'cors',
     credentials: settings.withCredentials ? 'include' : 'same-origin',
-    cache: 'no-store',
     redirect: 'follow',
   };
+  if (takesCacheMode()) out.cache = 'no-store';
   if (request.body !== undefined) out.body = request.body;
   return out;
 }

@@ -59,12 +59,13 @@ export function drive(state, method, argument) {
   }
 }
 
-export function dispatchError(target, state, readyState, reason, status, statusText, message) {
+export function dispatchError(target, state, readyState, reason, status, statusText, message, cause) {
   state.readyState = readyState;
   if (readyState === CLOSED) finish(state, true);
   // A plain Event, as the platform dispatches; why it happened rides along
-  // as extra read-only properties for those who want to know.
-  target.dispatchEvent(makeEvent('error', { reason, status, statusText, message }));
+  // as extra read-only properties for those who want to know: `cause` is
+  // what the platform threw (undefined where nothing was thrown).
+  target.dispatchEvent(makeEvent('error', { reason, status, statusText, message, cause }));
 }
 
 

@@ -15,6 +15,14 @@ use crate::web::stats;
 export function now() { return globalThis.Date.now(); }
 export function arm(handler, delay) { return globalThis.setTimeout(handler, delay); }
 export function disarm(id) { globalThis.clearTimeout(id); }
+// A deadline already due runs once the code now running is done, from a
+// promise job, which no fake clock replaces (queueMicrotask is one they do).
+export function soon(handler) {
+  const slot = { live: true };
+  Promise.resolve().then(() => slot.live && handler());
+  return slot;
+}
+export function drop_soon(slot) { slot.live = false; }
 "#)]
 extern "C" {
     /// Milliseconds since the epoch: a wall clock, which keeps counting
@@ -23,6 +31,8 @@ extern "C" {
     // Node's setTimeout returns an object, not a number: the id is opaque.
     fn arm(handler: &Function, delay_ms: f64) -> JsValue;
     fn disarm(id: &JsValue);
+    fn soon(handler: &Function) -> JsValue;
+    fn drop_soon(slot: &JsValue);
 }
 
 /// The machine's clock: whole milliseconds (0 before the epoch, which only a
@@ -39,20 +49,34 @@ const MAX_TIMER_DELAY: u64 = 0x7FFF_FFFF;
 /// A one-shot platform timer. Dropping it cancels it (and frees its closure).
 pub struct Timeout {
     id: JsValue,
+    /// Whether `id` is a promise job's slot (a deadline already due), not a
+    /// platform timer.
+    due: bool,
     _callback: Closure<dyn FnMut()>,
 }
 
 impl Timeout {
-    /// Call `callback` once after `delay_ms` (at most 2^31 − 1 ms).
+    /// Call `callback` once after `delay_ms` (at most 2^31 − 1 ms). With no
+    /// delay, from a promise job once the running code is done, not from a
+    /// platform timer: so a deadline already due (the first request, which
+    /// the machine makes at its creation time) needs no clock, and a fake
+    /// clock installed before a source is made (Vitest's `useFakeTimers()`
+    /// in `beforeEach`) holds only the delays it should, reconnection and
+    /// heartbeat. Like the timer it replaces, it runs after the code that
+    /// constructed the source, so a `close()` there still means no request.
     pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
         let callback = Closure::<dyn FnMut()>::new(callback);
-        let id = arm(
-            &guarded(callback.as_ref().unchecked_ref()),
-            delay_ms.min(MAX_TIMER_DELAY) as f64,
-        );
+        let handler = guarded(callback.as_ref().unchecked_ref());
+        let due = delay_ms == 0;
+        let id = if due {
+            soon(&handler)
+        } else {
+            arm(&handler, delay_ms.min(MAX_TIMER_DELAY) as f64)
+        };
         stats::TIMERS.increment();
         Timeout {
             id,
+            due,
             _callback: callback,
         }
     }
@@ -62,7 +86,11 @@ impl Drop for Timeout {
     fn drop(&mut self) {
         // Clearing a timer that already fired is a no-op. If the callback is
         // running right now, wasm-bindgen defers freeing it until it returns.
-        disarm(&self.id);
+        if self.due {
+            drop_soon(&self.id);
+        } else {
+            disarm(&self.id);
+        }
         stats::TIMERS.decrement();
     }
 }

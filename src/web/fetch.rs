@@ -218,12 +218,13 @@ pub fn failure_of(reason: &JsValue) -> Failure {
 fn responded(inner: &Rc<Inner>, result: Result<JsValue, JsValue>) {
     let response: Response = match result {
         Ok(value) if value.is_instance_of::<Object>() => value.unchecked_into(),
-        Ok(_) => {
-            inner.report(Report::Failed(Failure::Network));
+        Ok(value) => {
+            // A custom fetch resolved with no Response.
+            inner.report(Report::Failed(Failure::Network, value));
             return;
         }
         Err(reason) => {
-            inner.report(Report::Failed(failure_of(&reason)));
+            inner.report(Report::Failed(failure_of(&reason), reason));
             return;
         }
     };
@@ -232,6 +233,7 @@ fn responded(inner: &Rc<Inner>, result: Result<JsValue, JsValue>) {
         status_text: response.status_text(),
         content_type: response.headers().get("content-type").ok().flatten(),
         www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
+        content_encoding: response.headers().get("content-encoding").ok().flatten(),
         final_url: response.url(),
     };
     if !inner.report(head) {
@@ -261,7 +263,7 @@ fn read_body(inner: &Rc<Inner>, body: &web_sys::ReadableStream) {
         inner.report(if ok {
             Report::End
         } else {
-            Report::Failed(failure_of(&reason))
+            Report::Failed(failure_of(&reason), reason)
         });
     });
     let slot = match pump(
@@ -274,7 +276,7 @@ fn read_body(inner: &Rc<Inner>, body: &web_sys::ReadableStream) {
         Ok(slot) => slot,
         // A body that cannot be read (locked, or no stream at all).
         Err(reason) => {
-            inner.report(Report::Failed(failure_of(&reason)));
+            inner.report(Report::Failed(failure_of(&reason), reason));
             return;
         }
     };

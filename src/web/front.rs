@@ -20,7 +20,7 @@ use alloc::string::String;
 use sse_core::machine::{ReadyState, Reason, Request, Warning};
 
 use crate::batch::Batch;
-use crate::web::seam::Init;
+use crate::web::seam::{Cause, Init};
 #[cfg(feature = "shared")]
 use crate::web::shared::Outgoing;
 
@@ -37,14 +37,16 @@ pub trait FrontEnd: Clone + 'static {
 
     /// readyState is now `ready_state` (CONNECTING: it will reconnect;
     /// CLOSED: failed for good): dispatch `error` for `reason`.
-    /// `status_text` is the last response's, for `Reason::Status`.
-    fn error(&self, ready_state: ReadyState, reason: Reason, status_text: &str);
+    /// `status_text` is the last response's, for `Reason::Status`; `cause`
+    /// what the platform threw when the request failed, if it did.
+    fn error(&self, ready_state: ReadyState, reason: Reason, status_text: &str, cause: &Cause);
 
     /// Dispatch the events one chunk completed, in order (see
     /// `crate::batch`), unless a handler closes the source on the way.
     fn events(&self, batch: &Batch);
 
-    /// Tell the developer; nothing failed. `url` is the source's.
+    /// Tell the developer (on the console and with a `warning` event);
+    /// nothing failed. `url` is the source's.
     fn warn(&self, warning: Warning, url: &str);
 
     /// The driver panicked (a bug): it released its connection and timer
@@ -71,11 +73,13 @@ pub trait FrontEnd: Clone + 'static {
 /// The answer to [`FrontEnd::reconnecting`].
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reconnect {
-    /// Reconnect as scheduled (also the answer of a hook that failed: the
-    /// front-end reported that).
-    Proceed,
-    /// Reconnect to this URL, and make the next ones there too.
-    To(String),
+    /// The hook answered with the request to continue with: at `url` if it
+    /// changed it (and the reconnections after it), sent once or not as
+    /// `once` says if the hook changed that.
+    Continue { url: Option<String>, once: Option<bool> },
+    /// No answer (nothing, or a hook that failed: the front-end reported
+    /// that): a repeatable request goes on, one sent once fails.
+    Unanswered,
     /// Do not reconnect: the source fails for good.
     Veto,
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::batch::Batch;
 use crate::web::front::{FrontEnd, Reconnect};
-use crate::web::seam::{FetchInit, Init, PendingInit};
+use crate::web::seam::{Cause, FetchInit, Init, PendingInit};
 
 #[wasm_bindgen]
 extern "C" {
@@ -32,9 +32,17 @@ extern "C" {
     /// good): dispatch `error`. `reason` is one of the names in
     /// `contract::REASONS`; `status` and `detail` say more: the HTTP status
     /// and its status text for "status", which limit ("line" or "event")
-    /// for "limit".
+    /// for "limit"; `cause` is what the platform threw when the request
+    /// failed (`undefined` if nothing did).
     #[wasm_bindgen(method, catch)]
-    pub fn error(this: &Link, ready_state: u8, reason: &str, status: u16, detail: &str) -> Result<(), JsValue>;
+    pub fn error(
+        this: &Link,
+        ready_state: u8,
+        reason: &str,
+        status: u16,
+        detail: &str,
+        cause: &JsValue,
+    ) -> Result<(), JsValue>;
 
     /// Dispatch the events of one chunk (see `crate::batch` for the layout):
     /// their undecoded bytes (a view of wasm memory), decoded by JavaScript.
@@ -46,10 +54,12 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
 
-    /// Tell the developer (`warning` is a `sse_core::machine::Warning`'s
-    /// name in `contract::WARNINGS`); nothing failed.
+    /// Tell the developer, on the console and with a `warning` event
+    /// (`warning` is a `sse_core::machine::Warning`'s name in
+    /// `contract::WARNINGS`; `sign` and the two figures say more, see
+    /// `contract::describe_warning`); nothing failed.
     #[wasm_bindgen(method, catch)]
-    pub fn warn(this: &Link, warning: &str, url: &str) -> Result<(), JsValue>;
+    pub fn warn(this: &Link, warning: &str, sign: &str, first: f64, second: f64, url: &str) -> Result<(), JsValue>;
 
     /// The fetch init for a request to `url` (method, body, the user's
     /// headers and the protocol's: `Accept`, this `Last-Event-ID` if not
@@ -64,9 +74,12 @@ extern "C" {
     pub fn post(this: &Link, message: &js_sys::Object) -> Result<(), JsValue>;
 
     /// A reconnection is scheduled (the `beforeReconnect` option): returns
-    /// `false` to veto it, a URL (string) to send it and the next ones
-    /// there, or anything else to go on. (The link keeps the hook's method,
-    /// body and headers for the requests it builds.)
+    /// `false` to veto it, `{ url, once }` when the hook answered with the
+    /// request to continue with (`url`: where it and the next ones go, if
+    /// the hook changed it; `once`: whether that request is sent once), or
+    /// anything else when it answered nothing (see `crate::web::hooks`).
+    /// (The link keeps the hook's method, body and headers for the requests
+    /// it builds.)
     #[wasm_bindgen(method, catch)]
     pub fn reconnecting(
         this: &Link,
@@ -85,9 +98,9 @@ impl FrontEnd for Link {
         let _ = Link::open(self, final_url, reopened, resumed_from);
     }
 
-    fn error(&self, ready_state: ReadyState, reason: Reason, status_text: &str) {
+    fn error(&self, ready_state: ReadyState, reason: Reason, status_text: &str, cause: &Cause) {
         let (name, status, detail) = crate::contract::describe(reason, status_text);
-        let _ = Link::error(self, ready_state as u8, name, status, &detail);
+        let _ = Link::error(self, ready_state as u8, name, status, &detail, cause.value());
     }
 
     fn events(&self, batch: &Batch) {
@@ -95,11 +108,8 @@ impl FrontEnd for Link {
     }
 
     fn warn(&self, warning: Warning, url: &str) {
-        let name = match warning {
-            Warning::LastEventIdRefused => "last-event-id-refused",
-            _ => "unknown",
-        };
-        let _ = Link::warn(self, name, url);
+        let (name, sign, figures) = crate::contract::describe_warning(warning);
+        let _ = Link::warn(self, name, sign, figures[0], figures[1], url);
     }
 
     fn panicked(&self, message: &str) {
@@ -110,18 +120,28 @@ impl FrontEnd for Link {
         let id = request.last_event_id.as_deref().unwrap_or("");
         match Link::request(self, &request.url, id, request.authorize) {
             Ok(value) if value.is_instance_of::<Promise>() => Init::Later(PendingInit::new(value.unchecked_into())),
-            Ok(value) => FetchInit::from_value(value).map_or(Init::Refused, Init::Ready),
-            Err(_) => Init::Refused,
+            Ok(value) => match FetchInit::from_value(value) {
+                Ok(init) => Init::Ready(init),
+                Err(refused) => Init::Refused(Cause::new(refused)),
+            },
+            Err(thrown) => Init::Refused(Cause::new(thrown)),
         }
     }
 
-    /// The class answers `false` to veto, a URL (string) to go there, or
-    /// anything else (nothing; a hook that threw, which it reported) to go on.
+    /// The class answers `false` to veto, `{ url, once }` when the hook
+    /// answered with the request to continue with, or anything else when it
+    /// answered nothing (or threw, which it reported).
     fn reconnecting(&self, attempt: u32, delay_ms: u64, reason: Reason, last_event_id: &str, url: &str) -> Reconnect {
+        let field = |answer: &JsValue, key: &str| {
+            js_sys::Reflect::get(answer, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        };
         match Link::reconnecting(self, attempt, delay_ms as f64, reason.name(), last_event_id, url) {
             Ok(answer) if answer == JsValue::FALSE => Reconnect::Veto,
-            Ok(answer) => answer.as_string().map_or(Reconnect::Proceed, Reconnect::To),
-            Err(_) => Reconnect::Proceed,
+            Ok(answer) if answer.is_object() => Reconnect::Continue {
+                url: field(&answer, "url").as_string(),
+                once: field(&answer, "once").as_bool(),
+            },
+            _ => Reconnect::Unanswered,
         }
     }
 

@@ -7,7 +7,7 @@ use sse_core::machine::{Failure, Request};
 use crate::web::front::FrontEnd;
 use crate::web::guard::{Settle, on_settle};
 use crate::web::resources::Active;
-use crate::web::seam::{FetchInit, Init, Report, Reporter, RequestSpec};
+use crate::web::seam::{Cause, FetchInit, Init, Report, Reporter, RequestSpec};
 use crate::web::settings::{Settings, Transport};
 use crate::web::{fetch, xhr};
 
@@ -16,7 +16,8 @@ use crate::web::{fetch, xhr};
 pub enum Prepared {
     Ready(FetchInit),
     Pending(Settle),
-    Failed,
+    /// With what the front-end threw.
+    Failed(Cause),
 }
 
 /// Ask the front-end for `request`'s init.
@@ -24,21 +25,25 @@ pub fn prepare(front: &impl FrontEnd, request: &Request, reporter: Reporter) -> 
     match front.request(request) {
         Init::Ready(init) => Prepared::Ready(init),
         Init::Later(pending) => Prepared::Pending(on_settle(pending.promise(), move |resolved| {
-            reporter.report(match resolved.ok().and_then(FetchInit::from_value) {
-                Some(init) => Report::Prepared(init),
-                // A headers promise that rejects (or gives no init): like a
-                // failed request, retried.
-                None => Report::Failed(Failure::NotSent),
+            // A headers promise that rejects (or gives no init): like a
+            // failed request, retried.
+            reporter.report(match resolved {
+                Ok(init) => match FetchInit::from_value(init) {
+                    Ok(init) => Report::Prepared(init),
+                    Err(refused) => Report::Failed(Failure::NotSent, refused),
+                },
+                Err(reason) => Report::Failed(Failure::NotSent, reason),
             });
         })),
         // A headers function that throws, headers the platform refuses.
-        Init::Refused => Prepared::Failed,
+        Init::Refused(thrown) => Prepared::Failed(thrown),
     }
 }
 
-/// Start the transport. `None` if the request cannot be made (a body
-/// `fetch()` or `send()` throws on): the caller reports a failure.
-pub fn send(settings: &Settings, url: &str, init: &FetchInit, reporter: Reporter) -> Option<Active> {
+/// Start the transport. An error (what `fetch()` or `send()` threw, for
+/// an init it refuses) if the request cannot be made: the caller reports a
+/// failure.
+pub fn send(settings: &Settings, url: &str, init: &FetchInit, reporter: Reporter) -> Result<Active, Cause> {
     let spec = RequestSpec {
         url,
         with_credentials: settings.with_credentials,
@@ -47,7 +52,8 @@ pub fn send(settings: &Settings, url: &str, init: &FetchInit, reporter: Reporter
         user: settings.user.as_ref().map(|(u, p)| (u.as_str(), p.as_str())),
     };
     match settings.transport {
-        Transport::Fetch => fetch::start(&spec, reporter).map(Active::Fetch).ok(),
-        Transport::Xhr => xhr::start(&spec, reporter).map(Active::Xhr).ok(),
+        Transport::Fetch => fetch::start(&spec, reporter).map(Active::Fetch),
+        Transport::Xhr => xhr::start(&spec, reporter).map(Active::Xhr),
     }
+    .map_err(Cause::new)
 }

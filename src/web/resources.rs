@@ -29,6 +29,13 @@ pub struct Armed {
     _timeout: Timeout,
 }
 
+impl Armed {
+    /// The time it was armed for.
+    pub fn deadline(&self) -> u64 {
+        self.deadline
+    }
+}
+
 pub struct Resources<F> {
     timer: RefCell<Option<Armed>>,
     request: RefCell<Option<Active>>,

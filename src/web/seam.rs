@@ -21,9 +21,13 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct FetchInit(Object);
 
 impl FetchInit {
-    /// `value` if it is an object (anything else cannot be an init).
-    pub fn from_value(value: JsValue) -> Option<FetchInit> {
-        value.dyn_into::<Object>().ok().map(FetchInit)
+    /// `value` if it is an object; else a TypeError saying that it is not
+    /// (the cause of the request's failure).
+    pub fn from_value(value: JsValue) -> Result<FetchInit, JsValue> {
+        value
+            .dyn_into::<Object>()
+            .map(FetchInit)
+            .map_err(|_| js_sys::TypeError::new("the request's init is not an object").into())
     }
 
     pub fn object(&self) -> &Object {
@@ -44,14 +48,34 @@ impl PendingInit {
     }
 }
 
+/// What the platform threw when a request failed (the fetch `TypeError`, a
+/// body read's error, a `headers` function's exception): the error event's
+/// `cause`. None is `undefined`.
+#[derive(Clone)]
+pub struct Cause(JsValue);
+
+impl Cause {
+    pub fn new(thrown: JsValue) -> Cause {
+        Cause(thrown)
+    }
+
+    pub fn none() -> Cause {
+        Cause(JsValue::UNDEFINED)
+    }
+
+    pub fn value(&self) -> &JsValue {
+        &self.0
+    }
+}
+
 /// What a front-end answers when asked for a request (`FrontEnd::request`).
 pub enum Init {
     Ready(FetchInit),
     /// Made when the promise resolves; a rejection fails the request.
     Later(PendingInit),
     /// It cannot be made (a `headers` function threw, headers the platform
-    /// refuses): like a failed request, retried.
-    Refused,
+    /// refuses; with what was thrown): like a failed request, retried.
+    Refused(Cause),
 }
 
 /// One request, complete, as a transport makes it.
@@ -87,6 +111,9 @@ pub enum Report<'a> {
         content_type: Option<String>,
         /// The whole WWW-Authenticate header value, if any (and visible).
         www_authenticate: Option<String>,
+        /// The whole Content-Encoding header value, if any (and visible:
+        /// same-origin, or exposed by CORS), for the buffering diagnosis.
+        content_encoding: Option<String>,
         /// The response's URL after redirects (empty if the platform did
         /// not say: a response made by a custom fetch, an old XHR).
         final_url: String,
@@ -95,8 +122,10 @@ pub enum Report<'a> {
     Body(Chunk<'a>),
     /// The body ended normally.
     End,
-    /// The request or the body failed.
-    Failed(Failure),
+    /// The request or the body failed; with what the platform threw or
+    /// rejected with (`undefined` where it gives nothing: XHR), which the
+    /// error event carries as its `cause`.
+    Failed(Failure, JsValue),
     /// The transport holds too much of this response (XHR's growing
     /// `responseText`): replace it at the next point that loses nothing.
     Recycle,

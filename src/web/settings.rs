@@ -27,6 +27,8 @@ pub struct Settings {
     /// The `shared` option, where this realm can share (the JavaScript
     /// class decided): one connection for the group.
     pub shared: bool,
+    /// The `onComment` option: hand comment lines to JavaScript too.
+    pub comments: bool,
     /// Test hook (cargo feature `test-hooks`, never in the npm build):
     /// panic when the first chunk arrives, to prove a panic stays contained.
     #[cfg(feature = "test-hooks")]
@@ -68,6 +70,8 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
             get(init, "authorization").is_string() && get(init, "transport").as_string().as_deref() != Some("xhr"),
         )
         .with_authorize_first(get(init, "authorizeFirst").is_truthy())
+        .with_send_once(get(init, "sendOnce").is_truthy())
+        .with_diagnose_buffering(true)
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,
@@ -79,6 +83,7 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         fetch: get(init, "fetch").dyn_into::<Function>().ok(),
         user: get(init, "username").as_string().zip(get(init, "password").as_string()),
         shared: get(init, "shared").is_truthy(),
+        comments: get(init, "onComment").is_function(),
         #[cfg(feature = "test-hooks")]
         panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
     };

@@ -46,6 +46,12 @@ impl Source {
         self.driver.input(|machine, now| machine.resume(now));
     }
 
+    /// `reconnect()`: a new connection now, with Last-Event-ID (see
+    /// `Machine::reconnect`); in a shared group, the group's one.
+    pub fn reconnect(&self) {
+        self.driver.reconnect();
+    }
+
     /// The platform reports the network gone (`false`) or back (`true`).
     pub fn online(&self, online: bool) {
         self.driver.input(|machine, now| machine.set_online(now, online));

@@ -147,11 +147,11 @@ impl Reader {
             // Our own abort detaches the listeners first: this one is
             // someone else's (window.stop(), a navigation).
             "abort" => {
-                reporter.report(Report::Failed(Failure::Aborted));
+                reporter.report(Report::Failed(Failure::Aborted, JsValue::UNDEFINED));
                 return;
             }
             "error" => {
-                reporter.report(Report::Failed(Failure::Network));
+                reporter.report(Report::Failed(Failure::Network, JsValue::UNDEFINED));
                 return;
             }
             _ => {}
@@ -174,6 +174,7 @@ impl Reader {
                     status_text: reader.xhr.status_text().unwrap_or_default(),
                     content_type: reader.xhr.get_response_header("content-type").ok().flatten(),
                     www_authenticate: reader.xhr.get_response_header("www-authenticate").ok().flatten(),
+                    content_encoding: reader.xhr.get_response_header("content-encoding").ok().flatten(),
                     final_url: reader.xhr.response_url(),
                 }
             };

@@ -325,6 +325,31 @@ describe('demo pages (polyfill forced)', () => {
     assert.match(await last.textContent('#resumed'), /sessionStorage/);
   });
 
+  test('inspector: a live stream through a 4 KiB proxy buffer or compressed is diagnosed, a direct one is not', async (t) => {
+    const page = await open(t, '/inspector.html');
+    await expectPolyfill(page);
+    const check = async (via) => {
+      await page.selectOption('#live-via', via);
+      await page.click('#live-connect');
+      await page.waitForFunction((via) => window.inspectorDemo.live && window.inspectorDemo.live.url.endsWith(via) && window.inspectorDemo.live.events > 0, via, WAIT);
+    };
+    await check('block');
+    await page.waitForFunction(() => window.inspectorDemo.live.warning !== null, null, WAIT);
+    // Its 4 KiB blocks (or, on a machine too loaded to fill the first within
+    // a second, their late first bytes).
+    assert.ok(['buffer-sized-bursts', 'late-first-bytes'].includes(await page.evaluate(() => window.inspectorDemo.live.warning.sign)));
+    assert.match(await page.textContent('#live-diagnosis'), /buffered on its way.*X-Accel-Buffering: no/);
+    await screenshot(page, 'inspector-buffered');
+    await check('gzip');
+    await page.waitForFunction(() => window.inspectorDemo.live.warning !== null, null, WAIT);
+    assert.equal(await page.evaluate(() => window.inspectorDemo.live.warning.sign), 'compressed');
+    await check('direct');
+    // 3 s of events and keep-alive comments, and no sign.
+    await page.waitForFunction(() => window.inspectorDemo.live.comments >= 2, null, WAIT);
+    assert.equal(await page.evaluate(() => window.inspectorDemo.live.warning), null);
+    assert.match(await page.textContent('#live-diagnosis'), /No sign of buffering so far/);
+  });
+
   test('inspector: shows what the wasm parser makes of a stream, live, for any line ending', async (t) => {
     const page = await open(t, '/inspector.html');
     await expectPolyfill(page);

@@ -8,13 +8,12 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launch } from './browser.mjs';
 import { startServer } from '../server/server.mjs';
-import { bytes, events, gotoHarness, newPage, sleep, sseUrl, uniqueKey, waitFor, waitForEvents, watch } from './helpers.mjs';
+import { buildFakeTimers, bytes, closedPort, events, gotoHarness, gotoPlainPage, newPage, sleep, sseUrl, uniqueKey, waitFor, waitForEvents, watch } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLOSED = 2;
@@ -28,20 +27,7 @@ before(async () => {
   server = await startServer();
   browser = await launch();
   page = await newPage(browser);
-  // @sinonjs/fake-timers for the page, as a user's test bundle would have it.
-  const esbuild = await import('esbuild');
-  mkdirSync(join(root, 'test-artifacts/pages'), { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(root, 'node_modules/@sinonjs/fake-timers/src/fake-timers-src.js')],
-    bundle: true,
-    format: 'iife',
-    globalName: 'FakeTimers',
-    platform: 'browser',
-    outfile: join(root, 'test-artifacts/pages/fake-timers.js'),
-    // Node-only paths it guards at run time.
-    external: ['util', 'timers', 'timers/promises'],
-    logLevel: 'error',
-  });
+  await buildFakeTimers(root);
 });
 
 after(async () => {
@@ -251,4 +237,24 @@ describe('exactness in workers', () => {
       assert.equal(server.log(k).requests.length, 1, 'no reconnection');
     });
   }
+});
+
+describe('the cause behind a failure', () => {
+  it("a refused connection's error event carries fetch's TypeError as its cause, and the message names it", async () => {
+    await gotoPlainPage(page, server.origin);
+    const port = await closedPort();
+    const seen = await page.evaluate(async (url) => {
+      const { EventSource } = await import('/dist/index.js');
+      const es = new EventSource(url);
+      const event = await new Promise((resolve) => (es.onerror = resolve));
+      es.close();
+      return { reason: event.reason, type: event.cause && event.cause.constructor.name, cause: String(event.cause), message: event.message };
+    }, `http://127.0.0.1:${port}/events`);
+    assert.deepEqual(seen, {
+      reason: 'network',
+      type: 'TypeError',
+      cause: 'TypeError: Failed to fetch',
+      message: 'the connection failed or was dropped (TypeError: Failed to fetch); reconnecting',
+    });
+  });
 });

@@ -4,6 +4,9 @@
 // EventSource from Node.
 
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 import { sseUrl } from '../server/server.mjs';
 
@@ -207,3 +210,34 @@ export function assertReused(memory) {
 
 /** A plan chunk of raw bytes: strings as UTF-8, arrays as they are. */
 export const bytes = (...parts) => ({ bytes: parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)) });
+
+/**
+ * @sinonjs/fake-timers for pages, as a user's test bundle would have it:
+ * built once into test-artifacts/pages/fake-timers.js (served as
+ * /test-artifacts/pages/fake-timers.js), where it is `window.FakeTimers`.
+ */
+export async function buildFakeTimers(root) {
+  const esbuild = await import('esbuild');
+  mkdirSync(join(root, 'test-artifacts/pages'), { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(root, 'node_modules/@sinonjs/fake-timers/src/fake-timers-src.js')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'FakeTimers',
+    platform: 'browser',
+    outfile: join(root, 'test-artifacts/pages/fake-timers.js'),
+    // Node-only paths it guards at run time.
+    external: ['util', 'timers', 'timers/promises'],
+    logLevel: 'error',
+  });
+}
+
+/** A loopback port nothing listens on (a connection to it is refused). */
+export function closedPort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -109,6 +109,99 @@ for (const transport of ['fetch', 'xhr']) {
       }
     });
 
+    test('a POSTed stream that the server ends is sent once: one error, reason unrepeatable, CLOSED; a hook may go on with a GET', async () => {
+      const page = await harness();
+      try {
+        const k = key('once');
+        const url = sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n'] });
+        await page.evaluate(openRecorded, { url, init: { transport, method: 'POST', body: '{"prompt":"x"}' } });
+        await waitFor(() => page.evaluate(() => window.__es.readyState === 2), 'CLOSED');
+        await sleep(200);
+        assert.deepEqual(server.log(k).requests.map((r) => r.method), ['POST']);
+        assert.deepEqual(await page.evaluate(() => window.__log), [['open', 1], ['message', 'a', '1'], ['message', 'b', '2'], ['error', 2, 'unrepeatable', 0, '']]);
+        // With a hook that answers a GET: the POST once, then the GET from the last event ID.
+        const k2 = key('once-get');
+        const url2 = sseUrl(server.origin, k2, [{ chunks: ['retry: 20\nid: 5\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]);
+        await page.evaluate(
+          ({ url, transport }) => {
+            window.__es.close();
+            const es = new EventSource(url, { transport, body: 'prompt', beforeReconnect: () => ({ method: 'GET' }) });
+            window.__es = es;
+            window.__log = [];
+            es.onmessage = (e) => window.__log.push(e.data);
+            es.onerror = (e) => window.__log.push(e.reason);
+          },
+          { url: url2, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.includes('b')), 'the GET');
+        await page.evaluate(() => window.__es.close());
+        assert.deepEqual(server.log(k2).requests.map((r) => [r.method, r.lastEventId]), [['POST', null], ['GET', '5']]);
+        assert.deepEqual(await page.evaluate(() => window.__log), ['a', 'ended', 'b']);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('onComment gets comment lines in stream order; one that throws is reported and the stream goes on', async () => {
+      const page = await harness();
+      try {
+        const k = key('comments');
+        const url = sseUrl(server.origin, k, { chunks: [':first\n', 'data: a\n\n', { delay: 30 }, ': keep-alive\n\n', 'data: b\n\n'], end: 'open' });
+        await page.evaluate(
+          ({ url, transport }) => {
+            window.__log = [];
+            window.__reported = [];
+            window.addEventListener('error', (e) => window.__reported.push(e.error && e.error.message));
+            const es = new EventSource(url, {
+              transport,
+              onComment(text) {
+                window.__log.push(['comment', text, this === es]);
+                if (text === 'first') throw new Error('a bug in onComment');
+              },
+            });
+            window.__es = es;
+            es.onmessage = (e) => window.__log.push(['message', e.data]);
+          },
+          { url, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'b')), 'the second message');
+        await page.evaluate(() => window.__es.close());
+        assert.deepEqual(await page.evaluate(() => window.__log), [['comment', 'first', true], ['message', 'a'], ['comment', 'keep-alive', true], ['message', 'b']]);
+        assert.deepEqual(await page.evaluate(() => window.__reported), ['a bug in onComment']);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('reconnect(source) drops the stream and connects at once with Last-Event-ID, asking headers again', async () => {
+      const page = await harness();
+      try {
+        const k = key('reconnect');
+        const url = sseUrl(server.origin, k, [{ chunks: ['retry: 60000\nid: 4\ndata: a\n\n'], end: 'open' }, { chunks: ['data: b\n\n'], end: 'open' }]);
+        await page.evaluate(
+          ({ url, transport }) => {
+            let calls = 0;
+            const es = new EventSource(url, { transport, headers: () => ({ 'X-Call': `${++calls}` }) });
+            window.__es = es;
+            window.__log = [];
+            es.onopen = (e) => window.__log.push(['open', e.reopened, e.resumedFrom]);
+            es.onmessage = (e) => window.__log.push(['message', e.data]);
+            es.onerror = (e) => window.__log.push(['error', e.reason]);
+          },
+          { url, transport },
+        );
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'a')), 'the first message');
+        assert.equal(await page.evaluate(() => (window.EventSourceWasm.reconnect(window.__es), window.__es.readyState)), 0);
+        await waitFor(() => page.evaluate(() => window.__log.some((e) => e[1] === 'b')), 'the new connection');
+        await page.evaluate(() => window.__es.close());
+        const requests = server.log(k).requests.filter((r) => r.method === 'GET');
+        assert.deepEqual(requests.map((r) => [r.lastEventId, r.headers['x-call']]), [[null, '1'], ['4', '2']]);
+        assert.deepEqual(await page.evaluate(() => window.__log), [['open', false, ''], ['message', 'a'], ['open', true, '4'], ['message', 'b']]);
+      } finally {
+        await page.close();
+      }
+    });
+
     test('exponential backoff, then maxRetries: error with reason retries and CLOSED', async () => {
       const page = await harness();
       try {

@@ -375,6 +375,38 @@ test('a keyed shared stream started by a POST is taken over with the request bef
   }
 });
 
+test('reconnect(source) in any tab reconnects the group’s one connection, with Last-Event-ID, and no tab loses or repeats an event', async () => {
+  const context = await browser.newContext();
+  try {
+    const key = uniqueKey('shared-reconnect');
+    const url = ticks(key);
+    const pages = [await openTab(context, url), await openTab(context, url)];
+    const leader = await leaderOf(pages);
+    const other = pages.find((p) => p !== leader);
+    await allReach(pages, 10);
+    // The follower asks: the leader reconnects.
+    await other.evaluate(() => window.EventSourceWasm.reconnect(window.__es));
+    await waitFor(() => server.log(key).requests.length === 2, { message: 'the reconnection the follower asked for' });
+    let at = (await log(other)).ids.at(-1);
+    await allReach(pages, at + 10);
+    // The leader asks: it reconnects.
+    await leader.evaluate(() => window.EventSourceWasm.reconnect(window.__es));
+    await waitFor(() => server.log(key).requests.length === 3, { message: 'the reconnection the leader asked for' });
+    at = (await log(other)).ids.at(-1);
+    await allReach(pages, at + 10);
+    const requests = server.log(key).requests;
+    for (const request of requests.slice(1)) assert.match(String(request.lastEventId), /^\d+$/, 'resumed with Last-Event-ID');
+    assert.equal(await leading(leader), true, 'the same tab still leads');
+    for (const page of pages) {
+      const { ids, errors } = await log(page);
+      assertExactlyOnce(ids, 'each tab');
+      assert.deepEqual(errors, [], 'no error event');
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('with pauseWhenHidden, a hidden leader hands the stream to a visible tab and follows again when shown', async () => {
   const context = await browser.newContext();
   try {

@@ -113,7 +113,9 @@ for (const load of ['script', 'esm']) {
       await same(
         ({ ctor }) => {
           const C = window[ctor];
-          const { name, ...statics } = window.describeOwn(C);
+          // Ours carries the package's Symbol.for brand (isPolyfill() reads
+          // it; README, "How it differs"), which native does not have.
+          const { name, 'Symbol(eventsource-wasm.EventSource)': brand, ...statics } = window.describeOwn(C);
           return {
             length: C.length,
             statics,

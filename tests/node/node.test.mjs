@@ -186,6 +186,20 @@ test('the auto entry installs EventSource in Node where it is missing', async ()
   }
 });
 
+test('isPolyfill() recognises another copy of the package (the CommonJS build, a second bundle) by its Symbol.for brand, and nothing else (not a subclass)', async () => {
+  const esm = await import(join(root, 'dist/index.js'));
+  const cjs = require(join(root, 'dist/index.cjs'));
+  assert.notEqual(esm.EventSource, cjs.EventSource, 'two copies of the class');
+  assert.equal(esm.isPolyfill(cjs.EventSource), true);
+  assert.equal(cjs.isPolyfill(esm.EventSource), true);
+  assert.equal(esm.EventSource[Symbol.for('eventsource-wasm.EventSource')], true);
+  const { EventSource: Other } = await import(join(root, 'node_modules/eventsource/dist/index.js'));
+  // Nor a subclass a page made of it (the brand is an own property).
+  for (const other of [Other, class EventSource extends EventTarget {}, class extends esm.EventSource {}, undefined, null, {}, () => {}]) assert.equal(esm.isPolyfill(other), false);
+  // The brand is not enumerable and has no string key.
+  assert.deepEqual(Object.keys(esm.EventSource), ['CONNECTING', 'OPEN', 'CLOSED']);
+});
+
 test('supportsSSE() and environment() describe Node', async () => {
   const { supportsSSE, environment } = await import(join(root, 'dist/index.js'));
   assert.equal(supportsSSE(), true);

@@ -27,12 +27,13 @@ async function waitFor(predicate, what, timeout = 5000) {
 let server;
 let EventSource;
 let events;
+let reconnect;
 let n = 0;
 const key = (name) => `${name}-${++n}-${Date.now()}`;
 
 before(async () => {
   server = await startServer();
-  ({ EventSource, events } = await import(join(root, 'dist/index.js')));
+  ({ EventSource, events, reconnect } = await import(join(root, 'dist/index.js')));
 });
 after(async () => {
   await server.close();
@@ -314,6 +315,74 @@ describe('async iteration', () => {
   });
 });
 
+describe('onComment: comment lines, on request', () => {
+  test('onComment gets each comment line’s text in stream order among the events, with the source as this; without it nothing changes', async () => {
+    const k = key('comments');
+    const chunks = [':ok\n\n', 'data: a\n\n', { delay: 30 }, ': keep-alive\n', 'data: b\n:  inside\n\n'];
+    const url = sseUrl(server.origin, k, { chunks, end: 'open' });
+    const seen = [];
+    let self;
+    const es = new EventSource(url, {
+      onComment(text) {
+        self = this;
+        seen.push(['comment', text]);
+      },
+    });
+    es.onmessage = (e) => seen.push(['message', e.data]);
+    await waitFor(() => seen.some((e) => e[1] === 'b'), 'the second message');
+    es.close();
+    assert.deepEqual(seen, [['comment', 'ok'], ['message', 'a'], ['comment', 'keep-alive'], ['comment', ' inside'], ['message', 'b']]);
+    assert.equal(self, es);
+    const plain = new EventSource(sseUrl(server.origin, key('no-comments'), { chunks, end: 'open' }));
+    const log = record(plain);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the second message');
+    plain.close();
+    assert.deepEqual(log, [['open'], ['message', 'a', ''], ['message', 'b', '']]);
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { onComment: 'yes' }), /onComment option must be a function/);
+  });
+});
+
+describe('reconnect(source): a new connection on request', () => {
+  test('drops an open stream and connects at once with Last-Event-ID, asking headers again, with no error event', async () => {
+    const k = key('reconnect');
+    const calls = [];
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['id: 5\ndata: a\n\n'], end: 'open' }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      headers: ({ lastEventId }) => (calls.push(lastEventId), { 'X-Call': `${calls.length}` }),
+    });
+    const log = record(es);
+    const opens = [];
+    es.addEventListener('open', (e) => opens.push([e.reopened, e.resumedFrom]));
+    await waitFor(() => log.some((e) => e[1] === 'a'), 'the first message');
+    const before = Date.now();
+    reconnect(es);
+    assert.equal(es.readyState, 0, 'CONNECTING at once');
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the new connection');
+    es.close();
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.lastEventId, r.headers['x-call']]), [[null, '1'], ['5', '2']]);
+    assert.ok(requests[1].time - before < 1000, 'at once, not after the reconnection time');
+    assert.deepEqual(calls, ['', '5']);
+    assert.deepEqual(log, [['open'], ['message', 'a', '5'], ['open'], ['message', 'b', '5']], 'no error event');
+    assert.deepEqual(opens, [[false, ''], [true, '5']]);
+  });
+
+  test('cancels the wait before a reconnection, and does nothing on a CLOSED source', async () => {
+    const k = key('reconnect-wait');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 60000\nid: 1\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]));
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[0] === 'error'), 'the end of the first response');
+    reconnect(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the reconnection, long before 60 s');
+    es.close();
+    reconnect(es);
+    await sleep(100);
+    assert.equal(es.readyState, 2);
+    assert.equal(server.log(k).requests.length, 2);
+    assert.equal(server.log(k).requests[1].lastEventId, '1');
+    assert.throws(() => reconnect({}), /reconnect\(\) takes an EventSource of this package/);
+  });
+});
+
 describe('resuming a request-started stream with another request', () => {
   test('beforeReconnect may return { url, method }: POST the prompt once, then GET the rest with Last-Event-ID', async () => {
     const k = key('resume');
@@ -333,6 +402,72 @@ describe('resuming a request-started stream with another request', () => {
     assert.equal(get.body, '', 'the GET carries no body');
     assert.equal(get.lastEventId, '3');
     assert.match(get.url, /&resume=1$/);
+  });
+
+  test('a POSTed stream that the server ends is not sent again: one error, reason unrepeatable, CLOSED', async () => {
+    const k = key('once');
+    const plan = { chunks: ['retry: 20\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n'] };
+    const es = new EventSource(sseUrl(server.origin, k, plan), { method: 'POST', body: '{"prompt":"x"}' });
+    let error;
+    es.addEventListener('error', (e) => (error = e));
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(200);
+    assert.deepEqual(server.log(k).requests.map((r) => r.method), ['POST'], 'one POST, even with retry: 20');
+    assert.deepEqual(log, [['open'], ['message', 'a', '1'], ['message', 'b', '2'], ['error', 2, 'unrepeatable', 0, '']]);
+    assert.match(error.message, /server ended the response/);
+    assert.match(error.message, /POST request with a body is not sent again/);
+    assert.match(error.message, /beforeReconnect/);
+    assert.match(error.message, /reconnect: \{ resend: true \}/);
+  });
+
+  test('a POST whose beforeReconnect answers nothing is asked once, before the error, then closes', async () => {
+    const k = key('once-hook');
+    const infos = [];
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\nid: 4\ndata: a\n\n'] }), {
+      body: 'prompt',
+      beforeReconnect: (info) => {
+        infos.push([info.reason, es.readyState, log.length]);
+      },
+    });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    await sleep(200);
+    assert.equal(server.log(k).requests.length, 1);
+    // Asked before the error event, which is what changes readyState.
+    assert.deepEqual(infos, [['ended', 1, 2]], 'asked after the message, before any error event');
+    assert.deepEqual(log, [['open'], ['message', 'a', '4'], ['error', 2, 'unrepeatable', 0, '']]);
+  });
+
+  test('a POST whose beforeReconnect returns {} is sent again, and the hook is asked each time', async () => {
+    const k = key('once-same');
+    let asked = 0;
+    const es = new EventSource(sseUrl(server.origin, k, { chunks: ['retry: 20\ndata: a\n\n'] }), {
+      body: 'prompt',
+      beforeReconnect: () => (++asked < 3 ? {} : undefined),
+    });
+    const log = record(es);
+    await waitFor(() => es.readyState === 2, 'CLOSED');
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.method, r.body]), [['POST', 'prompt'], ['POST', 'prompt'], ['POST', 'prompt']]);
+    assert.equal(asked, 3);
+    assert.deepEqual(log.filter((e) => e[0] === 'error').map((e) => e.slice(1, 3)), [[0, 'ended'], [0, 'ended'], [2, 'unrepeatable']]);
+  });
+
+  test('reconnect.resend: true sends an idempotent request with a body again, as a GET is', async () => {
+    const k = key('resend');
+    const es = new EventSource(sseUrl(server.origin, k, [{ chunks: ['retry: 20\nid: 1\ndata: a\n\n'] }, { chunks: ['data: b\n\n'], end: 'open' }]), {
+      method: 'REPORT',
+      body: '<feed/>',
+      reconnect: { resend: true },
+    });
+    const log = record(es);
+    await waitFor(() => log.some((e) => e[1] === 'b'), 'the second response');
+    es.close();
+    const requests = server.log(k).requests;
+    assert.deepEqual(requests.map((r) => [r.method, r.body, r.lastEventId]), [['REPORT', '<feed/>', null], ['REPORT', '<feed/>', '1']]);
+    assert.deepEqual(log.filter((e) => e[0] === 'error').map((e) => e.slice(1, 3)), [[0, 'ended']]);
+    assert.throws(() => new EventSource('http://127.0.0.1:1/x', { reconnect: { resend: 'yes' } }), /reconnect\.resend option must be a boolean/);
   });
 
   test('shared and persistLastEventId in Node: without Web Locks each source holds its own connection, and says so', async () => {

@@ -9,7 +9,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { startServer, sseUrl } from '../server/server.mjs';
@@ -28,10 +28,10 @@ const EXPECTED = [
 
 // What a user needs, and nothing else.
 // The ES modules' shared chunks are named by esbuild with a content hash.
-const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js'];
+const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js', 'workerd.js', 'workerd-auto.js'];
 const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-shared-[A-Z0-9]{8}\.js$/];
 const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
-const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js'];
+const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js', './dist/workerd-auto.js'];
 
 let server; // the SSE test server (its own port: streams need CORS)
 let installed; // {project, pkgDir, pack, tarball, cleanup}
@@ -516,6 +516,23 @@ describe('tarball contents and package.json', () => {
     for (const p of paths) assert.doesNotMatch(p, /^(src|tests|target|build|bench|scripts|www|node_modules|test-artifacts)\//);
     // The tarball installed in before() is the same list.
     assert.deepEqual(installed.pack.files.map((f) => f.path).sort(), paths);
+  });
+
+  test('npm pack builds dist/ first where it is missing or older than its sources (prepack), and leaves a fresh one alone', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+    assert.equal(pkg.scripts.prepack, 'node scripts/build.mjs --if-stale');
+    const { distStale } = await import('../../scripts/build.mjs');
+    assert.equal(distStale(), false, 'dist/ was just built (npm test builds it)');
+    // A source edited after the build makes it stale; put its time back after.
+    const source = join(root, 'src/js/api.js');
+    const { atime, mtime } = statSync(source);
+    utimesSync(source, atime, new Date(Date.now() + 60000));
+    try {
+      assert.equal(distStale(), true, 'an edited source makes dist/ stale');
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+    assert.equal(distStale(), false);
   });
 
   test('every "exports" target, main, module and types exist in the installed package', async () => {

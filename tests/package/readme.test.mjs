@@ -12,8 +12,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 import { startServer, sseUrl } from '../server/server.mjs';
 import { launch } from '../e2e/browser.mjs';
@@ -158,6 +158,29 @@ const htmlPage = (body) => `<!doctype html>\n<html><head><meta charset="utf-8"><
 // ── runners: NAME → {langs, run(example)} ────────────────────────────────
 
 const RUNNERS = {
+  // A test file (node --test) in the project where the tarball is
+  // installed, with the test tools it imports (MSW, @sinonjs/fake-timers)
+  // linked in from this repository's devDependencies; it mocks its own
+  // stream and must pass.
+  testing: {
+    langs: ['js'],
+    async run(example) {
+      for (const tool of ['msw', '@sinonjs/fake-timers']) {
+        const link = join(installed.project, 'node_modules', tool);
+        await mkdir(dirname(link), { recursive: true });
+        await rm(link, { recursive: true, force: true });
+        await symlink(join(root, 'node_modules', tool), link, 'dir');
+      }
+      const file = `readme-testing-${example.line}.test.mjs`;
+      await writeFile(join(installed.project, file), example.code);
+      // A test run of its own, not a subtest of this one (node --test tells
+      // its children by NODE_TEST_CONTEXT).
+      const result = await runNode('--test', ['--test-reporter=spec', file], { cwd: installed.project, timeout: 30000, env: { NODE_TEST_CONTEXT: undefined } });
+      assert.equal(result.code, 0, `node --test ${file} ${result.timedOut ? 'did not end (killed)' : `exited ${result.code ?? result.signal}`}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      assert.match(result.stdout, /^ℹ pass 1$/m, `the example's test passed; stdout: ${result.stdout}`);
+    },
+  },
+
   // A classic script page: the src points at where the tarball's classic
   // script is served, '/events' at the test server. Run where Chromium's
   // EventSource was removed (the polyfill installs and serves the page's
@@ -267,6 +290,56 @@ const RUNNERS = {
       const token = `tok-${uniqueKey('shared')}`;
       const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(streamFor('shared', token)), "the stream URL '/events'");
       await runModulePage(example, code, token, (logs) => logs.some((args) => containsToken(args, token) && JSON.stringify(args).includes('"mode":"shared"')));
+    },
+  },
+
+  // The LLM example: the POSTed prompt gets an answer that ends without a
+  // sentinel; the source logs the answer as it grows, then closes with
+  // 'unrepeatable' and is never POSTed again.
+  llm: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('llm')}`;
+      const key = uniqueKey('readme-llm');
+      const url = sseUrl(server.origin, key, { chunks: ['retry: 20\ndata: Once upon a time, \n\n', `data: ${token}\n\n`], cors: true });
+      const code = rewrite(example, example.code, /(['"])\/api\/chat\1/, JSON.stringify(url), "the stream URL '/api/chat'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => args[0] === 'the answer ended:' && containsToken(args, token)));
+      const requests = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.deepEqual(requests.map((r) => r.method), ['POST'], 'the prompt is POSTed once');
+    },
+  },
+
+  // The warning example: a stream through the test server's buffering
+  // proxy (4 KiB blocks) is named, with its sign.
+  warning: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('warning')}`;
+      const event = `data: ${token}`.padEnd(98, '.') + '\n\n';
+      // 41 events at once, then one every 20 ms: the first block leaves at
+      // once, the next about every 0.8 s (the sign is their size).
+      const plan = { chunks: [{ repeat: 41, text: event }, { repeat: 300, every: 20, text: event }], proxy: { block: 4096 }, cors: true };
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, uniqueKey('readme-warning'), plan)), "the stream URL '/events'");
+      await runModulePage(example, code, token, (logs) => logs.some((args) => args[0] === 'buffered on its way:' && args[1] === 'buffer-sized-bursts'));
+    },
+  },
+
+  // The reconnect example: the first stream asks for a new token and stays
+  // open; reconnect() makes the second request at once, with the new token
+  // and Last-Event-ID, and its event is the token.
+  reconnect: {
+    langs: ['js', 'javascript', 'mjs'],
+    async run(example) {
+      const token = `tok-${uniqueKey('reconnect')}`;
+      const key = uniqueKey('readme-reconnect');
+      // The n-th request gets the n-th spec, and the CORS preflight of the
+      // first GET is a request too (a later one may come from the cache).
+      const first = { chunks: ['id: 1\ndata: first\n\nevent: token-expiring\ndata: soon\n\n'], end: 'open', cors: true };
+      const plan = [first, first, { chunks: [`data: ${token}\n\n`], end: 'open', cors: true }];
+      const code = rewrite(example, example.code, RELATIVE_EVENTS, JSON.stringify(sseUrl(server.origin, key, plan)), "the stream URL '/events'");
+      await runModulePage(example, code, token);
+      const requests = server.log(key).requests.filter((r) => r.method !== 'OPTIONS');
+      assert.deepEqual(requests.map((r) => [r.headers.authorization, r.lastEventId]), [['Bearer first-token', null], ['Bearer second-token', '1']]);
     },
   },
 

@@ -24,7 +24,7 @@ const NODE16 = ['--module', 'node16', '--moduleResolution', 'node16'];
 // ── the user code ────────────────────────────────────────────────────────
 
 const USAGE = `// Everyday use, as the README shows it.
-import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, ready, events, diagnostics, type EventSourceInit, type EventSourceOpenEvent } from 'eventsource-wasm';
+import { EventSource, supportsSSE, isPolyfill, environment, inspectStream, ready, events, diagnostics, reconnect, type EventSourceInit, type EventSourceOpenEvent } from 'eventsource-wasm';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -87,6 +87,10 @@ const env = environment();
 const native: boolean = env.native;
 const transport: 'fetch' | 'xhr' | null = env.transport;
 const target: 'native' | 'fallback' = env.eventTarget;
+
+// A new connection on request; a POST that may be sent again.
+const nothing: void = reconnect(es);
+const idempotent: EventSourceInit = { method: 'REPORT', body: '<feed/>', reconnect: { resend: true } };
 
 // Async iteration over a source's events, and the live counts.
 async function consume(source: EventSource): Promise<string[]> {

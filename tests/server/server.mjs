@@ -11,7 +11,11 @@
 //     headers: {...}, cors: true|'credentials'|false, redirect: 'URL' (with status 3xx),
 //     delay: ms before the head, hang: true (never answer),
 //     drop: true (destroy the socket before any response: a network error),
-//     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}],
+//     chunks: ['text' | {delay: ms} | {bytes: [..]} | {repeat: n, text: '...'}
+//              | {repeat: n, every: ms, text: '...'} (one write every ms)],
+//     proxy: {block: bytes} | {interval: ms}, with gzip: true optionally: a
+//       buffering intermediary between the stream and the client (see
+//       `buffered` below); the head still goes out at once
 //     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
 //     auth: 'user:password' (HTTP Basic: answer 401 with a Basic challenge until
 //       a request carries these credentials; a 401 does not use up a spec)
@@ -29,6 +33,7 @@
 // GET /reset-log   → forget every key
 
 import { createServer } from 'node:http';
+import { createGzip } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +62,49 @@ export function sseUrl(origin, key, plan) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A buffering intermediary in front of `res` (what nginx's proxy buffers, a
+ * CDN or compression middleware do to an event stream): it holds what the
+ * stream writes and passes it on `block` bytes at a time, exactly, cut
+ * wherever the block fills, or all it holds every `interval` ms; with
+ * `gzip`, compressed (the caller sets Content-Encoding), flushed as it
+ * passes bytes on. Returns {write, end, stop}.
+ */
+function buffered(res, { block, interval, gzip }) {
+  const zipped = gzip ? createGzip() : null;
+  if (zipped) zipped.pipe(res);
+  const out = zipped || res;
+  let held = Buffer.alloc(0);
+  const pass = (bytes) => {
+    out.write(bytes);
+    if (zipped) zipped.flush();
+  };
+  const timer = interval
+    ? setInterval(() => {
+        if (held.length === 0) return;
+        pass(held);
+        held = Buffer.alloc(0);
+      }, interval)
+    : null;
+  return {
+    write(chunk) {
+      held = Buffer.concat([held, Buffer.from(chunk)]);
+      while (block && held.length >= block) {
+        pass(held.subarray(0, block));
+        held = held.subarray(block);
+      }
+    },
+    end() {
+      clearInterval(timer);
+      if (held.length) out.write(held);
+      out.end();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
 
 export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' } = {}) {
   const logs = new Map();
@@ -145,18 +193,26 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     const headers = { 'Cache-Control': 'no-store', ...corsHeaders(req, spec.cors), ...(spec.headers || {}) };
     if (spec.type !== null) headers['Content-Type'] = spec.type === undefined ? 'text/event-stream' : spec.type;
     if (spec.redirect) headers.Location = spec.redirect;
+    if (spec.proxy?.gzip) headers['Content-Encoding'] = 'gzip';
     res.writeHead(spec.status || 200, headers);
     if (spec.flushHeaders !== false) res.flushHeaders();
+    const out = spec.proxy ? buffered(res, spec.proxy) : res;
+    res.on('close', () => out.stop?.());
     for (const chunk of spec.chunks || []) {
       if (closed) return;
-      if (typeof chunk === 'string') res.write(chunk);
+      if (typeof chunk === 'string') out.write(chunk);
       else if (chunk.delay) await sleep(chunk.delay);
-      else if (chunk.bytes) res.write(Buffer.from(chunk.bytes));
-      else if (chunk.repeat) for (let i = 0; i < chunk.repeat; i++) res.write(chunk.text.replaceAll('{i}', String(i)));
+      else if (chunk.bytes) out.write(Buffer.from(chunk.bytes));
+      else if (chunk.repeat) {
+        for (let i = 0; i < chunk.repeat && !closed; i++) {
+          out.write(chunk.text.replaceAll('{i}', String(i)));
+          if (chunk.every) await sleep(chunk.every);
+        }
+      }
     }
     if (closed) return;
     const end = spec.end || 'close';
-    if (end === 'close') res.end();
+    if (end === 'close') out.end();
     else if (end === 'reset') {
       // Let the written bytes go out, then cut the connection with an RST.
       await sleep(20);

@@ -5,6 +5,7 @@
 
 extern crate alloc;
 
+pub mod buffering;
 pub mod machine;
 pub mod mime;
 pub mod parser;

@@ -36,6 +36,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::buffering::{Sign, Watch};
 use crate::mime;
 use crate::parser::{Decoded, Limits, Output, ParseError, Parser, Raw, RawSink, Sink};
 use crate::url;
@@ -97,13 +98,66 @@ pub enum Reason {
     /// The URL's scheme is one a client cannot fetch (`ftp:`, `about:`,
     /// `mailto:` …): every attempt would fail, so the first one does.
     Scheme,
+    /// The connection was lost (`lost` says how), and its request is sent
+    /// once ([`Config::send_once`]): a request with a body, or a method other
+    /// than GET/HEAD, is not repeated unless the host asked for it.
+    Unrepeatable {
+        /// How the connection was lost.
+        lost: Lost,
+    },
+}
+
+/// How a connection was lost, where a [`Reason`] needs to say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lost {
+    /// The server ended the response ([`Reason::Ended`]).
+    Ended,
+    /// The request or the body failed ([`Reason::Network`]).
+    Network,
+    /// Nothing arrived in time ([`Reason::Timeout`]).
+    Timeout,
+    /// The host paused the connection ([`Machine::suspend`]) or another
+    /// source's shared connection went away ([`Machine::take_over`]).
+    Released,
+}
+
+impl Lost {
+    /// A short name: `ended`, `network`, `timeout` or `released`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lost::Ended => "ended",
+            Lost::Network => "network",
+            Lost::Timeout => "timeout",
+            Lost::Released => "released",
+        }
+    }
+
+    fn of(reason: Reason) -> Lost {
+        match reason {
+            Reason::Ended => Lost::Ended,
+            Reason::Timeout => Lost::Timeout,
+            _ => Lost::Network,
+        }
+    }
 }
 
 impl Reason {
     /// Every reason's [`Reason::name`], in declaration order: the one list
     /// the JavaScript types and documentation are checked against.
-    pub const NAMES: [&'static str; 11] = [
-        "network", "ended", "status", "mime", "limit", "timeout", "retries", "vetoed", "refused", "aborted", "scheme",
+    pub const NAMES: [&'static str; 12] = [
+        "network",
+        "ended",
+        "status",
+        "mime",
+        "limit",
+        "timeout",
+        "retries",
+        "vetoed",
+        "refused",
+        "aborted",
+        "scheme",
+        "unrepeatable",
     ];
 
     /// A stable short name (what the JavaScript `reason` property reports).
@@ -124,6 +178,7 @@ impl Reason {
             Reason::Refused => 8,
             Reason::Aborted => 9,
             Reason::Scheme => 10,
+            Reason::Unrepeatable { .. } => 11,
         }
     }
 
@@ -157,6 +212,17 @@ impl fmt::Display for Reason {
             Reason::Scheme => f.write_str(
                 "the URL's scheme cannot be fetched (an event source needs http:, https:, data: or blob:), so the connection failed for good",
             ),
+            Reason::Unrepeatable { lost } => {
+                f.write_str(match lost {
+                    Lost::Ended => "the server ended the response",
+                    Lost::Network => "the connection was lost",
+                    Lost::Timeout => "nothing arrived within the heartbeat timeout",
+                    Lost::Released => "the connection was released",
+                })?;
+                f.write_str(
+                    ", and a request with a body or a method other than GET/HEAD is not sent again automatically (it could repeat an action or a prompt); the connection failed. To go on, answer the reconnection with the request to continue with (for example a GET from the last event ID), or allow re-sending if the request is idempotent",
+                )
+            }
         }
     }
 }
@@ -204,6 +270,8 @@ pub enum RequestKind {
     /// ([`Machine::take_over`]): at once, resuming from the last event ID
     /// every source of the group has.
     Takeover,
+    /// The host asked for a new connection now ([`Machine::reconnect`]).
+    Requested,
 }
 
 /// A request to make.
@@ -229,6 +297,10 @@ pub enum Warning {
     /// EventSource is exempt): requests to it go on without the header, so
     /// the stream cannot resume where it stopped.
     LastEventIdRefused,
+    /// Something between the server and the client buffers the stream
+    /// (only with [`Config::diagnose_buffering`]; at most once per source):
+    /// events arrive late and in bursts. See [`crate::buffering`].
+    Buffering(Sign),
 }
 
 impl fmt::Display for Warning {
@@ -237,6 +309,21 @@ impl fmt::Display for Warning {
             Warning::LastEventIdRefused => f.write_str(
                 "the server refused the CORS preflight that a Last-Event-ID header needs; reconnecting without it, so the stream cannot resume where it stopped. Answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID to fix it.",
             ),
+            Warning::Buffering(sign) => {
+                match sign {
+                    Sign::Compressed => f.write_str("the event stream is compressed (it has a Content-Encoding), and compression holds events until its buffer fills")?,
+                    Sign::LateFirstBytes { waited_ms, events } => write!(
+                        f,
+                        "the body's first bytes came {waited_ms} ms after the headers, with {events} events at once"
+                    )?,
+                    Sign::BufferSizedBursts { size } => write!(
+                        f,
+                        "events keep arriving in bursts of {} KiB after silence, cut in the middle of an event, as a full buffer is flushed",
+                        size / 1024
+                    )?,
+                }
+                f.write_str(": something between the server and this client buffers the stream, so events arrive late. Do not compress text/event-stream responses (or flush the compressor after each event), send X-Accel-Buffering: no (nginx) and Cache-Control: no-transform (CDNs), and flush after each event.")
+            }
         }
     }
 }
@@ -386,6 +473,19 @@ pub struct Config {
     /// `401` with its own login prompt, and hides the challenge of a
     /// cross-origin one.
     pub authorize_first: bool,
+    /// The request is sent once: it has a body or a method other than
+    /// GET/HEAD, and the host did not allow re-sending it. When its
+    /// connection is lost, it is not made again by itself: with
+    /// [`Config::ask_before_reconnect`] the host is asked first and must
+    /// answer with the request to continue with ([`Machine::proceed`]);
+    /// otherwise, or if it does not, the connection fails
+    /// ([`Reason::Unrepeatable`]). HTML's EventSource only ever sends GET,
+    /// which this leaves as the standard says.
+    pub send_once: bool,
+    /// Watch the responses for signs of a buffering intermediary and warn
+    /// once ([`Warning::Buffering`]; see [`crate::buffering`]). Off by
+    /// default (a warning is not the standard's).
+    pub diagnose_buffering: bool,
     /// Seed for the jitter's random numbers.
     pub seed: u64,
 }
@@ -435,6 +535,16 @@ impl Config {
         self.authorize_first = first;
         self
     }
+    /// Set [`Config::send_once`].
+    pub fn with_send_once(mut self, once: bool) -> Self {
+        self.send_once = once;
+        self
+    }
+    /// Set [`Config::diagnose_buffering`].
+    pub fn with_diagnose_buffering(mut self, diagnose: bool) -> Self {
+        self.diagnose_buffering = diagnose;
+        self
+    }
     /// Set [`Config::seed`].
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -453,6 +563,9 @@ pub struct Head<'a> {
     /// The whole `WWW-Authenticate` header value, if there was one (see
     /// [`Config::basic_credentials`]).
     pub www_authenticate: Option<&'a str>,
+    /// The whole `Content-Encoding` header value, if there was one (and the
+    /// host can see it; see [`Config::diagnose_buffering`]).
+    pub content_encoding: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -462,7 +575,14 @@ impl<'a> Head<'a> {
             status,
             content_type,
             www_authenticate: None,
+            content_encoding: None,
         }
+    }
+
+    /// With this `Content-Encoding` header value.
+    pub fn with_content_encoding(mut self, value: Option<&'a str>) -> Head<'a> {
+        self.content_encoding = value;
+        self
     }
 
     /// With this `WWW-Authenticate` header value.
@@ -555,6 +675,15 @@ pub struct Machine {
     taken: usize,
     /// A takeover waits for the host's answer to [`Command::BeforeReconnect`].
     taking_over: bool,
+    /// A request that is sent once waits for the host's answer to
+    /// [`Command::BeforeReconnect`]: how the connection was lost, and the
+    /// error event to dispatch if the host answers with a request (none for
+    /// a takeover or a resume, which go on silently).
+    unanswered: Option<(Lost, Option<Reason>)>,
+    /// Signs of a buffering intermediary (with [`Config::diagnose_buffering`]).
+    watch: Watch,
+    /// The buffering warning was given (once per source).
+    warned_buffering: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
     commands: Vec<Command>,
 }
@@ -593,6 +722,9 @@ impl Machine {
             followed: false,
             taken: 0,
             taking_over: false,
+            unanswered: None,
+            watch: Watch::default(),
+            warned_buffering: false,
             commands: Vec::with_capacity(4),
         }
     }
@@ -663,7 +795,19 @@ impl Machine {
     }
 
     /// The next command to carry out, if any.
+    ///
+    /// A host answers a [`Command::BeforeReconnect`] while it carries it
+    /// out, before it takes the next command: so when a request that is
+    /// sent once ([`Config::send_once`]) was asked about, and the host
+    /// neither called [`Machine::proceed`] nor vetoed it, the connection
+    /// fails here ([`Reason::Unrepeatable`]).
     pub fn poll_command(&mut self) -> Option<Command> {
+        if self.commands.is_empty() {
+            if let Some((lost, _)) = self.unanswered.take() {
+                self.taking_over = false;
+                self.fail(Reason::Unrepeatable { lost });
+            }
+        }
         if self.commands.is_empty() {
             None
         } else {
@@ -785,7 +929,22 @@ impl Machine {
             let reopened = core::mem::replace(&mut self.opened_before, true);
             self.commands.push(Command::Open { reopened });
         }
+        if self.watching() {
+            let sign = self.watch.head(now, head.content_encoding);
+            self.warn_buffering(sign);
+        }
         true
+    }
+
+    fn watching(&self) -> bool {
+        self.config.diagnose_buffering && !self.warned_buffering
+    }
+
+    fn warn_buffering(&mut self, sign: Option<Sign>) {
+        if let Some(sign) = sign {
+            self.warned_buffering = true;
+            self.commands.push(Command::Warn(Warning::Buffering(sign)));
+        }
     }
 
     /// Bytes of the body. Events go to `sink`; a `retry` field updates the
@@ -815,6 +974,7 @@ impl Machine {
         }
         self.last_activity = now;
         self.taken = bytes.len();
+        let events_before = self.parser.dispatched();
         let result = if self.recycle_wanted {
             match self.parser.feed_inner(bytes, sink, true) {
                 Ok(Some(consumed)) if !self.parser.last_event_id().is_empty() => {
@@ -831,6 +991,11 @@ impl Machine {
         };
         if let Err(error) = result {
             self.fail(Reason::Limit(error));
+        } else if self.watching() && self.phase == Phase::Streaming {
+            let events = self.parser.dispatched();
+            let mid_event = !self.parser.at_event_boundary();
+            let sign = self.watch.body(now, bytes.len(), events_before, events, mid_event);
+            self.warn_buffering(sign);
         }
         result
     }
@@ -887,8 +1052,10 @@ impl Machine {
     /// fresh one sending that ID, without any event. The rest of that chunk
     /// is dropped: the server sends it again after the ID. A stream without
     /// IDs cannot be resumed, so it is never recycled.
+    /// A request that is sent once ([`Config::send_once`]) is never
+    /// recycled: that would send it again.
     pub fn recycle(&mut self) {
-        if self.phase == Phase::Streaming {
+        if self.phase == Phase::Streaming && !self.config.send_once {
             self.recycle_wanted = true;
         }
     }
@@ -917,10 +1084,25 @@ impl Machine {
     }
 
     /// Back from [`Machine::suspend`]: reconnect at once, with the last event ID.
+    ///
+    /// A request that is sent once ([`Config::send_once`]) is not made again
+    /// by itself: the host is asked as before a reconnection (with no delay),
+    /// or the connection fails.
     pub fn resume(&mut self, now: u64) {
-        if self.phase == Phase::Suspended {
-            self.request(now, RequestKind::Resume);
+        if self.phase != Phase::Suspended {
+            return;
         }
+        if self.config.send_once && self.requested_before {
+            if !self.config.ask_before_reconnect {
+                self.fail(Reason::Unrepeatable { lost: Lost::Released });
+                return;
+            }
+            self.last_wake_check = now;
+            self.phase = Phase::Waiting { deadline: now };
+            self.ask_once(Lost::Released, None, 0, Reason::Network);
+            return;
+        }
+        self.request(now, RequestKind::Resume);
     }
 
     /// The platform reports the network gone (`false`) or back (`true`).
@@ -1059,10 +1241,18 @@ impl Machine {
         self.recycling = self.state == ReadyState::Open;
         self.attempt = 0;
         let continues = self.requested_before || core::mem::take(&mut self.followed);
+        if continues && self.config.send_once && !self.config.ask_before_reconnect {
+            self.fail(Reason::Unrepeatable { lost: Lost::Released });
+            return;
+        }
         if continues && self.config.ask_before_reconnect {
             self.taking_over = true;
             self.last_wake_check = now;
             self.phase = Phase::Waiting { deadline: now };
+            if self.config.send_once {
+                self.ask_once(Lost::Released, None, 0, Reason::Network);
+                return;
+            }
             self.commands.push(Command::BeforeReconnect {
                 attempt: 1,
                 delay_ms: 0,
@@ -1075,6 +1265,38 @@ impl Machine {
         } else {
             RequestKind::First
         };
+        self.request(now, kind);
+    }
+
+    /// A reconnection on request (not in HTML; a `reconnect()` method, for
+    /// an app whose credentials changed or a user who pressed "reconnect"):
+    /// drop the request in flight, or the wait for the next one, and make a
+    /// new request at once ([`RequestKind::Requested`]) with the last event
+    /// ID, as HTML §9.2.4 "reestablish the connection" would, without its
+    /// delay and without an error event (nothing failed). readyState is
+    /// CONNECTING until the response opens (an open event, a reopen if the
+    /// source was open before). The host asked for it, so even a request
+    /// that is sent once ([`Config::send_once`]) is made, and it counts
+    /// against no retry limit. Nothing happens on a CLOSED source, a
+    /// suspended one ([`Machine::resume`] reconnects it) or a follower (the
+    /// leader of its shared connection reconnects).
+    pub fn reconnect(&mut self, now: u64) {
+        match self.phase {
+            Phase::Closed | Phase::Suspended | Phase::Following { .. } => return,
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Waiting { .. } => {}
+        }
+        self.unanswered = None;
+        self.recycle_wanted = false;
+        let kind = if core::mem::take(&mut self.taking_over) {
+            RequestKind::Takeover
+        } else if self.requested_before {
+            self.recycling = false;
+            RequestKind::Requested
+        } else {
+            RequestKind::First
+        };
+        self.state = ReadyState::Connecting;
         self.request(now, kind);
     }
 
@@ -1096,6 +1318,45 @@ impl Machine {
         }
     }
 
+    /// The host answered [`Command::BeforeReconnect`] with the request to
+    /// continue with: a request that is sent once ([`Config::send_once`])
+    /// may be made this time (the error event of the loss follows now).
+    /// Does nothing otherwise.
+    pub fn proceed(&mut self) {
+        if let Some((_, Some(reason))) = self.unanswered.take() {
+            self.commands.push(Command::Error {
+                reason,
+                ready_state: ReadyState::Connecting,
+            });
+        }
+    }
+
+    /// The request's shape changed (the host's hook answered with another
+    /// method or body): whether it is sent once from now on (see
+    /// [`Config::send_once`]).
+    pub fn set_send_once(&mut self, once: bool) {
+        self.config.send_once = once;
+    }
+
+    /// Whether the request is sent once ([`Config::send_once`]).
+    pub fn sends_once(&self) -> bool {
+        self.config.send_once
+    }
+
+    /// Ask the host ([`Command::BeforeReconnect`]) whether a request that is
+    /// sent once goes on; [`Machine::poll_command`] fails the connection if
+    /// it did not answer with a request. The error event of the loss waits
+    /// for the answer, so a source that is not continued dispatches one
+    /// error only.
+    fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay_ms: u64, reason: Reason) {
+        self.unanswered = Some((lost, error));
+        self.commands.push(Command::BeforeReconnect {
+            attempt: self.attempt.saturating_add(1),
+            delay_ms,
+            reason,
+        });
+    }
+
     /// `close()`: CLOSED at once, whatever the state; release what is held and
     /// never queue anything again.
     pub fn close(&mut self) {
@@ -1105,6 +1366,7 @@ impl Machine {
             return;
         }
         self.commands.clear();
+        self.unanswered = None;
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1117,6 +1379,7 @@ impl Machine {
     fn fail(&mut self, reason: Reason) {
         self.recycling = false;
         self.recycle_wanted = false;
+        self.unanswered = None;
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1141,6 +1404,12 @@ impl Machine {
                 return;
             }
         }
+        // A request that is sent once is not made again by itself: without
+        // a hook to ask, the connection fails now (one error event).
+        if self.config.send_once && !self.config.ask_before_reconnect {
+            self.fail(Reason::Unrepeatable { lost: Lost::of(reason) });
+            return;
+        }
         if self.is_fetching() {
             self.commands.push(Command::Abort);
         }
@@ -1152,6 +1421,11 @@ impl Machine {
         self.phase = Phase::Waiting {
             deadline: now.saturating_add(delay_ms),
         };
+        if self.config.send_once {
+            // Asked before the error event: see `ask_once`.
+            self.ask_once(Lost::of(reason), Some(reason), delay_ms, reason);
+            return;
+        }
         self.commands.push(Command::Error {
             reason,
             ready_state: ReadyState::Connecting,

@@ -108,6 +108,12 @@ pub trait Sink {
     /// A line (without its terminator) that changed nothing, and why. Blank
     /// lines are reported with an empty `line`.
     fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+
+    /// A comment line's text, decoded (U+FFFD for invalid bytes): what
+    /// follows the `:`, less one leading U+0020 SPACE, as for a field value.
+    /// HTML §9.2.6 ignores the line (it is also reported to
+    /// [`Sink::ignored`]); a client may show it (keep-alives, debugging).
+    fn comment(&mut self, _text: &str) {}
 }
 
 /// Collects events into a vector of owned values (tests, tools, the inspector).
@@ -150,6 +156,10 @@ pub trait RawSink {
     /// A line (without its terminator) that changed nothing, and why. Blank
     /// lines are reported with an empty `line`.
     fn ignored(&mut self, _line: &[u8], _why: Ignored) {}
+
+    /// A comment line's text, undecoded: what follows the `:`, less one
+    /// leading U+0020 SPACE (see [`Sink::comment`]).
+    fn comment(&mut self, _text: &[u8]) {}
 }
 
 /// How events leave the byte-level core: decoded for a [`Sink`], as they are
@@ -165,6 +175,7 @@ pub(crate) trait Output {
     fn event_text(&mut self, event_type: &[u8], data: &str, last_event_id: &str);
     fn retry(&mut self, milliseconds: u64);
     fn ignored(&mut self, line: &[u8], why: Ignored);
+    fn comment(&mut self, text: &[u8]);
 }
 
 /// The decoded face: a [`Sink`] behind the byte-level core.
@@ -197,6 +208,10 @@ impl<S: Sink + ?Sized> Output for Decoded<'_, S> {
     fn ignored(&mut self, line: &[u8], why: Ignored) {
         self.0.ignored(line, why);
     }
+    #[inline]
+    fn comment(&mut self, text: &[u8]) {
+        self.0.comment(&decode(text));
+    }
 }
 
 /// The raw face: a [`RawSink`] behind the byte-level core.
@@ -223,6 +238,10 @@ impl<S: RawSink + ?Sized> Output for Raw<'_, S> {
     #[inline]
     fn ignored(&mut self, line: &[u8], why: Ignored) {
         self.0.ignored(line, why);
+    }
+    #[inline]
+    fn comment(&mut self, text: &[u8]) {
+        self.0.comment(text);
     }
 }
 
@@ -353,6 +372,8 @@ pub struct Parser {
     /// The line the previous chunk ended inside of, if any.
     partial: Partial,
     limits: Limits,
+    /// Events dispatched so far (wrapping): see [`Parser::dispatched`].
+    dispatched: u32,
 }
 
 /// A line that a chunk ended inside of.
@@ -397,6 +418,7 @@ impl Parser {
             skip_lf: false,
             partial: Partial::None,
             limits,
+            dispatched: 0,
         }
     }
 
@@ -467,6 +489,12 @@ impl Parser {
             && self.data.is_empty()
             && self.event_type.is_empty()
             && self.id_buffer == self.last_event_id
+    }
+
+    /// How many events this parser has dispatched (wrapping at `u32::MAX`):
+    /// the difference between two readings counts the events between them.
+    pub fn dispatched(&self) -> u32 {
+        self.dispatched
     }
 
     /// Heap memory this parser holds, in bytes (for leak and memory tests).
@@ -770,6 +798,9 @@ impl Parser {
             return Ok(());
         }
         if line[0] == b':' {
+            // The text as a field value is taken: after one leading space.
+            let text = &line[1..];
+            sink.comment(text.strip_prefix(b" ").unwrap_or(text));
             sink.ignored(line, Ignored::Comment);
             return Ok(());
         }
@@ -826,6 +857,7 @@ impl Parser {
         // Step 3: leave out the LF that the last data line added. Step 4: an
         // empty type buffer means "message" (the face fills it in).
         sink.event(&self.event_type, &self.data[..self.data.len() - 1], &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         // Step 5: reset the buffers, keeping their memory unless it is huge.
         // A huge data buffer is kept only while large events come one after
         // another: a stream of 1 MiB events (whose buffer doubles to 2 MiB)
@@ -848,6 +880,7 @@ impl Parser {
     fn dispatch_line<O: Output + ?Sized>(&mut self, data: &[u8], sink: &mut O) {
         self.update_last_event_id();
         sink.event(&self.event_type, data, &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
         self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }
@@ -857,6 +890,7 @@ impl Parser {
     fn dispatch_line_text<O: Output + ?Sized>(&mut self, data: &str, sink: &mut O) {
         self.update_last_event_id();
         sink.event_text(&self.event_type, data, &self.last_event_id);
+        self.dispatched = self.dispatched.wrapping_add(1);
         self.event_type.clear();
         self.last_event_large = data.len() > KEEP_CAPACITY / 2;
     }

@@ -5,8 +5,8 @@
 //! runs in microseconds.
 
 use sse_core::machine::{
-    Command, Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Machine, ReadyState, Reason, ReconnectPolicy, Request,
-    RequestKind, WAKE_CHECK_INTERVAL, Warning,
+    Command, Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Lost, Machine, ReadyState, Reason, ReconnectPolicy,
+    Request, RequestKind, WAKE_CHECK_INTERVAL, Warning,
 };
 use sse_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
 
@@ -752,6 +752,7 @@ fn reasons_have_names_fatality_and_actionable_messages() {
         (Reason::Refused, "refused", true),
         (Reason::Aborted, "aborted", true),
         (Reason::Scheme, "scheme", true),
+        (Reason::Unrepeatable { lost: Lost::Ended }, "unrepeatable", true),
     ] {
         assert_eq!(reason.name(), name);
         assert_eq!(reason.is_fatal(), fatal, "{name}");
@@ -1024,4 +1025,271 @@ fn credentials_go_on_the_first_request_where_a_challenge_would_not_reach_the_hos
         panic!()
     };
     assert!(!request.authorize, "no credentials, nothing to send");
+}
+
+// ── a request that is sent once (a body, or a method other than GET/HEAD) ──
+
+/// The next command only: what a host does, answering each before it takes
+/// the next.
+fn next(t: &mut T) -> Option<Command> {
+    t.m.poll_command()
+}
+
+fn unrepeatable(lost: Lost) -> Command {
+    error(Reason::Unrepeatable { lost })
+}
+
+#[test]
+fn a_request_sent_once_is_not_repeated_when_the_server_ends_the_response() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.feed(b"id: 2\ndata: answer\n\n");
+    t.end();
+    assert_eq!(
+        t.drain(),
+        [Command::Abort, unrepeatable(Lost::Ended)],
+        "one error event"
+    );
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+    assert_eq!(t.m.poll_timeout(), None, "no reconnection is ever due");
+    t.advance(60_000);
+    assert!(t.drain().is_empty());
+}
+
+#[test]
+fn a_request_sent_once_is_not_repeated_when_the_connection_breaks_or_times_out() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.fail(Failure::Network);
+    assert_eq!(t.drain(), [Command::Abort, unrepeatable(Lost::Network)]);
+    let mut t = open(
+        Config::default()
+            .with_send_once(true)
+            .with_heartbeat_timeout(Some(1000)),
+    );
+    t.advance(1000);
+    assert_eq!(t.drain(), [Command::Abort, unrepeatable(Lost::Timeout)]);
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn a_request_sent_once_that_fails_before_a_response_is_not_repeated_either() {
+    let mut t = T::new(Config::default().with_send_once(true));
+    t.fire();
+    t.drain();
+    t.fail(Failure::Network);
+    assert_eq!(t.drain(), [Command::Abort, unrepeatable(Lost::Network)]);
+}
+
+#[test]
+fn a_request_sent_once_asks_the_hook_first_and_fails_if_it_answers_with_no_request() {
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.end();
+    assert_eq!(next(&mut t), Some(Command::Abort));
+    assert_eq!(
+        next(&mut t),
+        Some(Command::BeforeReconnect {
+            attempt: 1,
+            delay_ms: 3000,
+            reason: Reason::Ended
+        }),
+        "asked before any error event"
+    );
+    assert_eq!(t.m.ready_state(), ReadyState::Connecting, "while the hook runs");
+    // The host answered nothing and takes the next command.
+    assert_eq!(t.drain(), [unrepeatable(Lost::Ended)], "one error event, not two");
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+    assert_eq!(t.m.poll_timeout(), None);
+}
+
+#[test]
+fn a_request_sent_once_goes_on_with_the_request_the_hook_answers_and_then_follows_its_shape() {
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.feed(b"id: 7\ndata: part\n\n");
+    t.end();
+    assert_eq!(next(&mut t), Some(Command::Abort));
+    assert!(matches!(next(&mut t), Some(Command::BeforeReconnect { .. })));
+    // The hook answered a GET from the last event ID: a request that may
+    // be repeated.
+    t.m.set_url("https://example.test/events?resume");
+    t.m.set_send_once(false);
+    t.m.proceed();
+    assert_eq!(t.drain(), [error(Reason::Ended)], "the loss is announced as usual");
+    assert_eq!(t.m.ready_state(), ReadyState::Connecting);
+    t.advance(3000);
+    assert_eq!(
+        t.drain(),
+        [Command::Fetch(Request {
+            url: "https://example.test/events?resume".into(),
+            last_event_id: Some("7".into()),
+            kind: RequestKind::Reconnect { attempt: 1 },
+            authorize: false,
+        })]
+    );
+    assert!(t.head(SSE));
+    assert_eq!(t.drain(), [REOPEN]);
+    // From now on the GET is reestablished as the standard says: the error
+    // first, then the hook, and nothing fails when it answers nothing.
+    t.end();
+    assert_eq!(
+        t.drain(),
+        [
+            Command::Abort,
+            error(Reason::Ended),
+            Command::BeforeReconnect {
+                attempt: 1,
+                delay_ms: 3000,
+                reason: Reason::Ended
+            }
+        ]
+    );
+    assert_eq!(t.reconnect_delay(), 3000);
+}
+
+#[test]
+fn a_hook_that_answers_with_the_same_request_sends_it_again_and_is_asked_again_next_time() {
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.fail(Failure::Network);
+    next(&mut t);
+    next(&mut t);
+    t.m.proceed();
+    assert_eq!(t.drain(), [error(Reason::Network)]);
+    assert_eq!(t.reconnect_delay(), 3000, "the app asked for it");
+    assert!(t.head(SSE));
+    t.drain();
+    t.end();
+    next(&mut t);
+    assert!(matches!(next(&mut t), Some(Command::BeforeReconnect { .. })));
+    assert_eq!(t.drain(), [unrepeatable(Lost::Ended)], "still sent once");
+}
+
+#[test]
+fn a_hook_may_veto_or_close_a_request_sent_once_with_one_error_or_none() {
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.end();
+    next(&mut t);
+    next(&mut t);
+    t.m.veto();
+    assert_eq!(t.drain(), [error(Reason::Vetoed)]);
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.end();
+    next(&mut t);
+    next(&mut t);
+    t.m.close();
+    assert!(t.drain().is_empty(), "close() dispatches nothing");
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn a_request_sent_once_is_never_recycled() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.m.recycle();
+    assert_eq!(t.feed(b"id: 1\ndata: a\n\ndata: b\n\n").len(), 2, "nothing is cut");
+    assert!(t.drain().is_empty());
+}
+
+#[test]
+fn resuming_a_request_sent_once_asks_the_hook_or_fails() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.m.suspend();
+    t.drain();
+    t.m.resume(t.now);
+    assert_eq!(t.drain(), [unrepeatable(Lost::Released)]);
+    let mut t = open(Config::default().with_send_once(true).with_ask_before_reconnect(true));
+    t.feed(b"id: 5\n\n");
+    t.m.suspend();
+    t.drain();
+    t.m.resume(t.now);
+    assert_eq!(
+        next(&mut t),
+        Some(Command::BeforeReconnect {
+            attempt: 1,
+            delay_ms: 0,
+            reason: Reason::Network
+        })
+    );
+    t.m.set_send_once(false);
+    t.m.proceed();
+    assert!(t.drain().is_empty(), "a resume is silent");
+    t.fire();
+    assert_eq!(t.drain(), [reconnect(Some("5"), 1)]);
+}
+
+#[test]
+fn a_get_stream_is_reestablished_exactly_as_before() {
+    let mut t = open(Config::default().with_send_once(false));
+    t.end();
+    assert_eq!(t.drain(), [Command::Abort, error(Reason::Ended)]);
+    assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME);
+}
+
+// ── reconnection on request ──
+
+#[test]
+fn reconnect_drops_an_open_stream_and_connects_at_once_with_the_last_event_id() {
+    let mut t = open(Config::default());
+    t.feed(b"id: 12\ndata: x\n\n");
+    t.m.reconnect(t.now);
+    assert_eq!(
+        t.drain(),
+        [Command::Abort, fetch(Some("12"), RequestKind::Requested)],
+        "no error event, no delay"
+    );
+    assert_eq!(t.m.ready_state(), ReadyState::Connecting);
+    assert!(t.head(SSE));
+    assert_eq!(t.drain(), [REOPEN]);
+}
+
+#[test]
+fn reconnect_cancels_the_waiting_delay_and_counts_no_attempt() {
+    let policy = ReconnectPolicy::new().with_max_retries(Some(1));
+    let mut t = open(Config::default().with_policy(policy));
+    t.feed(b"id: 3\nretry: 60000\n\n");
+    t.end();
+    t.drain();
+    assert_eq!(t.m.poll_timeout(), Some(t.now + WAKE_CHECK_INTERVAL), "a long wait");
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [fetch(Some("3"), RequestKind::Requested)], "at once");
+    assert_eq!(t.m.attempt(), 0);
+    // It fails: the policy's one retry is still there.
+    t.fail(Failure::Network);
+    assert_eq!(t.drain(), [Command::Abort, error(Reason::Network)]);
+    t.m.set_online(t.now, true);
+    assert_eq!(t.reconnect_delay(), 60_000);
+}
+
+#[test]
+fn reconnect_replaces_a_request_still_waiting_for_its_response() {
+    let mut t = T::new(Config::default().with_last_event_id(Some("9")));
+    t.fire();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [Command::Abort, fetch(Some("9"), RequestKind::Requested)]);
+    assert!(t.head(SSE));
+    assert_eq!(t.drain(), [OPEN], "the first open of the source");
+}
+
+#[test]
+fn reconnect_does_nothing_on_a_closed_suspended_or_following_source() {
+    let mut t = open(Config::default());
+    t.m.close();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+    assert_eq!(t.m.ready_state(), ReadyState::Closed);
+    let mut t = open(Config::default());
+    t.m.suspend();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+    let mut t = open(Config::default());
+    t.m.follow();
+    t.drain();
+    t.m.reconnect(t.now);
+    assert!(t.drain().is_empty());
+}
+
+#[test]
+fn reconnect_sends_a_request_that_is_sent_once_because_the_app_asked() {
+    let mut t = open(Config::default().with_send_once(true));
+    t.m.reconnect(t.now);
+    assert_eq!(t.drain(), [Command::Abort, fetch(None, RequestKind::Requested)]);
 }

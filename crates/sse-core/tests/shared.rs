@@ -244,6 +244,51 @@ fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the
 }
 
 #[test]
+fn a_takeover_of_a_request_sent_once_fails_without_a_hook_and_asks_with_one() {
+    let mut m = Machine::new(URL, Config::default().with_send_once(true), 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.follow_open();
+    drain(&mut m);
+    m.take_over(10);
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Command::Error {
+            reason: Reason::Unrepeatable { .. },
+            ready_state: ReadyState::Closed
+        }]
+    ));
+    let config = Config::default().with_send_once(true).with_ask_before_reconnect(true);
+    // No answer: it fails.
+    let mut m = Machine::new(URL, config.clone(), 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.take_over(10);
+    assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Command::Error {
+            reason: Reason::Unrepeatable { .. },
+            ready_state: ReadyState::Closed
+        }]
+    ));
+    // Answered with a request: a silent takeover.
+    let mut m = Machine::new(URL, config, 0);
+    m.follow();
+    m.follow_adopt("4", None);
+    m.take_over(10);
+    assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
+    m.set_send_once(false);
+    m.proceed();
+    assert_eq!(drain(&mut m), vec![]);
+    m.handle_timeout(10);
+    match drain(&mut m).as_slice() {
+        [Command::Fetch(request)] => assert_eq!(request.kind, RequestKind::Takeover),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn taking_over_while_connecting_connects_at_once() {
     let mut m = follower();
     m.follow_adopt("3", None);

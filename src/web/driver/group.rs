@@ -227,8 +227,18 @@ impl Membership for Group {
             Message::Entry(Entry::Start(start)) => relay.start(start),
             Message::Claim { seen } => relay.claimed(seen),
             Message::Handover(entries) => relay.handover(entries),
+            // A follower's `reconnect()`: the leader holds the connection.
+            Message::Reconnect => {
+                if relay.is_leading() {
+                    conn.machine.reconnect(clock::now_ms());
+                }
+            }
         }
         self.welcome_joiners(&conn);
+    }
+
+    fn ask_leader_to_reconnect(&mut self) {
+        self.outbox.push_back(Post::Reconnect);
     }
 
     fn granted(&mut self, now: u64) {

@@ -38,7 +38,7 @@ impl<F: FrontEnd> Driver<F> {
 
     /// Post what the membership queued, now (before the front-end runs
     /// application code, so the group hears first).
-    fn flush_posts(self: &Rc<Self>) {
+    pub(super) fn flush_posts(self: &Rc<Self>) {
         loop {
             let todo = self.state.borrow_mut().group.poll_post();
             match todo {

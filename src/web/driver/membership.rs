@@ -89,6 +89,10 @@ pub(super) trait Membership {
     #[cfg(feature = "shared")]
     fn receive(&mut self, _message: Message, _conn: Conn<'_>) {}
 
+    /// `reconnect()` on a follower: ask the leader, which holds the
+    /// connection (a lone source always leads).
+    fn ask_leader_to_reconnect(&mut self) {}
+
     /// The group's lock was granted.
     fn granted(&mut self, _now: u64) {}
 

@@ -16,10 +16,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
+use sse_core::machine::{Machine, ReadyState, Request};
 
 use crate::batch::Batch;
 
+mod commands;
 #[cfg(feature = "shared")]
 mod group;
 mod members;
@@ -27,11 +28,10 @@ mod membership;
 mod reports;
 use crate::web::fetch::Prefetched;
 use crate::web::front::FrontEnd;
-use crate::web::request::Prepared;
-use crate::web::resources::{Active, Resources};
-use crate::web::seam::{FetchInit, Receiver, Reporter};
+use crate::web::resources::Resources;
+use crate::web::seam::Cause;
 use crate::web::settings::Settings;
-use crate::web::{clock, hooks, panic, probe, request, stats};
+use crate::web::{clock, panic, stats};
 // (A trait object's methods need no import: only the base core uses it.)
 #[cfg_attr(feature = "shared", allow(unused_imports))]
 use membership::Membership;
@@ -92,6 +92,10 @@ pub struct Driver<F: FrontEnd + 'static> {
     stopped: Cell<Option<u32>>,
     /// The first request, if the JavaScript shell made it already.
     prefetched: RefCell<Option<Prefetched>>,
+    /// What the platform threw when the current request failed (the fetch
+    /// `TypeError`, a body read's error, a `headers` function's exception),
+    /// for the error event's `cause`; `undefined` while nothing failed.
+    cause: RefCell<Cause>,
 }
 
 impl<F: FrontEnd> Drop for Driver<F> {
@@ -104,12 +108,13 @@ impl<F: FrontEnd> Driver<F> {
     pub fn new(mut machine: Machine, settings: Settings, front: F, prefetched: Option<Prefetched>) -> Rc<Driver<F>> {
         stats::DRIVERS.increment();
         let group = membership::join(settings.shared, &mut machine);
+        let comments = settings.comments;
         let driver = Rc::new(Driver {
             settings,
             resources: Resources::new(front),
             state: RefCell::new(State {
                 machine,
-                batch: Batch::default(),
+                batch: Batch::with_comments(comments),
                 chunk: Vec::new(),
                 final_url: String::new(),
                 status_text: String::new(),
@@ -120,6 +125,7 @@ impl<F: FrontEnd> Driver<F> {
             generation: Cell::new(0),
             stopped: Cell::new(None),
             prefetched: RefCell::new(prefetched),
+            cause: RefCell::new(Cause::none()),
         });
         let _entered = panic::enter(&driver.resources);
         driver.settle();
@@ -135,11 +141,16 @@ impl<F: FrontEnd> Driver<F> {
 
     /// Give the machine an input (`f`), then carry out what it decided.
     pub fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, u64)) {
+        self.input_at(clock::now_ms(), f);
+    }
+
+    /// The same, at `now`.
+    fn input_at(self: &Rc<Self>, now: u64, f: impl FnOnce(&mut Machine, u64)) {
         if self.resources.is_poisoned() {
             return;
         }
         let _entered = panic::enter(&self.resources);
-        f(&mut self.state.borrow_mut().machine, clock::now_ms());
+        f(&mut self.state.borrow_mut().machine, now);
         self.settle();
     }
 
@@ -150,6 +161,19 @@ impl<F: FrontEnd> Driver<F> {
         }
         self.input(|machine, _| machine.close());
         self.resources.release_all();
+    }
+
+    /// `reconnect()`: the machine reconnects, or, where another source of
+    /// the shared group holds the connection, that source is asked to.
+    pub fn reconnect(self: &Rc<Self>) {
+        if self.leads() {
+            self.input(|machine, now| machine.reconnect(now));
+        } else {
+            if let Ok(mut state) = self.state.try_borrow_mut() {
+                state.group.ask_leader_to_reconnect();
+            }
+            self.flush_posts();
+        }
     }
 
     /// The page called `window.stop()`, which aborts every request in
@@ -219,129 +243,13 @@ impl<F: FrontEnd> Driver<F> {
         // Dropped last: this closure is the one running (wasm-bindgen defers
         // freeing it until it returns).
         let timer = self.resources.take_timer();
-        self.state.borrow_mut().group.handle_timeout(clock::now_ms());
-        self.input(|machine, now| machine.handle_timeout(now));
+        // The timer fired, so its time has come, whatever the wall clock
+        // says: a fake clock installed after the source was made may read
+        // earlier than the time the machine started at (@sinonjs/fake-timers
+        // starts at 0), and the first request is due all the same.
+        let now = clock::now_ms().max(timer.as_ref().map_or(0, |armed| armed.deadline()));
+        self.state.borrow_mut().group.handle_timeout(now);
+        self.input_at(now, |machine, now| machine.handle_timeout(now));
         drop(timer);
-    }
-
-    /// A reporter for a new request (or probe): what older ones report
-    /// from now on is dropped.
-    fn reporter(self: &Rc<Self>) -> Reporter {
-        let generation = self.generation.get().wrapping_add(1);
-        self.generation.set(generation);
-        let receiver: Rc<dyn Receiver> = self.clone();
-        Reporter::new(Rc::downgrade(&receiver), generation)
-    }
-
-    /// Start the transport for a request to `url`.
-    fn send(self: &Rc<Self>, url: &str, init: &FetchInit, reporter: Reporter) {
-        match request::send(&self.settings, url, init, reporter) {
-            Some(active) => self.resources.hold(active),
-            None => self.not_sent(),
-        }
-    }
-
-    /// The request could not be made: the machine hears of it like of a
-    /// failed request (its commands follow in the same pump).
-    fn not_sent(&self) {
-        self.state
-            .borrow_mut()
-            .machine
-            .handle_failure(clock::now_ms(), Failure::NotSent);
-    }
-
-    fn execute(self: &Rc<Self>, command: Command) {
-        match command {
-            Command::Fetch(req) => {
-                let reporter = self.reporter();
-                self.state.borrow_mut().sent_id = req.last_event_id.clone().unwrap_or_default();
-                // The shell's first request, if it is this one; any other is dropped (aborted).
-                let first = self.prefetched.borrow_mut().take();
-                if let Some(first) = first.filter(|first| first.matches(&req)) {
-                    if first.stopped() {
-                        self.stopped.set(Some(self.generation.get()));
-                    }
-                    match first.adopt(reporter) {
-                        Some(request) => self.resources.hold(Active::Fetch(request)),
-                        None => self.not_sent(),
-                    }
-                    return;
-                }
-                let Some(front) = self.resources.front() else { return };
-                match request::prepare(&front, &req, reporter.clone()) {
-                    Prepared::Ready(init) => self.send(&req.url, &init, reporter),
-                    Prepared::Pending(settle) => {
-                        self.state.borrow_mut().pending = Some(req);
-                        self.resources.hold(Active::Headers(settle));
-                    }
-                    Prepared::Failed => self.not_sent(),
-                }
-            }
-            Command::Abort => self.resources.release_request(),
-            Command::Probe { url } => {
-                let reporter = self.reporter();
-                let generation = self.generation.get();
-                if let Some(probe) = probe::start(&url, self.settings.with_credentials, reporter) {
-                    // (It may have answered at once, and the machine moved on.)
-                    if self.is_current(generation) {
-                        self.resources.hold(Active::Probe(probe));
-                    }
-                }
-            }
-            Command::Open { reopened } => {
-                let (final_url, sent_id) = {
-                    let state = self.state.borrow();
-                    (state.final_url.clone(), state.sent_id.clone())
-                };
-                self.announce(Announce::Open {
-                    final_url: &final_url,
-                    resumed_from: &sent_id,
-                });
-                if let Some(front) = self.resources.front() {
-                    front.open(&final_url, reopened, &sent_id);
-                }
-            }
-            Command::Error { reason, ready_state } => {
-                let status_text = self.state.borrow().status_text.clone();
-                // The followers hear of it first: the leader's policy decides for all.
-                self.announce(Announce::Error {
-                    ready_state,
-                    reason,
-                    status_text: &status_text,
-                });
-                if let Some(front) = self.resources.front() {
-                    front.error(ready_state, reason, &status_text);
-                }
-                if ready_state == ReadyState::Closed {
-                    self.resources.release_all();
-                }
-            }
-            Command::BeforeReconnect {
-                attempt,
-                delay_ms,
-                reason,
-            } => self.before_reconnect(attempt, delay_ms, reason),
-            Command::Warn(warning) => {
-                let url = String::from(self.state.borrow().machine.url());
-                if let Some(front) = self.resources.front() {
-                    front.warn(warning, &url);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// The `beforeReconnect` option, asked through the front-end (see `hooks`).
-    fn before_reconnect(self: &Rc<Self>, attempt: u32, delay_ms: u64, reason: Reason) {
-        let Some(front) = self.resources.front() else { return };
-        let (id, url) = {
-            let state = self.state.borrow();
-            (
-                String::from(state.machine.last_event_id()),
-                String::from(state.machine.url()),
-            )
-        };
-        let answer = front.reconnecting(attempt, delay_ms, reason, &id, &url);
-        hooks::apply_reconnect_answer(answer, &mut self.state.borrow_mut().machine);
     }
 }

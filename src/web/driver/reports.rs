@@ -13,7 +13,7 @@ use super::membership::Membership;
 use super::{Announce, Driver};
 use crate::batch::Batch;
 use crate::web::front::FrontEnd;
-use crate::web::seam::{Chunk, Receiver, Report, Reporter};
+use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter};
 use crate::web::{clock, panic};
 
 impl<F: FrontEnd> Receiver for Driver<F> {
@@ -29,6 +29,7 @@ impl<F: FrontEnd> Receiver for Driver<F> {
                 status_text,
                 content_type,
                 www_authenticate,
+                content_encoding,
                 final_url,
             } => {
                 let mut state = self.state.borrow_mut();
@@ -41,8 +42,9 @@ impl<F: FrontEnd> Receiver for Driver<F> {
                     final_url
                 };
                 state.status_text = status_text;
-                let head =
-                    Head::new(status, content_type.as_deref()).with_www_authenticate(www_authenticate.as_deref());
+                let head = Head::new(status, content_type.as_deref())
+                    .with_www_authenticate(www_authenticate.as_deref())
+                    .with_content_encoding(content_encoding.as_deref());
                 let streaming = state.machine.handle_head(now, head);
                 drop(state);
                 // With the `shared` option, a leader tells its group.
@@ -52,12 +54,13 @@ impl<F: FrontEnd> Receiver for Driver<F> {
             }
             Report::Body(chunk) => self.feed(now, chunk),
             Report::End => self.state.borrow_mut().machine.handle_end(now),
-            Report::Failed(failure) => {
+            Report::Failed(failure, cause) => {
                 let failure = if self.stopped.get() == Some(generation) {
                     Failure::Aborted
                 } else {
                     failure
                 };
+                self.failed_with(Cause::new(cause));
                 self.state.borrow_mut().machine.handle_failure(now, failure);
             }
             Report::Recycle => self.state.borrow_mut().machine.recycle(),

@@ -17,19 +17,18 @@
 //! | `S` | a start | `e`, `a` (`[epoch, seq]` of the cut, or null), `i`, `r` |
 //! | `c` | a claim | `a` (what the claimer applied, or null) |
 //! | `H` | a handover | `l` (frames and starts, as above) |
+//! | `R` | reconnect, to the leader (`reconnect()` on a follower) | |
 
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
-use sse_core::machine::{ReadyState, Reason};
+use js_sys::{Array, Reflect, Uint8Array};
+use sse_core::machine::{Lost, ReadyState, Reason};
 use sse_core::parser::ParseError;
 use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-
-use crate::web::env;
 
 /// What a leader relays, and every source of the group applies in order.
 #[derive(Clone)]
@@ -55,6 +54,7 @@ pub enum Message {
     Entry(Entry<Frame>),
     Claim { seen: Option<Position> },
     Handover(Vec<Entry<Frame>>),
+    Reconnect,
 }
 
 pub struct Welcome {
@@ -67,171 +67,8 @@ pub struct Welcome {
     pub resumed_from: String,
 }
 
-/// A message a source posts to its group, before it is written in the
-/// wire format (the front-end posts it: `FrontEnd::post`).
-pub enum Outgoing<'a> {
-    Hello {
-        from: u32,
-    },
-    Welcome(&'a Welcome),
-    /// A body frame straight from the bytes just read (the leader keeps no copy).
-    Body(Position, &'a [u8]),
-    Frame(Position, &'a Frame),
-    Start(&'a Start),
-    Claim {
-        seen: Option<Position>,
-    },
-    Handover(&'a [Entry<Frame>]),
-}
-
-/// A message queued to be posted (owned: see [`Outgoing`] for the borrowed
-/// form the front-end is handed).
-pub enum Post {
-    Hello { from: u32 },
-    Welcome(Welcome),
-    Frame(Position, Frame),
-    Start(Start),
-    Claim { seen: Option<Position> },
-    Handover(Vec<Entry<Frame>>),
-}
-
-impl Post {
-    pub fn as_outgoing(&self) -> Outgoing<'_> {
-        match self {
-            Post::Hello { from } => Outgoing::Hello { from: *from },
-            Post::Welcome(w) => Outgoing::Welcome(w),
-            Post::Frame(at, f) => Outgoing::Frame(*at, f),
-            Post::Start(s) => Outgoing::Start(s),
-            Post::Claim { seen } => Outgoing::Claim { seen: *seen },
-            Post::Handover(entries) => Outgoing::Handover(entries),
-        }
-    }
-}
-
-/// `message` in the wire format.
-pub fn encode(message: &Outgoing<'_>) -> Object {
-    match *message {
-        Outgoing::Hello { from } => hello(from),
-        Outgoing::Welcome(w) => welcome(w),
-        Outgoing::Body(at, bytes) => body(at, bytes),
-        Outgoing::Frame(at, f) => frame(at, f),
-        Outgoing::Start(s) => start(s),
-        Outgoing::Claim { seen } => claim(seen),
-        Outgoing::Handover(entries) => handover(entries),
-    }
-}
-
-fn object(kind: &str) -> Object {
-    let message = Object::new();
-    env::set(&message, "t", &JsValue::from_str(kind));
-    message
-}
-
-fn num(message: &Object, key: &str, value: f64) {
-    env::set(message, key, &JsValue::from_f64(value));
-}
-
-fn text(message: &Object, key: &str, value: &str) {
-    env::set(message, key, &JsValue::from_str(value));
-}
-
-fn position(at: Option<Position>) -> JsValue {
-    match at {
-        Some(at) => Array::of2(&JsValue::from(at.epoch), &JsValue::from(at.seq)).into(),
-        None => JsValue::NULL,
-    }
-}
-
-fn hello(from: u32) -> Object {
-    let message = object("h");
-    num(&message, "f", from.into());
-    message
-}
-
-fn welcome(w: &Welcome) -> Object {
-    let message = object("w");
-    num(&message, "o", w.to.into());
-    num(&message, "e", w.at.epoch.into());
-    num(&message, "s", w.at.seq.into());
-    text(&message, "i", &w.last_event_id);
-    num(&message, "r", w.retry.map_or(-1.0, |r| r as f64));
-    num(&message, "y", w.ready_state.into());
-    text(&message, "u", &w.final_url);
-    text(&message, "v", &w.resumed_from);
-    message
-}
-
-/// A body frame straight from the bytes just read (the leader keeps no copy).
-fn body(at: Position, bytes: &[u8]) -> Object {
-    let message = object("f");
-    num(&message, "e", at.epoch.into());
-    num(&message, "s", at.seq.into());
-    num(&message, "k", 2.0);
-    env::set(&message, "b", &Uint8Array::from(bytes));
-    message
-}
-
-fn frame(at: Position, frame: &Frame) -> Object {
-    let message = object("f");
-    num(&message, "e", at.epoch.into());
-    num(&message, "s", at.seq.into());
-    match frame {
-        Frame::Body(bytes) => {
-            num(&message, "k", 2.0);
-            env::set(&message, "b", &Uint8Array::from(&bytes[..]));
-        }
-        Frame::Stream => num(&message, "k", 0.0),
-        Frame::Open {
-            final_url,
-            resumed_from,
-        } => {
-            num(&message, "k", 1.0);
-            text(&message, "u", final_url);
-            text(&message, "v", resumed_from);
-        }
-        Frame::Error {
-            ready_state,
-            reason,
-            status_text,
-        } => {
-            let (name, status, detail) = crate::contract::describe(*reason, status_text);
-            num(&message, "k", 3.0);
-            num(&message, "y", *ready_state as u8 as f64);
-            text(&message, "u", name);
-            num(&message, "x", status.into());
-            text(&message, "v", &detail);
-        }
-    }
-    message
-}
-
-fn start(start: &Start) -> Object {
-    let message = object("S");
-    num(&message, "e", start.epoch.into());
-    env::set(&message, "a", &position(start.after));
-    text(&message, "i", &start.last_event_id);
-    num(&message, "r", start.retry.map_or(-1.0, |r| r as f64));
-    message
-}
-
-fn claim(seen: Option<Position>) -> Object {
-    let message = object("c");
-    env::set(&message, "a", &position(seen));
-    message
-}
-
-fn handover(entries: &[Entry<Frame>]) -> Object {
-    let message = object("H");
-    let list = Array::new();
-    for entry in entries {
-        list.push(&JsValue::from(match entry {
-            Entry::Frame(at, f) => frame(*at, f),
-            Entry::Start(s) => start(s),
-        }));
-    }
-    env::set(&message, "l", &list);
-    message
-}
+mod write;
+pub use write::{Outgoing, Post, encode};
 
 /// The reason an error frame names (the leader's policy decided it).
 fn reason(name: &str, status: u16, detail: &str) -> Reason {
@@ -247,6 +84,14 @@ fn reason(name: &str, status: u16, detail: &str) -> Reason {
         "refused" => Reason::Refused,
         "aborted" => Reason::Aborted,
         "scheme" => Reason::Scheme,
+        "unrepeatable" => Reason::Unrepeatable {
+            lost: match detail {
+                "ended" => Lost::Ended,
+                "timeout" => Lost::Timeout,
+                "released" => Lost::Released,
+                _ => Lost::Network,
+            },
+        },
         _ => Reason::Network,
     }
 }
@@ -339,6 +184,7 @@ pub fn decode(message: &JsValue) -> Option<Message> {
         "c" => Some(Message::Claim {
             seen: get_position(&get(message, "a")),
         }),
+        "R" => Some(Message::Reconnect),
         "H" => {
             let list = get(message, "l").dyn_into::<Array>().ok()?;
             Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))
