@@ -164,3 +164,54 @@ fn no_module_is_a_file_swapped_by_cfg() {
         }
     }
 }
+
+fn files_with(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_with(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_javascript_is_written_in_rust_strings_and_the_trap_filter_exists_once() {
+    // The JavaScript the wasm binds lives in src/js/wasm/ (bound with
+    // `#[wasm_bindgen(module = …)]`), where it is read, linted and bundled
+    // like the rest; a trap is recognized in one place (guard.js).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rust = Vec::new();
+    files_with(&root.join("src"), "rs", &mut rust);
+    let mut bound = 0;
+    for file in &rust {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains("inline_js"),
+            "{} writes JavaScript in a Rust string",
+            file.display()
+        );
+        for (at, _) in text.match_indices("#[wasm_bindgen(module = \"/") {
+            let rest = &text[at + "#[wasm_bindgen(module = \"/".len()..];
+            let module = &rest[..rest.find('"').unwrap()];
+            assert!(module.starts_with("src/js/wasm/"), "{}: {module}", file.display());
+            assert!(root.join(module).is_file(), "{}: {module} is missing", file.display());
+            bound += 1;
+        }
+    }
+    assert!(bound >= 3, "the guard, the clock and the read loop are bound modules");
+    let mut js = Vec::new();
+    files_with(&root.join("src/js"), "js", &mut js);
+    let filters: Vec<String> = js
+        .iter()
+        .filter(|f| {
+            fs::read_to_string(f)
+                .unwrap()
+                .contains("instanceof WebAssembly.RuntimeError")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert_eq!(filters.len(), 1, "the trap filter is written once: {filters:?}");
+    assert!(filters[0].ends_with("src/js/wasm/guard.js"), "{filters:?}");
+}

@@ -132,14 +132,11 @@ impl FrontEnd for Link {
     /// answered with the request to continue with, or anything else when it
     /// answered nothing (or threw, which it reported).
     fn reconnecting(&self, attempt: u32, delay_ms: u64, reason: Reason, last_event_id: &str, url: &str) -> Reconnect {
-        let field = |answer: &JsValue, key: &str| {
-            js_sys::Reflect::get(answer, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-        };
         match Link::reconnecting(self, attempt, delay_ms as f64, reason.name(), last_event_id, url) {
             Ok(answer) if answer == JsValue::FALSE => Reconnect::Veto,
             Ok(answer) if answer.is_object() => Reconnect::Continue {
-                url: field(&answer, "url").as_string(),
-                once: field(&answer, "once").as_bool(),
+                url: crate::web::env::field(&answer, "url").as_string(),
+                once: crate::web::env::field(&answer, "once").as_bool(),
             },
             _ => Reconnect::Unanswered,
         }

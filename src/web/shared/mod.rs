@@ -23,12 +23,14 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use sse_core::machine::{Lost, ReadyState, Reason};
 use sse_core::parser::ParseError;
 use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use crate::web::env;
 
 /// What a leader relays, and every source of the group applies in order.
 #[derive(Clone)]
@@ -96,23 +98,22 @@ fn reason(name: &str, status: u16, detail: &str) -> Reason {
     }
 }
 
-fn get(message: &JsValue, key: &str) -> JsValue {
-    Reflect::get(message, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn get_u32(message: &JsValue, key: &str) -> Option<u32> {
-    get(message, key)
+    env::field(message, key)
         .as_f64()
         .filter(|n| *n >= 0.0 && *n <= u32::MAX as f64)
         .map(|n| n as u32)
 }
 
 fn get_text(message: &JsValue, key: &str) -> String {
-    get(message, key).as_string().unwrap_or_default()
+    env::field(message, key).as_string().unwrap_or_default()
 }
 
 fn get_retry(message: &JsValue) -> Option<u64> {
-    get(message, "r").as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
+    env::field(message, "r")
+        .as_f64()
+        .filter(|n| *n >= 0.0)
+        .map(|n| n as u64)
 }
 
 fn get_position(value: &JsValue) -> Option<Position> {
@@ -127,7 +128,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
     match get_text(message, "t").as_str() {
         "S" => Some(Entry::Start(Start {
             epoch,
-            after: get_position(&get(message, "a")),
+            after: get_position(&env::field(message, "a")),
             last_event_id: get_text(message, "i"),
             retry: get_retry(message),
         })),
@@ -139,7 +140,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
                     final_url: get_text(message, "u"),
                     resumed_from: get_text(message, "v"),
                 },
-                2 => Frame::Body(get(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
+                2 => Frame::Body(env::field(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
                 3 => {
                     let status = get_u32(message, "x").unwrap_or(0) as u16;
                     let detail = get_text(message, "v");
@@ -182,11 +183,11 @@ pub fn decode(message: &JsValue) -> Option<Message> {
         })),
         "f" | "S" => entry(message).map(Message::Entry),
         "c" => Some(Message::Claim {
-            seen: get_position(&get(message, "a")),
+            seen: get_position(&env::field(message, "a")),
         }),
         "R" => Some(Message::Reconnect),
         "H" => {
-            let list = get(message, "l").dyn_into::<Array>().ok()?;
+            let list = env::field(message, "l").dyn_into::<Array>().ok()?;
             Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))
         }
         _ => None,
