@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Two builds of ours side by side, without the network: `node bench/ab.mjs
-// --a=DIR --b=DIR [--rounds=9] [--only=small,medium,large,utf8,odd]`, each
+// --a=DIR --b=DIR [--rounds=9] [--only=small,medium,bulk,large,utf8,odd]`, each
 // DIR a dist/ (a copy of an older one, or a build made with
 // `scripts/build.mjs --out=DIR`). Each scenario's stream (bench/lib/
 // scenarios.mjs, full size) is held in the page and given to the source by
-// a custom `fetch` as a byte stream of chunks (64 KiB; the odd stream as its
-// server writes, 1/7/13/1000 bytes); every run is a fresh page, the two
+// a custom `fetch` as a byte stream of chunks (64 KiB; bulk's 256 KiB; the
+// odd stream as its server writes, 1/7/13/1000 bytes); every run is a fresh page, the two
 // builds alternate, and every event is checked (page.mjs). Prints, per
 // scenario, the median and best time of each and the CPU time of the
 // renderer (utime + stime from /proc, which does not count waiting for a
@@ -27,7 +27,7 @@ const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${nam
 const dirs = { a: option('a'), b: option('b') };
 if (!dirs.a || !dirs.b) throw new Error('usage: node bench/ab.mjs --a=DIR --b=DIR [--rounds=N] [--only=small,...]');
 const rounds = Number(option('rounds')) || 9;
-const names = (option('only') || 'small,medium,large,utf8,odd').split(',');
+const names = (option('only') || 'small,medium,bulk,large,utf8,odd').split(',');
 
 const files = {};
 for (const f of ['page.mjs', 'scenarios.mjs', 'ab-page.mjs']) files[`/bench/lib/${f}`] = { body: readFileSync(join(here, 'lib', f)) };

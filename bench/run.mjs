@@ -15,7 +15,7 @@
 //                        memory and many-sources figures
 //   implementations (--impl): ours native eventsource polyfill fes (base with --base)
 //
-// Figures (--only names): small medium large utf8 odd (throughput, CPU),
+// Figures (--only names): small medium bulk large utf8 odd (throughput, CPU),
 // floor (what a MessageEvent costs the platform), latency, memory, startup
 // (where EventSource is missing: new EventSource(), first script to a
 // constructed source, when the first request leaves; `init` is an alias),
@@ -79,7 +79,7 @@ const option = (name) => {
   return hit ? hit.slice(name.length + 3) : null;
 };
 const quick = flag('quick');
-const ALL_FIGURES = ['small', 'medium', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'relay', 'profile'];
+const ALL_FIGURES = ['small', 'medium', 'bulk', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'relay', 'profile'];
 const only = (option('only') ? option('only').split(',').map((f) => (f === 'init' ? 'startup' : f)) : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
 for (const f of only) if (!ALL_FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${ALL_FIGURES.join(', ')})`);
 const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill', 'fes', 'base'];
@@ -92,7 +92,7 @@ for (const i of impls) if (!ALL_IMPLS.includes(i)) throw new Error(`--impl: unkn
 const rounds = Number(option('rounds')) || (quick ? 2 : 5);
 // The short throughput scenarios get more rounds: the machine is shared and
 // one run in a few is slowed down by other work.
-const roundsFor = (name) => Number(option('rounds')) || (quick ? 2 : ['small', 'medium', 'utf8', 'odd'].includes(name) ? 7 : 5);
+const roundsFor = (name) => Number(option('rounds')) || (quick ? 2 : ['small', 'medium', 'bulk', 'utf8', 'odd'].includes(name) ? 7 : 5);
 const specs = quick ? QUICK : FULL;
 const partial = quick || !!option('only') || !!option('impl') || !!option('rounds') || !!baseDir;
 const writeDoc = flag('write') || !partial;
@@ -397,7 +397,7 @@ const results = {
   profiles: {},
 };
 
-const THROUGHPUT = ['small', 'medium', 'large', 'utf8', 'odd'].filter((s) => only.includes(s));
+const THROUGHPUT = ['small', 'medium', 'bulk', 'large', 'utf8', 'odd'].filter((s) => only.includes(s));
 
 // Warm-up, discarded: one short run of every implementation, so that the
 // first measured run does not also pay for a cold renderer and network stack.
@@ -779,7 +779,7 @@ if (THROUGHPUT.length) {
     const runs = t.runs;
     const serverFloor = Math.min(...Object.values(runs).flat().map((r) => r.serverWriteMs ?? Infinity));
     const size = t.spec.size >= 1048576 ? `${t.spec.size / 1048576} MiB` : t.spec.size >= 1024 ? `${t.spec.size / 1024} KiB` : `${t.spec.size} B`;
-    const desc = t.spec.kind === 'odd' ? `${fmt(t.spec.events)} mixed events, writes of ${t.spec.writes.join('/')} B; the server's own pace: ${fmt(serverFloor)} ms at best` : `${fmt(t.spec.events)} × ${size}${t.spec.kind === 'utf8' ? ' UTF-8' : ''}`;
+    const desc = t.spec.kind === 'odd' ? `${fmt(t.spec.events)} mixed events, writes of ${t.spec.writes.join('/')} B; the server's own pace: ${fmt(serverFloor)} ms at best` : `${fmt(t.spec.events)} × ${size}${t.spec.kind === 'utf8' ? ' UTF-8' : ''}${t.spec.write ? `, in ${t.spec.write / 1024} KiB writes` : ''}`;
     for (const impl of impls) {
       const ms = (ok) => median(ok.map((r) => r.ms));
       const cpu = vsNative(runs, impl, (r) => r.cpuMs);
@@ -796,8 +796,8 @@ if (THROUGHPUT.length) {
       ]);
     }
     if (impls.includes('ours')) {
-      const target = { small: 1.3, medium: 1.1, large: 2.0, utf8: 1.1, odd: 1.0 }[name];
-      const what = { small: '32 B', medium: '1 KiB', large: '1 MiB', utf8: 'mixed UTF-8', odd: 'small writes' }[name];
+      const target = { small: 1.3, medium: 1.1, bulk: 1.1, large: 2.0, utf8: 1.1, odd: 1.0 }[name];
+      const what = { small: '32 B', medium: '1 KiB', bulk: '1 KiB in 256 KiB writes', large: '1 MiB', utf8: 'mixed UTF-8', odd: 'small writes' }[name];
       const speed = vsNative(runs, 'ours', (r) => r.ms);
       const fastest = vsNative(runs, 'ours', (r) => r.ms, best);
       const cpu = vsNative(runs, 'ours', (r) => r.cpuMs);

@@ -6,9 +6,12 @@
 //   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml
 //   - wasm-pack
 //   - Debian's chromium and chromium-driver (as root; otherwise says what to run)
+//   - Debian's firefox-esr (driven over WebDriver BiDi) and webkit2gtk-driver
+//     (WebKitWebDriver and MiniBrowser) with xvfb, for the other two engines
 //   - the npm devDependencies (again whenever package-lock.json changes),
 //     among them the runtimes the tests run the package in: Bun, Deno and
-//     workerd, whose binaries come inside registry packages
+//     workerd, whose binaries come inside registry packages; and the
+//     bundlers the bundler test builds with (tests/bundlers, its own lock)
 //
 // Nothing is downloaded from outside the package registries.
 
@@ -27,6 +30,11 @@ if (!process.env.PATH.split(delimiter).includes(cargoBin)) process.env.PATH = `$
 
 export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 export const CHROMEDRIVER_PATHS = ['/usr/bin/chromedriver'];
+export const FIREFOX_PATHS = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+export const WEBKIT_DRIVER_PATHS = ['/usr/bin/WebKitWebDriver'];
+// Debian ships MiniBrowser with the WebKitGTK library, outside PATH.
+export const MINIBROWSER_PATHS = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/libexec/webkit2gtk-4.1/MiniBrowser'];
+export const XVFB_RUN_PATHS = ['/usr/bin/xvfb-run'];
 
 function say(message) {
   console.log(`setup: ${message}`);
@@ -80,32 +88,80 @@ function wasmPack() {
   }
 }
 
-function chromium() {
-  const browser = CHROMIUM_PATHS.find((p) => existsSync(p));
-  const driver = CHROMEDRIVER_PATHS.find((p) => existsSync(p));
-  if (browser && driver) return;
+/**
+ * Debian packages the browser tests need, installed where their files are
+ * missing: `wants` is [[label, paths, packages]].
+ */
+function debianPackages(what, wants, time) {
+  const missing = wants.filter(([, paths]) => !paths.some((p) => existsSync(p)));
+  if (!missing.length) return;
+  const packages = [...new Set(missing.flatMap(([, , pkgs]) => pkgs))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !probe('apt-get', ['--version'])) {
     throw new SetupError(
-      'Chromium and ChromeDriver are needed for the browser tests. Install them with:\n' +
-        '  sudo apt-get install chromium chromium-driver\n' +
-        '(or any Chromium at /usr/bin/chromium with a matching /usr/bin/chromedriver), then run npm test again.',
+      `${what} ${missing.length === 1 ? 'is' : 'are'} needed for the browser tests (${missing.map(([label]) => label).join(', ')} not found). Install ${missing.length === 1 ? 'it' : 'them'} with:\n` +
+        `  sudo apt-get install ${packages.join(' ')}\n` +
+        'then run npm test again.',
     );
   }
-  say('installing Debian chromium and chromium-driver (about a minute)');
+  say(`installing Debian ${packages.join(', ')} (${time})`);
   run('apt-get', ['update', '-q'], 'refreshing the package lists');
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium', 'chromium-driver'], 'installing chromium');
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], `installing ${packages.join(', ')}`);
+  const still = missing.filter(([, paths]) => !paths.some((p) => existsSync(p)));
+  if (still.length) throw new SetupError(`installed ${packages.join(', ')} but ${still.map(([label, paths]) => `${label} (${paths.join(' or ')})`).join(', ')} still missing`);
+}
+
+function chromium() {
+  debianPackages(
+    'Chromium and ChromeDriver',
+    [
+      ['chromium', CHROMIUM_PATHS, ['chromium']],
+      ['chromedriver', CHROMEDRIVER_PATHS, ['chromium-driver']],
+    ],
+    'about a minute',
+  );
+}
+
+/** Gecko and WebKit: the engines tests/e2e/engines.test.mjs runs the core cases in. */
+function otherEngines() {
+  debianPackages(
+    'Firefox ESR, WebKitWebDriver with MiniBrowser, and xvfb',
+    [
+      ['firefox-esr', FIREFOX_PATHS, ['firefox-esr']],
+      ['WebKitWebDriver', WEBKIT_DRIVER_PATHS, ['webkit2gtk-driver']],
+      ['MiniBrowser', MINIBROWSER_PATHS, ['webkit2gtk-driver']],
+      ['xvfb-run', XVFB_RUN_PATHS, ['xvfb', 'xauth']],
+    ],
+    'a few minutes',
+  );
+}
+
+/** `npm ci` in `dir` whenever its lock changed since the last install. */
+function npmInstall(dir, what) {
+  const lock = join(dir, 'package-lock.json');
+  const manifest = readFileSync(existsSync(lock) ? lock : join(dir, 'package.json'));
+  const digest = createHash('sha256').update(manifest).digest('hex');
+  const stamp = join(dir, 'node_modules', '.setup-stamp');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
+  const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  say(`${what}: npm ${args.join(' ')} in ${dir}`);
+  const r = spawnSync('npm', args, { cwd: dir, stdio: 'inherit' });
+  if (r.status !== 0) throw new SetupError(`${what} failed (npm ${args.join(' ')} in ${dir} exited with ${r.status ?? r.signal})`);
+  writeFileSync(stamp, digest);
 }
 
 function npmDependencies() {
-  const lock = join(root, 'package-lock.json');
-  const manifest = readFileSync(existsSync(lock) ? lock : join(root, 'package.json'));
-  const digest = createHash('sha256').update(manifest).digest('hex');
-  const stamp = join(root, 'node_modules', '.setup-stamp');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
-  if (existsSync(lock)) run('npm', ['ci', '--no-audit', '--no-fund'], 'installing npm dependencies');
-  else run('npm', ['install', '--no-audit', '--no-fund'], 'installing npm dependencies');
-  writeFileSync(stamp, digest);
+  npmInstall(root, 'installing npm dependencies');
+}
+
+/**
+ * The bundlers of tests/package/bundlers.test.mjs (webpack, Rollup, Vite,
+ * Next.js, Parcel, esbuild) at pinned versions, from their own lock: about
+ * 500 MB that nothing else needs, so kept out of the package's own
+ * devDependencies (and out of the install of anyone who only builds).
+ */
+function bundlers() {
+  npmInstall(join(root, 'tests', 'bundlers'), 'installing the bundlers under test');
 }
 
 /**
@@ -127,9 +183,13 @@ export function setup({ browser = true } = {}) {
   rust();
   wasmBindgen();
   wasmPack();
-  if (browser) chromium();
+  if (browser) {
+    chromium();
+    otherEngines();
+  }
   npmDependencies();
   runtimes();
+  if (browser) bundlers();
   say(`ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

@@ -15,7 +15,7 @@ export async function init(which) {
   return true;
 }
 
-/** Fetch the stream's bytes once and cut them as the scenario's writes (odd) or in 64 KiB pieces. */
+/** Fetch the stream's bytes once and cut them as the scenario's writes (odd, or `write` bytes) or in 64 KiB pieces. */
 export async function load(name, spec) {
   const bytes = new Uint8Array(await (await fetch(`/bytes/${name}`)).arrayBuffer());
   chunks = [];
@@ -26,7 +26,10 @@ export async function load(name, spec) {
       chunks.push(bytes.slice(at, end));
       at = end;
     }
-  } else for (let at = 0; at < bytes.length; at += 65536) chunks.push(bytes.slice(at, at + 65536));
+  } else {
+    const write = spec.write || 65536;
+    for (let at = 0; at < bytes.length; at += write) chunks.push(bytes.slice(at, at + write));
+  }
   await bench.prepare(name, spec);
   return chunks.length;
 }

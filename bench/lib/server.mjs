@@ -223,10 +223,11 @@ export async function startServer({ files, libs }) {
         else await immediate();
       }
     } else {
-      // As fast as the socket drains, in 64 KiB writes.
+      // As fast as the socket drains, in 64 KiB writes (or the scenario's `write`).
+      const write = spec.write || 65536;
       let at = 0;
       while (at < bytes.length && !closed) {
-        const end = Math.min(at + 65536, bytes.length);
+        const end = Math.min(at + write, bytes.length);
         const ok = put(bytes.subarray(at, end), end === bytes.length);
         at = end;
         if (!ok) await drained();

@@ -7,7 +7,10 @@
 
 import { fetchChunk } from './core-glue.js';
 
-// The loaded cores: the base one, and the one with the `shared` option.
+// The loaded cores: the base one, and the one with the `shared` option,
+// which does everything the base one does (its driver serves sources that
+// do not share too): once it is loaded or loading, sources that do not
+// share use it as well, so that a page that shares downloads one core.
 const cores = { base: null, shared: null };
 const loading = { base: null, shared: null };
 let allowed = null;
@@ -81,9 +84,12 @@ export function wasmAllowed() {
   }
 }
 
-/** A core (`variant` 'base' or 'shared') if it is loaded, else null. */
+/**
+ * A core (`variant` 'base' or 'shared') if it is loaded, else null. For
+ * 'base', the shared core serves if it is here and the base one is not.
+ */
 export function coreNow(variant = 'base') {
-  return cores[variant];
+  return variant === 'base' ? cores.base || cores.shared : cores.shared;
 }
 
 /** Every core loaded. */
@@ -91,8 +97,12 @@ export function loadedCores() {
   return [cores.base, cores.shared].filter((core) => core !== null);
 }
 
-/** Start loading a core (once); resolves with it. */
+/**
+ * Start loading a core (once); resolves with it. The base core is not
+ * loaded when the shared one is loaded or loading: that one serves.
+ */
 export function loadCore(variant = 'base') {
+  if (variant === 'base' && loading.base === null && loading.shared !== null) return loading.shared;
   if (loading[variant] === null) {
     // The synchronous probe, once, here (an entry that will construct starts
     // loading at once), so that a constructor finds its answer cached.

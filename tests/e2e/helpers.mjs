@@ -39,6 +39,18 @@ export async function waitFor(fn, { timeout = 5000, interval = 20, message = 'co
   }
 }
 
+/** A free loopback port (for a child process that must be told one). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 let counter = 0;
 /** A key no other test uses (the server logs requests per key). */
 export function uniqueKey(name) {
@@ -189,6 +201,13 @@ export function waitForClosedOnServer(server, key, options = {}) {
     ...options,
   });
 }
+
+/**
+ * What the release build's panic handler reports (src/web/panic.rs): a
+ * fixed sentence and the wasm frames it ran on (`function:offset`, the
+ * handler's first), at least two: the handler and the code that panicked.
+ */
+export const PANIC_MESSAGE = /^eventsource-wasm panicked \(wasm \d+:0x[0-9a-f]+( < \d+:0x[0-9a-f]+)+\)\. This is a bug: please report it/;
 
 export const MiB = 1024 * 1024;
 export const PAGE = 65536;

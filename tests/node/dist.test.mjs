@@ -20,3 +20,22 @@ test('dist/ holds no test hook and no benchmark export, in any file (the wasm by
     }
   }
 });
+
+test('the cores carry the wasm bytes without escapes a minifier could turn into octal: no NUL escape, and the classic core no \\xNN at all', () => {
+  // Every wasm starts with \0asm; the embedded ones with U+0100 for the NUL.
+  const js = readdirSync(dist).filter((f) => /\.c?js$/.test(f));
+  const embedding = js.filter((f) => readFileSync(join(dist, f), 'utf8').includes('\u0100asm'));
+  assert.deepEqual(
+    embedding.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort(),
+    ['chunk-HASH.js', 'core-chunk-shared-HASH.js', 'core-chunk-shared.cjs', 'core-chunk.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js'],
+  );
+  for (const file of js) {
+    const text = readFileSync(join(dist, file), 'utf8');
+    assert.ok(!/\\(0|x00|u0000|u\{0+\})/.test(text), `${file} has no NUL escape`);
+  }
+  for (const file of ['eventsource-wasm.core.js', 'eventsource-wasm.shared.js']) {
+    const text = readFileSync(join(dist, file), 'utf8');
+    assert.ok(text.startsWith('\uFEFF'), `${file} starts with a byte order mark`);
+    assert.ok(!/\\x[0-9a-fA-F]{2}/.test(text), `${file} has no \\xNN escape`);
+  }
+});

@@ -30,8 +30,11 @@ const EXPECTED = [
 // The ES modules' shared chunks are named by esbuild with a content hash.
 const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js', 'workerd.js', 'workerd-auto.js'];
 const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-shared-[A-Z0-9]{8}\.js$/];
-const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
-const INSTALLING_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js', './dist/workerd-auto.js'];
+const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'auto/package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
+// The entries whose evaluation matters: the installers, and the explicit
+// entries, which hand the shell its core (a module service worker may not
+// import() it; a bundler that dropped them would lose it).
+const SIDE_EFFECT_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js', './dist/index.cjs', './dist/index.js', './dist/workerd-auto.js'];
 
 let server; // the SSE test server (its own port: streams need CORS)
 let installed; // {project, pkgDir, pack, tarball, cleanup}
@@ -561,6 +564,15 @@ describe('tarball contents and package.json', () => {
     }
   });
 
+  test('auto/package.json sends a resolver that ignores "exports" (Parcel by default, TypeScript node10) to the files exports["./auto"] names', async () => {
+    const pkg = JSON.parse(await readFile(join(installed.pkgDir, 'package.json'), 'utf8'));
+    const stub = JSON.parse(await readFile(join(installed.pkgDir, 'auto', 'package.json'), 'utf8'));
+    const from = (target) => relative(installed.pkgDir, join(installed.pkgDir, 'auto', target));
+    assert.equal(`./${from(stub.module)}`, pkg.exports['./auto'].import.default);
+    assert.equal(`./${from(stub.main)}`, pkg.exports['./auto'].require.default);
+    assert.equal(`./${from(stub.types)}`, pkg.exports['./auto'].import.types);
+  });
+
   test('Node resolves every exported subpath to the file it names', async () => {
     await put(
       'resolve.mjs',
@@ -620,13 +632,12 @@ console.log(JSON.stringify({
     assert.deepEqual({ undeclared, phantom }, { undeclared: [], phantom: [] }, 'runtime exports vs dist/index.d.ts declarations');
   });
 
-  test('"sideEffects" lists exactly the installing entries, and bundlers honour it', async () => {
+  test('"sideEffects" lists exactly the installing entries and the entries that provide the core, and bundlers honour it', async () => {
     const pkg = JSON.parse(await readFile(join(installed.pkgDir, 'package.json'), 'utf8'));
     assert.ok(Array.isArray(pkg.sideEffects), '"sideEffects" is a list');
-    assert.deepEqual([...pkg.sideEffects].sort(), INSTALLING_ENTRIES);
+    assert.deepEqual([...pkg.sideEffects].sort(), SIDE_EFFECT_ENTRIES);
 
-    // esbuild reads it: a bare import of the main entry drops out entirely;
-    // the installing entries stay.
+    // esbuild reads it: the entries listed stay, with what they load.
     const esbuild = await import('esbuild');
     const bundle = async (code) => {
       const result = await esbuild.build({
@@ -640,14 +651,16 @@ console.log(JSON.stringify({
       });
       return result.outputFiles[0].text;
     };
-    const bare = await bundle(`import 'eventsource-wasm';`);
-    assert.ok(bare.trim().length < 50, `import 'eventsource-wasm' should bundle to nothing (no side effects), got ${bare.length} bytes`);
-    const unused = await bundle(`import { EventSource, supportsSSE } from 'eventsource-wasm';`);
-    assert.ok(unused.trim().length < 50, `unused imports should bundle to nothing, got ${unused.length} bytes`);
+    // The explicit entry keeps its core (webpack, which skips an entry
+    // without side effects and links its re-exports directly, is checked
+    // with a bundled service worker in tests/package/bundlers.test.mjs).
+    const explicit = await bundle(`import { EventSource } from 'eventsource-wasm'; globalThis.x = EventSource;`);
+    assert.ok(explicit.length > 40000, `import { EventSource } from 'eventsource-wasm' must bundle its core, got ${explicit.length} bytes`);
     for (const entry of ['eventsource-wasm/auto', 'eventsource-wasm/script']) {
       const kept = await bundle(`import '${entry}';`);
       assert.ok(kept.length > 10000, `import '${entry}' must be kept (it installs EventSource), got ${kept.length} bytes`);
       assert.match(kept, /EventSource/, `import '${entry}' keeps the install`);
     }
   });
+
 });

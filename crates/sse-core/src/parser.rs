@@ -422,6 +422,13 @@ impl Parser {
         }
     }
 
+    /// The stream is past its start: a BOM is no longer dropped (HTML
+    /// §9.2.6 drops one only as the stream's first character). For a host
+    /// that joins a stream in the middle, after [`Parser::reset_stream`].
+    pub fn skip_bom(&mut self) {
+        self.bom = BomState::Done;
+    }
+
     /// Start a new stream (a new connection's body). The pending line, data
     /// and event type are discarded (an event left incomplete when a stream
     /// ends is never dispatched), the BOM may appear again. The last event ID
