@@ -106,15 +106,7 @@ mod handler {
     // runs on: the wasm frames' offsets (`wasm-function[i]:0x…`, in V8,
     // SpiderMonkey and JavaScriptCore alike) say which site panicked in
     // this build, for no bytes of wasm.
-    #[wasm_bindgen(inline_js = r#"
-export function panicReport() {
-  const stack = String(new Error().stack || '');
-  const sites = [...stack.matchAll(/wasm-function\[(\d+)\]:(0x[0-9a-f]+)/g)].map((m) => `${m[1]}:${m[2]}`);
-  const message = `eventsource-wasm panicked (wasm ${sites.length ? sites.join(' < ') : 'stack unavailable'}). This is a bug: please report it with these offsets and the package version. The source that panicked was closed; the page and other sources go on.`;
-  console.error(message);
-  return message;
-}
-"#)]
+    #[wasm_bindgen(module = "/src/js/wasm/panic.js")]
     extern "C" {
         #[wasm_bindgen(js_name = panicReport)]
         fn panic_report() -> alloc::string::String;
