@@ -109,6 +109,74 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// The events (and comments) of the batch, for a front-end in Rust: each piece is a
+    /// slice of the batch (no copy), undecoded; decoding each with
+    /// `String::from_utf8_lossy` gives what the JavaScript front-end's one
+    /// decode of the whole batch gives (see above).
+    pub fn events(&self) -> Events<'_> {
+        Events { rest: &self.bytes }
+    }
+}
+
+/// One piece of a batch, undecoded: an event, or a comment line's text
+/// (only for a source that asked for them).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Event(BatchEvent<'a>),
+    Comment(&'a [u8]),
+}
+
+/// One event of a batch, undecoded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BatchEvent<'a> {
+    /// The event's type (`"message"` unless the stream named another).
+    pub event_type: &'a [u8],
+    pub data: &'a [u8],
+    /// The new last event ID, if it changed since the batch's previous
+    /// event (or, for the first, since the previous batch).
+    pub last_event_id: Option<&'a [u8]>,
+}
+
+/// The pieces of a [`Batch`], in stream order.
+pub struct Events<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Events<'a> {
+    /// The next piece, up to its [`END`].
+    fn piece(&mut self) -> &'a [u8] {
+        let end = self.rest.iter().position(|&b| b == END).unwrap_or(self.rest.len());
+        let piece = &self.rest[..end];
+        self.rest = self.rest.get(end + 1..).unwrap_or(&[]);
+        piece
+    }
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let (&kind, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        if kind == KIND_COMMENT {
+            return Some(Piece::Comment(self.piece()));
+        }
+        let event_type = if kind & KIND_TYPE != 0 {
+            self.piece()
+        } else {
+            b"message"
+        };
+        let data = self.piece();
+        let last_event_id = (kind & KIND_ID != 0).then(|| self.piece());
+        Some(Piece::Event(BatchEvent {
+            event_type,
+            data,
+            last_event_id,
+        }))
+    }
+}
+
 impl RawSink for Batch {
     fn event(&mut self, event: &RawEvent<'_>) {
         let typed = event.event_type != b"message";
@@ -191,6 +259,49 @@ mod tests {
             (b"message", b"", "7"),
         ]);
         assert_eq!(bytes, b"\0a\r\x01ping\rb\nc\r\x02\xF0\x9F\r7\r\0\r");
+    }
+
+    #[test]
+    fn a_rust_front_end_reads_back_every_event_with_its_type_and_new_ids_and_the_comments() {
+        let mut batch = Batch::with_comments(true);
+        batch.comment(b"hi");
+        for (event_type, data, last_event_id) in [
+            (&b"message"[..], &b"a"[..], ""),
+            (b"ping", b"b\nc", ""),
+            (b"message", b"\xF0\x9F", "7"),
+            (b"message", b"", "7"),
+            (b"x", b"", ""),
+        ] {
+            batch.event(&RawEvent {
+                event_type,
+                data,
+                last_event_id,
+            });
+        }
+        let read: Vec<Piece<'_>> = batch.events().collect();
+        let event = |event_type: &'static [u8], data: &'static [u8], last_event_id: Option<&'static [u8]>| {
+            Piece::Event(BatchEvent {
+                event_type,
+                data,
+                last_event_id,
+            })
+        };
+        assert_eq!(
+            read,
+            [
+                Piece::Comment(b"hi"),
+                event(b"message", b"a", None),
+                event(b"ping", b"b\nc", None),
+                event(b"message", b"\xF0\x9F", Some(b"7")),
+                event(b"message", b"", None),
+                event(b"x", b"", Some(b"")),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_batch_has_no_events() {
+        assert_eq!(Batch::default().events().next(), None);
     }
 
     #[test]

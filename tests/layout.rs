@@ -118,3 +118,100 @@ fn the_web_layer_has_no_import_cycle_and_no_file_over_350_lines() {
         assert!(!edges.contains("driver"), "{transport} imports the driver");
     }
 }
+
+#[test]
+fn the_driver_reaches_its_front_end_through_the_trait_and_names_no_javascript_type() {
+    // The driver tells its front-end through `FrontEnd` (src/web/front.rs);
+    // the JavaScript one (`link`) is one implementation, and the driver's
+    // own code names no wasm-bindgen, js-sys or web-sys type, so a Rust
+    // front-end is a new implementation, not a change to the driver.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/web/driver"), &mut files);
+    assert!(files.len() >= 3, "{files:?}");
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        for name in ["wasm_bindgen", "js_sys", "web_sys", "JsValue", "crate::web::link"] {
+            assert!(!text.contains(name), "{} names {name}", file.display());
+        }
+    }
+    let front = fs::read_to_string(root.join("src/web/front.rs")).unwrap();
+    assert!(
+        front.contains("pub trait FrontEnd"),
+        "src/web/front.rs declares the trait"
+    );
+    for name in ["wasm_bindgen", "js_sys", "JsValue"] {
+        assert!(!front.contains(name), "the FrontEnd trait names {name}");
+    }
+}
+
+#[test]
+fn no_module_is_a_file_swapped_by_cfg() {
+    // Group membership is a value the driver holds (`Solo` or the shared
+    // `Group`, src/web/driver/membership.rs), not a file chosen by a cfg.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        for line in text.lines() {
+            let line = line.trim_start();
+            assert!(
+                !(line.starts_with("#[cfg_attr(") && line.contains("path =")),
+                "{}: {line}",
+                file.display()
+            );
+        }
+    }
+}
+
+fn files_with(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_with(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_javascript_is_written_in_rust_strings_and_the_trap_filter_exists_once() {
+    // The JavaScript the wasm binds lives in src/js/wasm/ (bound with
+    // `#[wasm_bindgen(module = …)]`), where it is read, linted and bundled
+    // like the rest; a trap is recognized in one place (guard.js).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rust = Vec::new();
+    files_with(&root.join("src"), "rs", &mut rust);
+    let mut bound = 0;
+    for file in &rust {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains("inline_js"),
+            "{} writes JavaScript in a Rust string",
+            file.display()
+        );
+        for (at, _) in text.match_indices("#[wasm_bindgen(module = \"/") {
+            let rest = &text[at + "#[wasm_bindgen(module = \"/".len()..];
+            let module = &rest[..rest.find('"').unwrap()];
+            assert!(module.starts_with("src/js/wasm/"), "{}: {module}", file.display());
+            assert!(root.join(module).is_file(), "{}: {module} is missing", file.display());
+            bound += 1;
+        }
+    }
+    assert!(bound >= 3, "the guard, the clock and the read loop are bound modules");
+    let mut js = Vec::new();
+    files_with(&root.join("src/js"), "js", &mut js);
+    let filters: Vec<String> = js
+        .iter()
+        .filter(|f| {
+            fs::read_to_string(f)
+                .unwrap()
+                .contains("instanceof WebAssembly.RuntimeError")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert_eq!(filters.len(), 1, "the trap filter is written once: {filters:?}");
+    assert!(filters[0].ends_with("src/js/wasm/guard.js"), "{filters:?}");
+}

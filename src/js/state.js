@@ -3,6 +3,7 @@
 
 import { CLOSED } from './contract.js';
 import { makeEvent } from './dom.js';
+import { contain } from './wasm/guard.js';
 
 // Internal state lives under a symbol (non-enumerable, so it stays out of
 // Object.keys, JSON.stringify and spreads), which works in every engine
@@ -45,7 +46,7 @@ export function drive(state, method, argument) {
   try {
     source[method](argument);
   } catch (error) {
-    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    contain(error);
     state.readyState = CLOSED;
     state.freeLater = null;
     finish(state, false);

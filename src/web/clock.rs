@@ -11,19 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::web::guard::guarded;
 use crate::web::stats;
 
-#[wasm_bindgen(inline_js = r#"
-export function now() { return globalThis.Date.now(); }
-export function arm(handler, delay) { return globalThis.setTimeout(handler, delay); }
-export function disarm(id) { globalThis.clearTimeout(id); }
-// A deadline already due runs once the code now running is done, from a
-// promise job, which no fake clock replaces (queueMicrotask is one they do).
-export function soon(handler) {
-  const slot = { live: true };
-  Promise.resolve().then(() => slot.live && handler());
-  return slot;
-}
-export function drop_soon(slot) { slot.live = false; }
-"#)]
+#[wasm_bindgen(module = "/src/js/wasm/clock.js")]
 extern "C" {
     /// Milliseconds since the epoch: a wall clock, which keeps counting
     /// while a device sleeps (the machine notices a wake by it).

@@ -14,10 +14,22 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// `target[key]`, or undefined (also where reading it throws): the one
+/// property reader of the web layer.
+pub fn field(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `target[key] = value` (a plain data property; setting one on an object
 /// of ours cannot fail).
 pub fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `Math.random()`.
+#[cfg(feature = "shared")]
+pub fn random() -> f64 {
+    js_sys::Math::random()
 }
 
 pub fn global() -> JsValue {

@@ -5,7 +5,7 @@
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Uint8Array};
 use sse_core::machine::Failure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -15,86 +15,7 @@ use crate::web::guard::{Settle, on_settle};
 use crate::web::seam::{Chunk, Report, Reporter, RequestSpec};
 use crate::web::{env, stats};
 
-#[wasm_bindgen(inline_js = r#"
-// The body's read loop, in JavaScript: a read, and the next once its chunk
-// is fed, until the body ends or fails or `stop(slot)` (the request was
-// dropped). `chunk(view, length)` gets each chunk, `end(ok, reason)` the end
-// (true) or the read's error (false), once; each is guarded as guard.rs's
-// calls are (a trap is contained: the source was poisoned, and stops us). So
-// a chunk costs one call into the wasm, and no closure, promise callback or
-// handle is made per read.
-//
-// Browsers' fetch bodies are byte streams: a BYOB reader fills a buffer of
-// ours, which comes back with each chunk and is read into again, so a long
-// stream leaves no ArrayBuffer per chunk behind; a read that filled it
-// doubles it for the next, from `size` up to `max` bytes, so a quiet stream
-// holds a small buffer and a fast one gets large reads after a few. Where
-// the streams are written in JavaScript (Node's undici: each chunk is a
-// fresh buffer anyway), a BYOB read costs a copy and a transfer more than
-// a default read (measured: 1,000 sources, 42–46 against 35–39 µs of CPU
-// per event), so there, and for a body that is no byte stream, the
-// default reader.
-function contain(error) {
-  if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-}
-const JS_STREAMS = typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-function byob(body) {
-  if (JS_STREAMS) return null;
-  try {
-    return body.getReader({ mode: 'byob' });
-  } catch {
-    return null;
-  }
-}
-export function pump(body, size, max, chunk, end) {
-  const slot = { live: true };
-  const filled = byob(body);
-  const reader = filled ?? body.getReader();
-  let view = filled ? new Uint8Array(size) : null;
-  const finish = (ok, value) => {
-    if (!slot.live) return;
-    slot.live = false;
-    try {
-      end(ok, value);
-    } catch (error) {
-      contain(error);
-    }
-  };
-  const failed = (reason) => finish(false, reason);
-  const step = (result) => {
-    if (!slot.live) return;
-    if (result.done) return finish(true, undefined);
-    const value = result.value;
-    try {
-      chunk(value, value.length);
-    } catch (error) {
-      // A trap: the source is poisoned, nothing more is read.
-      slot.live = false;
-      contain(error);
-    }
-    if (!slot.live) return;
-    if (view !== null) {
-      const buffer = value.buffer;
-      view = value.length === buffer.byteLength && buffer.byteLength < max ? new Uint8Array(buffer.byteLength * 2) : new Uint8Array(buffer);
-    }
-    read();
-  };
-  const read = () => {
-    let promise;
-    try {
-      promise = view === null ? reader.read() : reader.read(view);
-    } catch (error) {
-      return failed(error);
-    }
-    promise.then(step, failed);
-  };
-  read();
-  return slot;
-}
-export function stop(slot) {
-  slot.live = false;
-}
-"#)]
+#[wasm_bindgen(module = "/src/js/wasm/pump.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn pump(
@@ -204,9 +125,7 @@ impl Inner {
 /// (ours cancels the callback first) is someone else's abort, which fails
 /// the connection (HTML §9.2.2); anything else is the network.
 pub fn failure_of(reason: &JsValue) -> Failure {
-    let name = Reflect::get(reason, &JsValue::from_str("name"))
-        .ok()
-        .and_then(|n| n.as_string());
+    let name = env::field(reason, "name").as_string();
     if name.as_deref() == Some("AbortError") {
         Failure::Aborted
     } else {
@@ -300,10 +219,6 @@ pub struct Prefetched {
     value: Option<JsValue>,
 }
 
-fn field(value: &JsValue, key: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 impl Prefetched {
     pub fn new(value: JsValue) -> Option<Prefetched> {
         value.is_object().then_some(Prefetched { value: Some(value) })
@@ -313,24 +228,24 @@ impl Prefetched {
     pub fn matches(&self, request: &sse_core::machine::Request) -> bool {
         let Some(value) = &self.value else { return false };
         request.kind == sse_core::machine::RequestKind::First
-            && field(value, "url").as_string().as_deref() == Some(request.url.as_str())
-            && field(value, "lastEventId").as_string().as_deref()
+            && env::field(value, "url").as_string().as_deref() == Some(request.url.as_str())
+            && env::field(value, "lastEventId").as_string().as_deref()
                 == Some(request.last_event_id.as_deref().unwrap_or(""))
-            && field(value, "authorize").as_bool() == Some(request.authorize)
+            && env::field(value, "authorize").as_bool() == Some(request.authorize)
     }
 
     /// Whether the page called `window.stop()` while it was in flight.
     pub fn stopped(&self) -> bool {
         self.value
             .as_ref()
-            .is_some_and(|value| field(value, "stopped").is_truthy())
+            .is_some_and(|value| env::field(value, "stopped").is_truthy())
     }
 
     /// Take it over as the request in flight.
     pub fn adopt(mut self, reporter: Reporter) -> Option<FetchRequest> {
         let value = self.value.take()?;
-        let promise: Promise = field(&value, "promise").dyn_into().ok()?;
-        let controller: AbortController = field(&value, "controller").dyn_into().ok()?;
+        let promise: Promise = env::field(&value, "promise").dyn_into().ok()?;
+        let controller: AbortController = env::field(&value, "controller").dyn_into().ok()?;
         Some(adopt(&promise, controller, reporter))
     }
 }
@@ -338,7 +253,7 @@ impl Prefetched {
 impl Drop for Prefetched {
     fn drop(&mut self) {
         if let Some(value) = &self.value {
-            if let Ok(controller) = field(value, "controller").dyn_into::<AbortController>() {
+            if let Ok(controller) = env::field(value, "controller").dyn_into::<AbortController>() {
                 controller.abort();
             }
         }

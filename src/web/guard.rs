@@ -12,43 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::web::stats;
 
-#[wasm_bindgen(inline_js = r#"
-// A trap is a RuntimeError from the wasm: already reported by the panic
-// hook. Anything else is a bug in JavaScript and goes on as it was.
-function contain(error) {
-  if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-}
-export function guarded(f) {
-  return function (a, b) {
-    try {
-      f(a, b);
-    } catch (error) {
-      contain(error);
-    }
-  };
-}
-// Calls `once(true, value)` or `once(false, reason)` when `promise` settles,
-// unless `cancel(slot)` came first (the Rust side dropped its handle, and so
-// the closure). Returns the slot.
-export function settle(promise, once) {
-  const slot = { once };
-  const call = (ok, value) => {
-    const f = slot.once;
-    if (f === null) return;
-    slot.once = null;
-    try {
-      f(ok, value);
-    } catch (error) {
-      contain(error);
-    }
-  };
-  promise.then((value) => call(true, value), (reason) => call(false, reason));
-  return slot;
-}
-export function cancel(slot) {
-  slot.once = null;
-}
-"#)]
+#[wasm_bindgen(module = "/src/js/wasm/guard.js")]
 extern "C" {
     /// `f` wrapped so that a trap inside it is contained.
     pub fn guarded(f: &Function) -> Function;

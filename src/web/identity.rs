@@ -10,14 +10,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use sse_core::shared::{Body, GroupRequest, Headers};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-fn get(request: &JsValue, key: &str) -> JsValue {
-    Reflect::get(request, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
+use crate::web::env;
 
 /// The group's name for the request `groupOf` in `src/js/group.js`
 /// describes: `{ url, withCredentials, method, bodyKind, body, headers,
@@ -28,15 +26,15 @@ fn get(request: &JsValue, key: &str) -> JsValue {
 /// glue's conversions of seven arguments cost the wasm 1.6 KB more.)
 #[wasm_bindgen(js_name = groupName)]
 pub fn group_name(request: &JsValue) -> String {
-    let text = |key| get(request, key).as_string().unwrap_or_default();
+    let text = |key| env::field(request, key).as_string().unwrap_or_default();
     let url = text("url");
     let method = text("method");
-    let body_kind = get(request, "bodyKind").as_string();
-    let bytes = get(request, "body")
+    let body_kind = env::field(request, "bodyKind").as_string();
+    let bytes = env::field(request, "body")
         .dyn_into::<Uint8Array>()
         .map(|b| b.to_vec())
         .unwrap_or_default();
-    let flat: Option<Vec<String>> = get(request, "headers")
+    let flat: Option<Vec<String>> = env::field(request, "headers")
         .dyn_into::<Array>()
         .ok()
         .map(|list| list.iter().map(|v| v.as_string().unwrap_or_default()).collect());
@@ -46,10 +44,10 @@ pub fn group_name(request: &JsValue) -> String {
         .chunks_exact(2)
         .map(|pair| (pair[0].as_str(), pair[1].as_str()))
         .collect();
-    let key = get(request, "key").as_string();
+    let key = env::field(request, "key").as_string();
     let digest = GroupRequest {
         url: &url,
-        with_credentials: get(request, "withCredentials").is_truthy(),
+        with_credentials: env::field(request, "withCredentials").is_truthy(),
         method: &method,
         body: match body_kind.as_deref() {
             None => Body::Empty,
@@ -61,7 +59,7 @@ pub fn group_name(request: &JsValue) -> String {
         } else {
             Headers::Decided
         },
-        fetch_function: get(request, "fetch").is_truthy(),
+        fetch_function: env::field(request, "fetch").is_truthy(),
         key: key.as_deref(),
     }
     .digest();

@@ -3,18 +3,21 @@
 //! (`sse_core`) and its commands into calls.
 //!
 //! ```text
-//! source ── driver ── resources (timer, request, link)
+//! source ── driver ── resources (timer, request, front-end: `FrontEnd`,
+//!              │                  the JavaScript one is `link`)
 //!              │  └── request (headers, Accept, Last-Event-ID) ── fetch | xhr
 //!              ├── probe                    everything reports through `seam`
-//!              └── shared (the `shared` option's frames, posted and read
-//!                  through the link; the rules are `sse_core::shared`'s;
-//!                  identity: the group's name, a digest of the request)
+//!              └── membership: `Solo`, or the shared `Group` (its frames:
+//!                  `shared`, posted through the front-end; the rules are
+//!                  `sse_core::shared`'s; identity: the group's name, a
+//!                  digest of the request)
 //! ```
 
 mod clock;
 mod driver;
 mod env;
 mod fetch;
+mod front;
 mod guard;
 mod handles;
 mod hooks;

@@ -14,35 +14,62 @@
 
 use core::sync::atomic::{AtomicPtr, Ordering};
 
-use crate::web::resources::Resources;
+/// What the panic path does to the driver whose code was running: release
+/// its connection and timer, never enter it again, tell its front-end.
+/// (A trait: the driver's resources are generic over its front-end.)
+pub trait Poison {
+    fn poison(&self, message: &str);
+}
 
-/// The resources of the driver whose code is running, if any.
-static CURRENT: AtomicPtr<Resources> = AtomicPtr::new(core::ptr::null_mut());
+/// The resources of the driver whose code is running, if any, and the
+/// function that poisons resources of their type (`poison_as::<P>`).
+static CURRENT: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+static POISON: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+type PoisonFn = unsafe fn(*const (), &str);
+
+/// # Safety
+/// `resources` points to a live `P`.
+unsafe fn poison_as<P: Poison>(resources: *const (), message: &str) {
+    // SAFETY: the caller's.
+    unsafe { (*resources.cast::<P>()).poison(message) }
+}
 
 /// Marks the driver owning `resources` as the one running until the guard
 /// is dropped (nesting restores the outer one: a handler of source A may
 /// close source B).
-pub struct Entered(*mut Resources);
+pub struct Entered {
+    resources: *mut (),
+    poison: *mut (),
+}
 
-pub fn enter(resources: &Resources) -> Entered {
-    Entered(CURRENT.swap(resources as *const Resources as *mut Resources, Ordering::Relaxed))
+pub fn enter<P: Poison>(resources: &P) -> Entered {
+    let poison = poison_as::<P> as PoisonFn as *mut ();
+    Entered {
+        resources: CURRENT.swap((resources as *const P).cast_mut().cast(), Ordering::Relaxed),
+        poison: POISON.swap(poison, Ordering::Relaxed),
+    }
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        CURRENT.store(self.0, Ordering::Relaxed);
+        CURRENT.store(self.resources, Ordering::Relaxed);
+        POISON.store(self.poison, Ordering::Relaxed);
     }
 }
 
 /// Called from the panic hook or handler with the message already reported.
 fn poison_current(message: &str) {
     let current = CURRENT.swap(core::ptr::null_mut(), Ordering::Relaxed);
-    if !current.is_null() {
-        // SAFETY: `CURRENT` is only set by `enter`, whose guard lives on the
-        // stack of the driver code that is panicking right now, while that
-        // code holds a strong reference to the driver owning the resources.
-        if let Some(link) = unsafe { (*current).poison() } {
-            let _ = link.panicked(message);
+    let poison = POISON.swap(core::ptr::null_mut(), Ordering::Relaxed);
+    if !current.is_null() && !poison.is_null() {
+        // SAFETY: both are only set together by `enter`, whose guard lives
+        // on the stack of the driver code that is panicking right now, while
+        // that code holds a strong reference to the driver owning the
+        // resources; `poison` is `poison_as` for their type.
+        unsafe {
+            let poison = core::mem::transmute::<*mut (), PoisonFn>(poison);
+            poison(current, message);
         }
     }
 }
@@ -79,15 +106,7 @@ mod handler {
     // runs on: the wasm frames' offsets (`wasm-function[i]:0x…`, in V8,
     // SpiderMonkey and JavaScriptCore alike) say which site panicked in
     // this build, for no bytes of wasm.
-    #[wasm_bindgen(inline_js = r#"
-export function panicReport() {
-  const stack = String(new Error().stack || '');
-  const sites = [...stack.matchAll(/wasm-function\[(\d+)\]:(0x[0-9a-f]+)/g)].map((m) => `${m[1]}:${m[2]}`);
-  const message = `eventsource-wasm panicked (wasm ${sites.length ? sites.join(' < ') : 'stack unavailable'}). This is a bug: please report it with these offsets and the package version. The source that panicked was closed; the page and other sources go on.`;
-  console.error(message);
-  return message;
-}
-"#)]
+    #[wasm_bindgen(module = "/src/js/wasm/panic.js")]
     extern "C" {
         #[wasm_bindgen(js_name = panicReport)]
         fn panic_report() -> alloc::string::String;

@@ -1,14 +1,15 @@
 //! The JavaScript resources one driver holds, each in a cell of its own so
 //! that dropping it releases it and the panic path can release it even while
 //! the machine's cell is borrowed: the one platform timer, the request in
-//! flight (or what it waits on), and the link to the JavaScript object.
+//! flight (or what it waits on), and the front-end.
 
 use core::cell::{Cell, RefCell};
 
 use crate::web::clock::Timeout;
 use crate::web::fetch::FetchRequest;
+use crate::web::front::FrontEnd;
 use crate::web::guard::Settle;
-use crate::web::link::Link;
+use crate::web::panic::Poison;
 use crate::web::probe::Probe;
 use crate::web::xhr::XhrRequest;
 
@@ -35,25 +36,28 @@ impl Armed {
     }
 }
 
-#[derive(Default)]
-pub struct Resources {
+pub struct Resources<F> {
     timer: RefCell<Option<Armed>>,
     request: RefCell<Option<Active>>,
-    link: RefCell<Option<Link>>,
+    front: RefCell<Option<F>>,
     /// Code of this driver panicked: it is never entered again.
     poisoned: Cell<bool>,
 }
 
-impl Resources {
-    pub fn new(link: Link) -> Resources {
+impl<F: FrontEnd> Resources<F> {
+    pub fn new(front: F) -> Resources<F> {
         Resources {
-            link: RefCell::new(Some(link)),
-            ..Resources::default()
+            timer: RefCell::new(None),
+            request: RefCell::new(None),
+            front: RefCell::new(Some(front)),
+            poisoned: Cell::new(false),
         }
     }
 
-    pub fn link(&self) -> Option<Link> {
-        self.link.borrow().clone()
+    /// The front-end, until the source is closed (a clone: no borrow is
+    /// held while it runs application code).
+    pub fn front(&self) -> Option<F> {
+        self.front.borrow().clone()
     }
 
     pub fn is_poisoned(&self) -> bool {
@@ -93,17 +97,19 @@ impl Resources {
         self.timer.borrow_mut().take()
     }
 
-    /// Drop every resource, the link to the object too (so a closed source
-    /// can be garbage collected).
+    /// Drop every resource, the front-end too (so a closed source's
+    /// JavaScript object can be garbage collected).
     pub fn release_all(&self) {
         drop(self.take_timer());
         self.release_request();
-        drop(self.link.borrow_mut().take());
+        drop(self.front.borrow_mut().take());
     }
+}
 
-    /// The panic path: release what can be released without touching any
-    /// borrowed cell, and return the link to tell.
-    pub fn poison(&self) -> Option<Link> {
+impl<F: FrontEnd> Poison for Resources<F> {
+    /// Release what can be released without touching any borrowed cell,
+    /// and tell the front-end.
+    fn poison(&self, message: &str) {
         self.poisoned.set(true);
         if let Ok(mut timer) = self.timer.try_borrow_mut() {
             drop(timer.take());
@@ -111,6 +117,9 @@ impl Resources {
         if let Ok(mut request) = self.request.try_borrow_mut() {
             drop(request.take());
         }
-        self.link.try_borrow_mut().ok().and_then(|mut link| link.take())
+        let front = self.front.try_borrow_mut().ok().and_then(|mut front| front.take());
+        if let Some(front) = front {
+            front.panicked(message);
+        }
     }
 }

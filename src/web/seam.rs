@@ -10,17 +10,79 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 
-use js_sys::{Function, Object, Uint8Array};
+use js_sys::{Function, Object, Promise, Uint8Array};
 use sse_core::machine::Failure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A request's fetch init, complete (method, headers, body, mode,
+/// credentials, cache, redirect), as a front-end builds it (the
+/// JavaScript one: `src/js/request.js`) and the transports take it. Fresh
+/// for each request: the fetch transport adds its `signal`.
+pub struct FetchInit(Object);
+
+impl FetchInit {
+    /// `value` if it is an object; else a TypeError saying that it is not
+    /// (the cause of the request's failure).
+    pub fn from_value(value: JsValue) -> Result<FetchInit, JsValue> {
+        value
+            .dyn_into::<Object>()
+            .map(FetchInit)
+            .map_err(|_| js_sys::TypeError::new("the request's init is not an object").into())
+    }
+
+    pub fn object(&self) -> &Object {
+        &self.0
+    }
+}
+
+/// A promise of a [`FetchInit`] (an async `headers` option).
+pub struct PendingInit(Promise);
+
+impl PendingInit {
+    pub fn new(promise: Promise) -> PendingInit {
+        PendingInit(promise)
+    }
+
+    pub fn promise(&self) -> &Promise {
+        &self.0
+    }
+}
+
+/// What the platform threw when a request failed (the fetch `TypeError`, a
+/// body read's error, a `headers` function's exception): the error event's
+/// `cause`. None is `undefined`.
+#[derive(Clone)]
+pub struct Cause(JsValue);
+
+impl Cause {
+    pub fn new(thrown: JsValue) -> Cause {
+        Cause(thrown)
+    }
+
+    pub fn none() -> Cause {
+        Cause(JsValue::UNDEFINED)
+    }
+
+    pub fn value(&self) -> &JsValue {
+        &self.0
+    }
+}
+
+/// What a front-end answers when asked for a request (`FrontEnd::request`).
+pub enum Init {
+    Ready(FetchInit),
+    /// Made when the promise resolves; a rejection fails the request.
+    Later(PendingInit),
+    /// It cannot be made (a `headers` function threw, headers the platform
+    /// refuses; with what was thrown): like a failed request, retried.
+    Refused(Cause),
+}
 
 /// One request, complete, as a transport makes it.
 pub struct RequestSpec<'a> {
     pub url: &'a str,
     pub with_credentials: bool,
-    /// A fetch init, complete (method, headers, body, mode, credentials,
-    /// cache, redirect): see `src/js/request.js`. Fresh for each request:
-    /// the fetch transport adds its `signal`.
+    /// The init (see [`FetchInit`]).
     pub init: &'a Object,
     /// A custom fetch function (the `fetch` option).
     pub fetch: Option<&'a Function>,
@@ -71,7 +133,7 @@ pub enum Report<'a> {
     Probed(bool),
     /// The request's init was a promise (an async `headers` option), and
     /// it resolved: make the request with it.
-    Prepared(JsValue),
+    Prepared(FetchInit),
 }
 
 /// Where reports go: the driver.

@@ -4,11 +4,13 @@
 
 use alloc::string::String;
 
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use sse_core::machine::{Config, ReconnectPolicy};
 use sse_core::parser::Limits;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use crate::web::env;
 
 /// Which transport carries the requests (chosen by the JavaScript class).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,20 +37,16 @@ pub struct Settings {
     pub panic_on_chunk: bool,
 }
 
-fn get(init: &JsValue, key: &str) -> JsValue {
-    Reflect::get(init, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn number(init: &JsValue, key: &str) -> Option<u64> {
-    get(init, key).as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
+    env::field(init, key).as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
 }
 
 /// Read the normalized settings (see `normalize` in `src/js/options.js`)
 /// into the machine's configuration and the driver's settings.
 pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
     let mut policy = ReconnectPolicy::new()
-        .with_exponential(get(init, "exponential").is_truthy())
-        .with_jitter(get(init, "jitter").as_f64().unwrap_or(0.0))
+        .with_exponential(env::field(init, "exponential").is_truthy())
+        .with_jitter(env::field(init, "jitter").as_f64().unwrap_or(0.0))
         .with_max_retries(number(init, "maxRetries").map(|n| n.min(u64::from(u32::MAX)) as u32));
     if let Some(ms) = number(init, "initialDelay") {
         policy = policy.with_initial_delay(ms);
@@ -63,29 +61,32 @@ pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
         .with_limits(limits)
         .with_policy(policy)
         .with_heartbeat_timeout(number(init, "heartbeatTimeout"))
-        .with_last_event_id(get(init, "lastEventId").as_string().as_deref())
-        .with_origin(get(init, "origin").as_string().as_deref())
-        .with_ask_before_reconnect(get(init, "beforeReconnect").is_truthy())
+        .with_last_event_id(env::field(init, "lastEventId").as_string().as_deref())
+        .with_origin(env::field(init, "origin").as_string().as_deref())
+        .with_ask_before_reconnect(env::field(init, "beforeReconnect").is_truthy())
         .with_basic_credentials(
-            get(init, "authorization").is_string() && get(init, "transport").as_string().as_deref() != Some("xhr"),
+            env::field(init, "authorization").is_string()
+                && env::field(init, "transport").as_string().as_deref() != Some("xhr"),
         )
-        .with_authorize_first(get(init, "authorizeFirst").is_truthy())
-        .with_send_once(get(init, "sendOnce").is_truthy())
+        .with_authorize_first(env::field(init, "authorizeFirst").is_truthy())
+        .with_send_once(env::field(init, "sendOnce").is_truthy())
         .with_diagnose_buffering(true)
         .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
     let settings = Settings {
         with_credentials,
-        transport: if get(init, "transport").as_string().as_deref() == Some("xhr") {
+        transport: if env::field(init, "transport").as_string().as_deref() == Some("xhr") {
             Transport::Xhr
         } else {
             Transport::Fetch
         },
-        fetch: get(init, "fetch").dyn_into::<Function>().ok(),
-        user: get(init, "username").as_string().zip(get(init, "password").as_string()),
-        shared: get(init, "shared").is_truthy(),
-        comments: get(init, "onComment").is_function(),
+        fetch: env::field(init, "fetch").dyn_into::<Function>().ok(),
+        user: env::field(init, "username")
+            .as_string()
+            .zip(env::field(init, "password").as_string()),
+        shared: env::field(init, "shared").is_truthy(),
+        comments: env::field(init, "onComment").is_function(),
         #[cfg(feature = "test-hooks")]
-        panic_on_chunk: get(init, "panicOnChunk").is_truthy(),
+        panic_on_chunk: env::field(init, "panicOnChunk").is_truthy(),
     };
     (config, settings)
 }

@@ -13,7 +13,7 @@ use crate::web::{clock, env, panic, settings};
 /// The Rust half of one `EventSource`.
 #[wasm_bindgen]
 pub struct Source {
-    driver: Rc<Driver>,
+    driver: Rc<Driver<Link>>,
 }
 
 #[wasm_bindgen]
@@ -70,7 +70,14 @@ impl Source {
 
     /// The `shared` option: a message another source of the group posted.
     pub fn relayed(&self, message: &JsValue) {
-        self.driver.relayed(message);
+        // Read here, at the border: the driver takes the decoded message.
+        #[cfg(feature = "shared")]
+        if let Some(message) = crate::web::shared::decode(message) {
+            self.driver.relayed(message);
+        }
+        // The base core has no group: nothing is posted to it.
+        #[cfg(not(feature = "shared"))]
+        let _ = message;
     }
 
     /// The `shared` option: the page is going away or into the

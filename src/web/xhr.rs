@@ -27,7 +27,7 @@ use web_sys::XmlHttpRequest;
 
 use crate::web::handles::Listener;
 use crate::web::seam::{Chunk, Report, Reporter, RequestSpec};
-use crate::web::stats;
+use crate::web::{env, stats};
 
 /// Characters of one response after which the XHR is recycled when possible.
 pub const RECYCLE_AFTER: u32 = 8 << 20;
@@ -79,7 +79,7 @@ fn bytes_of(text: &str, at_start: bool, utf8: &mut bool, out: &mut Vec<u8>) {
 }
 
 pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
-    let field = |key: &str| Reflect::get(spec.init, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let field = |key: &str| env::field(spec.init, key);
     let method = field("method")
         .as_string()
         .unwrap_or_else(|| alloc::string::String::from("GET"));

@@ -740,18 +740,13 @@ impl Machine {
     /// The reconnection time in force: the last valid `retry`, else the
     /// policy's initial delay (3000 ms by default).
     pub fn reconnection_time(&self) -> u64 {
-        self.server_retry().unwrap_or(self.config.policy.initial_delay)
+        self.retry().unwrap_or(self.config.policy.initial_delay)
     }
 
-    /// The reconnection time the server set with `retry`, if it did.
-    fn server_retry(&self) -> Option<u64> {
-        self.parser.retry().or(self.adopted_retry)
-    }
-
-    /// The reconnection time the server set with `retry`, if it did (for a
-    /// shared connection's [`crate::shared::Start`]).
+    /// The reconnection time the server set with `retry` (or a shared
+    /// connection's leader did: [`crate::shared::Start`]), if it did.
     pub fn retry(&self) -> Option<u64> {
-        self.server_retry()
+        self.parser.retry().or(self.adopted_retry)
     }
 
     /// Reconnection requests made since the connection was last OPEN.
@@ -1438,7 +1433,7 @@ impl Machine {
         let policy = &self.config.policy;
         let mut delay = self.reconnection_time() as f64;
         // A server's `retry` always wins over the client's backoff.
-        if self.server_retry().is_none() {
+        if self.retry().is_none() {
             if policy.exponential {
                 delay *= (1u64 << self.attempt.min(62)) as f64;
             }

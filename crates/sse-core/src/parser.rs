@@ -1043,15 +1043,6 @@ fn release_if_huge(buffer: &mut Vec<u8>) {
     }
 }
 
-/// Drop the memory of `buffer` if it grew beyond what is worth keeping for
-/// reuse (1 MiB): one huge event must not pin its memory for the life of a
-/// stream.
-pub fn release_if_huge_string(buffer: &mut String) {
-    if buffer.capacity() > KEEP_CAPACITY {
-        *buffer = String::new();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,26 +1,25 @@
 //! The `shared` option: this source's part in its group (one connection
-//! for every source of a URL in the browser profile). The decisions are the
-//! core's (`sse_core::shared::Relay`); this carries them out through the
-//! link (the JavaScript class holds the Web Lock and the BroadcastChannel)
-//! and feeds the leader's frames to this source's own machine.
+//! for every source of the same request in the browser profile), as a value
+//! the driver holds. The decisions are the core's (`sse_core::shared::Relay`);
+//! this applies them to the source's own connection and queues what is to
+//! be posted (the JavaScript class holds the Web Lock and the
+//! BroadcastChannel) and the leader's bytes to parse.
 
-use alloc::rc::Rc;
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sse_core::machine::{Machine, ReadyState, Reason};
-use sse_core::shared::{Action, Entry, Relay, Role, Start};
-use wasm_bindgen::prelude::*;
+use sse_core::machine::{Machine, ReadyState};
+use sse_core::shared::{Action, Entry, Position, Relay, Role, Start};
 
-use super::Driver;
-use crate::web::shared::{self, Frame, Message, Welcome};
-use crate::web::{clock, panic};
+use super::membership::{Announce, Conn, Membership, Todo};
+use crate::web::shared::{Frame, Message, Post, Welcome};
+use crate::web::{clock, env};
 
-/// This source's place in its group (see `sse_core::shared`), with the
-/// `shared` option; `relay` is `None` without it.
-#[derive(Default)]
 pub(super) struct Group {
-    relay: Option<Relay<Frame>>,
+    relay: Relay<Frame>,
+    /// What is to be posted, in order.
+    outbox: VecDeque<Post>,
     /// Sources that joined, to be welcomed when the stream is next between
     /// events (where they can start parsing the relayed bytes).
     joiners: Vec<u32>,
@@ -29,296 +28,242 @@ pub(super) struct Group {
 }
 
 impl Group {
-    /// A source with the `shared` option follows (makes no request) until
-    /// its group says it leads.
-    pub(super) fn new(shared: bool, machine: &mut Machine) -> Group {
-        let relay = shared.then(|| {
-            machine.follow();
-            Relay::new(member_id())
-        });
-        Group {
-            relay,
-            ..Group::default()
-        }
-    }
-
-    pub(super) fn leave(&mut self) {
-        if let Some(relay) = self.relay.as_mut() {
-            relay.leave();
-        }
-    }
-
-    pub(super) fn poll_timeout(&self) -> Option<u64> {
-        self.relay.as_ref().and_then(Relay::poll_timeout)
-    }
-
-    pub(super) fn handle_timeout(&mut self, now: u64) {
-        if let Some(relay) = self.relay.as_mut() {
-            relay.handle_timeout(now);
-        }
-    }
-
-    /// A leader relays the bytes its stream took.
-    pub(super) fn relay_body(&mut self, taken: &[u8]) -> Option<js_sys::Object> {
-        match self.relay.as_mut() {
-            Some(relay) if relay.is_leading() && !taken.is_empty() => Some(shared::body(relay.send(), taken)),
-            _ => None,
-        }
-    }
-}
-
-impl Driver {
-    /// Carry out one thing the relay decided, if there is one.
-    pub(super) fn group_step(self: &Rc<Self>) -> bool {
-        let action = self
-            .state
-            .borrow_mut()
-            .group
-            .relay
-            .as_mut()
-            .and_then(Relay::poll_action);
-        match action {
-            Some(action) => {
-                self.act(action);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// A leader tells its group the connection opened.
-    pub(super) fn relay_open(&self, final_url: &str, resumed_from: &str) {
-        self.relay_frame(|| Frame::Open {
-            final_url: String::from(final_url),
-            resumed_from: String::from(resumed_from),
-        });
-    }
-
-    /// A leader tells its group of an error (its policy decides for all);
-    /// after a failure for good, the source leaves the group.
-    pub(super) fn relay_error(&self, ready_state: ReadyState, reason: Reason, status_text: &str) {
-        self.relay_frame(|| Frame::Error {
-            ready_state,
-            reason,
-            status_text: String::from(status_text),
-        });
-        if ready_state == ReadyState::Closed {
-            self.state.borrow_mut().group.leave();
-        }
-    }
-
-    /// A leader tells its group a new stream started.
-    pub(super) fn relay_stream(&self) {
-        self.relay_frame(|| Frame::Stream);
-    }
-
-    pub(super) fn post(&self, message: &js_sys::Object) {
-        if let Some(link) = self.resources.link() {
-            let _ = link.post(message);
-        }
-    }
-
-    /// A leader relays what its machine decided, numbered.
-    fn relay_frame(&self, frame: impl FnOnce() -> Frame) {
-        let message = match self.state.borrow_mut().group.relay.as_mut() {
-            Some(relay) if relay.is_leading() => shared::frame(relay.send(), &frame()),
-            _ => return,
+    /// A new member: it follows (makes no request) until its group says it
+    /// leads, and says hello.
+    pub(super) fn new(machine: &mut Machine) -> Group {
+        let mut group = Group {
+            relay: Relay::new(member_id()),
+            outbox: VecDeque::new(),
+            joiners: Vec::new(),
+            welcomed_open: false,
         };
-        self.post(&message);
+        group.join(machine);
+        group
     }
 
-    /// `reconnect()` on a follower: the leader holds the connection.
-    pub(super) fn ask_leader_to_reconnect(&self) {
-        self.post(&shared::reconnect());
-    }
-
-    /// Tell the group this source is here (it waits for a welcome).
-    pub(super) fn hello(&self) {
-        let id = match &self.state.borrow().group.relay {
-            Some(relay) if relay.role() == Role::Joining => relay.own_epoch(),
-            _ => return,
-        };
-        self.post(&shared::hello(id));
+    fn join(&mut self, machine: &mut Machine) {
+        machine.follow();
+        // Tell the group this source is here (it waits for a welcome).
+        if self.relay.role() == Role::Joining {
+            self.outbox.push_back(Post::Hello {
+                from: self.relay.own_epoch(),
+            });
+        }
     }
 
     /// Leading: welcome the sources that joined, if the stream is between
     /// events (else after a later chunk).
-    pub(super) fn welcome_joiners(&self) {
-        let welcomes: Vec<Welcome> = {
-            let mut state = self.state.borrow_mut();
-            let between = !state.machine.is_streaming() || state.machine.parser().at_event_boundary();
-            if state.group.joiners.is_empty() || !between {
-                return;
-            }
-            let Some(at) = state.group.relay.as_ref().and_then(Relay::position) else {
-                return;
-            };
-            let joiners = core::mem::take(&mut state.group.joiners);
-            joiners
-                .into_iter()
-                .map(|to| Welcome {
-                    to,
-                    at,
-                    last_event_id: String::from(state.machine.last_event_id()),
-                    retry: state.machine.retry(),
-                    ready_state: state.machine.ready_state() as u8,
-                    final_url: state.final_url.clone(),
-                    resumed_from: state.sent_id.clone(),
-                })
-                .collect()
-        };
-        for welcome in &welcomes {
-            self.post(&shared::welcome(welcome));
+    fn welcome_joiners(&mut self, conn: &Conn<'_>) {
+        let machine = &*conn.machine;
+        let between = !machine.is_streaming() || machine.parser().at_event_boundary();
+        if self.joiners.is_empty() || !between {
+            return;
+        }
+        let Some(at) = self.relay.position() else { return };
+        for to in core::mem::take(&mut self.joiners) {
+            self.outbox.push_back(Post::Welcome(Welcome {
+                to,
+                at,
+                last_event_id: String::from(machine.last_event_id()),
+                retry: machine.retry(),
+                ready_state: machine.ready_state() as u8,
+                final_url: conn.final_url.clone(),
+                resumed_from: conn.sent_id.clone(),
+            }));
         }
     }
 
-    /// Carry out what the relay decided.
-    fn act(self: &Rc<Self>, action: Action<Frame>) {
-        match action {
-            Action::Apply(frame) => self.apply(frame),
-            Action::Adopt { last_event_id, retry } => {
-                self.state.borrow_mut().machine.follow_adopt(&last_event_id, retry);
-            }
-            Action::Claim { seen } => self.post(&shared::claim(seen)),
-            Action::Handover(entries) => self.post(&shared::handover(&entries)),
-            Action::Lead { epoch, after } => {
-                let start = {
-                    let state = self.state.borrow();
-                    Start {
-                        epoch,
-                        after,
-                        last_event_id: String::from(state.machine.last_event_id()),
-                        retry: state.machine.retry(),
-                    }
-                };
-                self.post(&shared::start(&start));
-                self.state.borrow_mut().machine.take_over(clock::now_ms());
-                // Those who said hello while no one led are welcomed now.
-                self.welcome_joiners();
-            }
-        }
-    }
-
-    /// A follower applies the leader's frame to its own machine.
-    fn apply(self: &Rc<Self>, frame: Frame) {
-        match frame {
-            Frame::Stream => self.state.borrow_mut().machine.follow_stream(),
-            Frame::Open {
+    /// A leader relays what its machine did, numbered.
+    fn relay_frame(&mut self, what: Announce<'_>) {
+        let frame = match what {
+            Announce::Stream => Frame::Stream,
+            Announce::Open {
                 final_url,
                 resumed_from,
-            } => {
-                let mut state = self.state.borrow_mut();
-                state.final_url = final_url;
-                state.sent_id = resumed_from;
-                state.machine.follow_open();
-            }
-            Frame::Body(bytes) => self.follow_body(&bytes),
-            Frame::Error {
+            } => Frame::Open {
+                final_url: String::from(final_url),
+                resumed_from: String::from(resumed_from),
+            },
+            Announce::Error {
                 ready_state,
                 reason,
                 status_text,
-            } => {
-                let mut state = self.state.borrow_mut();
-                state.status_text = status_text;
-                state.machine.follow_error(reason, ready_state);
+            } => Frame::Error {
+                ready_state,
+                reason,
+                status_text: String::from(status_text),
+            },
+        };
+        let at = self.relay.send();
+        self.outbox.push_back(Post::Frame(at, frame));
+    }
+
+    /// Carry out what the relay decided.
+    fn act(&mut self, action: Action<Frame>, conn: &mut Conn<'_>) -> Option<Todo> {
+        match action {
+            Action::Apply(frame) => return apply(frame, conn),
+            Action::Adopt { last_event_id, retry } => conn.machine.follow_adopt(&last_event_id, retry),
+            Action::Claim { seen } => self.outbox.push_back(Post::Claim { seen }),
+            Action::Handover(entries) => self.outbox.push_back(Post::Handover(entries)),
+            Action::Lead { epoch, after } => {
+                self.outbox.push_back(Post::Start(Start {
+                    epoch,
+                    after,
+                    last_event_id: String::from(conn.machine.last_event_id()),
+                    retry: conn.machine.retry(),
+                }));
+                conn.machine.take_over(clock::now_ms());
+                // Those who said hello while no one led are welcomed now.
+                self.welcome_joiners(conn);
             }
+        }
+        None
+    }
+}
+
+/// A follower applies the leader's frame to its own machine (the bytes of
+/// a body frame go to its own parser, by the driver).
+fn apply(frame: Frame, conn: &mut Conn<'_>) -> Option<Todo> {
+    match frame {
+        Frame::Stream => conn.machine.follow_stream(),
+        Frame::Open {
+            final_url,
+            resumed_from,
+        } => {
+            *conn.final_url = final_url;
+            *conn.sent_id = resumed_from;
+            conn.machine.follow_open();
+        }
+        Frame::Body(bytes) => return Some(Todo::Follow(bytes)),
+        Frame::Error {
+            ready_state,
+            reason,
+            status_text,
+        } => {
+            *conn.status_text = status_text;
+            conn.machine.follow_error(reason, ready_state);
+        }
+    }
+    None
+}
+
+impl Membership for Group {
+    fn poll(&mut self, mut conn: Conn<'_>) -> Option<Todo> {
+        loop {
+            if let Some(post) = self.outbox.pop_front() {
+                return Some(Todo::Post(post));
+            }
+            let Some(action) = self.relay.poll_action() else { break };
+            if let Some(todo) = self.act(action, &mut conn) {
+                return Some(todo);
+            }
+        }
+        // A welcome into an open connection: the open event, after the adopt.
+        if core::mem::take(&mut self.welcomed_open) {
+            conn.machine.follow_open();
+        }
+        None
+    }
+
+    fn poll_post(&mut self) -> Option<Todo> {
+        self.outbox.pop_front().map(Todo::Post)
+    }
+
+    fn poll_timeout(&self) -> Option<u64> {
+        self.relay.poll_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: u64) {
+        self.relay.handle_timeout(now);
+    }
+
+    fn announce(&mut self, what: Announce<'_>) {
+        let closed = matches!(
+            what,
+            Announce::Error {
+                ready_state: ReadyState::Closed,
+                ..
+            }
+        );
+        if self.relay.is_leading() {
+            self.relay_frame(what);
+        }
+        // After a failure for good, the source leaves the group (a follower
+        // too: its machine applied the leader's error).
+        if closed {
+            self.relay.leave();
         }
     }
 
-    /// A message from another source of the group.
-    pub fn relayed(self: &Rc<Self>, message: &JsValue) {
-        let Some(message) = shared::decode(message) else { return };
-        if self.resources.is_poisoned() {
+    fn relay_body(&mut self, taken: &[u8], conn: Conn<'_>) -> Option<Position> {
+        if !self.relay.is_leading() || taken.is_empty() {
+            return None;
+        }
+        let at = self.relay.send();
+        self.welcome_joiners(&conn);
+        Some(at)
+    }
+
+    fn receive(&mut self, message: Message, conn: Conn<'_>) {
+        let relay = &mut self.relay;
+        match message {
+            Message::Hello { from } => {
+                if relay.is_leading() {
+                    self.joiners.push(from);
+                }
+            }
+            Message::Welcome(welcome) => {
+                if welcome.to != relay.own_epoch() || relay.role() != Role::Joining {
+                    return;
+                }
+                relay.welcome(welcome.at, &welcome.last_event_id, welcome.retry);
+                if welcome.ready_state == ReadyState::Open as u8 {
+                    *conn.final_url = welcome.final_url;
+                    *conn.sent_id = welcome.resumed_from;
+                    self.welcomed_open = true;
+                }
+            }
+            Message::Entry(Entry::Frame(at, frame)) => relay.frame(at, frame),
+            Message::Entry(Entry::Start(start)) => relay.start(start),
+            Message::Claim { seen } => relay.claimed(seen),
+            Message::Handover(entries) => relay.handover(entries),
+            // A follower's `reconnect()`: the leader holds the connection.
+            Message::Reconnect => {
+                if relay.is_leading() {
+                    conn.machine.reconnect(clock::now_ms());
+                }
+            }
+        }
+        self.welcome_joiners(&conn);
+    }
+
+    fn ask_leader_to_reconnect(&mut self) {
+        self.outbox.push_back(Post::Reconnect);
+    }
+
+    fn granted(&mut self, now: u64) {
+        self.relay.granted(now);
+    }
+
+    fn leave(&mut self) {
+        self.relay.leave();
+        self.joiners.clear();
+    }
+
+    fn rejoin(&mut self, machine: &mut Machine) {
+        if machine.ready_state() == ReadyState::Closed {
             return;
         }
-        let _entered = panic::enter(&self.resources);
-        {
-            let mut state = self.state.borrow_mut();
-            let state = &mut *state;
-            let Some(relay) = state.group.relay.as_mut() else {
-                return;
-            };
-            match message {
-                Message::Hello { from } => {
-                    if relay.is_leading() {
-                        state.group.joiners.push(from);
-                    }
-                }
-                Message::Welcome(welcome) => {
-                    if welcome.to != relay.own_epoch() || relay.role() != Role::Joining {
-                        return;
-                    }
-                    relay.welcome(welcome.at, &welcome.last_event_id, welcome.retry);
-                    if welcome.ready_state == ReadyState::Open as u8 {
-                        state.final_url = welcome.final_url;
-                        state.sent_id = welcome.resumed_from;
-                        state.group.welcomed_open = true;
-                    }
-                }
-                Message::Entry(Entry::Frame(at, frame)) => relay.frame(at, frame),
-                Message::Entry(Entry::Start(start)) => relay.start(start),
-                Message::Claim { seen } => relay.claimed(seen),
-                Message::Handover(entries) => relay.handover(entries),
-                Message::Reconnect => {
-                    if relay.is_leading() {
-                        state.machine.reconnect(clock::now_ms());
-                    }
-                }
-            }
-        }
-        self.welcome_joiners();
-        self.settle();
-        // A welcome into an open connection: the open event, after the adopt.
-        let open = core::mem::take(&mut self.state.borrow_mut().group.welcomed_open);
-        if open {
-            self.state.borrow_mut().machine.follow_open();
-            self.settle();
-        }
+        self.relay = Relay::new(member_id());
+        self.join(machine);
     }
 
-    /// The lock was granted: claim, then lead.
-    pub fn granted(self: &Rc<Self>) {
-        if let Some(relay) = self.state.borrow_mut().group.relay.as_mut() {
-            relay.granted(clock::now_ms());
-        }
-        self.input(|_, _| {});
-    }
-
-    /// The page is going away or into the back/forward cache: leave the
-    /// group (the lock is released by the JavaScript class) and release
-    /// what the machine holds, without any event.
-    pub fn leave_group(self: &Rc<Self>) {
-        if let Some(relay) = self.state.borrow_mut().group.relay.as_mut() {
-            relay.leave();
-        }
-        self.state.borrow_mut().group.joiners.clear();
-        self.input(|machine, _| machine.suspend());
-    }
-
-    /// Back from the back/forward cache: join the group again, as a newcomer.
-    pub fn rejoin(self: &Rc<Self>) {
-        {
-            let mut state = self.state.borrow_mut();
-            if state.group.relay.is_none() || state.machine.ready_state() == ReadyState::Closed {
-                return;
-            }
-            state.group.relay = Some(Relay::new(member_id()));
-            state.machine.follow();
-        }
-        let _entered = panic::enter(&self.resources);
-        self.hello();
-        self.settle();
-    }
-
-    /// Whether this source leads its group (or has none).
-    pub fn leads(&self) -> bool {
-        self.state
-            .try_borrow()
-            .is_ok_and(|state| state.group.relay.as_ref().is_none_or(Relay::is_leading))
+    fn leads(&self) -> bool {
+        self.relay.is_leading()
     }
 }
 
 /// A random id for a source in its group (and the epoch it leads with).
 fn member_id() -> u32 {
-    (js_sys::Math::random() * 4_294_967_295.0) as u32
+    (env::random() * 4_294_967_295.0) as u32
 }

@@ -1,6 +1,8 @@
 //! The driver: one per source. It owns the pure [`Machine`], carries out its
 //! commands with JavaScript resources, and turns what the transports report
-//! through the seam into machine inputs. It decides nothing itself.
+//! through the seam into machine inputs. It decides nothing itself. What the
+//! application sees goes through its front-end (`FrontEnd`); a source's part
+//! in a group is a value it holds (`membership`).
 //!
 //! Two rules keep it re-entrancy safe, since every call into JavaScript may
 //! run user code that calls `close()` or constructs another source:
@@ -14,21 +16,26 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Command, Failure, Machine, ReadyState, Reason, Request};
-use wasm_bindgen::prelude::*;
+use sse_core::machine::{Machine, ReadyState, Request};
 
 use crate::batch::Batch;
 
-#[cfg_attr(feature = "shared", path = "group.rs")]
-#[cfg_attr(not(feature = "shared"), path = "solo.rs")]
+mod commands;
+#[cfg(feature = "shared")]
 mod group;
+mod members;
+mod membership;
 mod reports;
 use crate::web::fetch::Prefetched;
-use crate::web::request::Prepared;
-use crate::web::resources::{Active, Resources};
-use crate::web::seam::{Receiver, Reporter};
+use crate::web::front::FrontEnd;
+use crate::web::resources::Resources;
+use crate::web::seam::Cause;
 use crate::web::settings::Settings;
-use crate::web::{clock, hooks, panic, probe, request, stats};
+use crate::web::{clock, panic, stats};
+// (A trait object's methods need no import: only the base core uses it.)
+#[cfg_attr(feature = "shared", allow(unused_imports))]
+use membership::Membership;
+use membership::{Announce, Conn, Member};
 
 /// What the machine's commands and the transports' reports work on.
 pub(super) struct State {
@@ -44,13 +51,37 @@ pub(super) struct State {
     pending: Option<Request>,
     /// The `Last-Event-ID` the current connection was made with.
     sent_id: String,
-    /// The `shared` option's state (nothing in the base build).
-    group: group::Group,
+    /// This source's part in a group (`Solo` unless it shares).
+    group: Member,
 }
 
-pub struct Driver {
+impl State {
+    /// The membership, and the connection it reads and changes.
+    fn membership(&mut self) -> (&mut Member, Conn<'_>) {
+        let State {
+            machine,
+            final_url,
+            status_text,
+            sent_id,
+            group,
+            ..
+        } = self;
+        let conn = Conn {
+            machine,
+            final_url,
+            sent_id,
+            status_text,
+        };
+        (group, conn)
+    }
+}
+
+/// Generic over its front-end: each front-end's calls are direct (and
+/// inlined), and one build has one front-end (measured against
+/// `Rc<dyn FrontEnd>`: BENCHMARKS.md).
+pub struct Driver<F: FrontEnd + 'static> {
     pub settings: Settings,
-    pub resources: Resources,
+    pub resources: Resources<F>,
     state: RefCell<State>,
     /// Incremented for every request (and probe): reports about an older
     /// one are dropped.
@@ -64,28 +95,23 @@ pub struct Driver {
     /// What the platform threw when the current request failed (the fetch
     /// `TypeError`, a body read's error, a `headers` function's exception),
     /// for the error event's `cause`; `undefined` while nothing failed.
-    cause: RefCell<JsValue>,
+    cause: RefCell<Cause>,
 }
 
-impl Drop for Driver {
+impl<F: FrontEnd> Drop for Driver<F> {
     fn drop(&mut self) {
         stats::DRIVERS.decrement();
     }
 }
 
-impl Driver {
-    pub fn new(
-        mut machine: Machine,
-        settings: Settings,
-        link: crate::web::link::Link,
-        prefetched: Option<Prefetched>,
-    ) -> Rc<Driver> {
+impl<F: FrontEnd> Driver<F> {
+    pub fn new(mut machine: Machine, settings: Settings, front: F, prefetched: Option<Prefetched>) -> Rc<Driver<F>> {
         stats::DRIVERS.increment();
-        let group = group::Group::new(settings.shared, &mut machine);
+        let group = membership::join(settings.shared, &mut machine);
         let comments = settings.comments;
         let driver = Rc::new(Driver {
             settings,
-            resources: Resources::new(link),
+            resources: Resources::new(front),
             state: RefCell::new(State {
                 machine,
                 batch: Batch::with_comments(comments),
@@ -99,10 +125,9 @@ impl Driver {
             generation: Cell::new(0),
             stopped: Cell::new(None),
             prefetched: RefCell::new(prefetched),
-            cause: RefCell::new(JsValue::UNDEFINED),
+            cause: RefCell::new(Cause::none()),
         });
         let _entered = panic::enter(&driver.resources);
-        driver.hello();
         driver.settle();
         driver
     }
@@ -144,7 +169,10 @@ impl Driver {
         if self.leads() {
             self.input(|machine, now| machine.reconnect(now));
         } else {
-            self.ask_leader_to_reconnect();
+            if let Ok(mut state) = self.state.try_borrow_mut() {
+                state.group.ask_leader_to_reconnect();
+            }
+            self.flush_posts();
         }
     }
 
@@ -167,7 +195,13 @@ impl Driver {
     /// for when the machine next wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
-            if self.group_step() {
+            let todo = {
+                let mut state = self.state.borrow_mut();
+                let (group, conn) = state.membership();
+                group.poll(conn)
+            };
+            if let Some(todo) = todo {
+                self.carry_out(todo);
                 continue;
             }
             let command = self.state.borrow_mut().machine.poll_command();
@@ -217,133 +251,5 @@ impl Driver {
         self.state.borrow_mut().group.handle_timeout(now);
         self.input_at(now, |machine, now| machine.handle_timeout(now));
         drop(timer);
-    }
-
-    /// A reporter for a new request (or probe): what older ones report
-    /// from now on is dropped.
-    fn reporter(self: &Rc<Self>) -> Reporter {
-        let generation = self.generation.get().wrapping_add(1);
-        self.generation.set(generation);
-        let receiver: Rc<dyn Receiver> = self.clone();
-        Reporter::new(Rc::downgrade(&receiver), generation)
-    }
-
-    /// Start the transport for a request to `url`.
-    fn send(self: &Rc<Self>, url: &str, init: &JsValue, reporter: Reporter) {
-        match request::send(&self.settings, url, init, reporter) {
-            Ok(active) => self.resources.hold(active),
-            Err(thrown) => self.not_sent(thrown),
-        }
-    }
-
-    /// A request failed, `cause` being what the platform threw: kept for
-    /// the error event the machine may decide on.
-    pub(super) fn failed_with(&self, cause: JsValue) {
-        self.cause.replace(cause);
-    }
-
-    /// The request could not be made: the machine hears of it like of a
-    /// failed request (its commands follow in the same pump).
-    fn not_sent(&self, cause: JsValue) {
-        self.failed_with(cause);
-        self.state
-            .borrow_mut()
-            .machine
-            .handle_failure(clock::now_ms(), Failure::NotSent);
-    }
-
-    fn execute(self: &Rc<Self>, command: Command) {
-        match command {
-            Command::Fetch(req) => {
-                let reporter = self.reporter();
-                // A new request: what made an earlier one fail is no cause of
-                // what happens to this one.
-                self.cause.replace(JsValue::UNDEFINED);
-                self.state.borrow_mut().sent_id = req.last_event_id.clone().unwrap_or_default();
-                // The shell's first request, if it is this one; any other is dropped (aborted).
-                let first = self.prefetched.borrow_mut().take();
-                if let Some(first) = first.filter(|first| first.matches(&req)) {
-                    if first.stopped() {
-                        self.stopped.set(Some(self.generation.get()));
-                    }
-                    match first.adopt(reporter) {
-                        Some(request) => self.resources.hold(Active::Fetch(request)),
-                        None => self.not_sent(JsValue::UNDEFINED),
-                    }
-                    return;
-                }
-                let Some(link) = self.resources.link() else { return };
-                match request::prepare(&link, &req, reporter.clone()) {
-                    Prepared::Ready(init) => self.send(&req.url, &init, reporter),
-                    Prepared::Pending(settle) => {
-                        self.state.borrow_mut().pending = Some(req);
-                        self.resources.hold(Active::Headers(settle));
-                    }
-                    Prepared::Failed(thrown) => self.not_sent(thrown),
-                }
-            }
-            Command::Abort => self.resources.release_request(),
-            Command::Probe { url } => {
-                let reporter = self.reporter();
-                let generation = self.generation.get();
-                if let Some(probe) = probe::start(&url, self.settings.with_credentials, reporter) {
-                    // (It may have answered at once, and the machine moved on.)
-                    if self.is_current(generation) {
-                        self.resources.hold(Active::Probe(probe));
-                    }
-                }
-            }
-            Command::Open { reopened } => {
-                let (final_url, sent_id) = {
-                    let state = self.state.borrow();
-                    (state.final_url.clone(), state.sent_id.clone())
-                };
-                self.relay_open(&final_url, &sent_id);
-                if let Some(link) = self.resources.link() {
-                    let _ = link.open(&final_url, reopened, &sent_id);
-                }
-            }
-            Command::Error { reason, ready_state } => {
-                let status_text = self.state.borrow().status_text.clone();
-                let (name, status, detail) = crate::contract::describe(reason, &status_text);
-                // The followers hear of it first: the leader's policy decides for all.
-                self.relay_error(ready_state, reason, &status_text);
-                // Taken: it is the cause of this error event only.
-                let cause = self.cause.replace(JsValue::UNDEFINED);
-                if let Some(link) = self.resources.link() {
-                    let _ = link.error(ready_state as u8, name, status, &detail, &cause);
-                }
-                if ready_state == ReadyState::Closed {
-                    self.resources.release_all();
-                }
-            }
-            Command::BeforeReconnect {
-                attempt,
-                delay_ms,
-                reason,
-            } => self.before_reconnect(attempt, delay_ms, reason),
-            Command::Warn(warning) => {
-                let url = String::from(self.state.borrow().machine.url());
-                let (name, sign, figures) = crate::contract::describe_warning(warning);
-                if let Some(link) = self.resources.link() {
-                    let _ = link.warn(name, sign, figures[0], figures[1], &url);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// The `beforeReconnect` option, asked through the link (see `hooks`).
-    fn before_reconnect(self: &Rc<Self>, attempt: u32, delay_ms: u64, reason: Reason) {
-        let Some(link) = self.resources.link() else { return };
-        let (id, url) = {
-            let state = self.state.borrow();
-            (
-                String::from(state.machine.last_event_id()),
-                String::from(state.machine.url()),
-            )
-        };
-        let answer = link.reconnecting(attempt, delay_ms as f64, reason.name(), &id, &url);
-        hooks::apply_reconnect_answer(answer, &mut self.state.borrow_mut().machine);
     }
 }

@@ -7,12 +7,16 @@ use alloc::string::String;
 use sse_core::machine::{Failure, Head};
 use sse_core::parser::RawSink;
 
-use super::{Driver, State};
+// (A trait object's methods need no import: only the base core uses it.)
+#[cfg_attr(feature = "shared", allow(unused_imports))]
+use super::membership::Membership;
+use super::{Announce, Driver};
 use crate::batch::Batch;
-use crate::web::seam::{Chunk, Receiver, Report, Reporter};
+use crate::web::front::FrontEnd;
+use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter};
 use crate::web::{clock, panic};
 
-impl Receiver for Driver {
+impl<F: FrontEnd> Receiver for Driver<F> {
     fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool {
         if !self.is_current(generation) {
             return false;
@@ -45,7 +49,7 @@ impl Receiver for Driver {
                 drop(state);
                 // With the `shared` option, a leader tells its group.
                 if streaming {
-                    self.relay_stream();
+                    self.announce(Announce::Stream);
                 }
             }
             Report::Body(chunk) => self.feed(now, chunk),
@@ -56,7 +60,7 @@ impl Receiver for Driver {
                 } else {
                     failure
                 };
-                self.failed_with(cause);
+                self.failed_with(Cause::new(cause));
                 self.state.borrow_mut().machine.handle_failure(now, failure);
             }
             Report::Recycle => self.state.borrow_mut().machine.recycle(),
@@ -76,50 +80,55 @@ impl Receiver for Driver {
     }
 }
 
-impl Driver {
-    /// Feed a chunk of the body; the events it completes cross to
-    /// JavaScript in one call. A leader relays the chunk first, as it read it.
+impl<F: FrontEnd> Driver<F> {
+    /// Feed a chunk of the body; the events it completes cross to the
+    /// front-end in one call. A leader relays the chunk first, as it read it.
     fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
         #[cfg(feature = "test-hooks")]
         if self.settings.panic_on_chunk {
             panic!("panicOnChunk: a panic forced by a test");
         }
+        // The chunk's buffer is taken out of the state while the chunk is
+        // read, so that a leader can post the bytes after the borrow ends
+        // (rule 1), still without a copy of its own.
+        let mut buffer = core::mem::take(&mut self.state.borrow_mut().chunk);
+        let bytes = match chunk {
+            Chunk::Bytes(bytes) => bytes,
+            Chunk::Js(array, len) => {
+                // The one copy into wasm memory, into a reused buffer.
+                let len = len as usize;
+                buffer.clear();
+                buffer.reserve(len);
+                &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
+            }
+        };
         let (batch, relayed) = {
             let mut state = self.state.borrow_mut();
-            let State {
-                machine,
-                batch,
-                chunk: buffer,
-                group,
-                ..
-            } = &mut *state;
-            let bytes = match chunk {
-                Chunk::Bytes(bytes) => bytes,
-                Chunk::Js(array, len) => {
-                    // The one copy into wasm memory, into a reused buffer.
-                    let len = len as usize;
-                    buffer.clear();
-                    buffer.reserve(len);
-                    &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
-                }
-            };
-            // The raw face: JavaScript decodes the batch, once (see
+            let state = &mut *state;
+            // The raw face: the front-end decodes the batch, once (see
             // `crate::batch`). `dyn RawSink`: one copy of the parser code in
             // the wasm for every caller. A limit error has already queued the
             // failure commands.
-            batch.parsing(bytes.len());
-            let _ = machine.handle_body_raw(now, bytes, batch as &mut dyn RawSink);
+            state.batch.parsing(bytes.len());
+            let _ = state
+                .machine
+                .handle_body_raw(now, bytes, &mut state.batch as &mut dyn RawSink);
             // A leader relays the bytes the stream took (none of a stale
             // body; only those up to a recycle's cut, as the rest comes again).
-            let taken = &bytes[..machine.taken().min(bytes.len())];
-            let relayed = group.relay_body(taken);
-            (take_batch(batch), relayed)
+            let taken = state.machine.taken().min(bytes.len());
+            let batch = take_batch(&mut state.batch);
+            let (group, conn) = state.membership();
+            let relayed = group.relay_body(&bytes[..taken], conn).map(|at| (at, taken));
+            (batch, relayed)
         };
-        if let Some(message) = relayed {
-            self.post(&message);
-            self.welcome_joiners();
+        if let Some((at, taken)) = relayed {
+            self.relay_chunk(at, &bytes[..taken]);
         }
         self.dispatch(batch);
+        // Keep the buffer for the next chunk.
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            state.chunk = buffer;
+        }
     }
 
     /// A follower's chunk: the leader's bytes through this source's own parser.
@@ -127,7 +136,7 @@ impl Driver {
     pub(super) fn follow_body(self: &Rc<Self>, bytes: &[u8]) {
         let batch = {
             let mut state = self.state.borrow_mut();
-            let State { machine, batch, .. } = &mut *state;
+            let super::State { machine, batch, .. } = &mut *state;
             batch.parsing(bytes.len());
             machine.follow_body_raw(bytes, batch as &mut dyn RawSink);
             take_batch(batch)
@@ -137,8 +146,8 @@ impl Driver {
 
     fn dispatch(&self, batch: Option<Batch>) {
         if let Some(mut batch) = batch {
-            if let Some(link) = self.resources.link() {
-                let _ = link.messages(&batch.bytes);
+            if let Some(front) = self.resources.front() {
+                front.events(&batch);
             }
             batch.clear();
             // Keep the buffers (and the last ID JavaScript knows) for the next chunk.

@@ -23,7 +23,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use sse_core::machine::{Lost, ReadyState, Reason};
 use sse_core::parser::ParseError;
 use sse_core::shared::{Entry, Position, Start};
@@ -69,122 +69,8 @@ pub struct Welcome {
     pub resumed_from: String,
 }
 
-fn object(kind: &str) -> Object {
-    let message = Object::new();
-    env::set(&message, "t", &JsValue::from_str(kind));
-    message
-}
-
-fn num(message: &Object, key: &str, value: f64) {
-    env::set(message, key, &JsValue::from_f64(value));
-}
-
-fn text(message: &Object, key: &str, value: &str) {
-    env::set(message, key, &JsValue::from_str(value));
-}
-
-fn position(at: Option<Position>) -> JsValue {
-    match at {
-        Some(at) => Array::of2(&JsValue::from(at.epoch), &JsValue::from(at.seq)).into(),
-        None => JsValue::NULL,
-    }
-}
-
-pub fn hello(from: u32) -> Object {
-    let message = object("h");
-    num(&message, "f", from.into());
-    message
-}
-
-pub fn welcome(w: &Welcome) -> Object {
-    let message = object("w");
-    num(&message, "o", w.to.into());
-    num(&message, "e", w.at.epoch.into());
-    num(&message, "s", w.at.seq.into());
-    text(&message, "i", &w.last_event_id);
-    num(&message, "r", w.retry.map_or(-1.0, |r| r as f64));
-    num(&message, "y", w.ready_state.into());
-    text(&message, "u", &w.final_url);
-    text(&message, "v", &w.resumed_from);
-    message
-}
-
-/// A body frame straight from the bytes just read (the leader keeps no copy).
-pub fn body(at: Position, bytes: &[u8]) -> Object {
-    let message = object("f");
-    num(&message, "e", at.epoch.into());
-    num(&message, "s", at.seq.into());
-    num(&message, "k", 2.0);
-    env::set(&message, "b", &Uint8Array::from(bytes));
-    message
-}
-
-pub fn frame(at: Position, frame: &Frame) -> Object {
-    let message = object("f");
-    num(&message, "e", at.epoch.into());
-    num(&message, "s", at.seq.into());
-    match frame {
-        Frame::Body(bytes) => {
-            num(&message, "k", 2.0);
-            env::set(&message, "b", &Uint8Array::from(&bytes[..]));
-        }
-        Frame::Stream => num(&message, "k", 0.0),
-        Frame::Open {
-            final_url,
-            resumed_from,
-        } => {
-            num(&message, "k", 1.0);
-            text(&message, "u", final_url);
-            text(&message, "v", resumed_from);
-        }
-        Frame::Error {
-            ready_state,
-            reason,
-            status_text,
-        } => {
-            let (name, status, detail) = crate::contract::describe(*reason, status_text);
-            num(&message, "k", 3.0);
-            num(&message, "y", *ready_state as u8 as f64);
-            text(&message, "u", name);
-            num(&message, "x", status.into());
-            text(&message, "v", &detail);
-        }
-    }
-    message
-}
-
-pub fn start(start: &Start) -> Object {
-    let message = object("S");
-    num(&message, "e", start.epoch.into());
-    env::set(&message, "a", &position(start.after));
-    text(&message, "i", &start.last_event_id);
-    num(&message, "r", start.retry.map_or(-1.0, |r| r as f64));
-    message
-}
-
-/// Ask the group's leader to reconnect (`reconnect()` on a follower).
-pub fn reconnect() -> Object {
-    object("R")
-}
-
-pub fn claim(seen: Option<Position>) -> Object {
-    let message = object("c");
-    env::set(&message, "a", &position(seen));
-    message
-}
-
-pub fn handover(entries: &[Entry<Frame>]) -> Object {
-    let message = object("H");
-    let list = Array::new();
-    for entry in entries {
-        list.push(&JsValue::from(match entry {
-            Entry::Frame(at, f) => frame(*at, f),
-            Entry::Start(s) => start(s),
-        }));
-    }
-    env::set(&message, "l", &list);
-    message
-}
+mod write;
+pub use write::{Outgoing, Post, encode};
 
 /// The reason an error frame names (the leader's policy decided it).
 fn reason(name: &str, status: u16, detail: &str) -> Reason {
@@ -212,23 +98,22 @@ fn reason(name: &str, status: u16, detail: &str) -> Reason {
     }
 }
 
-fn get(message: &JsValue, key: &str) -> JsValue {
-    Reflect::get(message, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn get_u32(message: &JsValue, key: &str) -> Option<u32> {
-    get(message, key)
+    env::field(message, key)
         .as_f64()
         .filter(|n| *n >= 0.0 && *n <= u32::MAX as f64)
         .map(|n| n as u32)
 }
 
 fn get_text(message: &JsValue, key: &str) -> String {
-    get(message, key).as_string().unwrap_or_default()
+    env::field(message, key).as_string().unwrap_or_default()
 }
 
 fn get_retry(message: &JsValue) -> Option<u64> {
-    get(message, "r").as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
+    env::field(message, "r")
+        .as_f64()
+        .filter(|n| *n >= 0.0)
+        .map(|n| n as u64)
 }
 
 fn get_position(value: &JsValue) -> Option<Position> {
@@ -243,7 +128,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
     match get_text(message, "t").as_str() {
         "S" => Some(Entry::Start(Start {
             epoch,
-            after: get_position(&get(message, "a")),
+            after: get_position(&env::field(message, "a")),
             last_event_id: get_text(message, "i"),
             retry: get_retry(message),
         })),
@@ -255,7 +140,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
                     final_url: get_text(message, "u"),
                     resumed_from: get_text(message, "v"),
                 },
-                2 => Frame::Body(get(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
+                2 => Frame::Body(env::field(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
                 3 => {
                     let status = get_u32(message, "x").unwrap_or(0) as u16;
                     let detail = get_text(message, "v");
@@ -298,11 +183,11 @@ pub fn decode(message: &JsValue) -> Option<Message> {
         })),
         "f" | "S" => entry(message).map(Message::Entry),
         "c" => Some(Message::Claim {
-            seen: get_position(&get(message, "a")),
+            seen: get_position(&env::field(message, "a")),
         }),
         "R" => Some(Message::Reconnect),
         "H" => {
-            let list = get(message, "l").dyn_into::<Array>().ok()?;
+            let list = env::field(message, "l").dyn_into::<Array>().ok()?;
             Some(Message::Handover(list.iter().filter_map(|m| entry(&m)).collect()))
         }
         _ => None,
