@@ -49,8 +49,10 @@ pub struct Request {
 }
 
 /// What the host must do next.
+///
+/// Exhaustive on purpose: a host matches every variant, so a command added
+/// here fails its build instead of being dropped by a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Command {
     /// Start a request. Its results are inputs until the next
     /// [`Command::Abort`]; anything the old request reports after that must

@@ -32,8 +32,8 @@
 //!
 //! With [`Config::default`], the behaviour is exactly the standard's.
 
+use alloc::collections::VecDeque;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 use crate::buffering::{Sign, Watch};
@@ -138,7 +138,7 @@ pub struct Machine {
     /// The buffering warning was given (once per source).
     warned_buffering: bool,
     /// Commands not yet taken, oldest first (never more than a handful).
-    commands: Vec<Command>,
+    commands: VecDeque<Command>,
 }
 
 impl Machine {
@@ -178,7 +178,7 @@ impl Machine {
             unanswered: None,
             watch: Watch::default(),
             warned_buffering: false,
-            commands: Vec::with_capacity(4),
+            commands: VecDeque::with_capacity(4),
         }
     }
 
@@ -249,6 +249,7 @@ impl Machine {
     /// sent once ([`Config::send_once`]) was asked about, and the host
     /// neither called [`Machine::proceed`] nor vetoed it, the connection
     /// fails here ([`Reason::Unrepeatable`]).
+    #[must_use = "a command not carried out is lost: the host must execute every command it takes"]
     pub fn poll_command(&mut self) -> Option<Command> {
         if self.commands.is_empty() {
             if let Some((lost, _)) = self.unanswered.take() {
@@ -256,15 +257,12 @@ impl Machine {
                 self.fail(Reason::Unrepeatable { lost });
             }
         }
-        if self.commands.is_empty() {
-            None
-        } else {
-            Some(self.commands.remove(0))
-        }
+        self.commands.pop_front()
     }
 
     /// When [`Machine::handle_timeout`] must next be called (in the clock
     /// of `now`), if ever. Calling it earlier does nothing.
+    #[must_use = "the host must arm a timer for this deadline, or the machine never wakes"]
     pub fn poll_timeout(&self) -> Option<u64> {
         match self.phase {
             // The first request is always made; reconnections wait for the network.
@@ -336,7 +334,7 @@ impl Machine {
         let last_event_id = (!id.is_empty() && !omit).then(|| String::from(id));
         self.sent_id_cross_origin = cross_origin && last_event_id.is_some();
         self.authorized_request = self.authorize && self.config.basic_credentials;
-        self.commands.push(Command::Fetch(Request {
+        self.commands.push_back(Command::Fetch(Request {
             url: self.url.clone(),
             last_event_id,
             kind,
@@ -344,29 +342,30 @@ impl Machine {
         }));
     }
 
-    /// The response's head arrived. Returns true when the body is to be
-    /// read (the connection is announced), false when it failed.
-    pub fn handle_head(&mut self, now: u64, head: Head<'_>) -> bool {
+    /// The response's head arrived. What follows comes out through
+    /// [`Machine::poll_command`]; [`Machine::is_streaming`] says whether the
+    /// body is now to be read (the connection was announced).
+    pub fn handle_head(&mut self, now: u64, head: Head<'_>) {
         if self.phase != Phase::Requesting {
-            return false;
+            return;
         }
         // The platform's own HTTP stack answers a Basic challenge with a
         // URL's credentials, once: so does the machine.
         if head.status == 401 && self.config.basic_credentials && !self.authorized_request && head.challenges_basic() {
             self.authorize = true;
-            self.commands.push(Command::Abort);
+            self.commands.push_back(Command::Abort);
             self.request(now, RequestKind::Authenticate);
-            return false;
+            return;
         }
         // HTML §9.2.2 step 15: a 200 whose MIME type is text/event-stream
         // announces the connection; anything else fails it.
         if head.status != 200 {
             self.fail(Reason::Status(head.status));
-            return false;
+            return;
         }
         if !head.content_type.is_some_and(mime::is_event_stream) {
             self.fail(Reason::MimeType);
-            return false;
+            return;
         }
         self.phase = Phase::Streaming;
         self.state = ReadyState::Open;
@@ -375,13 +374,12 @@ impl Machine {
         self.parser.reset_stream();
         if !core::mem::take(&mut self.recycling) {
             let reopened = core::mem::replace(&mut self.opened_before, true);
-            self.commands.push(Command::Open { reopened });
+            self.commands.push_back(Command::Open { reopened });
         }
         if self.watching() {
             let sign = self.watch.head(now, head.content_encoding);
             self.warn_buffering(sign);
         }
-        true
     }
 
     fn watching(&self) -> bool {
@@ -391,14 +389,15 @@ impl Machine {
     fn warn_buffering(&mut self, sign: Option<Sign>) {
         if let Some(sign) = sign {
             self.warned_buffering = true;
-            self.commands.push(Command::Warn(Warning::Buffering(sign)));
+            self.commands.push_back(Command::Warn(Warning::Buffering(sign)));
         }
     }
 
     /// Bytes of the body. Events go to `sink`; a `retry` field updates the
-    /// reconnection time. If a limit is exceeded the connection fails (the
-    /// commands are queued) and the error is returned.
-    pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) -> Result<(), ParseError> {
+    /// reconnection time. If a limit is exceeded the connection fails: the
+    /// error comes out as [`Command::Error`] with [`Reason::Limit`], like
+    /// every other outcome (one output path).
+    pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) {
         self.body(now, bytes, &mut Decoded(sink))
     }
 
@@ -406,19 +405,14 @@ impl Machine {
     /// they go to `sink` undecoded (see [`crate::parser::RawEvent`]). The
     /// `Last-Event-ID` the machine sends is the decoded last event ID all the
     /// same.
-    pub fn handle_body_raw<S: RawSink + ?Sized>(
-        &mut self,
-        now: u64,
-        bytes: &[u8],
-        sink: &mut S,
-    ) -> Result<(), ParseError> {
+    pub fn handle_body_raw<S: RawSink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) {
         self.body(now, bytes, &mut Raw(sink))
     }
 
-    fn body<O: Output + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut O) -> Result<(), ParseError> {
+    fn body<O: Output + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut O) {
         self.taken = 0;
         if self.phase != Phase::Streaming {
-            return Ok(());
+            return;
         }
         self.last_activity = now;
         self.taken = bytes.len();
@@ -445,7 +439,6 @@ impl Machine {
             let sign = self.watch.body(now, bytes.len(), events_before, events, mid_event);
             self.warn_buffering(sign);
         }
-        result
     }
 
     /// The body ended normally: reestablish the connection.
@@ -467,7 +460,7 @@ impl Machine {
             // refused by CORS, which retrying cannot fix: ask first.
             (Failure::Network, Phase::Requesting) if url::is_cross_origin(self.config.origin.as_deref(), &self.url) => {
                 self.phase = Phase::Probing;
-                self.commands.push(Command::Probe { url: self.url.clone() });
+                self.commands.push_back(Command::Probe { url: self.url.clone() });
             }
             (Failure::Network | Failure::NotSent, _) => self.reestablish(now, Reason::Network),
         }
@@ -486,8 +479,8 @@ impl Machine {
             self.reestablish(now, Reason::Network);
         } else if self.sent_id_cross_origin {
             self.omit_cross_origin_id = true;
-            self.commands.push(Command::Abort);
-            self.commands.push(Command::Warn(Warning::LastEventIdRefused));
+            self.commands.push_back(Command::Abort);
+            self.commands.push_back(Command::Warn(Warning::LastEventIdRefused));
             self.request(now, RequestKind::WithoutLastEventId);
         } else {
             self.fail(Reason::Refused);
@@ -511,7 +504,7 @@ impl Machine {
     fn cut_over(&mut self, now: u64) {
         self.recycle_wanted = false;
         self.recycling = true;
-        self.commands.push(Command::Abort);
+        self.commands.push_back(Command::Abort);
         // Only ever at a boundary with a (non-empty) last event ID to send.
         self.request(now, RequestKind::Recycle);
     }
@@ -521,7 +514,7 @@ impl Machine {
     /// readyState is CONNECTING until [`Machine::resume`].
     pub fn suspend(&mut self) {
         match self.phase {
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push_back(Command::Abort),
             Phase::Waiting { .. } | Phase::Following { .. } => {}
             Phase::Suspended | Phase::Closed => return,
         }
@@ -595,7 +588,7 @@ impl Machine {
     pub fn reconnect(&mut self, now: u64) {
         match self.phase {
             Phase::Closed | Phase::Suspended | Phase::Following { .. } => return,
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push_back(Command::Abort),
             Phase::Waiting { .. } => {}
         }
         self.unanswered = None;
@@ -636,7 +629,7 @@ impl Machine {
     /// Does nothing otherwise.
     pub fn proceed(&mut self) {
         if let Some((_, Some(reason))) = self.unanswered.take() {
-            self.commands.push(Command::Error {
+            self.commands.push_back(Command::Error {
                 reason,
                 ready_state: ReadyState::Connecting,
             });
@@ -662,7 +655,7 @@ impl Machine {
     /// error only.
     fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay_ms: u64, reason: Reason) {
         self.unanswered = Some((lost, error));
-        self.commands.push(Command::BeforeReconnect {
+        self.commands.push_back(Command::BeforeReconnect {
             attempt: self.attempt.saturating_add(1),
             delay_ms,
             reason,
@@ -680,7 +673,7 @@ impl Machine {
         self.commands.clear();
         self.unanswered = None;
         if self.is_fetching() {
-            self.commands.push(Command::Abort);
+            self.commands.push_back(Command::Abort);
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;
@@ -693,11 +686,11 @@ impl Machine {
         self.recycle_wanted = false;
         self.unanswered = None;
         if self.is_fetching() {
-            self.commands.push(Command::Abort);
+            self.commands.push_back(Command::Abort);
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;
-        self.commands.push(Command::Error {
+        self.commands.push_back(Command::Error {
             reason,
             ready_state: ReadyState::Closed,
         });
@@ -723,7 +716,7 @@ impl Machine {
             return;
         }
         if self.is_fetching() {
-            self.commands.push(Command::Abort);
+            self.commands.push_back(Command::Abort);
         }
         self.state = ReadyState::Connecting;
         let random = self.next_random();
@@ -738,12 +731,12 @@ impl Machine {
             self.ask_once(Lost::of(reason), Some(reason), delay_ms, reason);
             return;
         }
-        self.commands.push(Command::Error {
+        self.commands.push_back(Command::Error {
             reason,
             ready_state: ReadyState::Connecting,
         });
         if self.config.ask_before_reconnect {
-            self.commands.push(Command::BeforeReconnect {
+            self.commands.push_back(Command::BeforeReconnect {
                 attempt: self.attempt.saturating_add(1),
                 delay_ms,
                 reason,
