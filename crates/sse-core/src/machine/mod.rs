@@ -237,7 +237,7 @@ impl Machine {
         self.phase == Phase::Suspended
     }
 
-    /// The parser, for what it reports ([`Parser::heap_capacity`] …).
+    /// The parser, for what it reports (whether it is between events …).
     pub fn parser(&self) -> &Parser {
         &self.parser
     }
@@ -568,11 +568,6 @@ impl Machine {
         }
     }
 
-    /// Whether the machine believes the network is gone.
-    pub fn is_offline(&self) -> bool {
-        self.offline
-    }
-
     /// A reconnection on request (not in HTML; a `reconnect()` method, for
     /// an app whose credentials changed or a user who pressed "reconnect"):
     /// drop the request in flight, or the wait for the next one, and make a
@@ -641,11 +636,6 @@ impl Machine {
     /// [`Config::send_once`]).
     pub fn set_send_once(&mut self, once: bool) {
         self.config.send_once = once;
-    }
-
-    /// Whether the request is sent once ([`Config::send_once`]).
-    pub fn sends_once(&self) -> bool {
-        self.config.send_once
     }
 
     /// Ask the host ([`Command::BeforeReconnect`]) whether a request that is

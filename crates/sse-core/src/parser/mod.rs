@@ -233,7 +233,10 @@ impl Parser {
         self.dispatched
     }
 
-    /// Heap memory this parser holds, in bytes (for leak and memory tests).
+    /// Heap memory this parser holds, in bytes. For the crate's own memory
+    /// tests only (the `test-support` feature, which its dev-dependencies
+    /// turn on): no host needs it, so it is not part of the API.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn heap_capacity(&self) -> usize {
         self.line.capacity()
             + self.data.capacity()
