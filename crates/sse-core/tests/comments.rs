@@ -90,8 +90,9 @@ fn the_machine_hands_the_comments_of_an_open_stream_to_the_sink() {
     let mut m = Machine::new("https://example.test/", Config::default(), 0);
     m.handle_timeout(0);
     while m.poll_command().is_some() {}
-    assert!(m.handle_head(1, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     let mut seen = Seen::default();
-    m.handle_body(2, b": ping\ndata: x\n\n", &mut seen).unwrap();
+    m.handle_body(2, b": ping\ndata: x\n\n", &mut seen);
     assert_eq!(seen.0, ["C:ping", "E:x"]);
 }

@@ -74,13 +74,16 @@ impl T {
         }
     }
 
+    /// Whether the head started the body (the connection was announced).
     fn head(&mut self, head: Head<'_>) -> bool {
-        self.m.handle_head(self.now, head)
+        let before = self.m.is_streaming();
+        self.m.handle_head(self.now, head);
+        !before && self.m.is_streaming()
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Vec<OwnedEvent> {
         let mut events = Vec::new();
-        self.m.handle_body(self.now, bytes, &mut events).unwrap();
+        self.m.handle_body(self.now, bytes, &mut events);
         events
     }
 
@@ -390,8 +393,7 @@ fn the_raw_face_sends_an_invalid_id_byte_decoded_as_u_fffd() {
     }
     let mut t = open(Config::default());
     let mut raw = Raw(Vec::new());
-    t.m.handle_body_raw(t.now, b"id: \xff1\ndata: \xe2\x82\n\n", &mut raw)
-        .unwrap();
+    t.m.handle_body_raw(t.now, b"id: \xff1\ndata: \xe2\x82\n\n", &mut raw);
     assert_eq!(
         raw.0,
         [(b"message".to_vec(), b"\xe2\x82".to_vec(), "\u{FFFD}1".to_owned())],
@@ -529,10 +531,8 @@ fn a_stale_response_is_ignored() {
 fn a_line_over_the_limit_fails_the_connection() {
     let mut t = open(Config::default().with_limits(Limits::new().with_max_line_length(Some(16))));
     let mut events = Vec::new();
-    let err =
-        t.m.handle_body(t.now, b"data: 0123456789abcdef\n", &mut events)
-            .unwrap_err();
-    assert_eq!(err, ParseError::LineTooLong { limit: 16 });
+    t.m.handle_body(t.now, b"data: 0123456789abcdef\n", &mut events);
+    let err = ParseError::LineTooLong { limit: 16 };
     assert_eq!(t.drain(), [Command::Abort, error(Reason::Limit(err))]);
     assert_eq!(t.m.ready_state(), ReadyState::Closed);
 }
@@ -541,8 +541,13 @@ fn a_line_over_the_limit_fails_the_connection() {
 fn an_event_over_the_limit_fails_the_connection() {
     let mut t = open(Config::default().with_limits(Limits::new().with_max_event_size(Some(4))));
     let mut events = Vec::new();
-    assert!(
-        t.m.handle_body(t.now, b"data: ab\ndata: cd\n", &mut events).is_err(),
+    t.m.handle_body(t.now, b"data: ab\ndata: cd\n", &mut events);
+    assert_eq!(
+        t.drain(),
+        [
+            Command::Abort,
+            error(Reason::Limit(ParseError::EventTooLarge { limit: 4 }))
+        ],
         "5 bytes with the joining LF"
     );
     assert_eq!(t.m.ready_state(), ReadyState::Closed);

@@ -138,7 +138,8 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(m.handle_head(110, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(110, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     assert_eq!(
         drain(&mut m),
         vec![],
@@ -167,17 +168,18 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
 fn a_leader_relays_what_the_stream_took_up_to_a_recycles_cut() {
     let mut m = Machine::new(URL, Config::default(), 0);
     m.handle_timeout(0);
-    assert!(m.handle_head(1, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     let mut events: Vec<OwnedEvent> = Vec::new();
     let first = b"id: 1\ndata: a\n\n";
-    m.handle_body(2, first, &mut events).unwrap();
+    m.handle_body(2, first, &mut events);
     assert_eq!(m.taken(), first.len());
     m.recycle();
     let chunk = b"data: b\nid: 2\n\ndata: comes again\n\n";
-    m.handle_body(3, chunk, &mut events).unwrap();
+    m.handle_body(3, chunk, &mut events);
     assert_eq!(&chunk[..m.taken()], b"data: b\nid: 2\n\n");
     // The recycled request's old body is not the stream any more.
-    m.handle_body(4, b"data: stale\n\n", &mut events).unwrap();
+    m.handle_body(4, b"data: stale\n\n", &mut events);
     assert_eq!(m.taken(), 0);
 }
 
@@ -193,7 +195,8 @@ fn the_first_source_of_a_group_leads_with_a_first_request() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(m.handle_head(1, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![Command::Open { reopened: false }]);
 }
 
@@ -224,7 +227,8 @@ fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the
         }
         other => panic!("{other:?}"),
     }
-    assert!(m.handle_head(20, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(20, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![], "still a silent takeover");
     // A veto of a takeover fails the connection, for the whole group.
     let mut v = Machine::new(URL, Config::default().with_ask_before_reconnect(true), 0);
@@ -299,7 +303,8 @@ fn taking_over_while_connecting_connects_at_once() {
         [Command::Fetch(request)] => assert_eq!(request.last_event_id.as_deref(), Some("3")),
         other => panic!("{other:?}"),
     }
-    assert!(m.handle_head(60, Head::new(200, Some("text/event-stream"))));
+    m.handle_head(60, Head::new(200, Some("text/event-stream")));
+    assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![Command::Open { reopened: false }]);
 }
 

@@ -131,7 +131,6 @@ impl<F: FrontEnd> Driver<F> {
                     front.warn(warning, &url);
                 }
             }
-            _ => {}
         }
     }
 

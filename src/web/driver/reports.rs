@@ -45,7 +45,11 @@ impl<F: FrontEnd> Receiver for Driver<F> {
                 let head = Head::new(status, content_type.as_deref())
                     .with_www_authenticate(www_authenticate.as_deref())
                     .with_content_encoding(content_encoding.as_deref());
-                let streaming = state.machine.handle_head(now, head);
+                // Inputs return nothing: whether the body is now read is the
+                // machine's state (it was not streaming before this head).
+                let before = state.machine.is_streaming();
+                state.machine.handle_head(now, head);
+                let streaming = !before && state.machine.is_streaming();
                 drop(state);
                 // With the `shared` option, a leader tells its group.
                 if streaming {
@@ -107,10 +111,10 @@ impl<F: FrontEnd> Driver<F> {
             let state = &mut *state;
             // The raw face: the front-end decodes the batch, once (see
             // `crate::batch`). `dyn RawSink`: one copy of the parser code in
-            // the wasm for every caller. A limit error has already queued the
-            // failure commands.
+            // the wasm for every caller. A limit error comes out as the
+            // failure commands, like every other outcome.
             state.batch.parsing(bytes.len());
-            let _ = state
+            state
                 .machine
                 .handle_body_raw(now, bytes, &mut state.batch as &mut dyn RawSink);
             // A leader relays the bytes the stream took (none of a stale

@@ -36,7 +36,7 @@ pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<
             "not 200"
         }
         5 => {
-            let _ = m.handle_body(*now, b"id: 1\nretry: 20\ndata: x\n\n", sink);
+            m.handle_body(*now, b"id: 1\nretry: 20\ndata: x\n\n", sink);
             "body"
         }
         6 => {
