@@ -12,7 +12,7 @@ impl Machine {
     pub fn follow(&mut self) {
         match self.phase {
             Phase::Closed => return,
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push_back(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
             _ => {}
         }
         self.recycling = false;
@@ -60,7 +60,7 @@ impl Machine {
         if self.is_following() {
             self.state = ReadyState::Open;
             let reopened = core::mem::replace(&mut self.opened_before, true);
-            self.commands.push_back(Command::Open { reopened });
+            self.commands.push(Command::Open { reopened });
         }
     }
 
@@ -94,7 +94,7 @@ impl Machine {
             self.state = ReadyState::Connecting;
             self.phase = Phase::Following { streaming: false };
         }
-        self.commands.push_back(Command::Error { reason, ready_state });
+        self.commands.push(Command::Error { reason, ready_state });
     }
 
     /// The shared connection's leader went away and this source now leads:
@@ -125,7 +125,7 @@ impl Machine {
                 self.ask_once(Lost::Released, None, 0, Reason::Network);
                 return;
             }
-            self.commands.push_back(Command::BeforeReconnect {
+            self.commands.push(Command::BeforeReconnect {
                 attempt: 1,
                 delay_ms: 0,
                 reason: Reason::Network,

@@ -32,8 +32,8 @@
 //!
 //! With [`Config::default`], the behaviour is exactly the standard's.
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::buffering::{Sign, Watch};
@@ -137,8 +137,11 @@ pub struct Machine {
     watch: Watch,
     /// The buffering warning was given (once per source).
     warned_buffering: bool,
-    /// Commands not yet taken, oldest first (never more than a handful).
-    commands: VecDeque<Command>,
+    /// Commands not yet taken, oldest first. A `Vec`, not a `VecDeque`: it
+    /// never holds more than a handful, so taking the first moves a few
+    /// words, and the ring buffer measured 249 B more of gzipped wasm for
+    /// no speed (BENCHMARKS.md, issue 23's step 3).
+    commands: Vec<Command>,
 }
 
 impl Machine {
@@ -178,7 +181,7 @@ impl Machine {
             unanswered: None,
             watch: Watch::default(),
             warned_buffering: false,
-            commands: VecDeque::with_capacity(4),
+            commands: Vec::with_capacity(4),
         }
     }
 
@@ -257,7 +260,7 @@ impl Machine {
                 self.fail(Reason::Unrepeatable { lost });
             }
         }
-        self.commands.pop_front()
+        (!self.commands.is_empty()).then(|| self.commands.remove(0))
     }
 
     /// When [`Machine::handle_timeout`] must next be called (in the clock
@@ -334,7 +337,7 @@ impl Machine {
         let last_event_id = (!id.is_empty() && !omit).then(|| String::from(id));
         self.sent_id_cross_origin = cross_origin && last_event_id.is_some();
         self.authorized_request = self.authorize && self.config.basic_credentials;
-        self.commands.push_back(Command::Fetch(Request {
+        self.commands.push(Command::Fetch(Request {
             url: self.url.clone(),
             last_event_id,
             kind,
@@ -353,7 +356,7 @@ impl Machine {
         // URL's credentials, once: so does the machine.
         if head.status == 401 && self.config.basic_credentials && !self.authorized_request && head.challenges_basic() {
             self.authorize = true;
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
             self.request(now, RequestKind::Authenticate);
             return;
         }
@@ -374,7 +377,7 @@ impl Machine {
         self.parser.reset_stream();
         if !core::mem::take(&mut self.recycling) {
             let reopened = core::mem::replace(&mut self.opened_before, true);
-            self.commands.push_back(Command::Open { reopened });
+            self.commands.push(Command::Open { reopened });
         }
         if self.watching() {
             let sign = self.watch.head(now, head.content_encoding);
@@ -389,7 +392,7 @@ impl Machine {
     fn warn_buffering(&mut self, sign: Option<Sign>) {
         if let Some(sign) = sign {
             self.warned_buffering = true;
-            self.commands.push_back(Command::Warn(Warning::Buffering(sign)));
+            self.commands.push(Command::Warn(Warning::Buffering(sign)));
         }
     }
 
@@ -460,7 +463,7 @@ impl Machine {
             // refused by CORS, which retrying cannot fix: ask first.
             (Failure::Network, Phase::Requesting) if url::is_cross_origin(self.config.origin.as_deref(), &self.url) => {
                 self.phase = Phase::Probing;
-                self.commands.push_back(Command::Probe { url: self.url.clone() });
+                self.commands.push(Command::Probe { url: self.url.clone() });
             }
             (Failure::Network | Failure::NotSent, _) => self.reestablish(now, Reason::Network),
         }
@@ -479,8 +482,8 @@ impl Machine {
             self.reestablish(now, Reason::Network);
         } else if self.sent_id_cross_origin {
             self.omit_cross_origin_id = true;
-            self.commands.push_back(Command::Abort);
-            self.commands.push_back(Command::Warn(Warning::LastEventIdRefused));
+            self.commands.push(Command::Abort);
+            self.commands.push(Command::Warn(Warning::LastEventIdRefused));
             self.request(now, RequestKind::WithoutLastEventId);
         } else {
             self.fail(Reason::Refused);
@@ -504,7 +507,7 @@ impl Machine {
     fn cut_over(&mut self, now: u64) {
         self.recycle_wanted = false;
         self.recycling = true;
-        self.commands.push_back(Command::Abort);
+        self.commands.push(Command::Abort);
         // Only ever at a boundary with a (non-empty) last event ID to send.
         self.request(now, RequestKind::Recycle);
     }
@@ -514,7 +517,7 @@ impl Machine {
     /// readyState is CONNECTING until [`Machine::resume`].
     pub fn suspend(&mut self) {
         match self.phase {
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push_back(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
             Phase::Waiting { .. } | Phase::Following { .. } => {}
             Phase::Suspended | Phase::Closed => return,
         }
@@ -583,7 +586,7 @@ impl Machine {
     pub fn reconnect(&mut self, now: u64) {
         match self.phase {
             Phase::Closed | Phase::Suspended | Phase::Following { .. } => return,
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push_back(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
             Phase::Waiting { .. } => {}
         }
         self.unanswered = None;
@@ -624,7 +627,7 @@ impl Machine {
     /// Does nothing otherwise.
     pub fn proceed(&mut self) {
         if let Some((_, Some(reason))) = self.unanswered.take() {
-            self.commands.push_back(Command::Error {
+            self.commands.push(Command::Error {
                 reason,
                 ready_state: ReadyState::Connecting,
             });
@@ -645,7 +648,7 @@ impl Machine {
     /// error only.
     fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay_ms: u64, reason: Reason) {
         self.unanswered = Some((lost, error));
-        self.commands.push_back(Command::BeforeReconnect {
+        self.commands.push(Command::BeforeReconnect {
             attempt: self.attempt.saturating_add(1),
             delay_ms,
             reason,
@@ -663,7 +666,7 @@ impl Machine {
         self.commands.clear();
         self.unanswered = None;
         if self.is_fetching() {
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;
@@ -676,11 +679,11 @@ impl Machine {
         self.recycle_wanted = false;
         self.unanswered = None;
         if self.is_fetching() {
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
         }
         self.state = ReadyState::Closed;
         self.phase = Phase::Closed;
-        self.commands.push_back(Command::Error {
+        self.commands.push(Command::Error {
             reason,
             ready_state: ReadyState::Closed,
         });
@@ -706,7 +709,7 @@ impl Machine {
             return;
         }
         if self.is_fetching() {
-            self.commands.push_back(Command::Abort);
+            self.commands.push(Command::Abort);
         }
         self.state = ReadyState::Connecting;
         let random = self.next_random();
@@ -721,12 +724,12 @@ impl Machine {
             self.ask_once(Lost::of(reason), Some(reason), delay_ms, reason);
             return;
         }
-        self.commands.push_back(Command::Error {
+        self.commands.push(Command::Error {
             reason,
             ready_state: ReadyState::Connecting,
         });
         if self.config.ask_before_reconnect {
-            self.commands.push_back(Command::BeforeReconnect {
+            self.commands.push(Command::BeforeReconnect {
                 attempt: self.attempt.saturating_add(1),
                 delay_ms,
                 reason,
