@@ -256,12 +256,8 @@ export async function buildFakeTimers(root) {
   });
 }
 
-/** A loopback port nothing listens on (a connection to it is refused). */
-export function closedPort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/**
+ * A loopback port nothing listens on (a connection to it is refused): a
+ * free port, whose probe has closed.
+ */
+export const closedPort = freePort;
