@@ -36,6 +36,10 @@ export function finish(state, free) {
   for (const wake of state.onClosed.splice(0)) wake();
 }
 
+// The core's signals, in the order of the codes `Source::signal` takes
+// (src/web/source.rs): one wasm export for all of them (issue 25).
+const SIGNALS = ['suspend', 'resume', 'reconnect', 'online', 'stopped', 'granted', 'relayed', 'leave', 'rejoin', 'close'];
+
 // Call into the driver. A trap (a panic in the wasm, already reported on the
 // console and turned into an error event by the panic hook) must not escape
 // into the caller's code: the source is simply gone.
@@ -44,7 +48,10 @@ export function drive(state, method, argument) {
   if (source === null) return;
   state.busy = (state.busy || 0) + 1;
   try {
-    source[method](argument);
+    // A core that knows no such signal is of another build than this shell:
+    // an error that says so, which contain() passes on to the caller as it
+    // does any JavaScript error (tests/node/node.test.mjs).
+    if (!source.signal(SIGNALS.indexOf(method), argument)) throw new Error(`eventsource-wasm: the core does not know the signal '${method}' (a core and a shell of different builds)`);
   } catch (error) {
     contain(error);
     state.readyState = CLOSED;

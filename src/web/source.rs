@@ -35,6 +35,50 @@ impl Source {
         }
     }
 
+    /// Every signal the JavaScript class gives a source (`drive` in
+    /// src/js/state.js), through one export: `signal` is the index of its
+    /// name in `SIGNALS` there, and `argument` is `online`'s flag or
+    /// `relayed`'s message. One export instead of ten: each export is a
+    /// shim of its own (the borrow check of `&self`, the driver's input
+    /// inlined), 130–390 bytes apiece (issue 25, BENCHMARKS.md "Weight").
+    ///
+    /// Returns whether `signal` was one of them. An unknown code (a core and
+    /// a shell of different builds) is answered, not thrown: a throw from
+    /// inside a `&self` method leaves wasm-bindgen's borrow of the source
+    /// held, and the source could then never be freed.
+    pub fn signal(&self, signal: u8, argument: &JsValue) -> bool {
+        match signal {
+            0 => self.suspend(),
+            1 => self.resume(),
+            2 => self.reconnect(),
+            3 => self.online(argument.is_truthy()),
+            4 => self.stopped(),
+            5 => self.granted(),
+            6 => self.relayed(argument),
+            7 => self.leave(),
+            8 => self.rejoin(),
+            9 => self.close(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Whether this source holds the connection (always, unless shared and
+    /// following another).
+    #[wasm_bindgen(getter)]
+    pub fn leads(&self) -> bool {
+        self.driver.leads()
+    }
+
+    /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
+    #[wasm_bindgen(getter, js_name = readyState)]
+    pub fn ready_state(&self) -> u8 {
+        self.driver.ready_state() as u8
+    }
+}
+
+/// The signals themselves (Rust callers, e.g. tests/web.rs, call them by name).
+impl Source {
     /// Release the connection while the page is hidden or in the
     /// back/forward cache (readyState CONNECTING, no event).
     pub fn suspend(&self) {
@@ -89,19 +133,6 @@ impl Source {
     /// The `shared` option: back from the back/forward cache; join again.
     pub fn rejoin(&self) {
         self.driver.rejoin();
-    }
-
-    /// Whether this source holds the connection (always, unless shared and
-    /// following another).
-    #[wasm_bindgen(getter)]
-    pub fn leads(&self) -> bool {
-        self.driver.leads()
-    }
-
-    /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
-    #[wasm_bindgen(getter, js_name = readyState)]
-    pub fn ready_state(&self) -> u8 {
-        self.driver.ready_state() as u8
     }
 
     /// `close()`: CLOSED at once; nothing is dispatched afterwards.

@@ -232,3 +232,45 @@ test('a source that is closed lets the process exit (no timer or socket left)', 
   assert.equal(code, 0);
   assert.equal(out.trim(), 'closed');
 });
+
+// The shell gives a source its lifecycle, network and group signals through
+// one wasm export, `signal(code, argument)`, the code being the name's index
+// in state.js's table (issue 25: one export instead of ten). A code outside
+// that table can only come from a core and a shell of different builds: the
+// core must answer that it does not know it (the shell then throws an error
+// that says so, next test), never take it for another signal, and stay
+// freeable (a throw from inside the method would leave it borrowed).
+test('a signal code the core does not know is answered as unknown, changes nothing, and the source can still be closed and freed', async () => {
+  const { EventSource } = await import(join(root, 'dist/index.js'));
+  const es = new EventSource(sseUrl(server.origin, key('signal-code'), [{ chunks: ['data: one\n\n'], end: 'open' }]));
+  const log = record(es);
+  try {
+    await waitFor(() => log.some((entry) => entry[0] === 'message'), 'the first message');
+    const symbol = Object.getOwnPropertySymbols(es).find((s) => es[s] && typeof es[s] === 'object' && 'source' in es[s]);
+    assert.ok(symbol, 'the source keeps its state under a symbol');
+    const source = es[symbol].source;
+    assert.equal(typeof source.signal, 'function', 'the core exports signal()');
+    assert.equal(source.signal(200, undefined), false, 'an unknown code is answered false');
+    assert.equal(es.readyState, EventSource.OPEN, 'a refused code changes nothing');
+    assert.deepEqual(log.map((entry) => entry[0]), ['open', 'message']);
+    // close() drives the `close` signal and frees the source: no borrow left behind.
+    es.close();
+    assert.equal(es.readyState, EventSource.CLOSED);
+    assert.equal(es[symbol].source, null, 'the source was released');
+  } finally {
+    es.close();
+  }
+});
+
+test('the shell reports a core that does not know one of its signals as a mismatched build, naming the signal, and leaves the source as it was', async () => {
+  // The shell's side of the answer above, with a core that knows no signal.
+  const { drive } = await import(join(root, 'src/js/state.js'));
+  const calls = [];
+  const state = { source: { signal: (code, argument) => (calls.push([code, argument]), false) }, busy: 0, readyState: 1, onClosed: [] };
+  assert.throws(() => drive(state, 'online', false), {
+    message: "eventsource-wasm: the core does not know the signal 'online' (a core and a shell of different builds)",
+  });
+  assert.deepEqual(calls, [[3, false]], "'online' is code 3, its flag passed along");
+  assert.equal(state.busy, 0, 'the call is over');
+  assert.equal(state.readyState, 1, 'not taken for a trap');
+});
