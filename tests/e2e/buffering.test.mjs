@@ -5,24 +5,15 @@
 // head only with the first bytes), and for a gzip-compressed stream; none when the same application streams directly, however slow or
 // bursty. Each page runs its sources at once. (Node: tests/node/buffering.test.mjs.)
 
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, sseUrl } from '../server/server.mjs';
-import { launch } from './browser.mjs';
-import { uniqueKey } from './helpers.mjs';
+import { sseUrl } from '../server/server.mjs';
+import { uniqueKey, withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 const EVENT = `data: ${'x'.repeat(92)}\n\n`;
 const paced = (count) => ({ repeat: count, every: 20, text: EVENT });

@@ -14,15 +14,13 @@
 // And statically: the built files contain no eval and no Function
 // constructor.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { sseUrl, uniqueKey, waitFor } from './helpers.mjs';
+import { sseUrl, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const OPEN = 1;
@@ -31,18 +29,9 @@ const WITH_WASM = "script-src 'self' 'wasm-unsafe-eval'";
 const LOCKED_DOWN = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
 const WITHOUT_WASM = "script-src 'self'";
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 /** Open csp-<load>.html under `policy` with a stream; resolve with what the page recorded. */
 async function runPage(load, policy, stream, extra = '') {

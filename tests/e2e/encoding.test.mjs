@@ -5,29 +5,18 @@
 // "decode"). Here a windows-1252 page gets the core file labelled
 // windows-1252 too, in Chromium, and the source still works.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { sseUrl, uniqueKey, waitFor } from './helpers.mjs';
+import { sseUrl, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 describe('the classic script in a page of another encoding (Chromium)', () => {
   it('a windows-1252 page whose core file is served as windows-1252 still compiles the core and receives the events intact', async () => {

@@ -8,26 +8,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import {
-  brief,
-  closeSource,
-  count,
-  events,
-  gotoHarness,
-  gotoPlainPage,
-  newPage,
-  sleep,
-  sseUrl,
-  state,
-  uniqueKey,
-  waitFor,
-  waitForClosedOnServer,
-  waitForEvents,
-  waitForRequests,
-  watch,
-} from './helpers.mjs';
+import { brief, closeSource, count, events, gotoHarness, gotoPlainPage, newPage, sleep, sseUrl, state, uniqueKey, waitFor, waitForClosedOnServer, waitForEvents, waitForRequests, watch, withServerAndBrowser } from './helpers.mjs';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -36,18 +17,9 @@ const CLOSED = 2;
 // How long to wait when proving that something did NOT happen.
 const QUIET = 400;
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 const messages = (log) => log.filter((e) => e.type === 'message');
 const has = (type, n = 1) => (log) => count(log, type) >= n;

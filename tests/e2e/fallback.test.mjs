@@ -3,22 +3,15 @@
 // The same listener scenario runs on a page with the platform's EventTarget
 // and on one without it; both must log exactly the same.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, sseUrl } from '../server/server.mjs';
-import { launch } from './browser.mjs';
+import { sseUrl } from '../server/server.mjs';
+import { withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 // Runs in the page: exercises addEventListener/removeEventListener/
 // dispatchEvent on a closed EventSource with synthetic events made the way

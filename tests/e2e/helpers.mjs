@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
-import { sseUrl } from '../server/server.mjs';
+import { sseUrl, startServer } from '../server/server.mjs';
+import { launch } from './browser.mjs';
 
 export { sseUrl };
 
@@ -261,3 +263,22 @@ export async function buildFakeTimers(root) {
  * free port, whose probe has closed.
  */
 export const closedPort = freePort;
+
+/**
+ * The setup most browser test files share: a test server and a browser,
+ * started before the file's tests and closed after them. `set` receives
+ * `{ server, browser }` once both are up (files keep their own `server` and
+ * `browser` variables: `withServerAndBrowser((env) => ({ server, browser } = env))`).
+ */
+export function withServerAndBrowser(set) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+    set(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+}

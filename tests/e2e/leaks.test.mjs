@@ -17,9 +17,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { gotoHarness, sleep, sseUrl, uniqueKey, waitFor, waitForClosedOnServer } from './helpers.mjs';
+import { gotoHarness, sleep, sseUrl, uniqueKey, waitFor, waitForClosedOnServer, withServerAndBrowser } from './helpers.mjs';
 
 const PAGE = 65536;
 // Responses say Connection: close. Otherwise Chromium, when a request is
@@ -31,18 +29,9 @@ const CLOSE = { Connection: 'close' };
 // of even 100 bytes per cycle would be 100 KB over 1000 cycles.
 const HEAP_SLACK = 64 * 1024;
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 async function openPage(transport) {
   const page = await browser.newPage();

@@ -5,25 +5,14 @@
 // in the next <script>) and for `eventsource-wasm/auto` (in the importing
 // module); every file the page requests from /dist/ is counted.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { sseUrl, uniqueKey, waitFor } from './helpers.mjs';
+import { sseUrl, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 // Counts WebAssembly compilations (the empty 8-byte probe excepted) and
 // records what two sources dispatch: the first shared, the second not.

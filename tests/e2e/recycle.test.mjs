@@ -3,22 +3,15 @@
 // can be lost. This checks that it happens, silently, losing and repeating
 // nothing; and that without ids (nothing to resume from) it never does.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, sseUrl } from '../server/server.mjs';
-import { launch } from './browser.mjs';
+import { sseUrl } from '../server/server.mjs';
+import { withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 // Runs in the page: counts events and checks that ids come 1, 2, 3 … exactly once.
 function consume({ url, total }) {

@@ -4,24 +4,15 @@
 // network and the device clock: back online or awake, a waiting source
 // reconnects at once, and time offline costs no retries.
 
-import { test, describe, before, after } from 'node:test';
+import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, sseUrl } from '../server/server.mjs';
-import { launch } from './browser.mjs';
-import { sleep, uniqueKey, waitFor } from './helpers.mjs';
+import { sseUrl } from '../server/server.mjs';
+import { sleep, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 async function harness(context) {
   const page = await context.newPage();

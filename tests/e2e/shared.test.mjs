@@ -8,21 +8,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../server/server.mjs';
-import { launch, launchWithBackForwardCache } from './browser.mjs';
-import { sleep, uniqueKey, waitFor } from './helpers.mjs';
+import { launchWithBackForwardCache } from './browser.mjs';
+import { sleep, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 const ticks = (key, { every = 20, per = 1, total, echo } = {}) =>
   `${server.origin}/ticks?key=${encodeURIComponent(key)}&every=${every}&per=${per}${total ? `&total=${total}` : ''}${echo ? '&echo=1' : ''}`;

@@ -7,22 +7,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { sleep, sseUrl, uniqueKey, waitFor } from './helpers.mjs';
+import { sleep, sseUrl, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 /**
  * A page (native EventSource removed) that loads the drop-in script and,

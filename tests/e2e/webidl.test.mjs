@@ -9,22 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { gotoHarness, newPage } from './helpers.mjs';
+import { gotoHarness, newPage, withServerAndBrowser } from './helpers.mjs';
 
-let browser;
 let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser;
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 // In-page helpers, installed before the harness runs.
 function installShapeHelpers() {

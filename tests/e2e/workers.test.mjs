@@ -2,22 +2,15 @@
 // dedicated worker, a classic and a module service worker. Each opens a
 // stream, receives custom events and reconnects with Last-Event-ID.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, sseUrl } from '../server/server.mjs';
-import { launch } from './browser.mjs';
+import { sseUrl } from '../server/server.mjs';
+import { withServerAndBrowser } from './helpers.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((env) => ({ server, browser } = env));
 
 function plan() {
   return [
