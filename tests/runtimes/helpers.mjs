@@ -5,7 +5,6 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,18 +50,6 @@ export function runToEnd(bin, args, { cwd, timeout = 30000, env } = {}) {
       clearTimeout(timer);
       if (code === 0) resolve(stdout);
       else reject(new Error(`${bin} ${args.join(' ')} ${signal ? `was killed (${signal}, after ${timeout} ms?)` : `exited ${code}`}\n${stdout}\n${stderr}`));
-    });
-  });
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
     });
   });
 }

@@ -11,7 +11,8 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startServer } from '../server/server.mjs';
-import { appDir, freePort, root, runtime } from './helpers.mjs';
+import { freePort } from '../e2e/helpers.mjs';
+import { appDir, root, runtime } from './helpers.mjs';
 import { EXPECTED } from './scenario.mjs';
 
 let server;
