@@ -6,33 +6,24 @@
 // installed after the package drive reconnection and heartbeats; URL
 // credentials answer a Basic challenge. (Node: tests/node/exactness.test.mjs.)
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { buildFakeTimers, bytes, closedPort, events, gotoHarness, gotoPlainPage, newPage, sleep, sseUrl, uniqueKey, waitFor, waitForEvents, watch } from './helpers.mjs';
+import { buildFakeTimers, bytes, closedPort, events, gotoHarness, gotoPlainPage, newPage, sleep, sseUrl, uniqueKey, waitFor, waitForEvents, watch, withServerAndBrowser } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLOSED = 2;
 const shape = (log) => log.map((e) => [e.type, e.readyState, ...(e.reason ? [e.reason] : [])]);
 
-let browser;
 let server;
+let browser;
 let page;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
+withServerAndBrowser(async (env) => {
+  ({ server, browser } = env);
   page = await newPage(browser);
   await buildFakeTimers(root);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const FUTILE = ['ftp://127.0.0.1/events', 'about:blank', 'mailto:someone@example.com', 'javascript:void(0)', 'file:///etc/hostname'];

@@ -7,31 +7,22 @@
 // tests/node/fake-clock.test.mjs; installed after import, with the
 // heartbeat: tests/e2e/exactness.test.mjs.)
 
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launch } from './browser.mjs';
-import { startServer } from '../server/server.mjs';
-import { buildFakeTimers, gotoPlainPage, newPage, sleep, sseUrl, uniqueKey, waitFor } from './helpers.mjs';
+import { buildFakeTimers, gotoPlainPage, newPage, sleep, sseUrl, uniqueKey, waitFor, withServerAndBrowser } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-let browser;
 let server;
+let browser;
 let page;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
+withServerAndBrowser(async (env) => {
+  ({ server, browser } = env);
   page = await newPage(browser);
   await buildFakeTimers(root);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 for (const [when, title] of [

@@ -268,14 +268,15 @@ export const closedPort = freePort;
  * The setup most browser test files share: a test server and a browser,
  * started before the file's tests and closed after them. `set` receives
  * `{ server, browser }` once both are up (files keep their own `server` and
- * `browser` variables: `withServerAndBrowser((env) => ({ server, browser } = env))`).
+ * `browser` variables: `withServerAndBrowser((env) => ({ server, browser } = env))`);
+ * an async `set` finishes the file's setup (a page, say) in the same hook.
  */
 export function withServerAndBrowser(set) {
   const env = {};
   before(async () => {
     env.server = await startServer();
     env.browser = await launch();
-    set(env);
+    await set(env);
   });
   after(async () => {
     await env.browser?.close();
