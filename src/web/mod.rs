@@ -1,6 +1,6 @@
 //! The web layer (wasm32 only). No protocol logic lives here: the driver
 //! turns what JavaScript reports into inputs of the pure machine
-//! (`sse_core`) and its commands into calls.
+//! (`sse_core`) and its orders and notices into calls.
 //!
 //! ```text
 //! source ── driver ── resources (timer, request, front-end: `FrontEnd`,

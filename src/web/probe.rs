@@ -1,4 +1,4 @@
-//! The CORS probe (`Command::Probe`): does the server of a URL answer a
+//! The CORS probe (`Order::Probe`): does the server of a URL answer a
 //! request that CORS cannot refuse?
 //!
 //! A fetch (or XHR) that CORS refuses fails exactly like one whose server

@@ -2,8 +2,11 @@
 //! number: each sign of a buffering intermediary is seen, once, and no
 //! healthy stream gives one, however slow or bursty.
 
+mod common;
+
+use common::{Command, Host};
 use sse_core::buffering::Sign;
-use sse_core::machine::{Command, Config, Head, Machine, Warning};
+use sse_core::machine::{Config, Head, Machine, Warning};
 use sse_core::parser::OwnedEvent;
 
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));

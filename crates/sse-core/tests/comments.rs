@@ -2,6 +2,9 @@
 //! reported to sinks that ask for them, in stream order beside the events,
 //! on both faces, whatever the chunking.
 
+mod common;
+
+use common::Host;
 use sse_core::machine::{Config, Head, Machine};
 use sse_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
 

@@ -4,9 +4,12 @@
 //! delay, backoff, jitter, heartbeat, waking up, the network coming back)
 //! runs in microseconds.
 
+mod common;
+
+use common::{Command, Host};
 use sse_core::machine::{
-    Command, Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Lost, Machine, ReadyState, Reason, ReconnectPolicy,
-    Request, RequestKind, WAKE_CHECK_INTERVAL, Warning,
+    Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Lost, Machine, ReadyState, Reason, ReconnectPolicy, Request,
+    RequestKind, WAKE_CHECK_INTERVAL, Warning,
 };
 use sse_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
 

@@ -7,7 +7,8 @@ mod common;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use sse_core::machine::{Command, Config, Head, Machine, ReadyState, Reason, RequestKind};
+use common::{Command, Host};
+use sse_core::machine::{Config, Head, Machine, ReadyState, Reason, RequestKind};
 use sse_core::parser::OwnedEvent;
 use sse_core::shared::{Action, Entry, Position, Relay, Role, Start, TAKEOVER_GRACE};
 

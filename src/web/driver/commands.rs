@@ -1,11 +1,12 @@
-//! The machine's commands carried out: requests (made through the
-//! front-end's init, or the shell's first request adopted), aborts, probes,
-//! and what the application is told through the front-end.
+//! The machine's outputs carried out: its orders (requests, made through
+//! the front-end's init or the shell's first request adopted; aborts;
+//! probes) and its notices, which the application is told through the
+//! front-end.
 
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use sse_core::machine::{Command, Failure, ReadyState, Reason};
+use sse_core::machine::{Failure, Notice, Order, ReadyState, Reason};
 
 use super::Driver;
 use super::membership::Announce;
@@ -40,7 +41,7 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// The request could not be made: the machine hears of it like of a
-    /// failed request (its commands follow in the same pump).
+    /// failed request (its outputs follow in the same pump).
     fn not_sent(&self, cause: Cause) {
         self.failed_with(cause);
         self.state
@@ -49,9 +50,10 @@ impl<F: FrontEnd> Driver<F> {
             .handle_failure(clock::now_ms(), Failure::NotSent);
     }
 
-    pub(super) fn execute(self: &Rc<Self>, command: Command) {
-        match command {
-            Command::Fetch(req) => {
+    /// An order to the transport.
+    pub(super) fn execute(self: &Rc<Self>, order: Order) {
+        match order {
+            Order::Fetch(req) => {
                 let reporter = self.reporter();
                 // A new request: what made an earlier one fail is no cause of
                 // what happens to this one.
@@ -79,8 +81,8 @@ impl<F: FrontEnd> Driver<F> {
                     Prepared::Failed(thrown) => self.not_sent(thrown),
                 }
             }
-            Command::Abort => self.resources.release_request(),
-            Command::Probe { url } => {
+            Order::Abort => self.resources.release_request(),
+            Order::Probe { url } => {
                 let reporter = self.reporter();
                 let generation = self.generation.get();
                 if let Some(probe) = probe::start(&url, self.settings.with_credentials, reporter) {
@@ -90,7 +92,13 @@ impl<F: FrontEnd> Driver<F> {
                     }
                 }
             }
-            Command::Open { reopened } => {
+        }
+    }
+
+    /// A notice for the application, told through the front-end.
+    pub(super) fn notify(self: &Rc<Self>, notice: Notice) {
+        match notice {
+            Notice::Open { reopened } => {
                 let (final_url, sent_id) = {
                     let state = self.state.borrow();
                     (state.final_url.clone(), state.sent_id.clone())
@@ -103,7 +111,7 @@ impl<F: FrontEnd> Driver<F> {
                     front.open(&final_url, reopened, &sent_id);
                 }
             }
-            Command::Error { reason, ready_state } => {
+            Notice::Error { reason, ready_state } => {
                 let status_text = self.state.borrow().status_text.clone();
                 // The followers hear of it first: the leader's policy decides for all.
                 self.announce(Announce::Error {
@@ -120,12 +128,12 @@ impl<F: FrontEnd> Driver<F> {
                     self.resources.release_all();
                 }
             }
-            Command::BeforeReconnect {
+            Notice::BeforeReconnect {
                 attempt,
                 delay_ms,
                 reason,
             } => self.before_reconnect(attempt, delay_ms, reason),
-            Command::Warn(warning) => {
+            Notice::Warn(warning) => {
                 let url = String::from(self.state.borrow().machine.url());
                 if let Some(front) = self.resources.front() {
                     front.warn(warning, &url);

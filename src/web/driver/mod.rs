@@ -1,5 +1,5 @@
 //! The driver: one per source. It owns the pure [`Machine`], carries out its
-//! commands with JavaScript resources, and turns what the transports report
+//! orders with JavaScript resources, tells its notices to the front-end, and turns what the transports report
 //! through the seam into machine inputs. It decides nothing itself. What the
 //! application sees goes through its front-end (`FrontEnd`); a source's part
 //! in a group is a value it holds (`membership`).
@@ -8,8 +8,10 @@
 //! run user code that calls `close()` or constructs another source:
 //!
 //! 1. no `RefCell` borrow is held across a call into JavaScript;
-//! 2. commands are taken from the machine one at a time, so a `close()` made
-//!    by a handler while one command is being carried out clears the rest.
+//! 2. orders and notices are taken from the machine one at a time, so a
+//!    `close()` made by a handler while one is being carried out clears the
+//!    rest (the machine gives them out in one interleaving: releases, then
+//!    notices, then new requests: `sse_core::machine`, "Orders and notices").
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -37,7 +39,7 @@ use crate::web::{clock, panic, stats};
 use membership::Membership;
 use membership::{Announce, Conn, Member};
 
-/// What the machine's commands and the transports' reports work on.
+/// What the machine's outputs and the transports' reports work on.
 pub(super) struct State {
     machine: Machine,
     batch: Batch,
@@ -191,8 +193,9 @@ impl<F: FrontEnd> Driver<F> {
             && self.state.try_borrow().is_ok_and(|s| s.machine.is_fetching())
     }
 
-    /// Carry out the machine's commands one at a time, then arm the timer
-    /// for when the machine next wants to be woken.
+    /// Carry out the machine's orders and notices one at a time (and the
+    /// group's work first), then arm the timer for when the machine next
+    /// wants to be woken.
     fn settle(self: &Rc<Self>) {
         loop {
             let todo = {
@@ -204,9 +207,14 @@ impl<F: FrontEnd> Driver<F> {
                 self.carry_out(todo);
                 continue;
             }
-            let command = self.state.borrow_mut().machine.poll_command();
-            match command {
-                Some(command) => self.execute(command),
+            let order = self.state.borrow_mut().machine.poll_order();
+            if let Some(order) = order {
+                self.execute(order);
+                continue;
+            }
+            let notice = self.state.borrow_mut().machine.poll_notice();
+            match notice {
+                Some(notice) => self.notify(notice),
                 None => break,
             }
         }

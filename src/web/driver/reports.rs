@@ -112,7 +112,7 @@ impl<F: FrontEnd> Driver<F> {
             // The raw face: the front-end decodes the batch, once (see
             // `crate::batch`). `dyn RawSink`: one copy of the parser code in
             // the wasm for every caller. A limit error comes out as the
-            // failure commands, like every other outcome.
+            // failure orders and notices, like every other outcome.
             state.batch.parsing(bytes.len());
             state
                 .machine

@@ -1,5 +1,6 @@
-//! What the host must do next: the requests to make and the events to
-//! dispatch.
+//! What comes out of the machine: [`Order`]s, [`Notice`]s, their two
+//! queues and the polls that keep one interleaving between them (the rule
+//! is written in the machine's module documentation, which users read).
 
 use super::*;
 
@@ -48,14 +49,14 @@ pub struct Request {
     pub authorize: bool,
 }
 
-/// What the host must do next.
+/// An order to the transport, from [`Machine::poll_order`].
 ///
-/// Exhaustive on purpose: a host matches every variant, so a command added
+/// Exhaustive on purpose: a host matches every variant, so an order added
 /// here fails its build instead of being dropped by a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum Order {
     /// Start a request. Its results are inputs until the next
-    /// [`Command::Abort`]; anything the old request reports after that must
+    /// [`Order::Abort`]; anything the old request reports after that must
     /// be dropped (the host tells requests apart).
     Fetch(Request),
     /// Release the request in flight: abort it if it is still running.
@@ -70,6 +71,13 @@ pub enum Command {
         /// The URL of the request that failed.
         url: String,
     },
+}
+
+/// What the application is told, from [`Machine::poll_notice`].
+///
+/// Exhaustive on purpose, as [`Order`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
     /// Dispatch `open`: readyState is already OPEN.
     Open {
         /// False for the first open of this source, true for a reopen after
@@ -85,8 +93,9 @@ pub enum Command {
         ready_state: ReadyState,
     },
     /// Only with [`Config::ask_before_reconnect`]: a reconnection is
-    /// scheduled. The host may call [`Machine::veto`] or
-    /// [`Machine::set_url`] now.
+    /// scheduled. The host may call [`Machine::veto`],
+    /// [`Machine::set_url`] or [`Machine::proceed`] now, before it polls
+    /// again.
     BeforeReconnect {
         /// Reconnections since the connection was last open, this one included.
         attempt: u32,
@@ -97,4 +106,59 @@ pub enum Command {
     },
     /// Tell the developer.
     Warn(Warning),
+}
+
+/// The two queues (see [`crate::machine`] for their interleaving).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Queues {
+    /// Orders not yet taken, oldest first. `Vec`s, not `VecDeque`s: they
+    /// never hold more than a handful, so taking the first moves a few
+    /// words, and the ring buffer measured 249 B more of gzipped wasm for
+    /// no speed (BENCHMARKS.md, issue 23's step 3).
+    pub(super) orders: Vec<Order>,
+    /// Notices not yet taken, oldest first.
+    pub(super) notices: Vec<Notice>,
+}
+
+impl Queues {
+    pub(super) fn clear(&mut self) {
+        self.orders.clear();
+        self.notices.clear();
+    }
+}
+
+impl Machine {
+    /// The next order for the transport, if its turn has come: a start
+    /// ([`Order::Fetch`], [`Order::Probe`]) waits until no notice is
+    /// pending (see [`crate::machine`], "Orders and notices").
+    #[must_use = "an order not carried out is lost: the host must execute every order it takes"]
+    pub fn poll_order(&mut self) -> Option<Order> {
+        let start = matches!(self.queues.orders.first()?, Order::Fetch(_) | Order::Probe { .. });
+        if start && !self.queues.notices.is_empty() {
+            return None;
+        }
+        Some(self.queues.orders.remove(0))
+    }
+
+    /// The next notice for the application, if its turn has come: not
+    /// while a release ([`Order::Abort`]) is pending.
+    ///
+    /// A host answers a [`Notice::BeforeReconnect`] while it carries it
+    /// out, before it polls again: so when a request that is sent once
+    /// ([`Config::send_once`]) was asked about, and the host neither called
+    /// [`Machine::proceed`] nor vetoed it, the connection fails here, once
+    /// both queues are empty ([`Reason::Unrepeatable`]).
+    #[must_use = "a notice not carried out is lost: the host must tell the application every notice it takes"]
+    pub fn poll_notice(&mut self) -> Option<Notice> {
+        if self.queues.notices.is_empty() && self.queues.orders.is_empty() {
+            if let Some((lost, _)) = self.unanswered.take() {
+                self.taking_over = false;
+                self.fail(Reason::Unrepeatable { lost });
+            }
+        }
+        if self.queues.notices.is_empty() || matches!(self.queues.orders.first(), Some(Order::Abort)) {
+            return None;
+        }
+        Some(self.queues.notices.remove(0))
+    }
 }

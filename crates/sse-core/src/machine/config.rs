@@ -86,7 +86,7 @@ pub struct Config {
     /// The client's own origin (`scheme://host[:port]`), where CORS
     /// applies (browsers); `None` where it does not (native clients, Node).
     pub origin: Option<String>,
-    /// Queue [`Command::BeforeReconnect`] before each reconnection.
+    /// Queue [`Notice::BeforeReconnect`] before each reconnection.
     pub ask_before_reconnect: bool,
     /// The host holds credentials for HTTP Basic authentication (a URL's
     /// `user:password@`, which a request must not carry): a `401` with a

@@ -12,7 +12,7 @@ impl Machine {
     pub fn follow(&mut self) {
         match self.phase {
             Phase::Closed => return,
-            Phase::Requesting | Phase::Probing | Phase::Streaming => self.commands.push(Command::Abort),
+            Phase::Requesting | Phase::Probing | Phase::Streaming => self.queues.orders.push(Order::Abort),
             _ => {}
         }
         self.recycling = false;
@@ -60,7 +60,7 @@ impl Machine {
         if self.is_following() {
             self.state = ReadyState::Open;
             let reopened = core::mem::replace(&mut self.opened_before, true);
-            self.commands.push(Command::Open { reopened });
+            self.queues.notices.push(Notice::Open { reopened });
         }
     }
 
@@ -94,7 +94,7 @@ impl Machine {
             self.state = ReadyState::Connecting;
             self.phase = Phase::Following { streaming: false };
         }
-        self.commands.push(Command::Error { reason, ready_state });
+        self.queues.notices.push(Notice::Error { reason, ready_state });
     }
 
     /// The shared connection's leader went away and this source now leads:
@@ -103,7 +103,7 @@ impl Machine {
     /// Where the connection was OPEN, the new one opens silently, as the
     /// source never stopped being open; if it fails, the usual rules apply.
     /// With [`Config::ask_before_reconnect`], a takeover is asked about as a
-    /// reconnection is ([`Command::BeforeReconnect`], reason
+    /// reconnection is ([`Notice::BeforeReconnect`], reason
     /// [`Reason::Network`], delay 0): the host may change the request (a
     /// stream started by a POST goes on with a GET) or veto it.
     pub fn take_over(&mut self, now: u64) {
@@ -125,7 +125,7 @@ impl Machine {
                 self.ask_once(Lost::Released, None, 0, Reason::Network);
                 return;
             }
-            self.commands.push(Command::BeforeReconnect {
+            self.queues.notices.push(Notice::BeforeReconnect {
                 attempt: 1,
                 delay_ms: 0,
                 reason: Reason::Network,

@@ -179,7 +179,7 @@ impl fmt::Display for Reason {
 pub enum Failure {
     /// A network error: no response, or the body broke off.
     Network,
-    /// The request was aborted, and not because of a [`Command::Abort`]
+    /// The request was aborted, and not because of a [`Order::Abort`]
     /// (HTML §9.2.2: "if res is an aborted network error, fail the
     /// connection").
     Aborted,

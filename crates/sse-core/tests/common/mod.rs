@@ -4,8 +4,89 @@
 
 #![allow(dead_code)] // each test binary uses a part
 
-use sse_core::machine::{Command, Config, Failure, Head, Machine, ReadyState, ReconnectPolicy, RequestKind};
+use sse_core::machine::{
+    Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, ReconnectPolicy, Request, RequestKind, Warning,
+};
 use sse_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
+
+/// What a host carries out: the machine's two outputs ([`Order`]s and
+/// [`Notice`]s) in the one interleaving it gives them, so that a scenario
+/// states the whole sequence a driver sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Fetch(Request),
+    Abort,
+    Probe {
+        url: String,
+    },
+    Open {
+        reopened: bool,
+    },
+    Error {
+        reason: Reason,
+        ready_state: ReadyState,
+    },
+    BeforeReconnect {
+        attempt: u32,
+        delay_ms: u64,
+        reason: Reason,
+    },
+    Warn(Warning),
+}
+
+impl From<Order> for Command {
+    fn from(order: Order) -> Command {
+        match order {
+            Order::Fetch(request) => Command::Fetch(request),
+            Order::Abort => Command::Abort,
+            Order::Probe { url } => Command::Probe { url },
+        }
+    }
+}
+
+impl From<Notice> for Command {
+    fn from(notice: Notice) -> Command {
+        match notice {
+            Notice::Open { reopened } => Command::Open { reopened },
+            Notice::Error { reason, ready_state } => Command::Error { reason, ready_state },
+            Notice::BeforeReconnect {
+                attempt,
+                delay_ms,
+                reason,
+            } => Command::BeforeReconnect {
+                attempt,
+                delay_ms,
+                reason,
+            },
+            Notice::Warn(warning) => Command::Warn(warning),
+        }
+    }
+}
+
+/// A host's loop over the machine's two polls.
+pub trait Host {
+    /// The next order or notice, asking for an order first (as the driver does).
+    fn poll_command(&mut self) -> Option<Command>;
+    /// The same, asking for a notice first: the machine gives the same
+    /// interleaving whichever a host asks first.
+    fn poll_command_notice_first(&mut self) -> Option<Command>;
+}
+
+impl Host for Machine {
+    fn poll_command(&mut self) -> Option<Command> {
+        match self.poll_order() {
+            Some(order) => Some(order.into()),
+            None => self.poll_notice().map(Command::from),
+        }
+    }
+
+    fn poll_command_notice_first(&mut self) -> Option<Command> {
+        match self.poll_notice() {
+            Some(notice) => Some(notice.into()),
+            None => self.poll_order().map(Command::from),
+        }
+    }
+}
 
 /// One input, chosen by `kind` (any number) with `arg` for its details.
 pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<OwnedEvent>) -> &'static str {
@@ -125,7 +206,12 @@ impl Watch {
         if input == "close" {
             self.closed_by_user = true;
         }
+        // One interleaving, whichever of the two polls a host asks first.
+        let mut other = m.clone();
+        let notice_first: Vec<Command> = std::iter::from_fn(|| other.poll_command_notice_first()).collect();
+        let mut taken = Vec::new();
         while let Some(command) = m.poll_command() {
+            taken.push(command.clone());
             if self.closed_by_user && command != Command::Abort {
                 return Err(format!("after close only releases: {command:?}"));
             }
@@ -171,6 +257,9 @@ impl Watch {
                 }
                 _ => {}
             }
+        }
+        if taken != notice_first {
+            return Err(format!("orders first {taken:?}, notices first {notice_first:?}"));
         }
         if m.ready_state() == ReadyState::Closed {
             if m.is_fetching() {
