@@ -830,7 +830,8 @@ fn suspend_releases_the_connection_silently_and_resume_reconnects_at_once() {
     t.m.suspend();
     assert_eq!(t.drain(), [Command::Abort], "no error event");
     assert_eq!(t.m.ready_state(), ReadyState::Connecting);
-    assert!(t.m.is_suspended());
+    // Suspended: nothing in flight, no timer wanted.
+    assert!(!t.m.is_fetching());
     assert_eq!(t.m.poll_timeout(), None);
     t.end();
     assert!(t.drain().is_empty(), "nothing happens while suspended");

@@ -21,7 +21,7 @@ impl Machine {
     }
 
     /// Whether this machine follows a shared connection.
-    pub fn is_following(&self) -> bool {
+    pub(super) fn is_following(&self) -> bool {
         matches!(self.phase, Phase::Following { .. })
     }
 

@@ -261,11 +261,6 @@ impl Machine {
         self.taken
     }
 
-    /// Whether the machine is suspended ([`Machine::suspend`]).
-    pub fn is_suspended(&self) -> bool {
-        self.phase == Phase::Suspended
-    }
-
     /// The parser, for what it reports (whether it is between events …).
     pub fn parser(&self) -> &Parser {
         &self.parser

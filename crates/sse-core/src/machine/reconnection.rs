@@ -86,7 +86,7 @@ impl Machine {
 
     /// The delay before the next reconnection, given `random` in [0, 1) for
     /// jitter. With the default policy this is exactly the reconnection time.
-    pub fn reconnect_delay(&self, random: f64) -> u64 {
+    pub(super) fn reconnect_delay(&self, random: f64) -> u64 {
         let policy = &self.config.policy;
         let mut delay = self.reconnection_time() as f64;
         // A server's `retry` always wins over the client's backoff.

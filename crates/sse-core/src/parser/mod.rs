@@ -155,8 +155,9 @@ impl Parser {
 
     /// The stream is past its start: a BOM is no longer dropped (HTML
     /// §9.2.6 drops one only as the stream's first character). For a host
-    /// that joins a stream in the middle, after [`Parser::reset_stream`].
-    pub fn skip_bom(&mut self) {
+    /// that joins a stream in the middle, after [`Parser::reset_stream`]:
+    /// the machine's follower mode, its one caller (so not public API).
+    pub(crate) fn skip_bom(&mut self) {
         self.bom = BomState::Done;
     }
 
