@@ -2,7 +2,7 @@
 //! written once here. `tests/contract.rs` checks the JavaScript class
 //! (`src/js/`), the TypeScript declarations and the README against them, and
 //! the `Link` methods of `src/web/link.rs` against the JavaScript `Link`
-//! class and the test double in `tests/web.rs`: a drift fails `cargo test`.
+//! class and the test double in `tests/web/double.js`: a drift fails `cargo test`.
 
 use alloc::string::String;
 

@@ -8,6 +8,10 @@
 //!   and the wasm-bindgen exports below.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// What is `pub` is the crate's API (the wasm-bindgen exports and what the
+// tests use); everything else says `pub(crate)` or less, so reading an item
+// tells its reach (an error under clippy's `-D warnings`).
+#![warn(unreachable_pub)]
 
 extern crate alloc;
 

@@ -2,7 +2,7 @@
 //! `Link` block of `src/web/link.rs`; this checks every other place that
 //! states it: the JavaScript constants and messages, the TypeScript union,
 //! the README, the JavaScript `Link` class and the test double in
-//! `tests/web.rs`. A drift fails here, natively, in milliseconds.
+//! `tests/web/double.js`. A drift fails here, natively, in milliseconds.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -59,12 +59,12 @@ fn the_javascript_constants_match() {
 
 #[test]
 fn the_test_double_decodes_the_batch_layout_of_the_contract() {
-    let double = read("tests/web.rs");
+    let double = read("tests/web/double.js");
     let line = format!(
         "const BATCH_END = {:?}, KIND_TYPE = {KIND_TYPE}, KIND_ID = {KIND_ID};",
         char::from(BATCH_END)
     );
-    assert!(double.contains(&line), "tests/web.rs makeLink() must say {line}");
+    assert!(double.contains(&line), "tests/web/double.js makeLink() must say {line}");
 }
 
 #[test]
@@ -167,11 +167,11 @@ fn the_javascript_link_class_has_every_method_with_its_arity() {
 
 #[test]
 fn the_test_double_in_the_browser_tests_has_every_method_with_its_arity() {
-    let double = js_methods(&read("tests/web.rs"), "export function makeLink()", "\n  };\n");
+    let double = js_methods(&read("tests/web/double.js"), "export function makeLink()", "\n  };\n");
     assert_eq!(
         double,
         rust_link_methods(),
-        "tests/web.rs makeLink() vs src/web/link.rs"
+        "tests/web/double.js makeLink() vs src/web/link.rs"
     );
 }
 

@@ -25,7 +25,7 @@ extern "C" {
 
 /// The machine's clock: whole milliseconds (0 before the epoch, which only a
 /// broken fake clock reports).
-pub fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     let now = now();
     if now > 0.0 { now as u64 } else { 0 }
 }
@@ -35,7 +35,7 @@ pub fn now_ms() -> u64 {
 const MAX_TIMER_DELAY: u64 = 0x7FFF_FFFF;
 
 /// A one-shot platform timer. Dropping it cancels it (and frees its closure).
-pub struct Timeout {
+pub(super) struct Timeout {
     id: JsValue,
     /// Whether `id` is a promise job's slot (a deadline already due), not a
     /// platform timer.
@@ -52,7 +52,7 @@ impl Timeout {
     /// in `beforeEach`) holds only the delays it should, reconnection and
     /// heartbeat. Like the timer it replaces, it runs after the code that
     /// constructed the source, so a `close()` there still means no request.
-    pub fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
+    pub(super) fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
         let callback = Closure::<dyn FnMut()>::new(callback);
         let handler = guarded(callback.as_ref().unchecked_ref());
         let due = delay_ms == 0;

@@ -16,34 +16,34 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
 
 /// `target[key]`, or undefined (also where reading it throws): the one
 /// property reader of the web layer.
-pub fn field(target: &JsValue, key: &str) -> JsValue {
+pub(super) fn field(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `target[key] = value` (a plain data property; setting one on an object
 /// of ours cannot fail).
-pub fn set(target: &Object, key: &str, value: &JsValue) {
+pub(super) fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// `Math.random()`.
 #[cfg(feature = "shared")]
-pub fn random() -> f64 {
+pub(super) fn random() -> f64 {
     js_sys::Math::random()
 }
 
-pub fn global() -> JsValue {
+pub(super) fn global() -> JsValue {
     js_sys::global().into()
 }
 
 /// The global `fetch`, if there is one.
-pub fn fetch_function() -> Option<Function> {
+pub(super) fn fetch_function() -> Option<Function> {
     get(&global(), "fetch").and_then(|f| f.dyn_into::<Function>().ok())
 }
 
 /// Whether `fetch` can stream a response body: `fetch`, `AbortController`
 /// and `Response.prototype.body` (a `ReadableStream`) all exist.
-pub fn can_stream_fetch() -> bool {
+pub(super) fn can_stream_fetch() -> bool {
     let g = global();
     fetch_function().is_some()
         && get(&g, "AbortController").is_some()
@@ -54,16 +54,16 @@ pub fn can_stream_fetch() -> bool {
 }
 
 /// Whether this realm has an `EventSource` of its own.
-pub fn has_native_event_source() -> bool {
+pub(super) fn has_native_event_source() -> bool {
     get(&global(), "EventSource").is_some_and(|v| v.is_function())
 }
 
 /// Whether `XMLHttpRequest` exists (not in service workers or Node).
-pub fn has_xhr() -> bool {
+pub(super) fn has_xhr() -> bool {
     get(&global(), "XMLHttpRequest").is_some_and(|v| v.is_function())
 }
 
 /// The `credentials` mode for `withCredentials` (HTML §9.2.2 step 8).
-pub fn credentials(with_credentials: bool) -> &'static str {
+pub(super) fn credentials(with_credentials: bool) -> &'static str {
     if with_credentials { "include" } else { "same-origin" }
 }

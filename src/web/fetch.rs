@@ -30,7 +30,7 @@ extern "C" {
 
 /// A request in flight. Dropping it aborts the fetch and the body read and
 /// cancels the promise callback it waits on.
-pub struct FetchRequest {
+pub(super) struct FetchRequest {
     inner: Rc<Inner>,
 }
 
@@ -79,7 +79,7 @@ const BYOB_MAX: u32 = 64 * 1024;
 /// Start the request: the init (from the link) gets this request's abort
 /// signal, and the fetch function (the `fetch` option's, else the global
 /// one, looked up now) is called with it.
-pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<FetchRequest, JsValue> {
+pub(super) fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<FetchRequest, JsValue> {
     let fetch = match spec.fetch {
         Some(custom) => custom.clone(),
         None => env::fetch_function().ok_or_else(|| JsValue::from_str("fetch is not available"))?,
@@ -92,7 +92,7 @@ pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<FetchRequest,
 
 /// Take over a fetch already made (the shell's first request, made while
 /// the core was loading): `promise` of its response, `controller` its abort.
-pub fn adopt(promise: &Promise, controller: AbortController, reporter: Reporter) -> FetchRequest {
+pub(super) fn adopt(promise: &Promise, controller: AbortController, reporter: Reporter) -> FetchRequest {
     let inner = Rc::new(Inner {
         controller,
         reporter,
@@ -124,7 +124,7 @@ impl Inner {
 /// How a rejected fetch or read failed: an `AbortError` that is not ours
 /// (ours cancels the callback first) is someone else's abort, which fails
 /// the connection (HTML §9.2.2); anything else is the network.
-pub fn failure_of(reason: &JsValue) -> Failure {
+pub(super) fn failure_of(reason: &JsValue) -> Failure {
     let name = env::field(reason, "name").as_string();
     if name.as_deref() == Some("AbortError") {
         Failure::Aborted
@@ -215,17 +215,17 @@ fn read_body(inner: &Rc<Inner>, body: &web_sys::ReadableStream) {
 /// The first request, made by the JavaScript shell while the core was
 /// loading (`src/js/prefetch.js`): `{ url, lastEventId, authorize, promise,
 /// controller }`. Dropped without being adopted, it is aborted.
-pub struct Prefetched {
+pub(super) struct Prefetched {
     value: Option<JsValue>,
 }
 
 impl Prefetched {
-    pub fn new(value: JsValue) -> Option<Prefetched> {
+    pub(super) fn new(value: JsValue) -> Option<Prefetched> {
         value.is_object().then_some(Prefetched { value: Some(value) })
     }
 
     /// Whether it is the request the machine asks for, exactly.
-    pub fn matches(&self, request: &sse_core::machine::Request) -> bool {
+    pub(super) fn matches(&self, request: &sse_core::machine::Request) -> bool {
         let Some(value) = &self.value else { return false };
         request.kind == sse_core::machine::RequestKind::First
             && env::field(value, "url").as_string().as_deref() == Some(request.url.as_str())
@@ -235,14 +235,14 @@ impl Prefetched {
     }
 
     /// Whether the page called `window.stop()` while it was in flight.
-    pub fn stopped(&self) -> bool {
+    pub(super) fn stopped(&self) -> bool {
         self.value
             .as_ref()
             .is_some_and(|value| env::field(value, "stopped").is_truthy())
     }
 
     /// Take it over as the request in flight.
-    pub fn adopt(mut self, reporter: Reporter) -> Option<FetchRequest> {
+    pub(super) fn adopt(mut self, reporter: Reporter) -> Option<FetchRequest> {
         let value = self.value.take()?;
         let promise: Promise = env::field(&value, "promise").dyn_into().ok()?;
         let controller: AbortController = env::field(&value, "controller").dyn_into().ok()?;

@@ -28,7 +28,7 @@ use crate::web::shared::Outgoing;
 /// call may run application code (a listener, a hook) that closes this
 /// source or makes another: the driver holds no borrow across one, and so
 /// clones the front-end (a handle: cheap) for each call.
-pub trait FrontEnd: Clone + 'static {
+pub(crate) trait FrontEnd: Clone + 'static {
     /// readyState is now OPEN: dispatch `open`. `final_url` is the
     /// response's URL after redirects (the events carry its origin);
     /// `reopened` is false for the first open of the source; `resumed_from`
@@ -72,7 +72,7 @@ pub trait FrontEnd: Clone + 'static {
 
 /// The answer to [`FrontEnd::reconnecting`].
 #[derive(Debug, PartialEq, Eq)]
-pub enum Reconnect {
+pub(crate) enum Reconnect {
     /// The hook answered with the request to continue with: at `url` if it
     /// changed it (and the reconnections after it), sent once or not as
     /// `once` says if the hook changed that.

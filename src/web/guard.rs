@@ -25,7 +25,7 @@ extern "C" {
 /// happened and frees the closure, so a promise that never settles holds
 /// nothing of ours.
 #[must_use = "dropping a Settle cancels its callback"]
-pub struct Settle {
+pub(super) struct Settle {
     slot: JsValue,
     _callback: Closure<dyn FnMut(bool, JsValue)>,
 }
@@ -41,7 +41,7 @@ impl Drop for Settle {
 
 /// Run `then` when `promise` settles, with `Ok(value)` or `Err(reason)`,
 /// unless the returned handle is dropped first.
-pub fn on_settle(promise: &Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) -> Settle {
+pub(super) fn on_settle(promise: &Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) -> Settle {
     let callback = Closure::<dyn FnMut(bool, JsValue)>::once(move |ok: bool, value: JsValue| {
         then(if ok { Ok(value) } else { Err(value) })
     });

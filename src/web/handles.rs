@@ -12,7 +12,7 @@ use crate::web::guard::guarded;
 use crate::web::stats;
 
 /// `target.addEventListener(type, closure)` for as long as this lives.
-pub struct Listener {
+pub(super) struct Listener {
     target: web_sys::EventTarget,
     event_type: &'static str,
     /// The guarded function given to addEventListener (needed to remove it).
@@ -21,7 +21,7 @@ pub struct Listener {
 }
 
 impl Listener {
-    pub fn new(
+    pub(super) fn new(
         target: &web_sys::EventTarget,
         event_type: &'static str,
         callback: impl FnMut(web_sys::Event) + 'static,

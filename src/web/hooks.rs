@@ -13,7 +13,7 @@ use crate::web::front::Reconnect;
 /// the front-end reported), which lets a repeatable request go on unchanged
 /// and fails one that is sent once (the machine decides). The hook may have
 /// closed the source: the machine ignores the answer then.
-pub fn apply_reconnect_answer(answer: Reconnect, machine: &mut Machine) {
+pub(super) fn apply_reconnect_answer(answer: Reconnect, machine: &mut Machine) {
     match answer {
         Reconnect::Veto => machine.veto(),
         Reconnect::Continue { url, once } => {

@@ -4,7 +4,7 @@
 //! class takes. The driver decides; the link dispatches the DOM events and
 //! calls the user's hooks. The extern block's methods and their arities are
 //! the Rust↔JS contract, checked against the JavaScript class and the test
-//! double in `tests/web.rs` by `tests/contract.rs`.
+//! double in `tests/web/double.js` by `tests/contract.rs`.
 
 use js_sys::Promise;
 use sse_core::machine::{ReadyState, Reason, Request, Warning};

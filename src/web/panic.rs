@@ -17,7 +17,7 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 /// What the panic path does to the driver whose code was running: release
 /// its connection and timer, never enter it again, tell its front-end.
 /// (A trait: the driver's resources are generic over its front-end.)
-pub trait Poison {
+pub(super) trait Poison {
     fn poison(&self, message: &str);
 }
 
@@ -38,12 +38,12 @@ unsafe fn poison_as<P: Poison>(resources: *const (), message: &str) {
 /// Marks the driver owning `resources` as the one running until the guard
 /// is dropped (nesting restores the outer one: a handler of source A may
 /// close source B).
-pub struct Entered {
+pub(super) struct Entered {
     resources: *mut (),
     poison: *mut (),
 }
 
-pub fn enter<P: Poison>(resources: &P) -> Entered {
+pub(super) fn enter<P: Poison>(resources: &P) -> Entered {
     let poison = poison_as::<P> as PoisonFn as *mut ();
     Entered {
         resources: CURRENT.swap((resources as *const P).cast_mut().cast(), Ordering::Relaxed),
@@ -75,7 +75,7 @@ fn poison_current(message: &str) {
 }
 
 #[cfg(feature = "std")]
-pub fn install() {
+pub(super) fn install() {
     use core::sync::atomic::AtomicBool;
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if !INSTALLED.swap(true, Ordering::Relaxed) {
@@ -96,7 +96,7 @@ pub fn install() {
 }
 
 #[cfg(not(feature = "std"))]
-pub fn install() {}
+pub(super) fn install() {}
 
 #[cfg(not(feature = "std"))]
 mod handler {

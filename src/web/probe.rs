@@ -20,7 +20,7 @@ use crate::web::guard::{Settle, on_settle};
 use crate::web::seam::{Report, Reporter};
 
 /// A probe in flight; dropping it aborts it and cancels its callback.
-pub struct Probe {
+pub(super) struct Probe {
     controller: Rc<AbortController>,
     _settle: Option<Settle>,
 }
@@ -33,7 +33,7 @@ impl Drop for Probe {
 
 /// Probe `url`. The answer is reported as [`Report::Probed`]: at once
 /// (false) when no probe can be made, else when it settles.
-pub fn start(url: &str, with_credentials: bool, reporter: Reporter) -> Option<Probe> {
+pub(super) fn start(url: &str, with_credentials: bool, reporter: Reporter) -> Option<Probe> {
     let (Some(fetch), Ok(controller)) = (env::fetch_function(), AbortController::new()) else {
         reporter.report(Report::Probed(false));
         return None;

@@ -13,7 +13,7 @@ use crate::web::{fetch, xhr};
 
 /// A request's init: at hand, on its way (a promise, whose value is
 /// reported as [`Report::Prepared`]), or it could not be made.
-pub enum Prepared {
+pub(super) enum Prepared {
     Ready(FetchInit),
     Pending(Settle),
     /// With what the front-end threw.
@@ -21,7 +21,7 @@ pub enum Prepared {
 }
 
 /// Ask the front-end for `request`'s init.
-pub fn prepare(front: &impl FrontEnd, request: &Request, reporter: Reporter) -> Prepared {
+pub(super) fn prepare(front: &impl FrontEnd, request: &Request, reporter: Reporter) -> Prepared {
     match front.request(request) {
         Init::Ready(init) => Prepared::Ready(init),
         Init::Later(pending) => Prepared::Pending(on_settle(pending.promise(), move |resolved| {
@@ -43,7 +43,7 @@ pub fn prepare(front: &impl FrontEnd, request: &Request, reporter: Reporter) -> 
 /// Start the transport. An error (what `fetch()` or `send()` threw, for
 /// an init it refuses) if the request cannot be made: the caller reports a
 /// failure.
-pub fn send(settings: &Settings, url: &str, init: &FetchInit, reporter: Reporter) -> Result<Active, Cause> {
+pub(super) fn send(settings: &Settings, url: &str, init: &FetchInit, reporter: Reporter) -> Result<Active, Cause> {
     let spec = RequestSpec {
         url,
         with_credentials: settings.with_credentials,

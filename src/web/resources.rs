@@ -15,7 +15,7 @@ use crate::web::xhr::XhrRequest;
 
 /// What the current request is doing; dropping it aborts it.
 #[allow(dead_code)] // held for their Drop
-pub enum Active {
+pub(super) enum Active {
     /// Waiting for the `headers` option's promise.
     Headers(Settle),
     Fetch(FetchRequest),
@@ -24,19 +24,19 @@ pub enum Active {
 }
 
 /// The timer, armed for the machine's `poll_timeout()`; dropping it disarms it.
-pub struct Armed {
+pub(super) struct Armed {
     deadline: u64,
     _timeout: Timeout,
 }
 
 impl Armed {
     /// The time it was armed for.
-    pub fn deadline(&self) -> u64 {
+    pub(super) fn deadline(&self) -> u64 {
         self.deadline
     }
 }
 
-pub struct Resources<F> {
+pub(super) struct Resources<F> {
     timer: RefCell<Option<Armed>>,
     request: RefCell<Option<Active>>,
     front: RefCell<Option<F>>,
@@ -45,7 +45,7 @@ pub struct Resources<F> {
 }
 
 impl<F: FrontEnd> Resources<F> {
-    pub fn new(front: F) -> Resources<F> {
+    pub(super) fn new(front: F) -> Resources<F> {
         Resources {
             timer: RefCell::new(None),
             request: RefCell::new(None),
@@ -56,33 +56,33 @@ impl<F: FrontEnd> Resources<F> {
 
     /// The front-end, until the source is closed (a clone: no borrow is
     /// held while it runs application code).
-    pub fn front(&self) -> Option<F> {
+    pub(super) fn front(&self) -> Option<F> {
         self.front.borrow().clone()
     }
 
-    pub fn is_poisoned(&self) -> bool {
+    pub(super) fn is_poisoned(&self) -> bool {
         self.poisoned.get()
     }
 
     /// The request now is `active` (the one it replaces is released).
-    pub fn hold(&self, active: Active) {
+    pub(super) fn hold(&self, active: Active) {
         let old = self.request.replace(Some(active));
         drop(old);
     }
 
     /// Release the request in flight: abort it, cancel what it waits on.
-    pub fn release_request(&self) {
+    pub(super) fn release_request(&self) {
         let old = self.request.borrow_mut().take();
         drop(old);
     }
 
     /// The deadline the timer is armed for, if it is.
-    pub fn armed_for(&self) -> Option<u64> {
+    pub(super) fn armed_for(&self) -> Option<u64> {
         self.timer.borrow().as_ref().map(|armed| armed.deadline)
     }
 
     /// Arm the timer for `deadline` (replacing any other).
-    pub fn arm(&self, deadline: u64, now: u64, callback: impl FnMut() + 'static) {
+    pub(super) fn arm(&self, deadline: u64, now: u64, callback: impl FnMut() + 'static) {
         let timeout = Timeout::new(deadline.saturating_sub(now), callback);
         let old = self.timer.replace(Some(Armed {
             deadline,
@@ -93,13 +93,13 @@ impl<F: FrontEnd> Resources<F> {
 
     /// Disarm the timer. Returns it, so that a timer whose callback is
     /// running can be dropped by the caller after the callback's work.
-    pub fn take_timer(&self) -> Option<Armed> {
+    pub(super) fn take_timer(&self) -> Option<Armed> {
         self.timer.borrow_mut().take()
     }
 
     /// Drop every resource, the front-end too (so a closed source's
     /// JavaScript object can be garbage collected).
-    pub fn release_all(&self) {
+    pub(super) fn release_all(&self) {
         drop(self.take_timer());
         self.release_request();
         drop(self.front.borrow_mut().take());

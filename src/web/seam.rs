@@ -18,32 +18,32 @@ use wasm_bindgen::{JsCast, JsValue};
 /// credentials, cache, redirect), as a front-end builds it (the
 /// JavaScript one: `src/js/request.js`) and the transports take it. Fresh
 /// for each request: the fetch transport adds its `signal`.
-pub struct FetchInit(Object);
+pub(super) struct FetchInit(Object);
 
 impl FetchInit {
     /// `value` if it is an object; else a TypeError saying that it is not
     /// (the cause of the request's failure).
-    pub fn from_value(value: JsValue) -> Result<FetchInit, JsValue> {
+    pub(super) fn from_value(value: JsValue) -> Result<FetchInit, JsValue> {
         value
             .dyn_into::<Object>()
             .map(FetchInit)
             .map_err(|_| js_sys::TypeError::new("the request's init is not an object").into())
     }
 
-    pub fn object(&self) -> &Object {
+    pub(super) fn object(&self) -> &Object {
         &self.0
     }
 }
 
 /// A promise of a [`FetchInit`] (an async `headers` option).
-pub struct PendingInit(Promise);
+pub(super) struct PendingInit(Promise);
 
 impl PendingInit {
-    pub fn new(promise: Promise) -> PendingInit {
+    pub(super) fn new(promise: Promise) -> PendingInit {
         PendingInit(promise)
     }
 
-    pub fn promise(&self) -> &Promise {
+    pub(super) fn promise(&self) -> &Promise {
         &self.0
     }
 }
@@ -52,24 +52,24 @@ impl PendingInit {
 /// body read's error, a `headers` function's exception): the error event's
 /// `cause`. None is `undefined`.
 #[derive(Clone)]
-pub struct Cause(JsValue);
+pub(super) struct Cause(JsValue);
 
 impl Cause {
-    pub fn new(thrown: JsValue) -> Cause {
+    pub(super) fn new(thrown: JsValue) -> Cause {
         Cause(thrown)
     }
 
-    pub fn none() -> Cause {
+    pub(super) fn none() -> Cause {
         Cause(JsValue::UNDEFINED)
     }
 
-    pub fn value(&self) -> &JsValue {
+    pub(super) fn value(&self) -> &JsValue {
         &self.0
     }
 }
 
 /// What a front-end answers when asked for a request (`FrontEnd::request`).
-pub enum Init {
+pub(super) enum Init {
     Ready(FetchInit),
     /// Made when the promise resolves; a rejection fails the request.
     Later(PendingInit),
@@ -79,7 +79,7 @@ pub enum Init {
 }
 
 /// One request, complete, as a transport makes it.
-pub struct RequestSpec<'a> {
+pub(super) struct RequestSpec<'a> {
     pub url: &'a str,
     pub with_credentials: bool,
     /// The init (see [`FetchInit`]).
@@ -93,7 +93,7 @@ pub struct RequestSpec<'a> {
 
 /// Body bytes as a transport has them: in a JavaScript array (fetch, which
 /// the receiver copies into wasm memory once), or already in wasm memory.
-pub enum Chunk<'a> {
+pub(super) enum Chunk<'a> {
     /// A view the receiver copies from, and its length (known to the
     /// transport already: asking the view would be one more call).
     Js(&'a Uint8Array, u32),
@@ -102,7 +102,7 @@ pub enum Chunk<'a> {
 }
 
 /// What happened to a request.
-pub enum Report<'a> {
+pub(super) enum Report<'a> {
     /// The response's head.
     Head {
         status: u16,
@@ -137,7 +137,7 @@ pub enum Report<'a> {
 }
 
 /// Where reports go: the driver.
-pub trait Receiver {
+pub(super) trait Receiver {
     /// Take a report about request `generation`. Returns whether that
     /// request is still wanted (false: stop reading, the request is being
     /// released).
@@ -147,19 +147,19 @@ pub trait Receiver {
 /// A transport's handle on its receiver, for one request. Holds the
 /// receiver weakly: a transport never keeps a source alive.
 #[derive(Clone)]
-pub struct Reporter {
+pub(super) struct Reporter {
     receiver: Weak<dyn Receiver>,
     generation: u32,
 }
 
 impl Reporter {
     /// A reporter for request `generation` of `receiver`.
-    pub fn new(receiver: Weak<dyn Receiver>, generation: u32) -> Reporter {
+    pub(super) fn new(receiver: Weak<dyn Receiver>, generation: u32) -> Reporter {
         Reporter { receiver, generation }
     }
 
     /// Report; returns whether the request is still wanted.
-    pub fn report(&self, report: Report<'_>) -> bool {
+    pub(super) fn report(&self, report: Report<'_>) -> bool {
         match self.receiver.upgrade() {
             Some(receiver) => receiver.receive(self.generation, report),
             None => false,

@@ -14,12 +14,12 @@ use crate::web::env;
 
 /// Which transport carries the requests (chosen by the JavaScript class).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
+pub(super) enum Transport {
     Fetch,
     Xhr,
 }
 
-pub struct Settings {
+pub(super) struct Settings {
     pub with_credentials: bool,
     pub transport: Transport,
     pub fetch: Option<Function>,
@@ -43,7 +43,7 @@ fn number(init: &JsValue, key: &str) -> Option<u64> {
 
 /// Read the normalized settings (see `normalize` in `src/js/options.js`)
 /// into the machine's configuration and the driver's settings.
-pub fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
+pub(super) fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings) {
     let mut policy = ReconnectPolicy::new()
         .with_exponential(env::field(init, "exponential").is_truthy())
         .with_jitter(env::field(init, "jitter").as_f64().unwrap_or(0.0))

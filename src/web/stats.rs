@@ -7,16 +7,16 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-pub struct Counter(AtomicU32);
+pub(super) struct Counter(AtomicU32);
 
 impl Counter {
     const fn new() -> Counter {
         Counter(AtomicU32::new(0))
     }
-    pub fn increment(&self) {
+    pub(super) fn increment(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
-    pub fn decrement(&self) {
+    pub(super) fn decrement(&self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
     fn get(&self) -> u32 {
@@ -25,16 +25,16 @@ impl Counter {
 }
 
 /// Drivers (sources) alive in wasm memory.
-pub static DRIVERS: Counter = Counter::new();
+pub(super) static DRIVERS: Counter = Counter::new();
 /// Armed timers and their closures.
-pub static TIMERS: Counter = Counter::new();
+pub(super) static TIMERS: Counter = Counter::new();
 /// Event listeners held (XHR's).
-pub static LISTENERS: Counter = Counter::new();
+pub(super) static LISTENERS: Counter = Counter::new();
 /// Requests in flight (fetch or XHR).
-pub static REQUESTS: Counter = Counter::new();
+pub(super) static REQUESTS: Counter = Counter::new();
 /// Promise callbacks waiting (a response, a body read, a `headers` promise,
 /// a CORS probe).
-pub static CALLBACKS: Counter = Counter::new();
+pub(super) static CALLBACKS: Counter = Counter::new();
 
 /// `{ sources, timers, listeners, requests, callbacks, wasmMemoryBytes }`.
 #[wasm_bindgen(js_name = diagnostics)]

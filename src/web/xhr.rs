@@ -30,13 +30,13 @@ use crate::web::seam::{Chunk, Report, Reporter, RequestSpec};
 use crate::web::{env, stats};
 
 /// Characters of one response after which the XHR is recycled when possible.
-pub const RECYCLE_AFTER: u32 = 8 << 20;
+pub(super) const RECYCLE_AFTER: u32 = 8 << 20;
 
 /// The UTF-8 byte order mark.
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// An XHR in flight; dropping it detaches its listeners, then aborts it.
-pub struct XhrRequest {
+pub(super) struct XhrRequest {
     xhr: XmlHttpRequest,
     listeners: Vec<Listener>,
 }
@@ -78,7 +78,7 @@ fn bytes_of(text: &str, at_start: bool, utf8: &mut bool, out: &mut Vec<u8>) {
     }
 }
 
-pub fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
+pub(super) fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrRequest, JsValue> {
     let field = |key: &str| env::field(spec.init, key);
     let method = field("method")
         .as_string()

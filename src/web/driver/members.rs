@@ -67,7 +67,7 @@ impl<F: FrontEnd> Driver<F> {
 
     /// A message from another source of the group.
     #[cfg(feature = "shared")]
-    pub fn relayed(self: &Rc<Self>, message: Message) {
+    pub(crate) fn relayed(self: &Rc<Self>, message: Message) {
         if self.resources.is_poisoned() {
             return;
         }
@@ -81,7 +81,7 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// The lock was granted: claim, then lead.
-    pub fn granted(self: &Rc<Self>) {
+    pub(crate) fn granted(self: &Rc<Self>) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
             state.group.granted(clock::now_ms());
         }
@@ -91,7 +91,7 @@ impl<F: FrontEnd> Driver<F> {
     /// The page is going away or into the back/forward cache: leave the
     /// group (the lock is released by the JavaScript class) and release
     /// what the machine holds, without any event.
-    pub fn leave_group(self: &Rc<Self>) {
+    pub(crate) fn leave_group(self: &Rc<Self>) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
             state.group.leave();
         }
@@ -99,7 +99,7 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// Back from the back/forward cache: join the group again, as a newcomer.
-    pub fn rejoin(self: &Rc<Self>) {
+    pub(crate) fn rejoin(self: &Rc<Self>) {
         if self.resources.is_poisoned() {
             return;
         }
@@ -114,7 +114,7 @@ impl<F: FrontEnd> Driver<F> {
 
     /// Whether this source holds the connection (always, unless it shares
     /// and follows another).
-    pub fn leads(&self) -> bool {
+    pub(crate) fn leads(&self) -> bool {
         self.state.try_borrow().is_ok_and(|state| state.group.leads())
     }
 }

@@ -81,7 +81,7 @@ impl State {
 /// Generic over its front-end: each front-end's calls are direct (and
 /// inlined), and one build has one front-end (measured against
 /// `Rc<dyn FrontEnd>`: BENCHMARKS.md).
-pub struct Driver<F: FrontEnd + 'static> {
+pub(super) struct Driver<F: FrontEnd + 'static> {
     pub settings: Settings,
     pub resources: Resources<F>,
     state: RefCell<State>,
@@ -107,7 +107,12 @@ impl<F: FrontEnd> Drop for Driver<F> {
 }
 
 impl<F: FrontEnd> Driver<F> {
-    pub fn new(mut machine: Machine, settings: Settings, front: F, prefetched: Option<Prefetched>) -> Rc<Driver<F>> {
+    pub(super) fn new(
+        mut machine: Machine,
+        settings: Settings,
+        front: F,
+        prefetched: Option<Prefetched>,
+    ) -> Rc<Driver<F>> {
         stats::DRIVERS.increment();
         let group = membership::join(settings.shared, &mut machine);
         let comments = settings.comments;
@@ -134,7 +139,7 @@ impl<F: FrontEnd> Driver<F> {
         driver
     }
 
-    pub fn ready_state(&self) -> ReadyState {
+    pub(super) fn ready_state(&self) -> ReadyState {
         match self.state.try_borrow() {
             Ok(state) if !self.resources.is_poisoned() => state.machine.ready_state(),
             _ => ReadyState::Closed,
@@ -142,7 +147,7 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// Give the machine an input (`f`), then carry out what it decided.
-    pub fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, u64)) {
+    pub(super) fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, u64)) {
         self.input_at(clock::now_ms(), f);
     }
 
@@ -157,7 +162,7 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// `close()`: CLOSED now; every resource is released.
-    pub fn close(self: &Rc<Self>) {
+    pub(super) fn close(self: &Rc<Self>) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
             state.group.leave();
         }
@@ -167,7 +172,7 @@ impl<F: FrontEnd> Driver<F> {
 
     /// `reconnect()`: the machine reconnects, or, where another source of
     /// the shared group holds the connection, that source is asked to.
-    pub fn reconnect(self: &Rc<Self>) {
+    pub(super) fn reconnect(self: &Rc<Self>) {
         if self.leads() {
             self.input(|machine, now| machine.reconnect(now));
         } else {
@@ -180,14 +185,14 @@ impl<F: FrontEnd> Driver<F> {
 
     /// The page called `window.stop()`, which aborts every request in
     /// flight: the one this source has in flight fails as aborted.
-    pub fn page_stopped(&self) {
+    pub(super) fn page_stopped(&self) {
         if self.is_current(self.generation.get()) {
             self.stopped.set(Some(self.generation.get()));
         }
     }
 
     /// Whether `generation` is the request the machine is waiting on.
-    pub fn is_current(&self, generation: u32) -> bool {
+    pub(super) fn is_current(&self, generation: u32) -> bool {
         !self.resources.is_poisoned()
             && self.generation.get() == generation
             && self.state.try_borrow().is_ok_and(|s| s.machine.is_fetching())

@@ -34,7 +34,7 @@ use crate::web::env;
 
 /// What a leader relays, and every source of the group applies in order.
 #[derive(Clone)]
-pub enum Frame {
+pub(super) enum Frame {
     /// A new response body began (the parser starts a new stream).
     Stream,
     /// The connection was announced: readyState OPEN, an open event.
@@ -50,7 +50,7 @@ pub enum Frame {
 }
 
 /// A message, decoded.
-pub enum Message {
+pub(super) enum Message {
     Hello { from: u32 },
     Welcome(Welcome),
     Entry(Entry<Frame>),
@@ -59,7 +59,7 @@ pub enum Message {
     Reconnect,
 }
 
-pub struct Welcome {
+pub(super) struct Welcome {
     pub to: u32,
     pub at: Position,
     pub last_event_id: String,
@@ -70,7 +70,7 @@ pub struct Welcome {
 }
 
 mod write;
-pub use write::{Outgoing, Post, encode};
+pub(super) use write::{Outgoing, Post, encode};
 
 /// The reason an error frame names (the leader's policy decided it).
 fn reason(name: &str, status: u16, detail: &str) -> Reason {
@@ -164,7 +164,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
 
 /// Read a message another source posted; `None` for anything else (a
 /// newer version's message, or someone else's use of the channel).
-pub fn decode(message: &JsValue) -> Option<Message> {
+pub(super) fn decode(message: &JsValue) -> Option<Message> {
     if !message.is_object() {
         return None;
     }

@@ -11,7 +11,7 @@ use crate::web::env;
 
 /// A message a source posts to its group, before it is written in the
 /// wire format (the front-end posts it: `FrontEnd::post`).
-pub enum Outgoing<'a> {
+pub(crate) enum Outgoing<'a> {
     Hello {
         from: u32,
     },
@@ -30,7 +30,7 @@ pub enum Outgoing<'a> {
 
 /// A message queued to be posted (owned: see [`Outgoing`] for the borrowed
 /// form the front-end is handed).
-pub enum Post {
+pub(crate) enum Post {
     Hello {
         from: u32,
     },
@@ -46,7 +46,7 @@ pub enum Post {
 }
 
 impl Post {
-    pub fn as_outgoing(&self) -> Outgoing<'_> {
+    pub(crate) fn as_outgoing(&self) -> Outgoing<'_> {
         match self {
             Post::Hello { from } => Outgoing::Hello { from: *from },
             Post::Welcome(w) => Outgoing::Welcome(w),
@@ -60,7 +60,7 @@ impl Post {
 }
 
 /// `message` in the wire format.
-pub fn encode(message: &Outgoing<'_>) -> Object {
+pub(crate) fn encode(message: &Outgoing<'_>) -> Object {
     match *message {
         Outgoing::Hello { from } => hello(from),
         Outgoing::Welcome(w) => welcome(w),
