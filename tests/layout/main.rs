@@ -149,9 +149,9 @@ const MAX_RUST_LINES: usize = 400;
 /// shared helpers).
 const LONG_TABLES: [&str; 2] = [
     // the machine's scripted scenarios (HTML §9.2.2–9.2.4, every timer)
-    "crates/sse-core/tests/machine.rs",
+    "crates/eventsource-core/tests/machine.rs",
     // the shared stream's scenarios (takeovers, races, handovers)
-    "crates/sse-core/tests/shared.rs",
+    "crates/eventsource-core/tests/shared.rs",
 ];
 
 #[test]

@@ -6,7 +6,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use sse_core::machine::{Failure, Notice, Order, ReadyState, Reason};
+use eventsource_core::machine::{Failure, Notice, Order, ReadyState, Reason};
 
 use super::Driver;
 use super::membership::Announce;

@@ -11,14 +11,14 @@
 //! 2. orders and notices are taken from the machine one at a time, so a
 //!    `close()` made by a handler while one is being carried out clears the
 //!    rest (the machine gives them out in one interleaving: releases, then
-//!    notices, then new requests: `sse_core::machine`, "Orders and notices").
+//!    notices, then new requests: `eventsource_core::machine`, "Orders and notices").
 
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Machine, ReadyState, Request};
+use eventsource_core::machine::{Machine, ReadyState, Request};
 
 use crate::batch::Batch;
 

@@ -1,11 +1,13 @@
 //! The machine's two outputs, orders for the transport (`poll_order`) and
 //! notices for the application (`poll_notice`), and the one interleaving
-//! it keeps between them (`sse_core::machine`'s `commands` module): a
+//! it keeps between them (`eventsource_core::machine`'s `commands` module): a
 //! release before the notices queued after it, a start after them, and
 //! `close()` in a handler clearing whatever is still pending.
 
-use sse_core::machine::{Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, RequestKind, Warning};
-use sse_core::parser::OwnedEvent;
+use eventsource_core::machine::{
+    Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, RequestKind, Warning,
+};
+use eventsource_core::parser::OwnedEvent;
 
 const URL: &str = "https://example.test/events";
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));

@@ -4,10 +4,10 @@
 
 #![allow(dead_code)] // each test binary uses a part
 
-use sse_core::machine::{
+use eventsource_core::machine::{
     Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, ReconnectPolicy, Request, RequestKind, Warning,
 };
-use sse_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
+use eventsource_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
 
 /// What a host carries out: the machine's two outputs ([`Order`]s and
 /// [`Notice`]s) in the one interleaving it gives them, so that a scenario

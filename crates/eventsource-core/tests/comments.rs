@@ -5,8 +5,8 @@
 mod common;
 
 use common::Host;
-use sse_core::machine::{Config, Head, Machine};
-use sse_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
+use eventsource_core::machine::{Config, Head, Machine};
+use eventsource_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
 
 /// What a sink saw, in order: `E:data` for an event, `C:text` for a comment.
 #[derive(Default)]
