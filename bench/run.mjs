@@ -645,10 +645,10 @@ if (browser) await browser.close();
 const nodePart = { busy: machineBusy(), ours: treeTicks(), time: Date.now() };
 
 if (only.includes('parser')) {
-  log('bench: parser: cargo bench -p sse-core --bench parser');
-  const cargo = execFileSync('cargo', ['bench', '-p', 'sse-core', '--bench', 'parser'], { cwd: root, env: quick ? { ...process.env, BENCH_ROUNDS: '3' } : process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+  log('bench: parser: cargo bench -p eventsource-core --bench parser');
+  const cargo = execFileSync('cargo', ['bench', '-p', 'eventsource-core', '--bench', 'parser'], { cwd: root, env: quick ? { ...process.env, BENCH_ROUNDS: '3' } : process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
   // Its table: `| scenario | stream | chunk | ours MB/s | sse-stream MB/s | ours, raw MB/s | ours ÷ sse-stream |`
-  // (crates/sse-core/benches/parser.rs prints it); kept as printed, rows parsed by the header's names.
+  // (crates/eventsource-core/benches/parser.rs prints it); kept as printed, rows parsed by the header's names.
   const native = { title: '', head: [], rows: [] };
   for (const line of cargo.split('\n')) {
     if (line.startsWith('parser throughput')) native.title = line.trim();
@@ -657,7 +657,7 @@ if (only.includes('parser')) {
     if (!native.head.length) native.head = cells;
     else native.rows.push(cells);
   }
-  if (!native.rows.length) throw new Error('cargo bench -p sse-core --bench parser printed no table');
+  if (!native.rows.length) throw new Error('cargo bench -p eventsource-core --bench parser printed no table');
   const streams = ['p32', 'p1k', 'p1m', 'p1ku'];
   const lengths = {};
   for (const s of streams) lengths[s] = server.prepare(s, { kind: 'parser' });
@@ -1062,7 +1062,7 @@ if (results.parser) {
   }
   sections.push(
     '### Parser\n\n' +
-      `Native: \`cargo bench -p sse-core --bench parser\` (crates/sse-core/benches/parser.rs: ours, the decoded face, against the sse-stream crate in the same run; "ours, raw" the raw face), its table as printed (${native.title}):\n\n` +
+      `Native: \`cargo bench -p eventsource-core --bench parser\` (crates/eventsource-core/benches/parser.rs: ours, the decoded face, against the sse-stream crate in the same run; "ours, raw" the raw face), its table as printed (${native.title}):\n\n` +
       table(native.head, native.rows) +
       '\n\nIn Node, on streams of `id: N` + `data:` per event (bench/lib/scenarios.mjs, PARSER_STREAMS), MB/s of stream bytes. ' +
       'Node (' + process.version + "): ours two ways — the wasm parser alone through `parseCount` (the core glue of the build with the cargo feature \`bench\`, made by \`scripts/build.mjs --features=bench --out=bench/.build/dist-bench\`; the npm build has no such export: the bytes copied into wasm memory once and parsed in 64 KiB pieces, events counted, nothing made per event), and a whole `new EventSource()` with a trivial `onmessage` (count, compare data, sum lengths): parse, the batch's crossing into JS, a `MessageEvent` per event and Node's `EventTarget` dispatch. " +

@@ -122,8 +122,8 @@ async function main() {
     // The npm build's configuration: no_std, with its own panic handler.
     await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib', '--', '-D', 'warnings']);
     // The protocol core on its own, for a target without std: it is no_std.
-    await check('cargo clippy (sse-core, wasm32)', 'cargo', ['clippy', '-p', 'sse-core', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
-    await check('cargo doc (sse-core, no warnings)', 'cargo', ['doc', '-p', 'sse-core', '--no-deps'], { RUSTDOCFLAGS: '-D warnings' });
+    await check('cargo clippy (eventsource-core, wasm32)', 'cargo', ['clippy', '-p', 'eventsource-core', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
+    await check('cargo doc (eventsource-core, no warnings)', 'cargo', ['doc', '-p', 'eventsource-core', '--no-deps'], { RUSTDOCFLAGS: '-D warnings' });
   }
   if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test', '--workspace']);
 

@@ -28,13 +28,13 @@
 //! The decoded text is then cut at each `END` (the first CR after a piece's
 //! start ends it), and every piece is exactly what decoding it on its own
 //! would give: what the decoded face would have given (see
-//! `sse_core::parser::RawEvent`). The buffer is reused from chunk to chunk:
+//! `eventsource_core::parser::RawEvent`). The buffer is reused from chunk to chunk:
 //! a steady stream allocates nothing here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sse_core::parser::{RawEvent, RawSink};
+use eventsource_core::parser::{RawEvent, RawSink};
 
 /// Ends each piece (type, data, ID): CR, which no piece contains.
 pub const END: u8 = b'\r';
@@ -306,7 +306,7 @@ mod tests {
 
     #[test]
     fn comments_are_written_in_stream_order_only_when_asked_for() {
-        let mut parser = sse_core::parser::Parser::new();
+        let mut parser = eventsource_core::parser::Parser::new();
         let mut batch = Batch::default();
         parser.feed_raw(b": hi\ndata: a\n\n", &mut batch).unwrap();
         assert_eq!(batch.bytes, b"\0a\r", "no comment without the option");
@@ -335,7 +335,7 @@ mod tests {
                 _ => b"event:e\ndata:\n\n",
             });
         }
-        let mut parser = sse_core::parser::Parser::new();
+        let mut parser = eventsource_core::parser::Parser::new();
         let mut batch = Batch::with_comments(true);
         let big = alloc::vec![b'x'; 2 << 20];
         for chunk in [b"data: ".as_slice(), &big] {
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn a_huge_batch_buffer_is_kept_while_large_events_recur_and_released_after() {
-        let mut parser = sse_core::parser::Parser::new();
+        let mut parser = eventsource_core::parser::Parser::new();
         let mut batch = Batch::default();
         let big = alloc::format!("data: {}\n\n", "x".repeat(2 << 20));
         let mut feed = |batch: &mut Batch, chunk: &[u8]| {

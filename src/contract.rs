@@ -6,9 +6,9 @@
 
 use alloc::string::String;
 
-use sse_core::buffering::Sign;
-use sse_core::machine::{ReadyState, Reason, Warning};
-use sse_core::parser::ParseError;
+use eventsource_core::buffering::Sign;
+use eventsource_core::machine::{ReadyState, Reason, Warning};
+use eventsource_core::parser::ParseError;
 
 /// The batch's layout (see `crate::batch`): the byte that ends each piece,
 /// and the kind byte's bits (a type follows; a new last event ID follows; a
@@ -43,7 +43,7 @@ pub const REASONS: [&str; 13] = [
 /// Every warning `Link.warn` can be given.
 pub const WARNINGS: [&str; 2] = ["last-event-id-refused", "buffering"];
 
-/// Every sign a `buffering` warning can name (`sse_core::buffering::Sign`).
+/// Every sign a `buffering` warning can name (`eventsource_core::buffering::Sign`).
 pub const BUFFERING_SIGNS: [&str; 3] = ["compressed", "late-first-bytes", "buffer-sized-bursts"];
 
 /// What `Link.warn` is told: the warning's name, the sign of a `buffering`

@@ -1,5 +1,5 @@
 //! eventsource-wasm: the wasm crate of a spec-exact Server-Sent Events
-//! client. The protocol (parser, connection machine) is the `sse_core`
+//! client. The protocol (parser, connection machine) is the `eventsource_core`
 //! crate; this crate is what is JavaScript-shaped around it:
 //!
 //! - [`batch`]: how a chunk's events cross into JavaScript in one call;

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use eventsource_core::machine::Reason;
 use eventsource_wasm::contract::{BATCH_END, KIND_COMMENT, KIND_ID, KIND_TYPE, READY_STATES, REASONS, WARNINGS};
-use sse_core::machine::Reason;
 
 fn read(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -177,16 +177,16 @@ fn the_test_double_in_the_browser_tests_has_every_method_with_its_arity() {
 
 #[test]
 fn the_readmes_rust_examples_are_the_cores_doc_tests() {
-    // crates/sse-core/README.md is the core's crate documentation, so its
+    // crates/eventsource-core/README.md is the core's crate documentation, so its
     // examples run as doc tests; the top-level README's must be among them.
-    let core = read("crates/sse-core/README.md");
+    let core = read("crates/eventsource-core/README.md");
     let readme = read("README.md");
     let mut found = 0;
     for block in readme.split("```rust\n").skip(1) {
         let code = &block[..block.find("```").expect("a closed block")];
         assert!(
             core.contains(code),
-            "a Rust example of README.md is not in crates/sse-core/README.md:\n{code}"
+            "a Rust example of README.md is not in crates/eventsource-core/README.md:\n{code}"
         );
         found += 1;
     }

@@ -160,7 +160,7 @@ export function oddStream(events) {
 
 export const ODD_TYPES = ['message', 'alpha', 'beta', 'gamma'];
 
-// The Node parser figure's streams (`id: N` + `data:` per event): what `cargo bench -p sse-core --bench
+// The Node parser figure's streams (`id: N` + `data:` per event): what `cargo bench -p eventsource-core --bench
 // parser` parsed before it became ours against sse-stream on streams of its own (its table is printed
 // as it is), kept so that the wasm and JS figures stay comparable from run to run.
 export const PARSER_STREAMS = {
@@ -190,7 +190,7 @@ function cargoMixed(len) {
   return s;
 }
 
-/** crates/sse-core/benches/parser.rs's `stream()`: `id: i\ndata: DATA\n\n` per event. */
+/** crates/eventsource-core/benches/parser.rs's `stream()`: `id: i\ndata: DATA\n\n` per event. */
 export function parserStreamText(events, data) {
   const parts = [];
   for (let i = 0; i < events; i++) parts.push(`id: ${i}\ndata: ${data}\n\n`);

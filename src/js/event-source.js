@@ -186,7 +186,7 @@ export class EventSource extends BaseEventTarget {
 /**
  * Reconnect `source` now (not in HTML): drop its connection, or the wait
  * before the next one, and connect again at once with Last-Event-ID,
- * asking the `headers` function again (sse_core's Machine::reconnect
+ * asking the `headers` function again (eventsource_core's Machine::reconnect
  * decides). No error event: nothing failed; readyState is CONNECTING until
  * the `open` event (a reopen). Nothing happens on a CLOSED source, or one
  * whose first connection is still being made. In a shared group, the

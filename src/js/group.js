@@ -3,7 +3,7 @@
 // and its place in the queue for the group's Web Lock, whose holder leads
 // (the lock is handed to the next waiter the moment a holder closes,
 // crashes or navigates). It only carries out what the driver decides
-// (src/web/shared.rs is the wire format, sse_core::shared the rules); the
+// (src/web/shared.rs is the wire format, eventsource_core::shared the rules); the
 // shell hands it `drive`. Both are looked up when used, never at load:
 // tests replace them.
 //
@@ -81,7 +81,7 @@ class Member {
 const is = (value, name) => typeof G[name] === 'function' && value instanceof G[name];
 
 /**
- * The body as the group's identity sees it (sse_core::shared::Body): none,
+ * The body as the group's identity sees it (eventsource_core::shared::Body): none,
  * its kind and bytes (the kind decides the Content-Type Fetch adds), or
  * 'unreadable' for one that cannot be read before it is sent.
  */

@@ -3,7 +3,7 @@
 // `{kind: 'ignored', line, reason}`, `{kind: 'incomplete', pendingLine,
 // pendingData}`. In the core chunk: only a loaded core makes a report.
 
-// Why a line changed nothing (sse_core::parser::Ignored, in its order).
+// Why a line changed nothing (eventsource_core::parser::Ignored, in its order).
 const REASONS = [
   "comment line (starts with ':')",
   'unknown field name (only data, event, id and retry mean anything)',

@@ -45,7 +45,7 @@ function transport(forced, customFetch) {
 }
 
 /**
- * Whether `request` is sent once (sse_core's Config::send_once): it has a
+ * Whether `request` is sent once (eventsource_core's Config::send_once): it has a
  * body or a method other than GET/HEAD (which may have effects, RFC 9110
  * §9.2.2), and the app did not allow re-sending it.
  */

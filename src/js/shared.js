@@ -6,7 +6,7 @@
 // names the group by a digest of the request) comes with the
 // core that has the option compiled in. Both only carry out what the
 // driver decides (src/web/shared.rs is the wire
-// format, sse_core::shared the rules): it holds the group's Web Lock, whose
+// format, eventsource_core::shared the rules): it holds the group's Web Lock, whose
 // holder leads (the lock is handed to the next waiter the moment a holder
 // closes, crashes or navigates), and its BroadcastChannel, on which the
 // leader's frames reach the others. Both are looked up when used, never at

@@ -5,8 +5,8 @@
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
+use eventsource_core::machine::Failure;
 use js_sys::{Object, Promise, Uint8Array};
-use sse_core::machine::Failure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, Response};
@@ -225,9 +225,9 @@ impl Prefetched {
     }
 
     /// Whether it is the request the machine asks for, exactly.
-    pub fn matches(&self, request: &sse_core::machine::Request) -> bool {
+    pub fn matches(&self, request: &eventsource_core::machine::Request) -> bool {
         let Some(value) = &self.value else { return false };
-        request.kind == sse_core::machine::RequestKind::First
+        request.kind == eventsource_core::machine::RequestKind::First
             && env::field(value, "url").as_string().as_deref() == Some(request.url.as_str())
             && env::field(value, "lastEventId").as_string().as_deref()
                 == Some(request.last_event_id.as_deref().unwrap_or(""))

@@ -17,7 +17,7 @@
 
 use alloc::string::String;
 
-use sse_core::machine::{ReadyState, Reason, Request, Warning};
+use eventsource_core::machine::{ReadyState, Reason, Request, Warning};
 
 use crate::batch::Batch;
 use crate::web::seam::{Cause, Init};

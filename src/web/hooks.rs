@@ -2,7 +2,7 @@
 //! and keeps what concerns the request's shape; the machine hears what
 //! concerns the protocol.
 
-use sse_core::machine::Machine;
+use eventsource_core::machine::Machine;
 
 use crate::web::front::Reconnect;
 

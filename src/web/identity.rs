@@ -1,6 +1,6 @@
 //! The name of a shared stream's group (the `shared` option): the name of
 //! its Web Lock and its `BroadcastChannel`. Sources share a connection only
-//! when their requests are the same (`sse_core::shared::GroupRequest`, whose
+//! when their requests are the same (`eventsource_core::shared::GroupRequest`, whose
 //! digest this writes in hex): two tabs signed in as different users, whose
 //! `Authorization` headers differ, hold a connection each. The name is a
 //! digest because any code of the origin (and the browser's developer
@@ -10,8 +10,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use eventsource_core::shared::{Body, GroupRequest, Headers};
 use js_sys::{Array, Uint8Array};
-use sse_core::shared::{Body, GroupRequest, Headers};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 

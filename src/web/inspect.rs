@@ -5,7 +5,7 @@
 
 use alloc::vec::Vec;
 
-use sse_core::parser::{Ignored, Parser, RawEvent, RawSink};
+use eventsource_core::parser::{Ignored, Parser, RawEvent, RawSink};
 use wasm_bindgen::prelude::*;
 
 /// Entry kinds of the report (`src/js/inspect.js` reads them).

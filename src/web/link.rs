@@ -6,8 +6,8 @@
 //! the Rust↔JS contract, checked against the JavaScript class and the test
 //! double in `tests/web.rs` by `tests/contract.rs`.
 
+use eventsource_core::machine::{ReadyState, Reason, Request, Warning};
 use js_sys::Promise;
-use sse_core::machine::{ReadyState, Reason, Request, Warning};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -55,7 +55,7 @@ extern "C" {
     pub fn panicked(this: &Link, message: &str) -> Result<(), JsValue>;
 
     /// Tell the developer, on the console and with a `warning` event
-    /// (`warning` is a `sse_core::machine::Warning`'s name in
+    /// (`warning` is a `eventsource_core::machine::Warning`'s name in
     /// `contract::WARNINGS`; `sign` and the two figures say more, see
     /// `contract::describe_warning`); nothing failed.
     #[wasm_bindgen(method, catch)]

@@ -1,6 +1,6 @@
 //! The web layer (wasm32 only). No protocol logic lives here: the driver
 //! turns what JavaScript reports into inputs of the pure machine
-//! (`sse_core`) and its commands into calls.
+//! (`eventsource_core`) and its commands into calls.
 //!
 //! ```text
 //! source ── driver ── resources (timer, request, front-end: `FrontEnd`,
@@ -9,7 +9,7 @@
 //!              ├── probe                    everything reports through `seam`
 //!              └── membership: `Solo`, or the shared `Group` (its frames:
 //!                  `shared`, posted through the front-end; the rules are
-//!                  `sse_core::shared`'s; identity: the group's name, a
+//!                  `eventsource_core::shared`'s; identity: the group's name, a
 //!                  digest of the request)
 //! ```
 

@@ -2,7 +2,7 @@
 //! front-end: `FrontEnd::request`), at once or when a promise of it
 //! resolves, then the transport.
 
-use sse_core::machine::{Failure, Request};
+use eventsource_core::machine::{Failure, Request};
 
 use crate::web::front::FrontEnd;
 use crate::web::guard::{Settle, on_settle};

@@ -10,8 +10,8 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 
+use eventsource_core::machine::Failure;
 use js_sys::{Function, Object, Promise, Uint8Array};
-use sse_core::machine::Failure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A request's fetch init, complete (method, headers, body, mode,

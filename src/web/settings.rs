@@ -4,9 +4,9 @@
 
 use alloc::string::String;
 
+use eventsource_core::machine::{Config, ReconnectPolicy};
+use eventsource_core::parser::Limits;
 use js_sys::Function;
-use sse_core::machine::{Config, ReconnectPolicy};
-use sse_core::parser::Limits;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 

@@ -2,7 +2,7 @@
 
 use alloc::rc::Rc;
 
-use sse_core::machine::Machine;
+use eventsource_core::machine::Machine;
 use wasm_bindgen::prelude::*;
 
 use crate::web::driver::Driver;

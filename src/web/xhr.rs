@@ -19,8 +19,8 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use eventsource_core::machine::Failure;
 use js_sys::{JsString, Reflect};
-use sse_core::machine::Failure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;

@@ -1,4 +1,4 @@
-// Every fixture of crates/sse-core/tests/fixtures/ through the real path in
+// Every fixture of crates/eventsource-core/tests/fixtures/ through the real path in
 // Node: dist/index.js's EventSource, its wasm parser (the raw face), the
 // batch that crosses into JavaScript undecoded and is decoded there once
 // (src/batch.rs, src/js/link.js), and the MessageEvents dispatched. The
@@ -6,7 +6,7 @@
 // ReadableStream of chunks: the whole stream, split in two at every offset,
 // and one byte per chunk; each must give exactly the fixture's events (type,
 // data, lastEventId), in order. The crate's own tests check the parser the
-// same way (crates/sse-core/tests/fixtures.rs); this checks everything
+// same way (crates/eventsource-core/tests/fixtures.rs); this checks everything
 // between it and the listener, the decoding above all: a batch decoded in one
 // call must cut into the same strings as each piece decoded on its own, also
 // where a piece ends inside an invalid sequence.
@@ -24,7 +24,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const dir = join(root, 'crates/sse-core/tests/fixtures');
+const dir = join(root, 'crates/eventsource-core/tests/fixtures');
 const SMALL = 4096;
 
 let EventSource;

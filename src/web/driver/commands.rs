@@ -5,7 +5,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use sse_core::machine::{Command, Failure, ReadyState, Reason};
+use eventsource_core::machine::{Command, Failure, ReadyState, Reason};
 
 use super::Driver;
 use super::membership::Announce;

@@ -1,6 +1,6 @@
 //! The `shared` option: this source's part in its group (one connection
 //! for every source of the same request in the browser profile), as a value
-//! the driver holds. The decisions are the core's (`sse_core::shared::Relay`);
+//! the driver holds. The decisions are the core's (`eventsource_core::shared::Relay`);
 //! this applies them to the source's own connection and queues what is to
 //! be posted (the JavaScript class holds the Web Lock and the
 //! BroadcastChannel) and the leader's bytes to parse.
@@ -9,8 +9,8 @@ use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sse_core::machine::{Machine, ReadyState};
-use sse_core::shared::{Action, Entry, Position, Relay, Role, Start};
+use eventsource_core::machine::{Machine, ReadyState};
+use eventsource_core::shared::{Action, Entry, Position, Relay, Role, Start};
 
 use super::membership::{Announce, Conn, Membership, Todo};
 use crate::web::shared::{Frame, Message, Post, Welcome};

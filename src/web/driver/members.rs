@@ -6,7 +6,7 @@
 
 use alloc::rc::Rc;
 
-use sse_core::shared::Position;
+use eventsource_core::shared::Position;
 
 use super::Driver;
 // (A trait object's methods need no import: only the base core uses it.)

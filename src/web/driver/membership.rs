@@ -1,7 +1,7 @@
 //! A source's part in a group (the `shared` option), as a value the driver
 //! holds: [`Solo`] for a source that holds its own connection (every
 //! source of the base core), `group::Group` for one that shares. The
-//! group's decisions are `sse_core::shared`'s; the membership applies them
+//! group's decisions are `eventsource_core::shared`'s; the membership applies them
 //! to this source's connection ([`Conn`]) and queues what is to be posted
 //! or parsed ([`Todo`]), which the driver carries out with no borrow held.
 
@@ -9,8 +9,8 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use sse_core::machine::{Machine, ReadyState, Reason};
-use sse_core::shared::Position;
+use eventsource_core::machine::{Machine, ReadyState, Reason};
+use eventsource_core::shared::Position;
 
 #[cfg(feature = "shared")]
 use crate::web::shared::{Message, Post};

@@ -16,7 +16,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use sse_core::machine::{Machine, ReadyState, Request};
+use eventsource_core::machine::{Machine, ReadyState, Request};
 
 use crate::batch::Batch;
 

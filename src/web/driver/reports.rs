@@ -4,8 +4,8 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use sse_core::machine::{Failure, Head};
-use sse_core::parser::RawSink;
+use eventsource_core::machine::{Failure, Head};
+use eventsource_core::parser::RawSink;
 
 // (A trait object's methods need no import: only the base core uses it.)
 #[cfg_attr(feature = "shared", allow(unused_imports))]

@@ -1,7 +1,7 @@
 //! The wire format of a shared stream (the `shared` option): what the
 //! sources of one group post on their `BroadcastChannel`, written and read
 //! here and nowhere else. The rules (who applies what, when a new leader
-//! connects, from which ID) are `sse_core::shared`'s; the lock and the
+//! connects, from which ID) are `eventsource_core::shared`'s; the lock and the
 //! channel are held by the JavaScript class (`src/js/shared.js`), which
 //! posts what the driver hands it and gives the driver what arrives.
 //!
@@ -23,10 +23,10 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use eventsource_core::machine::{Lost, ReadyState, Reason};
+use eventsource_core::parser::ParseError;
+use eventsource_core::shared::{Entry, Position, Start};
 use js_sys::{Array, Uint8Array};
-use sse_core::machine::{Lost, ReadyState, Reason};
-use sse_core::parser::ParseError;
-use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 

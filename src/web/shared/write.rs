@@ -2,8 +2,8 @@
 
 use alloc::vec::Vec;
 
+use eventsource_core::shared::{Entry, Position, Start};
 use js_sys::{Array, Object, Uint8Array};
-use sse_core::shared::{Entry, Position, Start};
 use wasm_bindgen::prelude::*;
 
 use super::{Frame, Welcome};

@@ -1,10 +1,10 @@
-//! The buffering diagnosis (`sse_core::buffering`), with time as a plain
+//! The buffering diagnosis (`eventsource_core::buffering`), with time as a plain
 //! number: each sign of a buffering intermediary is seen, once, and no
 //! healthy stream gives one, however slow or bursty.
 
-use sse_core::buffering::Sign;
-use sse_core::machine::{Command, Config, Head, Machine, Warning};
-use sse_core::parser::OwnedEvent;
+use eventsource_core::buffering::Sign;
+use eventsource_core::machine::{Command, Config, Head, Machine, Warning};
+use eventsource_core::parser::OwnedEvent;
 
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
 

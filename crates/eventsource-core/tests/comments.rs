@@ -2,8 +2,8 @@
 //! reported to sinks that ask for them, in stream order beside the events,
 //! on both faces, whatever the chunking.
 
-use sse_core::machine::{Config, Head, Machine};
-use sse_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
+use eventsource_core::machine::{Config, Head, Machine};
+use eventsource_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
 
 /// What a sink saw, in order: `E:data` for an event, `C:text` for a comment.
 #[derive(Default)]

@@ -1,5 +1,5 @@
 //! A shared stream, in microseconds: the follower mode of the machine, the
-//! ordering and takeover rules of `sse_core::shared`, and a simulated group
+//! ordering and takeover rules of `eventsource_core::shared`, and a simulated group
 //! of sources whose leaders come and go while the relay's messages race the
 //! lock: no source may lose or repeat an event.
 
@@ -7,9 +7,9 @@ mod common;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use sse_core::machine::{Command, Config, Head, Machine, ReadyState, Reason, RequestKind};
-use sse_core::parser::OwnedEvent;
-use sse_core::shared::{Action, Entry, Position, Relay, Role, Start, TAKEOVER_GRACE};
+use eventsource_core::machine::{Command, Config, Head, Machine, ReadyState, Reason, RequestKind};
+use eventsource_core::parser::OwnedEvent;
+use eventsource_core::shared::{Action, Entry, Position, Relay, Role, Start, TAKEOVER_GRACE};
 
 const URL: &str = "https://example.test/events";
 
@@ -717,7 +717,7 @@ fn a_follower_on_the_raw_face_gives_the_events_the_decoded_face_gives() {
 // are the same, whatever order and case their headers were given in.
 
 mod identity {
-    use sse_core::shared::{Body, GroupRequest, Headers};
+    use eventsource_core::shared::{Body, GroupRequest, Headers};
 
     const ALICE: &[(&str, &str)] = &[("Authorization", "Bearer alice"), ("X-Tenant", "blue")];
 

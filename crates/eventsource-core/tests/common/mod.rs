@@ -4,8 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses a part
 
-use sse_core::machine::{Command, Config, Failure, Head, Machine, ReadyState, ReconnectPolicy, RequestKind};
-use sse_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
+use eventsource_core::machine::{Command, Config, Failure, Head, Machine, ReadyState, ReconnectPolicy, RequestKind};
+use eventsource_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
 
 /// One input, chosen by `kind` (any number) with `arg` for its details.
 pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<OwnedEvent>) -> &'static str {

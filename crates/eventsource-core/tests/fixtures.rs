@@ -22,9 +22,9 @@ mod native {
     use std::fs;
     use std::path::{Path, PathBuf};
 
+    use eventsource_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
     use libtest_mimic::{Arguments, Failed, Trial};
     use serde_json::Value;
-    use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 
     #[derive(Debug, Default, PartialEq)]
     struct Outcome {

@@ -11,8 +11,8 @@
 mod common;
 
 use common::{DecodedByHost, Outcome};
+use eventsource_core::parser::Parser;
 use proptest::prelude::*;
-use sse_core::parser::Parser;
 
 /// Bytes that look like an event stream often enough to reach every rule:
 /// field names, colons, spaces, CR, LF, NUL, BOM bytes, digits, invalid UTF-8.

@@ -1,5 +1,5 @@
 //! Parser throughput, natively, side by side with the `sse-stream` crate:
-//! `cargo bench -p sse-core --bench parser`.
+//! `cargo bench -p eventsource-core --bench parser`.
 //!
 //! Three streams, each fed in 16 KiB and in 1 KiB chunks:
 //!
@@ -33,8 +33,8 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
+use eventsource_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 use futures_util::Stream;
-use sse_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
 
 /// What a run produced: the check that it parsed the stream right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

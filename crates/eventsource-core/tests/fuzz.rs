@@ -20,7 +20,7 @@
 mod common;
 
 use common::{DecodedByHost, Outcome, Rng};
-use sse_core::parser::Parser;
+use eventsource_core::parser::Parser;
 
 fn iterations() -> u64 {
     std::env::var("FUZZ_ITERATIONS")

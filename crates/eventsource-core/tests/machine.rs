@@ -4,11 +4,11 @@
 //! delay, backoff, jitter, heartbeat, waking up, the network coming back)
 //! runs in microseconds.
 
-use sse_core::machine::{
+use eventsource_core::machine::{
     Command, Config, DEFAULT_RECONNECTION_TIME, Failure, Head, Lost, Machine, ReadyState, Reason, ReconnectPolicy,
     Request, RequestKind, WAKE_CHECK_INTERVAL, Warning,
 };
-use sse_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
+use eventsource_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
 
 const URL: &str = "https://example.test/events";
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
