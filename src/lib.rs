@@ -17,11 +17,13 @@ pub mod contract;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-#[cfg(all(target_arch = "wasm32", feature = "shared"))]
+#[cfg(all(target_arch = "wasm32", feature = "api"))]
+pub use web::api::*;
+#[cfg(all(target_arch = "wasm32", feature = "shared", feature = "js"))]
 pub use web::group_name;
-#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+#[cfg(all(target_arch = "wasm32", feature = "bench", feature = "js"))]
 pub use web::parse_count;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse};
 
 // The allocator of the wasm build: smaller and faster than dlmalloc there.
