@@ -145,7 +145,7 @@ async function main() {
       await rustSuite(
         'wasm-pack test (headless Chromium)',
         'wasm-pack',
-        ['test', '--headless', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--features', 'js', '--test', 'web'],
+        ['test', '--headless', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--features', 'js', '--test', 'web', '--test', 'rust_api', '--test', 'rust_api_release'],
         { SSE_TEST_ORIGIN: server.origin, SSE_TEST_CROSS_ORIGIN: server.crossOrigin },
       );
     } finally {

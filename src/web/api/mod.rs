@@ -60,7 +60,7 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::Cell;
+use core::cell::{Cell, RefCell};
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -91,8 +91,8 @@ pub struct EventSource {
     driver: Rc<Driver<Front>>,
     front: Front,
     url: String,
-    /// The page's lifecycle and network listeners (released on drop).
-    _watch: Vec<Listener>,
+    /// The page's lifecycle and network listeners (released by close()).
+    watch: RefCell<Vec<Listener>>,
 }
 
 impl EventSource {
@@ -127,7 +127,7 @@ impl EventSource {
             driver,
             front,
             url,
-            _watch: watch,
+            watch: RefCell::new(watch),
         }
     }
 
@@ -145,6 +145,7 @@ impl EventSource {
     /// is queued after those already queued, and the stream then ends.
     pub fn close(&self) {
         self.driver.close();
+        self.watch.borrow_mut().clear();
         self.front.end();
     }
 
