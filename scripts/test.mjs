@@ -127,6 +127,13 @@ async function main() {
     // The protocol core on its own, for a target without std: it is no_std.
     await check('cargo clippy (eventsource-core, wasm32)', 'cargo', ['clippy', '-p', 'eventsource-core', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
     await check('cargo doc (eventsource-core, no warnings)', 'cargo', ['doc', '-p', 'eventsource-core', '--no-deps'], { RUSTDOCFLAGS: '-D warnings' });
+    // The Rust API exists for wasm32 only: its docs are built for it (as docs.rs does, package.metadata.docs.rs).
+    await check('cargo doc (eventsource-wasm, wasm32, no warnings)', 'cargo', ['doc', '-p', 'eventsource-wasm', '--no-deps', '--target', 'wasm32-unknown-unknown'], { RUSTDOCFLAGS: '-D warnings' });
+    // Both crates as crates.io would take them: packaged (metadata, README,
+    // licenses, the versioned path dependency) and built from the package for
+    // wasm32. It reads the crates.io index: without a network it fails, and
+    // cargo's message says so (it never passes without having checked).
+    await check('cargo publish --dry-run (eventsource-core, eventsource-wasm)', 'cargo', ['publish', '--dry-run', '--allow-dirty', '--workspace', '--target', 'wasm32-unknown-unknown']);
   }
   if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test', '--workspace']);
 

@@ -4,24 +4,26 @@
 //! ```no_run
 //! use eventsource_wasm::{Event, EventSource, ReconnectPolicy};
 //! use futures_util::StreamExt;
-//! # async fn run() -> Result<(), eventsource_wasm::BuildError> {
-//! let mut source = EventSource::builder("/events")
-//!     .method("POST")
-//!     .header("Authorization", "Bearer token")
-//!     .body(r#"{"topic":"news"}"#)
-//!     .reconnect(ReconnectPolicy::new().exponential(true).resend(true))
-//!     .build()?;
-//! while let Some(event) = source.next().await {
-//!     match event {
-//!         Event::Open(open) => log(&format!("open (resumed from {:?})", open.resumed_from)),
-//!         Event::Message(message) => log(&message.data),
-//!         Event::Error(error) => log(&error.to_string()),
-//!         _ => {}
+//!
+//! /// Follows a POST stream until it fails for good; returns what it saw.
+//! async fn follow(url: &str, token: &str) -> Result<Vec<String>, eventsource_wasm::BuildError> {
+//!     let mut source = EventSource::builder(url)
+//!         .header("Authorization", format!("Bearer {token}"))
+//!         .body(r#"{"topic":"news"}"#) // a POST
+//!         .reconnect(ReconnectPolicy::new().exponential(true).resend(true))
+//!         .build()?;
+//!     let mut seen = Vec::new();
+//!     while let Some(event) = source.next().await {
+//!         match event {
+//!             Event::Open(open) => seen.push(format!("open (resumed from {:?})", open.resumed_from)),
+//!             Event::Message(message) => seen.push(format!("{}: {}", message.event_type, message.data)),
+//!             // CONNECTING: it reconnects; CLOSED: the last item.
+//!             Event::Error(error) => seen.push(error.to_string()),
+//!             _ => {}
+//!         }
 //!     }
+//!     Ok(seen)
 //! }
-//! # Ok(())
-//! # }
-//! # fn log(_: &str) {}
 //! ```
 //!
 //! # The shape, and why
