@@ -307,7 +307,7 @@ export async function build() {
   // which only a source that asks to share loads.
   const pkgs = { base: pkg, shared: `${pkg}-shared` };
   for (const [variant, dir] of Object.entries(pkgs)) {
-    const list = [...(features ? features.split(',') : []), ...(variant === 'shared' ? ['shared'] : [])];
+    const list = ['js', ...(features ? features.split(',') : []), ...(variant === 'shared' ? ['shared'] : [])];
     log(`build: cargo (${profile}, wasm32-unknown-unknown${list.length ? `, features ${list.join(',')}` : ''})`);
     cargoWasm({ dev, features: list, rustflags });
     rmSync(dir, { recursive: true, force: true });

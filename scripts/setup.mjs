@@ -3,7 +3,7 @@
 // says what it does. Idempotent and quick (well under 5 s) once done.
 //
 //   - the wasm32-unknown-unknown Rust target
-//   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml
+//   - wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock
 //   - wasm-pack
 //   - Debian's chromium and chromium-driver (as root; otherwise says what to run)
 //   - Debian's firefox-esr (driven over WebDriver BiDi) and webkit2gtk-driver
@@ -54,11 +54,16 @@ function run(cmd, args, what) {
   if (r.status !== 0) throw new SetupError(`${what} failed (${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal})`);
 }
 
-/** The exact wasm-bindgen version Cargo.toml pins (`wasm-bindgen = "=X"`). */
+/**
+ * The exact wasm-bindgen version the build uses: Cargo.lock's. (Cargo.toml
+ * asks for a compatible one, `0.2.N`, so that a Rust app depending on the
+ * crate is not forced onto one exact version; this repository's lock file
+ * is what pins the npm build, and the CLI must match it exactly.)
+ */
 export function pinnedWasmBindgen() {
-  const toml = readFileSync(join(root, 'Cargo.toml'), 'utf8');
-  const m = toml.match(/^wasm-bindgen\s*=\s*(?:\{[^}]*version\s*=\s*)?"=([0-9.]+)"/m);
-  if (!m) throw new SetupError('Cargo.toml must pin wasm-bindgen with "=X.Y.Z" so the CLI can match it');
+  const lock = readFileSync(join(root, 'Cargo.lock'), 'utf8');
+  const m = lock.match(/^\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([0-9.]+)"/m);
+  if (!m) throw new SetupError('Cargo.lock has no wasm-bindgen package: run cargo generate-lockfile, then npm test again');
   return m[1];
 }
 

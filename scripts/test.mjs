@@ -116,14 +116,24 @@ async function main() {
   if (want('fmt')) await check('cargo fmt --check', 'cargo', ['fmt', '--all', '--check']);
   if (want('clippy')) {
     await check('cargo clippy (host)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
-    await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--', '-D', 'warnings']);
+    // The JavaScript class's exports (`js`) with the Rust API (default): what the browser tests build.
+    await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--features', 'js', '--', '-D', 'warnings']);
+    // What a Rust app that depends on the crate builds: the Rust API, no JavaScript exports.
+    await check('cargo clippy (wasm32, Rust API only)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
     // The core with the `shared` option compiled in (a build of its own).
-    await check('cargo clippy (wasm32, shared)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'shared', '--', '-D', 'warnings']);
+    await check('cargo clippy (wasm32, shared)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'js,shared', '--', '-D', 'warnings']);
     // The npm build's configuration: no_std, with its own panic handler.
-    await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib', '--', '-D', 'warnings']);
+    await check('cargo clippy (wasm32, no_std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--features', 'js', '--lib', '--', '-D', 'warnings']);
     // The protocol core on its own, for a target without std: it is no_std.
     await check('cargo clippy (eventsource-core, wasm32)', 'cargo', ['clippy', '-p', 'eventsource-core', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
     await check('cargo doc (eventsource-core, no warnings)', 'cargo', ['doc', '-p', 'eventsource-core', '--no-deps'], { RUSTDOCFLAGS: '-D warnings' });
+    // The Rust API exists for wasm32 only: its docs are built for it (as docs.rs does, package.metadata.docs.rs).
+    await check('cargo doc (eventsource-wasm, wasm32, no warnings)', 'cargo', ['doc', '-p', 'eventsource-wasm', '--no-deps', '--target', 'wasm32-unknown-unknown'], { RUSTDOCFLAGS: '-D warnings' });
+    // Both crates as crates.io would take them: packaged (metadata, README,
+    // licenses, the versioned path dependency) and built from the package for
+    // wasm32. It reads the crates.io index: without a network it fails, and
+    // cargo's message says so (it never passes without having checked).
+    await check('cargo publish --dry-run (eventsource-core, eventsource-wasm)', 'cargo', ['publish', '--dry-run', '--allow-dirty', '--workspace', '--target', 'wasm32-unknown-unknown']);
   }
   if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test', '--workspace']);
 
@@ -142,7 +152,7 @@ async function main() {
       await rustSuite(
         'wasm-pack test (headless Chromium)',
         'wasm-pack',
-        ['test', '--headless', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--test', 'web'],
+        ['test', '--headless', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--features', 'js', '--test', 'web', '--test', 'rust_api', '--test', 'rust_api_release'],
         { SSE_TEST_ORIGIN: server.origin, SSE_TEST_CROSS_ORIGIN: server.crossOrigin },
       );
     } finally {

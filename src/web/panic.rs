@@ -59,6 +59,7 @@ impl Drop for Entered {
 }
 
 /// Called from the panic hook or handler with the message already reported.
+#[cfg(any(feature = "std", feature = "js"))]
 fn poison_current(message: &str) {
     let current = CURRENT.swap(core::ptr::null_mut(), Ordering::Relaxed);
     let poison = POISON.swap(core::ptr::null_mut(), Ordering::Relaxed);
@@ -79,8 +80,16 @@ pub(super) fn install() {
     use core::sync::atomic::AtomicBool;
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if !INSTALLED.swap(true, Ordering::Relaxed) {
-        std::panic::set_hook(alloc::boxed::Box::new(|info| {
+        // A Rust app's own hook (installed before its first source) still
+        // reports the panic; the JavaScript class reports with
+        // console_error_panic_hook.
+        #[cfg(not(feature = "js"))]
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(alloc::boxed::Box::new(move |info| {
+            #[cfg(feature = "js")]
             console_error_panic_hook::hook(info);
+            #[cfg(not(feature = "js"))]
+            previous(info);
             let payload = info.payload();
             let message = match (
                 payload.downcast_ref::<&str>(),
@@ -98,7 +107,8 @@ pub(super) fn install() {
 #[cfg(not(feature = "std"))]
 pub(super) fn install() {}
 
-#[cfg(not(feature = "std"))]
+// Only in the npm build (`js`): a Rust app has its own (std's).
+#[cfg(all(feature = "js", not(feature = "std")))]
 mod handler {
     use wasm_bindgen::prelude::*;
 

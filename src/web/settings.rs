@@ -14,12 +14,12 @@ use crate::web::env;
 
 /// Which transport carries the requests (chosen by the JavaScript class).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Transport {
+pub(crate) enum Transport {
     Fetch,
     Xhr,
 }
 
-pub(super) struct Settings {
+pub(crate) struct Settings {
     pub with_credentials: bool,
     pub transport: Transport,
     pub fetch: Option<Function>,

@@ -4,10 +4,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use js_sys::Object;
-use wasm_bindgen::prelude::*;
-
-pub(super) struct Counter(AtomicU32);
+pub(crate) struct Counter(AtomicU32);
 
 impl Counter {
     const fn new() -> Counter {
@@ -19,7 +16,7 @@ impl Counter {
     pub(super) fn decrement(&self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
-    fn get(&self) -> u32 {
+    pub(crate) fn get(&self) -> u32 {
         self.0.load(Ordering::Relaxed)
     }
 }
@@ -37,10 +34,11 @@ pub(super) static REQUESTS: Counter = Counter::new();
 pub(super) static CALLBACKS: Counter = Counter::new();
 
 /// `{ sources, timers, listeners, requests, callbacks, wasmMemoryBytes }`.
-#[wasm_bindgen(js_name = diagnostics)]
-pub fn diagnostics() -> Object {
-    let object = Object::new();
-    let set = |key: &str, value: f64| crate::web::env::set(&object, key, &JsValue::from_f64(value));
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = diagnostics)]
+pub fn diagnostics() -> js_sys::Object {
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: f64| crate::web::env::set(&object, key, &wasm_bindgen::JsValue::from_f64(value));
     set("sources", f64::from(DRIVERS.get()));
     set("timers", f64::from(TIMERS.get()));
     set("listeners", f64::from(LISTENERS.get()));
