@@ -4,6 +4,7 @@
 //! Vitest's) that replace them after this package was imported drive every
 //! reconnection and heartbeat.
 
+use eventsource_core::Instant;
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -23,11 +24,12 @@ extern "C" {
     fn drop_soon(slot: &JsValue);
 }
 
-/// The machine's clock: whole milliseconds (0 before the epoch, which only a
-/// broken fake clock reports).
-pub(super) fn now_ms() -> u64 {
+/// The machine's clock: `Date.now()` as the core's [`Instant`], whole
+/// milliseconds (0 before the epoch, which only a broken fake clock
+/// reports). Where the platform's number becomes the core's type.
+pub(super) fn now_ms() -> Instant {
     let now = now();
-    if now > 0.0 { now as u64 } else { 0 }
+    Instant(if now > 0.0 { now as u64 } else { 0 })
 }
 
 /// The largest delay a platform timer takes (2^31 − 1 ms); a longer one

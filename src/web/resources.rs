@@ -5,6 +5,8 @@
 
 use core::cell::{Cell, RefCell};
 
+use eventsource_core::Instant;
+
 use crate::web::clock::Timeout;
 use crate::web::fetch::FetchRequest;
 use crate::web::front::FrontEnd;
@@ -25,13 +27,13 @@ pub(super) enum Active {
 
 /// The timer, armed for the machine's `poll_timeout()`; dropping it disarms it.
 pub(super) struct Armed {
-    deadline: u64,
+    deadline: Instant,
     _timeout: Timeout,
 }
 
 impl Armed {
     /// The time it was armed for.
-    pub(super) fn deadline(&self) -> u64 {
+    pub(super) fn deadline(&self) -> Instant {
         self.deadline
     }
 }
@@ -77,13 +79,14 @@ impl<F: FrontEnd> Resources<F> {
     }
 
     /// The deadline the timer is armed for, if it is.
-    pub(super) fn armed_for(&self) -> Option<u64> {
+    pub(super) fn armed_for(&self) -> Option<Instant> {
         self.timer.borrow().as_ref().map(|armed| armed.deadline)
     }
 
     /// Arm the timer for `deadline` (replacing any other).
-    pub(super) fn arm(&self, deadline: u64, now: u64, callback: impl FnMut() + 'static) {
-        let timeout = Timeout::new(deadline.saturating_sub(now), callback);
+    pub(super) fn arm(&self, deadline: Instant, now: Instant, callback: impl FnMut() + 'static) {
+        // The platform's timer takes a span in milliseconds.
+        let timeout = Timeout::new((deadline - now).0, callback);
         let old = self.timer.replace(Some(Armed {
             deadline,
             _timeout: timeout,

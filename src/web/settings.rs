@@ -4,6 +4,7 @@
 
 use alloc::string::String;
 
+use eventsource_core::Millis;
 use eventsource_core::machine::{Config, ReconnectPolicy};
 use eventsource_core::parser::Limits;
 use js_sys::Function;
@@ -49,10 +50,10 @@ pub(super) fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings)
         .with_jitter(env::field(init, "jitter").as_f64().unwrap_or(0.0))
         .with_max_retries(number(init, "maxRetries").map(|n| n.min(u64::from(u32::MAX)) as u32));
     if let Some(ms) = number(init, "initialDelay") {
-        policy = policy.with_initial_delay(ms);
+        policy = policy.with_initial_delay(Millis(ms));
     }
     if let Some(ms) = number(init, "maxDelay") {
-        policy = policy.with_max_delay(ms);
+        policy = policy.with_max_delay(Millis(ms));
     }
     let limits = Limits::new()
         .with_max_line_length(number(init, "maxLineLength").map(|n| n as usize))
@@ -60,7 +61,7 @@ pub(super) fn read(init: &JsValue, with_credentials: bool) -> (Config, Settings)
     let config = Config::new()
         .with_limits(limits)
         .with_policy(policy)
-        .with_heartbeat_timeout(number(init, "heartbeatTimeout"))
+        .with_heartbeat_timeout(number(init, "heartbeatTimeout").map(Millis))
         .with_last_event_id(env::field(init, "lastEventId").as_string().as_deref())
         .with_origin(env::field(init, "origin").as_string().as_deref())
         .with_ask_before_reconnect(env::field(init, "beforeReconnect").is_truthy())

@@ -27,12 +27,14 @@
 //! reach the client as several reads, and XHR reports progress at most every
 //! 50 ms).
 
+use crate::{Instant, Millis};
+
 /// Reads closer together than this are one burst.
-pub const BURST_GAP_MS: u64 = 60;
+pub const BURST_GAP_MS: Millis = Millis(60);
 /// Silence before a burst for it to count as a flush.
-pub const SILENCE_MS: u64 = 250;
+pub const SILENCE_MS: Millis = Millis(250);
 /// How late the body's first bytes must be for [`Sign::LateFirstBytes`].
-pub const LATE_FIRST_BYTES_MS: u64 = 1000;
+pub const LATE_FIRST_BYTES_MS: Millis = Millis(1000);
 /// How many events the late first burst must complete.
 pub const MANY_EVENTS: u32 = 8;
 /// How many buffer-sized bursts make [`Sign::BufferSizedBursts`].
@@ -86,15 +88,15 @@ pub fn is_compressed(content_encoding: Option<&str>) -> bool {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Watch {
     /// When the head of the current response came.
-    head_at: u64,
+    head_at: Instant,
     /// Whether the current response's body has had bytes yet.
     started: bool,
     /// The burst being received: its last read, its bytes, the silence
     /// before it, whether it is the body's first, and the parser's event
     /// count when it began.
-    last_read: u64,
+    last_read: Instant,
     burst_bytes: usize,
-    silence_before: u64,
+    silence_before: Millis,
     first_burst: bool,
     events_before: u32,
     /// The parser was in the middle of an event after the burst's last read.
@@ -105,7 +107,7 @@ pub(crate) struct Watch {
 
 impl Watch {
     /// A response's head arrived at `now`.
-    pub(crate) fn head(&mut self, now: u64, content_encoding: Option<&str>) -> Option<Sign> {
+    pub(crate) fn head(&mut self, now: Instant, content_encoding: Option<&str>) -> Option<Sign> {
         self.head_at = now;
         self.started = false;
         self.burst_bytes = 0;
@@ -118,19 +120,19 @@ impl Watch {
     /// so a sign is seen when the burst after it begins.)
     pub(crate) fn body(
         &mut self,
-        now: u64,
+        now: Instant,
         len: usize,
         events_before: u32,
         events: u32,
         mid_event: bool,
     ) -> Option<Sign> {
         let mut sign = None;
-        if !self.started || now.saturating_sub(self.last_read) >= BURST_GAP_MS {
+        if !self.started || now - self.last_read >= BURST_GAP_MS {
             if self.started {
                 sign = self.close_burst();
             }
             let since = if self.started { self.last_read } else { self.head_at };
-            self.silence_before = now.saturating_sub(since);
+            self.silence_before = now - since;
             self.first_burst = !self.started;
             self.started = true;
             self.burst_bytes = 0;
@@ -146,7 +148,7 @@ impl Watch {
             if count >= MANY_EVENTS {
                 self.first_burst = false;
                 sign = Some(Sign::LateFirstBytes {
-                    waited_ms: self.silence_before,
+                    waited_ms: self.silence_before.0,
                     events: count,
                 });
             }

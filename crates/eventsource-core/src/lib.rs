@@ -11,3 +11,6 @@ pub mod mime;
 pub mod parser;
 pub mod shared;
 pub mod url;
+
+mod time;
+pub use time::{Instant, Millis};

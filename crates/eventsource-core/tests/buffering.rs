@@ -5,6 +5,7 @@
 mod common;
 
 use common::{Command, Host};
+use eventsource_core::Instant;
 use eventsource_core::buffering::Sign;
 use eventsource_core::machine::{Config, Head, Machine, Warning};
 use eventsource_core::parser::OwnedEvent;
@@ -16,11 +17,11 @@ fn opened(head: Head<'_>, now: u64) -> Machine {
     let mut m = Machine::new(
         "https://example.test/",
         Config::default().with_diagnose_buffering(true),
-        0,
+        Instant(0),
     );
-    m.handle_timeout(0);
+    m.handle_timeout(Instant(0));
     while m.poll_command().is_some() {}
-    m.handle_head(now, head);
+    m.handle_head(Instant(now), head);
     assert!(m.is_streaming());
     m
 }
@@ -36,7 +37,7 @@ fn warnings(m: &mut Machine) -> Vec<Sign> {
 
 fn feed(m: &mut Machine, now: u64, bytes: &[u8]) {
     let mut events: Vec<OwnedEvent> = Vec::new();
-    m.handle_body(now, bytes, &mut events);
+    m.handle_body(Instant(now), bytes, &mut events);
 }
 
 /// `n` events of exactly 100 bytes each.
@@ -50,10 +51,10 @@ fn events(n: usize) -> Vec<u8> {
 fn a_compressed_event_stream_is_a_sign_given_once_and_identity_is_not() {
     let mut m = opened(SSE.with_content_encoding(Some("gzip")), 10);
     assert_eq!(warnings(&mut m), [Sign::Compressed]);
-    m.handle_end(20);
-    m.handle_timeout(10_000);
+    m.handle_end(Instant(20));
+    m.handle_timeout(Instant(10_000));
     while m.poll_command().is_some() {}
-    m.handle_head(10_010, SSE.with_content_encoding(Some("br")));
+    m.handle_head(Instant(10_010), SSE.with_content_encoding(Some("br")));
     assert!(m.is_streaming());
     assert_eq!(warnings(&mut m), [], "once per source");
     let mut m = opened(SSE.with_content_encoding(Some(" identity ")), 10);
@@ -62,10 +63,10 @@ fn a_compressed_event_stream_is_a_sign_given_once_and_identity_is_not() {
 
 #[test]
 fn nothing_is_diagnosed_unless_asked() {
-    let mut m = Machine::new("https://example.test/", Config::default(), 0);
-    m.handle_timeout(0);
+    let mut m = Machine::new("https://example.test/", Config::default(), Instant(0));
+    m.handle_timeout(Instant(0));
     while m.poll_command().is_some() {}
-    m.handle_head(1, SSE.with_content_encoding(Some("gzip")));
+    m.handle_head(Instant(1), SSE.with_content_encoding(Some("gzip")));
     assert!(m.is_streaming());
     assert_eq!(warnings(&mut m), []);
 }

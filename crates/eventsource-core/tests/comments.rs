@@ -5,6 +5,7 @@
 mod common;
 
 use common::Host;
+use eventsource_core::Instant;
 use eventsource_core::machine::{Config, Head, Machine};
 use eventsource_core::parser::{Event, Ignored, Parser, RawEvent, RawSink, Sink};
 
@@ -90,12 +91,12 @@ fn a_sink_that_does_not_ask_for_comments_still_sees_them_as_ignored_lines() {
 
 #[test]
 fn the_machine_hands_the_comments_of_an_open_stream_to_the_sink() {
-    let mut m = Machine::new("https://example.test/", Config::default(), 0);
-    m.handle_timeout(0);
+    let mut m = Machine::new("https://example.test/", Config::default(), Instant(0));
+    m.handle_timeout(Instant(0));
     while m.poll_command().is_some() {}
-    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    m.handle_head(Instant(1), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     let mut seen = Seen::default();
-    m.handle_body(2, b": ping\ndata: x\n\n", &mut seen);
+    m.handle_body(Instant(2), b": ping\ndata: x\n\n", &mut seen);
     assert_eq!(seen.0, ["C:ping", "E:x"]);
 }

@@ -4,6 +4,7 @@
 //! release before the notices queued after it, a start after them, and
 //! `close()` in a handler clearing whatever is still pending.
 
+use eventsource_core::Instant;
 use eventsource_core::machine::{
     Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, RequestKind, Warning,
 };
@@ -13,7 +14,7 @@ const URL: &str = "https://example.test/events";
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
 
 /// A machine whose stream is open, with its outputs taken.
-fn open_at(now: u64, config: Config) -> Machine {
+fn open_at(now: Instant, config: Config) -> Machine {
     let mut m = Machine::new(URL, config, now);
     m.handle_timeout(now);
     assert!(matches!(m.poll_order(), Some(Order::Fetch(_))));
@@ -27,25 +28,25 @@ fn open_at(now: u64, config: Config) -> Machine {
 /// got no response; the probe says the server answers (CORS refused the
 /// header): what follows is an abort, a warning and a request without it.
 fn refused_id() -> Machine {
-    let mut m = open_at(0, Config::default().with_origin(Some("https://page.test")));
-    m.handle_body(0, b"id: 7\ndata: x\n\n", &mut Vec::<OwnedEvent>::new());
-    m.handle_end(0);
+    let mut m = open_at(Instant(0), Config::default().with_origin(Some("https://page.test")));
+    m.handle_body(Instant(0), b"id: 7\ndata: x\n\n", &mut Vec::<OwnedEvent>::new());
+    m.handle_end(Instant(0));
     while m.poll_order().is_some() || m.poll_notice().is_some() {}
     m.handle_timeout(m.poll_timeout().expect("a reconnection is due"));
     let Some(Order::Fetch(request)) = m.poll_order() else {
         panic!("the reconnection's request")
     };
     assert_eq!(request.last_event_id.as_deref(), Some("7"));
-    m.handle_failure(3000, Failure::Network);
+    m.handle_failure(Instant(3000), Failure::Network);
     assert_eq!(m.poll_order(), Some(Order::Probe { url: URL.into() }));
-    m.handle_probe(3000, true);
+    m.handle_probe(Instant(3000), true);
     m
 }
 
 #[test]
 fn a_lost_connection_releases_its_request_before_the_error_event_is_told() {
-    let mut m = open_at(0, Config::default());
-    m.handle_end(10);
+    let mut m = open_at(Instant(0), Config::default());
+    m.handle_end(Instant(10));
     // The abort is pending: no notice may pass it.
     assert_eq!(m.poll_notice(), None);
     assert_eq!(m.poll_order(), Some(Order::Abort));
@@ -96,8 +97,8 @@ fn close_called_by_a_warning_handler_means_the_queued_request_never_leaves() {
 
 #[test]
 fn close_called_by_an_error_handler_means_no_reconnection_is_ever_made() {
-    let mut m = open_at(0, Config::default().with_ask_before_reconnect(true));
-    m.handle_failure(5, Failure::Network);
+    let mut m = open_at(Instant(0), Config::default().with_ask_before_reconnect(true));
+    m.handle_failure(Instant(5), Failure::Network);
     assert_eq!(m.poll_order(), Some(Order::Abort));
     assert!(matches!(m.poll_notice(), Some(Notice::Error { .. })));
     // The error handler closes the source: the reconnection question
@@ -105,18 +106,18 @@ fn close_called_by_an_error_handler_means_no_reconnection_is_ever_made() {
     m.close();
     assert_eq!((m.poll_order(), m.poll_notice()), (None, None));
     assert_eq!(m.poll_timeout(), None);
-    m.handle_timeout(1_000_000);
+    m.handle_timeout(Instant(1_000_000));
     assert_eq!((m.poll_order(), m.poll_notice()), (None, None));
 }
 
 #[test]
 fn reconnect_called_by_an_error_handler_starts_a_request_no_earlier_abort_can_release() {
-    let mut m = open_at(0, Config::default());
-    m.handle_end(10);
+    let mut m = open_at(Instant(0), Config::default());
+    m.handle_end(Instant(10));
     assert_eq!(m.poll_order(), Some(Order::Abort));
     assert!(matches!(m.poll_notice(), Some(Notice::Error { .. })));
     // The error handler asks for a new connection now.
-    m.reconnect(10);
+    m.reconnect(Instant(10));
     let Some(Order::Fetch(request)) = m.poll_order() else {
         panic!("the requested connection")
     };
@@ -159,10 +160,10 @@ fn a_host_that_asks_for_notices_first_gets_the_same_sequence() {
 
 #[test]
 fn a_failure_releases_the_request_before_the_error_that_closes_the_source() {
-    let mut m = Machine::new(URL, Config::default(), 0);
-    m.handle_timeout(0);
+    let mut m = Machine::new(URL, Config::default(), Instant(0));
+    m.handle_timeout(Instant(0));
     assert!(matches!(m.poll_order(), Some(Order::Fetch(_))));
-    m.handle_head(0, Head::new(500, None));
+    m.handle_head(Instant(0), Head::new(500, None));
     assert_eq!(m.poll_notice(), None, "the release comes first");
     assert_eq!(m.poll_order(), Some(Order::Abort));
     assert_eq!(
@@ -174,6 +175,6 @@ fn a_failure_releases_the_request_before_the_error_that_closes_the_source() {
     );
     assert_eq!((m.poll_order(), m.poll_notice()), (None, None));
     // And an open stream's head is not read twice.
-    m.handle_head(0, SSE);
+    m.handle_head(Instant(0), SSE);
     assert_eq!((m.poll_order(), m.poll_notice()), (None, None));
 }

@@ -12,6 +12,7 @@ use eventsource_core::machine::{
     RequestKind, WAKE_CHECK_INTERVAL, Warning,
 };
 use eventsource_core::parser::{Limits, OwnedEvent, ParseError, RawEvent, RawSink};
+use eventsource_core::{Instant, Millis};
 
 const URL: &str = "https://example.test/events";
 const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
@@ -19,7 +20,7 @@ const SSE: Head<'static> = Head::new(200, Some("text/event-stream"));
 /// A machine and its clock.
 struct T {
     m: Machine,
-    now: u64,
+    now: Instant,
 }
 
 impl T {
@@ -29,8 +30,8 @@ impl T {
 
     fn at(url: &str, config: Config) -> T {
         T {
-            m: Machine::new(url, config, 1_000_000),
-            now: 1_000_000,
+            m: Machine::new(url, config, Instant(1_000_000)),
+            now: Instant(1_000_000),
         }
     }
 
@@ -40,7 +41,7 @@ impl T {
 
     /// Let `ms` pass, waking the machine whenever it asked to be.
     fn advance(&mut self, ms: u64) {
-        let end = self.now + ms;
+        let end = self.now + Millis(ms);
         while let Some(at) = self.m.poll_timeout() {
             if at > end {
                 break;
@@ -57,7 +58,7 @@ impl T {
     /// Jump to the next timeout the machine asked for and handle it.
     fn fire(&mut self) -> u64 {
         let at = self.m.poll_timeout().expect("a timeout is due");
-        let waited = at.saturating_sub(self.now);
+        let waited = (at - self.now).0;
         self.now = self.now.max(at);
         self.m.handle_timeout(self.now);
         waited
@@ -71,7 +72,7 @@ impl T {
             self.fire();
             let commands = self.drain();
             if let Some(Command::Fetch(_)) = commands.first() {
-                return self.now - start;
+                return (self.now - start).0;
             }
             assert!(commands.is_empty(), "{commands:?}");
         }
@@ -167,7 +168,7 @@ fn close_in_the_constructing_task_means_no_fetch_ever() {
     assert!(t.drain().is_empty());
     assert_eq!(t.m.poll_timeout(), None, "the wait is dropped");
     assert_eq!(t.m.ready_state(), ReadyState::Closed);
-    t.m.handle_timeout(t.now + 10_000);
+    t.m.handle_timeout(t.now + Millis(10_000));
     assert!(t.drain().is_empty());
 }
 
@@ -176,7 +177,7 @@ fn handling_a_timeout_early_does_nothing() {
     let mut t = open(Config::default());
     t.end();
     t.drain();
-    t.m.handle_timeout(t.now + 100);
+    t.m.handle_timeout(t.now + Millis(100));
     assert!(t.drain().is_empty(), "3 s have not passed");
 }
 
@@ -247,7 +248,7 @@ fn a_stream_that_ends_reconnects_after_the_default_three_seconds() {
     assert_eq!(t.drain(), [Command::Abort, error(Reason::Ended)]);
     assert_eq!(t.m.ready_state(), ReadyState::Connecting);
     assert_eq!(t.m.poll_timeout(), Some(t.now + DEFAULT_RECONNECTION_TIME));
-    assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME);
+    assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME.0);
     assert!(t.head(SSE));
     assert_eq!(t.drain(), [REOPEN], "an app can tell a reopen from the first open");
 }
@@ -326,7 +327,7 @@ fn retry_sets_the_reconnection_delay() {
     t.feed(b"retry: 10000\n\n");
     t.end();
     t.drain();
-    assert_eq!(t.m.reconnection_time(), 10000);
+    assert_eq!(t.m.reconnection_time(), Millis(10000));
     assert_eq!(t.reconnect_delay(), 10000);
 }
 
@@ -336,7 +337,7 @@ fn a_huge_retry_means_a_very_long_wait() {
     t.feed(b"retry: 99999999999999999999999\n");
     t.end();
     t.drain();
-    assert_eq!(t.m.reconnection_time(), u64::MAX);
+    assert_eq!(t.m.reconnection_time(), Millis(u64::MAX));
     t.advance(365 * 24 * 3600 * 1000);
     assert!(t.drain().is_empty(), "not within a year");
 }
@@ -353,7 +354,7 @@ fn a_long_wait_is_checked_every_few_seconds_so_a_wake_is_noticed() {
     assert_eq!(t.m.poll_timeout(), Some(t.now + WAKE_CHECK_INTERVAL));
     // The device sleeps for ten minutes; its timers did not count the sleep,
     // so the next check comes late, as the wall clock tells.
-    t.now += 10 * 60 * 1000;
+    t.now = t.now + Millis(10 * 60 * 1000);
     t.m.handle_timeout(t.now);
     assert_eq!(t.drain(), [reconnect(None, 1)], "reconnects as soon as it wakes");
 }
@@ -651,12 +652,12 @@ fn a_refused_cross_origin_last_event_id_is_dropped_at_once_and_for_good_with_a_w
 
 #[test]
 fn a_heartbeat_timeout_aborts_and_reconnects_and_is_one_deadline_moved_by_each_chunk() {
-    let mut t = open(Config::default().with_heartbeat_timeout(Some(10_000)));
+    let mut t = open(Config::default().with_heartbeat_timeout(Some(Millis(10_000))));
     let opened = t.now;
-    assert_eq!(t.m.poll_timeout(), Some(opened + 10_000));
+    assert_eq!(t.m.poll_timeout(), Some(opened + Millis(10_000)));
     t.advance(6_000);
     t.feed(b": ping\n");
-    assert_eq!(t.m.poll_timeout(), Some(opened + 16_000), "a comment counts");
+    assert_eq!(t.m.poll_timeout(), Some(opened + Millis(16_000)), "a comment counts");
     t.advance(9_999);
     assert!(t.drain().is_empty());
     t.advance(1);
@@ -667,7 +668,7 @@ fn a_heartbeat_timeout_aborts_and_reconnects_and_is_one_deadline_moved_by_each_c
 
 #[test]
 fn a_heartbeat_also_bounds_a_server_that_never_answers() {
-    let mut t = T::new(Config::default().with_heartbeat_timeout(Some(5_000)));
+    let mut t = T::new(Config::default().with_heartbeat_timeout(Some(Millis(5_000))));
     t.fire();
     t.drain();
     t.advance(5_000);
@@ -676,8 +677,8 @@ fn a_heartbeat_also_bounds_a_server_that_never_answers() {
 
 fn backoff() -> ReconnectPolicy {
     ReconnectPolicy::new()
-        .with_initial_delay(1000)
-        .with_max_delay(5000)
+        .with_initial_delay(Millis(1000))
+        .with_max_delay(Millis(5000))
         .with_exponential(true)
 }
 
@@ -711,7 +712,7 @@ fn a_server_retry_wins_over_backoff() {
 
 #[test]
 fn jitter_lengthens_the_delay_within_its_fraction() {
-    let policy = ReconnectPolicy::new().with_initial_delay(1000).with_jitter(0.5);
+    let policy = ReconnectPolicy::new().with_initial_delay(Millis(1000)).with_jitter(0.5);
     let mut t = open(Config::default().with_policy(policy).with_seed(7));
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..20 {
@@ -871,7 +872,7 @@ fn before_reconnect_is_asked_with_the_attempt_delay_and_reason_and_may_veto() {
             error(Reason::Ended),
             Command::BeforeReconnect {
                 attempt: 1,
-                delay_ms: 3000,
+                delay: Millis(3000),
                 reason: Reason::Ended
             }
         ]
@@ -909,7 +910,7 @@ fn no_reconnection_is_attempted_while_offline_and_none_counts_against_max_retrie
     t.fail(Failure::Network);
     assert_eq!(t.drain(), [Command::Abort, error(Reason::Network)]);
     assert_eq!(t.m.poll_timeout(), None, "waits for the network");
-    t.now += 60_000;
+    t.now = t.now + Millis(60_000);
     t.m.handle_timeout(t.now);
     assert!(t.drain().is_empty());
     // The network is back: the reconnection time has long passed, so at once.
@@ -921,7 +922,9 @@ fn no_reconnection_is_attempted_while_offline_and_none_counts_against_max_retrie
 
 #[test]
 fn the_network_back_soon_after_a_loss_still_waits_the_reconnection_time() {
-    let policy = ReconnectPolicy::new().with_initial_delay(1000).with_exponential(true);
+    let policy = ReconnectPolicy::new()
+        .with_initial_delay(Millis(1000))
+        .with_exponential(true);
     let mut t = open(Config::default().with_policy(policy));
     for _ in 0..4 {
         t.fail(Failure::Network);
@@ -932,12 +935,12 @@ fn the_network_back_soon_after_a_loss_still_waits_the_reconnection_time() {
     t.drain();
     assert_eq!(t.m.poll_timeout(), Some(t.now + WAKE_CHECK_INTERVAL), "a 16 s backoff");
     t.m.set_online(t.now, false);
-    t.now += 200;
+    t.now = t.now + Millis(200);
     t.m.set_online(t.now, true);
     assert!(t.drain().is_empty(), "not sooner than the reconnection time (1 s)");
     assert_eq!(
         t.m.poll_timeout(),
-        Some(t.now + 800),
+        Some(t.now + Millis(800)),
         "the backoff is for a busy server, not a lost network"
     );
     t.fire();
@@ -1072,7 +1075,7 @@ fn a_request_sent_once_is_not_repeated_when_the_connection_breaks_or_times_out()
     let mut t = open(
         Config::default()
             .with_send_once(true)
-            .with_heartbeat_timeout(Some(1000)),
+            .with_heartbeat_timeout(Some(Millis(1000))),
     );
     t.advance(1000);
     assert_eq!(t.drain(), [Command::Abort, unrepeatable(Lost::Timeout)]);
@@ -1097,7 +1100,7 @@ fn a_request_sent_once_asks_the_hook_first_and_fails_if_it_answers_with_no_reque
         next(&mut t),
         Some(Command::BeforeReconnect {
             attempt: 1,
-            delay_ms: 3000,
+            delay: Millis(3000),
             reason: Reason::Ended
         }),
         "asked before any error event"
@@ -1145,7 +1148,7 @@ fn a_request_sent_once_goes_on_with_the_request_the_hook_answers_and_then_follow
             error(Reason::Ended),
             Command::BeforeReconnect {
                 attempt: 1,
-                delay_ms: 3000,
+                delay: Millis(3000),
                 reason: Reason::Ended
             }
         ]
@@ -1211,7 +1214,7 @@ fn resuming_a_request_sent_once_asks_the_hook_or_fails() {
         next(&mut t),
         Some(Command::BeforeReconnect {
             attempt: 1,
-            delay_ms: 0,
+            delay: Millis(0),
             reason: Reason::Network
         })
     );
@@ -1227,7 +1230,7 @@ fn a_get_stream_is_reestablished_exactly_as_before() {
     let mut t = open(Config::default().with_send_once(false));
     t.end();
     assert_eq!(t.drain(), [Command::Abort, error(Reason::Ended)]);
-    assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME);
+    assert_eq!(t.reconnect_delay(), DEFAULT_RECONNECTION_TIME.0);
 }
 
 // ── reconnection on request ──

@@ -11,6 +11,7 @@ use common::{Command, Host};
 use eventsource_core::machine::{Config, Head, Machine, ReadyState, Reason, RequestKind};
 use eventsource_core::parser::OwnedEvent;
 use eventsource_core::shared::{Action, Entry, Position, Relay, Role, Start, TAKEOVER_GRACE};
+use eventsource_core::{Instant, Millis};
 
 const URL: &str = "https://example.test/events";
 
@@ -23,7 +24,7 @@ fn actions<P: Clone>(r: &mut Relay<P>) -> Vec<Action<P>> {
 }
 
 fn follower() -> Machine {
-    let mut m = Machine::new(URL, Config::default(), 0);
+    let mut m = Machine::new(URL, Config::default(), Instant(0));
     m.follow();
     m
 }
@@ -32,12 +33,12 @@ fn follower() -> Machine {
 fn a_follower_makes_no_request_and_arms_no_timer() {
     let mut m = follower();
     assert_eq!(m.poll_timeout(), None);
-    m.handle_timeout(1_000_000);
+    m.handle_timeout(Instant(1_000_000));
     assert_eq!(drain(&mut m), vec![]);
     assert_eq!(m.ready_state(), ReadyState::Connecting);
     // Offline and online change nothing either: the leader decides.
-    m.set_online(10, false);
-    m.set_online(20, true);
+    m.set_online(Instant(10), false);
+    m.set_online(Instant(20), true);
     assert_eq!(drain(&mut m), vec![]);
     assert_eq!(m.poll_timeout(), None);
 }
@@ -55,7 +56,7 @@ fn a_follower_applies_the_leaders_frames_and_mirrors_its_ready_state() {
     m.follow_body(b"\n\n", &mut events);
     assert_eq!(events.len(), 1);
     assert_eq!(m.last_event_id(), "4");
-    assert_eq!(m.reconnection_time(), 700);
+    assert_eq!(m.reconnection_time(), Millis(700));
     m.follow_error(Reason::Ended, ReadyState::Connecting);
     assert_eq!(
         drain(&mut m),
@@ -76,7 +77,7 @@ fn a_follower_applies_the_leaders_frames_and_mirrors_its_ready_state() {
     m.follow_error(Reason::Status(404), ReadyState::Closed);
     assert_eq!(m.ready_state(), ReadyState::Closed);
     assert_eq!(drain(&mut m).len(), 1);
-    m.take_over(5);
+    m.take_over(Instant(5));
     assert_eq!(drain(&mut m), vec![], "a closed source never leads");
 }
 
@@ -94,9 +95,9 @@ fn a_new_stream_discards_the_incomplete_event_as_the_leader_does() {
 #[test]
 fn a_joiner_adopts_the_leaders_id_and_retry_and_keeps_a_bom_in_the_middle_of_the_stream() {
     let mut m = follower();
-    m.follow_adopt("41", Some(900));
+    m.follow_adopt("41", Some(Millis(900)));
     assert_eq!(m.last_event_id(), "41");
-    assert_eq!(m.reconnection_time(), 900);
+    assert_eq!(m.reconnection_time(), Millis(900));
     let mut events: Vec<OwnedEvent> = Vec::new();
     m.follow_body("\u{FEFF}data: x\n\n".as_bytes(), &mut events);
     assert!(
@@ -131,7 +132,7 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
     let mut events: Vec<OwnedEvent> = Vec::new();
     m.follow_body(b"id: 9\ndata: x\n\n", &mut events);
     drain(&mut m);
-    m.take_over(100);
+    m.take_over(Instant(100));
     match drain(&mut m).as_slice() {
         [Command::Fetch(request)] => {
             assert_eq!(request.last_event_id.as_deref(), Some("9"));
@@ -139,7 +140,7 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
         }
         other => panic!("{other:?}"),
     }
-    m.handle_head(110, Head::new(200, Some("text/event-stream")));
+    m.handle_head(Instant(110), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     assert_eq!(
         drain(&mut m),
@@ -147,7 +148,7 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
         "no second open event: the source never stopped being open"
     );
     assert_eq!(m.ready_state(), ReadyState::Open);
-    m.handle_end(120);
+    m.handle_end(Instant(120));
     assert!(matches!(
         drain(&mut m).as_slice(),
         [
@@ -160,35 +161,35 @@ fn taking_over_an_open_connection_resumes_from_the_last_event_id_silently() {
     ));
     assert_eq!(
         m.poll_timeout(),
-        Some(120 + 3000),
+        Some(Instant(120 + 3000)),
         "the leader's timers are its own now"
     );
 }
 
 #[test]
 fn a_leader_relays_what_the_stream_took_up_to_a_recycles_cut() {
-    let mut m = Machine::new(URL, Config::default(), 0);
-    m.handle_timeout(0);
-    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    let mut m = Machine::new(URL, Config::default(), Instant(0));
+    m.handle_timeout(Instant(0));
+    m.handle_head(Instant(1), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     let mut events: Vec<OwnedEvent> = Vec::new();
     let first = b"id: 1\ndata: a\n\n";
-    m.handle_body(2, first, &mut events);
+    m.handle_body(Instant(2), first, &mut events);
     assert_eq!(m.taken(), first.len());
     m.recycle();
     let chunk = b"data: b\nid: 2\n\ndata: comes again\n\n";
-    m.handle_body(3, chunk, &mut events);
+    m.handle_body(Instant(3), chunk, &mut events);
     assert_eq!(&chunk[..m.taken()], b"data: b\nid: 2\n\n");
     // The recycled request's old body is not the stream any more.
-    m.handle_body(4, b"data: stale\n\n", &mut events);
+    m.handle_body(Instant(4), b"data: stale\n\n", &mut events);
     assert_eq!(m.taken(), 0);
 }
 
 #[test]
 fn the_first_source_of_a_group_leads_with_a_first_request() {
-    let mut m = Machine::new(URL, Config::default().with_last_event_id(Some("7")), 0);
+    let mut m = Machine::new(URL, Config::default().with_last_event_id(Some("7")), Instant(0));
     m.follow();
-    m.take_over(0);
+    m.take_over(Instant(0));
     match drain(&mut m).as_slice() {
         [Command::Fetch(request)] => {
             assert_eq!(request.kind, RequestKind::First);
@@ -196,30 +197,34 @@ fn the_first_source_of_a_group_leads_with_a_first_request() {
         }
         other => panic!("{other:?}"),
     }
-    m.handle_head(1, Head::new(200, Some("text/event-stream")));
+    m.handle_head(Instant(1), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![Command::Open { reopened: false }]);
 }
 
 #[test]
 fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the_request_the_host_picks() {
-    let mut m = Machine::new(URL, Config::default().with_ask_before_reconnect(true), 0);
+    let mut m = Machine::new(URL, Config::default().with_ask_before_reconnect(true), Instant(0));
     m.follow();
     m.follow_adopt("4", None);
     m.follow_open();
     drain(&mut m);
-    m.take_over(10);
+    m.take_over(Instant(10));
     assert_eq!(
         drain(&mut m),
         vec![Command::BeforeReconnect {
             attempt: 1,
-            delay_ms: 0,
+            delay: Millis(0),
             reason: Reason::Network
         }]
     );
     m.set_url("https://example.test/stream/1");
-    assert_eq!(m.poll_timeout(), Some(10), "at once, once the host has answered");
-    m.handle_timeout(10);
+    assert_eq!(
+        m.poll_timeout(),
+        Some(Instant(10)),
+        "at once, once the host has answered"
+    );
+    m.handle_timeout(Instant(10));
     match drain(&mut m).as_slice() {
         [Command::Fetch(request)] => {
             assert_eq!(request.url, "https://example.test/stream/1");
@@ -228,15 +233,15 @@ fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the
         }
         other => panic!("{other:?}"),
     }
-    m.handle_head(20, Head::new(200, Some("text/event-stream")));
+    m.handle_head(Instant(20), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![], "still a silent takeover");
     // A veto of a takeover fails the connection, for the whole group.
-    let mut v = Machine::new(URL, Config::default().with_ask_before_reconnect(true), 0);
+    let mut v = Machine::new(URL, Config::default().with_ask_before_reconnect(true), Instant(0));
     v.follow();
     v.follow_adopt("4", None);
     v.follow_open();
-    v.take_over(10);
+    v.take_over(Instant(10));
     drain(&mut v);
     v.veto();
     assert!(matches!(
@@ -250,12 +255,12 @@ fn a_takeover_asks_before_reconnecting_so_a_post_started_stream_goes_on_with_the
 
 #[test]
 fn a_takeover_of_a_request_sent_once_fails_without_a_hook_and_asks_with_one() {
-    let mut m = Machine::new(URL, Config::default().with_send_once(true), 0);
+    let mut m = Machine::new(URL, Config::default().with_send_once(true), Instant(0));
     m.follow();
     m.follow_adopt("4", None);
     m.follow_open();
     drain(&mut m);
-    m.take_over(10);
+    m.take_over(Instant(10));
     assert!(matches!(
         drain(&mut m).as_slice(),
         [Command::Error {
@@ -265,10 +270,10 @@ fn a_takeover_of_a_request_sent_once_fails_without_a_hook_and_asks_with_one() {
     ));
     let config = Config::default().with_send_once(true).with_ask_before_reconnect(true);
     // No answer: it fails.
-    let mut m = Machine::new(URL, config.clone(), 0);
+    let mut m = Machine::new(URL, config.clone(), Instant(0));
     m.follow();
     m.follow_adopt("4", None);
-    m.take_over(10);
+    m.take_over(Instant(10));
     assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
     assert!(matches!(
         drain(&mut m).as_slice(),
@@ -278,15 +283,15 @@ fn a_takeover_of_a_request_sent_once_fails_without_a_hook_and_asks_with_one() {
         }]
     ));
     // Answered with a request: a silent takeover.
-    let mut m = Machine::new(URL, config, 0);
+    let mut m = Machine::new(URL, config, Instant(0));
     m.follow();
     m.follow_adopt("4", None);
-    m.take_over(10);
+    m.take_over(Instant(10));
     assert!(matches!(m.poll_command(), Some(Command::BeforeReconnect { .. })));
     m.set_send_once(false);
     m.proceed();
     assert_eq!(drain(&mut m), vec![]);
-    m.handle_timeout(10);
+    m.handle_timeout(Instant(10));
     match drain(&mut m).as_slice() {
         [Command::Fetch(request)] => assert_eq!(request.kind, RequestKind::Takeover),
         other => panic!("{other:?}"),
@@ -299,12 +304,12 @@ fn taking_over_while_connecting_connects_at_once() {
     m.follow_adopt("3", None);
     m.follow_error(Reason::Network, ReadyState::Connecting);
     drain(&mut m);
-    m.take_over(50);
+    m.take_over(Instant(50));
     match drain(&mut m).as_slice() {
         [Command::Fetch(request)] => assert_eq!(request.last_event_id.as_deref(), Some("3")),
         other => panic!("{other:?}"),
     }
-    m.handle_head(60, Head::new(200, Some("text/event-stream")));
+    m.handle_head(Instant(60), Head::new(200, Some("text/event-stream")));
     assert!(m.is_streaming());
     assert_eq!(drain(&mut m), vec![Command::Open { reopened: false }]);
 }
@@ -348,12 +353,12 @@ fn a_joiner_applies_nothing_before_its_welcome_then_what_follows_it() {
     let mut r: Relay<u32> = Relay::new(5);
     r.frame(P(1, 7), 7);
     assert_eq!(actions(&mut r), vec![]);
-    r.welcome(P(1, 7), "id-7", Some(500));
+    r.welcome(P(1, 7), "id-7", Some(Millis(500)));
     assert_eq!(
         actions(&mut r),
         vec![Action::Adopt {
             last_event_id: "id-7".into(),
-            retry: Some(500)
+            retry: Some(Millis(500))
         }]
     );
     r.frame(P(1, 8), 8);
@@ -363,9 +368,9 @@ fn a_joiner_applies_nothing_before_its_welcome_then_what_follows_it() {
 #[test]
 fn the_first_source_claims_too_then_leads_and_others_join_at_its_start() {
     let mut leader: Relay<u32> = Relay::new(11);
-    leader.granted(0);
+    leader.granted(Instant(0));
     assert_eq!(actions(&mut leader), vec![Action::Claim { seen: None }]);
-    leader.handle_timeout(TAKEOVER_GRACE);
+    leader.handle_timeout(Instant(0) + TAKEOVER_GRACE);
     assert_eq!(actions(&mut leader), vec![Action::Lead { epoch: 11, after: None }]);
     assert!(leader.is_leading());
     assert_eq!(leader.send(), P(11, 1));
@@ -386,15 +391,15 @@ fn a_new_leader_claims_waits_the_grace_and_cuts_the_old_epoch_where_it_is() {
     let mut r = welcomed(P(1, 0));
     r.frame(P(1, 1), 1);
     applied(&mut r);
-    r.granted(1000);
+    r.granted(Instant(1000));
     assert_eq!(actions(&mut r), vec![Action::Claim { seen: Some(P(1, 1)) }]);
-    assert_eq!(r.poll_timeout(), Some(1000 + TAKEOVER_GRACE));
+    assert_eq!(r.poll_timeout(), Some(Instant(1000) + TAKEOVER_GRACE));
     // The old leader's last frame arrives after the lock: still applied.
     r.frame(P(1, 2), 2);
     assert_eq!(applied(&mut r), [2]);
-    r.handle_timeout(1000 + TAKEOVER_GRACE - 1);
+    r.handle_timeout(Instant(1000 + TAKEOVER_GRACE.0 - 1));
     assert_eq!(actions(&mut r), vec![]);
-    r.handle_timeout(1000 + TAKEOVER_GRACE);
+    r.handle_timeout(Instant(1000) + TAKEOVER_GRACE);
     assert_eq!(
         actions(&mut r),
         vec![Action::Lead {
@@ -422,7 +427,7 @@ fn a_follower_that_saw_more_hands_it_over_and_everyone_cuts_at_the_same_place() 
     for r in [&mut ahead, &mut claimer, &mut behind] {
         applied(r);
     }
-    claimer.granted(0);
+    claimer.granted(Instant(0));
     let Some(Action::Claim { seen }) = claimer.poll_action() else {
         panic!()
     };
@@ -439,7 +444,7 @@ fn a_follower_that_saw_more_hands_it_over_and_everyone_cuts_at_the_same_place() 
         r.handover(entries.clone());
     }
     assert_eq!(applied(&mut claimer), [4, 5]);
-    claimer.handle_timeout(TAKEOVER_GRACE);
+    claimer.handle_timeout(Instant(0) + TAKEOVER_GRACE);
     let Some(Action::Lead { epoch, after }) = claimer.poll_action() else {
         panic!()
     };
@@ -493,7 +498,7 @@ fn a_leader_and_a_source_that_left_ignore_the_relay() {
     let mut r = welcomed(P(1, 0));
     r.leave();
     r.frame(P(1, 1), 1);
-    r.granted(0);
+    r.granted(Instant(0));
     assert_eq!(actions(&mut r), vec![]);
     assert_eq!(r.role(), Role::Left);
 }
@@ -573,7 +578,7 @@ fn simulate(seed: u64, members: usize, events: u32, max_delay: u64) -> (Vec<Vec<
             if now >= at && group[who].alive {
                 grant_at = None;
                 leader = Some(who);
-                group[who].relay.granted(now);
+                group[who].relay.granted(Instant(now));
             }
         }
         // Deliveries due.
@@ -604,7 +609,7 @@ fn simulate(seed: u64, members: usize, events: u32, max_delay: u64) -> (Vec<Vec<
             if !group[who].alive {
                 continue;
             }
-            group[who].relay.handle_timeout(now);
+            group[who].relay.handle_timeout(Instant(now));
             while let Some(action) = group[who].relay.poll_action() {
                 match action {
                     Action::Apply(p) => {

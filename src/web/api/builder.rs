@@ -11,6 +11,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::time::Duration;
 
+use eventsource_core::Millis;
 use eventsource_core::machine::{Config, ReconnectPolicy as CorePolicy};
 use eventsource_core::parser::Limits;
 use wasm_bindgen::JsValue;
@@ -138,19 +139,24 @@ impl ReconnectPolicy {
     }
 
     fn core(&self) -> CorePolicy {
-        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         let mut policy = CorePolicy::new()
             .with_exponential(self.exponential)
             .with_jitter(self.jitter)
             .with_max_retries(self.max_retries);
         if let Some(delay) = self.initial_delay {
-            policy = policy.with_initial_delay(ms(delay));
+            policy = policy.with_initial_delay(millis(delay));
         }
         if let Some(delay) = self.max_delay {
-            policy = policy.with_max_delay(ms(delay));
+            policy = policy.with_max_delay(millis(delay));
         }
         policy
     }
+}
+
+/// The core's span for a `Duration` (milliseconds; a longer one than
+/// `u64` milliseconds holds is as long as the core can wait).
+fn millis(d: Duration) -> Millis {
+    Millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// What a [`Builder::before_reconnect`] hook answers.
@@ -445,11 +451,10 @@ impl Prepared {
         let limits = Limits::new()
             .with_max_line_length(b.max_line_length)
             .with_max_event_size(b.max_event_size);
-        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         let config = Config::new()
             .with_limits(limits)
             .with_policy(b.policy.core())
-            .with_heartbeat_timeout(b.heartbeat_timeout.map(ms))
+            .with_heartbeat_timeout(b.heartbeat_timeout.map(millis))
             .with_last_event_id(last_event_id.as_deref())
             .with_origin(request::realm_origin().as_deref())
             .with_ask_before_reconnect(b.before_reconnect.is_some())

@@ -128,11 +128,8 @@ impl<F: FrontEnd> Driver<F> {
                     self.resources.release_all();
                 }
             }
-            Notice::BeforeReconnect {
-                attempt,
-                delay_ms,
-                reason,
-            } => self.before_reconnect(attempt, delay_ms, reason),
+            // The front-end's question takes the delay in milliseconds.
+            Notice::BeforeReconnect { attempt, delay, reason } => self.before_reconnect(attempt, delay.0, reason),
             Notice::Warn(warning) => {
                 let url = String::from(self.state.borrow().machine.url());
                 if let Some(front) = self.resources.front() {

@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 
 use eventsource_core::machine::{Machine, ReadyState};
 use eventsource_core::shared::{Action, Entry, Position, Relay, Role, Start};
+use eventsource_core::{Instant, Millis};
 
 use super::membership::{Announce, Conn, Membership, Todo};
 use crate::web::shared::{Frame, Message, Post, Welcome};
@@ -65,7 +66,7 @@ impl Group {
                 to,
                 at,
                 last_event_id: String::from(machine.last_event_id()),
-                retry: machine.retry(),
+                retry: machine.retry().map(|retry| retry.0),
                 ready_state: machine.ready_state() as u8,
                 final_url: conn.final_url.clone(),
                 resumed_from: conn.sent_id.clone(),
@@ -169,11 +170,11 @@ impl Membership for Group {
         self.outbox.pop_front().map(Todo::Post)
     }
 
-    fn poll_timeout(&self) -> Option<u64> {
+    fn poll_timeout(&self) -> Option<Instant> {
         self.relay.poll_timeout()
     }
 
-    fn handle_timeout(&mut self, now: u64) {
+    fn handle_timeout(&mut self, now: Instant) {
         self.relay.handle_timeout(now);
     }
 
@@ -216,7 +217,7 @@ impl Membership for Group {
                 if welcome.to != relay.own_epoch() || relay.role() != Role::Joining {
                     return;
                 }
-                relay.welcome(welcome.at, &welcome.last_event_id, welcome.retry);
+                relay.welcome(welcome.at, &welcome.last_event_id, welcome.retry.map(Millis));
                 if welcome.ready_state == ReadyState::Open as u8 {
                     *conn.final_url = welcome.final_url;
                     *conn.sent_id = welcome.resumed_from;
@@ -241,7 +242,7 @@ impl Membership for Group {
         self.outbox.push_back(Post::Reconnect);
     }
 
-    fn granted(&mut self, now: u64) {
+    fn granted(&mut self, now: Instant) {
         self.relay.granted(now);
     }
 

@@ -9,6 +9,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
+use eventsource_core::Instant;
 use eventsource_core::machine::{Machine, ReadyState, Reason};
 use eventsource_core::shared::Position;
 
@@ -69,11 +70,11 @@ pub(super) trait Membership {
         None
     }
 
-    fn poll_timeout(&self) -> Option<u64> {
+    fn poll_timeout(&self) -> Option<Instant> {
         None
     }
 
-    fn handle_timeout(&mut self, _now: u64) {}
+    fn handle_timeout(&mut self, _now: Instant) {}
 
     /// A leader tells its group what its machine did.
     fn announce(&mut self, _what: Announce<'_>) {}
@@ -94,7 +95,7 @@ pub(super) trait Membership {
     fn ask_leader_to_reconnect(&mut self) {}
 
     /// The group's lock was granted.
-    fn granted(&mut self, _now: u64) {}
+    fn granted(&mut self, _now: Instant) {}
 
     /// Leave the group (closed, or the page is going away).
     fn leave(&mut self) {}

@@ -18,6 +18,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
+use eventsource_core::Instant;
 use eventsource_core::machine::{Machine, ReadyState, Request};
 
 use crate::batch::Batch;
@@ -147,12 +148,12 @@ impl<F: FrontEnd> Driver<F> {
     }
 
     /// Give the machine an input (`f`), then carry out what it decided.
-    pub(super) fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, u64)) {
+    pub(super) fn input(self: &Rc<Self>, f: impl FnOnce(&mut Machine, Instant)) {
         self.input_at(clock::now_ms(), f);
     }
 
     /// The same, at `now`.
-    fn input_at(self: &Rc<Self>, now: u64, f: impl FnOnce(&mut Machine, u64)) {
+    fn input_at(self: &Rc<Self>, now: Instant, f: impl FnOnce(&mut Machine, Instant)) {
         if self.resources.is_poisoned() {
             return;
         }
@@ -260,7 +261,7 @@ impl<F: FrontEnd> Driver<F> {
         // says: a fake clock installed after the source was made may read
         // earlier than the time the machine started at (@sinonjs/fake-timers
         // starts at 0), and the first request is due all the same.
-        let now = clock::now_ms().max(timer.as_ref().map_or(0, |armed| armed.deadline()));
+        let now = clock::now_ms().max(timer.as_ref().map_or(Instant(0), |armed| armed.deadline()));
         self.state.borrow_mut().group.handle_timeout(now);
         self.input_at(now, |machine, now| machine.handle_timeout(now));
         drop(timer);

@@ -4,6 +4,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
+use eventsource_core::Instant;
 use eventsource_core::machine::{Failure, Head};
 use eventsource_core::parser::RawSink;
 
@@ -87,7 +88,7 @@ impl<F: FrontEnd> Receiver for Driver<F> {
 impl<F: FrontEnd> Driver<F> {
     /// Feed a chunk of the body; the events it completes cross to the
     /// front-end in one call. A leader relays the chunk first, as it read it.
-    fn feed(self: &Rc<Self>, now: u64, chunk: Chunk<'_>) {
+    fn feed(self: &Rc<Self>, now: Instant, chunk: Chunk<'_>) {
         #[cfg(feature = "test-hooks")]
         if self.settings.panic_on_chunk {
             panic!("panicOnChunk: a panic forced by a test");

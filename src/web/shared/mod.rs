@@ -23,6 +23,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use eventsource_core::Millis;
 use eventsource_core::machine::{Lost, ReadyState, Reason};
 use eventsource_core::parser::ParseError;
 use eventsource_core::shared::{Entry, Position, Start};
@@ -130,7 +131,7 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
             epoch,
             after: get_position(&env::field(message, "a")),
             last_event_id: get_text(message, "i"),
-            retry: get_retry(message),
+            retry: get_retry(message).map(Millis),
         })),
         "f" => {
             let at = Position::new(epoch, get_u32(message, "s")?);

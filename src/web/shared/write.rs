@@ -162,7 +162,7 @@ fn start(start: &Start) -> Object {
     num(&message, "e", start.epoch.into());
     env::set(&message, "a", &position(start.after));
     text(&message, "i", &start.last_event_id);
-    num(&message, "r", start.retry.map_or(-1.0, |r| r as f64));
+    num(&message, "r", start.retry.map_or(-1.0, |r| r.0 as f64));
     message
 }
 

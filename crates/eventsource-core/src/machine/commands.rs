@@ -99,8 +99,8 @@ pub enum Notice {
     BeforeReconnect {
         /// Reconnections since the connection was last open, this one included.
         attempt: u32,
-        /// Milliseconds until it is made.
-        delay_ms: u64,
+        /// How long until it is made.
+        delay: Millis,
         /// Why the connection was lost.
         reason: Reason,
     },

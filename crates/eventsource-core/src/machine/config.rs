@@ -9,9 +9,9 @@ use super::*;
 #[non_exhaustive]
 pub struct ReconnectPolicy {
     /// Delay before the first reconnection when the server sent no `retry`.
-    pub initial_delay: u64,
+    pub initial_delay: Millis,
     /// Upper bound for a backed-off delay (a server's `retry` is not bound).
-    pub max_delay: u64,
+    pub max_delay: Millis,
     /// Double the delay after each consecutive failed attempt.
     pub exponential: bool,
     /// Fraction (0..=1) of the delay to add at random, to spread clients
@@ -28,7 +28,7 @@ impl Default for ReconnectPolicy {
     fn default() -> Self {
         ReconnectPolicy {
             initial_delay: DEFAULT_RECONNECTION_TIME,
-            max_delay: u64::MAX,
+            max_delay: Millis(u64::MAX),
             exponential: false,
             jitter: 0.0,
             max_retries: None,
@@ -42,12 +42,12 @@ impl ReconnectPolicy {
         ReconnectPolicy::default()
     }
     /// Set [`ReconnectPolicy::initial_delay`].
-    pub fn with_initial_delay(mut self, ms: u64) -> Self {
+    pub fn with_initial_delay(mut self, ms: Millis) -> Self {
         self.initial_delay = ms;
         self
     }
     /// Set [`ReconnectPolicy::max_delay`].
-    pub fn with_max_delay(mut self, ms: u64) -> Self {
+    pub fn with_max_delay(mut self, ms: Millis) -> Self {
         self.max_delay = ms;
         self
     }
@@ -78,9 +78,9 @@ pub struct Config {
     pub limits: Limits,
     /// How to back off between reconnections.
     pub policy: ReconnectPolicy,
-    /// Treat a connection on which nothing arrives for this many
-    /// milliseconds as dropped (reason [`Reason::Timeout`]), and reconnect.
-    pub heartbeat_timeout: Option<u64>,
+    /// Treat a connection on which nothing arrives for this long as
+    /// dropped (reason [`Reason::Timeout`]), and reconnect.
+    pub heartbeat_timeout: Option<Millis>,
     /// The last event ID to start from (sent on the first request).
     pub last_event_id: Option<String>,
     /// The client's own origin (`scheme://host[:port]`), where CORS
@@ -132,8 +132,8 @@ impl Config {
         self
     }
     /// Set [`Config::heartbeat_timeout`].
-    pub fn with_heartbeat_timeout(mut self, ms: Option<u64>) -> Self {
-        self.heartbeat_timeout = ms.filter(|&ms| ms > 0);
+    pub fn with_heartbeat_timeout(mut self, ms: Option<Millis>) -> Self {
+        self.heartbeat_timeout = ms.filter(|&ms| ms > Millis(0));
         self
     }
     /// Set [`Config::last_event_id`].

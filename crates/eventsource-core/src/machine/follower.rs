@@ -30,7 +30,7 @@ impl Machine {
     /// parser starts as between events, past any byte-order mark, as the
     /// leader's is there (whatever this source's was, if it left the group
     /// mid-event and came back).
-    pub fn follow_adopt(&mut self, last_event_id: &str, retry: Option<u64>) {
+    pub fn follow_adopt(&mut self, last_event_id: &str, retry: Option<Millis>) {
         if !self.is_following() {
             return;
         }
@@ -106,7 +106,7 @@ impl Machine {
     /// reconnection is ([`Notice::BeforeReconnect`], reason
     /// [`Reason::Network`], delay 0): the host may change the request (a
     /// stream started by a POST goes on with a GET) or veto it.
-    pub fn take_over(&mut self, now: u64) {
+    pub fn take_over(&mut self, now: Instant) {
         if !self.is_following() {
             return;
         }
@@ -122,12 +122,12 @@ impl Machine {
             self.last_wake_check = now;
             self.phase = Phase::Waiting { deadline: now };
             if self.config.send_once {
-                self.ask_once(Lost::Released, None, 0, Reason::Network);
+                self.ask_once(Lost::Released, None, Millis(0), Reason::Network);
                 return;
             }
             self.queues.notices.push(Notice::BeforeReconnect {
                 attempt: 1,
-                delay_ms: 0,
+                delay: Millis(0),
                 reason: Reason::Network,
             });
             return;

@@ -25,7 +25,7 @@ impl Machine {
     /// A request that is sent once ([`Config::send_once`]) is not made again
     /// by itself: the host is asked as before a reconnection (with no delay),
     /// or the connection fails.
-    pub fn resume(&mut self, now: u64) {
+    pub fn resume(&mut self, now: Instant) {
         if self.phase != Phase::Suspended {
             return;
         }
@@ -36,7 +36,7 @@ impl Machine {
             }
             self.last_wake_check = now;
             self.phase = Phase::Waiting { deadline: now };
-            self.ask_once(Lost::Released, None, 0, Reason::Network);
+            self.ask_once(Lost::Released, None, Millis(0), Reason::Network);
             return;
         }
         self.request(now, RequestKind::Resume);
@@ -50,7 +50,7 @@ impl Machine {
     /// reconnects at once if the reconnection time has passed since the
     /// connection was lost (a backoff is for a busy server, not a lost
     /// network), or when it has.
-    pub fn set_online(&mut self, now: u64, online: bool) {
+    pub fn set_online(&mut self, now: Instant, online: bool) {
         let was_offline = core::mem::replace(&mut self.offline, !online);
         if !online || !was_offline {
             return;
@@ -58,7 +58,7 @@ impl Machine {
         if let Phase::Waiting { deadline } = self.phase {
             self.last_wake_check = now;
             self.phase = Phase::Waiting {
-                deadline: deadline.min(self.last_activity.saturating_add(self.reconnection_time())),
+                deadline: deadline.min(self.last_activity + self.reconnection_time()),
             };
             self.handle_timeout(now);
         }
@@ -76,7 +76,7 @@ impl Machine {
     /// against no retry limit. Nothing happens on a CLOSED source, a
     /// suspended one ([`Machine::resume`] reconnects it) or a follower (the
     /// leader of its shared connection reconnects).
-    pub fn reconnect(&mut self, now: u64) {
+    pub fn reconnect(&mut self, now: Instant) {
         match self.phase {
             Phase::Closed | Phase::Suspended | Phase::Following { .. } => return,
             Phase::Requesting | Phase::Probing | Phase::Streaming => self.queues.orders.push(Order::Abort),

@@ -8,9 +8,10 @@
 //! heartbeat that notices a stalled stream, and waiting for the network.
 //!
 //! The host (a driver over fetch, XHR, hyper, …) feeds it inputs, each
-//! carrying `now` in milliseconds from any clock that does not run
-//! backwards much (a wall clock is best: it keeps counting while a device
-//! sleeps, so a wake is noticed):
+//! carrying `now`, an [`Instant`] in milliseconds of any clock that does
+//! not run backwards much (a wall clock is best: it keeps counting while a
+//! device sleeps, so a wake is noticed); delays and timeouts are [`Millis`],
+//! a type of their own, so one is never passed for the other:
 //!
 //! | input | when |
 //! | --- | --- |
@@ -65,6 +66,7 @@ use crate::buffering::{Sign, Watch};
 use crate::mime;
 use crate::parser::{Decoded, Limits, Output, ParseError, Parser, Raw, RawSink, Sink};
 use crate::url;
+use crate::{Instant, Millis};
 
 mod commands;
 mod config;
@@ -81,19 +83,19 @@ pub use reasons::{Failure, Lost, ReadyState, Reason, Warning};
 
 /// The reconnection time before any `retry` field: "a user-agent-defined value,
 /// probably in the region of a few seconds". Browsers use 3 seconds.
-pub const DEFAULT_RECONNECTION_TIME: u64 = 3000;
+pub const DEFAULT_RECONNECTION_TIME: Millis = Millis(3000);
 
 /// While waiting longer than this to reconnect, the machine asks to be woken
 /// at least this often, so that a device that slept through the deadline
 /// (whose timers may not count the sleep) reconnects as soon as it wakes.
-pub const WAKE_CHECK_INTERVAL: u64 = 5000;
+pub const WAKE_CHECK_INTERVAL: Millis = Millis(5000);
 
 /// Where the connection is, in more detail than readyState.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Waiting to (re)connect: at `deadline`, or, while offline, until the
     /// network is back (`deadline` is then when it would have been).
-    Waiting { deadline: u64 },
+    Waiting { deadline: Instant },
     /// A request is in flight and no response has arrived.
     Requesting,
     /// A cross-origin request failed before a response: is it CORS?
@@ -127,9 +129,9 @@ pub struct Machine {
     /// The connection has been OPEN before (a later open is a reopen).
     opened_before: bool,
     /// When something last arrived (or the request started): the heartbeat.
-    last_activity: u64,
+    last_activity: Instant,
     /// When the last wake check ran (see [`WAKE_CHECK_INTERVAL`]).
-    last_wake_check: u64,
+    last_wake_check: Instant,
     /// The platform says there is no network.
     offline: bool,
     /// The request in flight sent `Last-Event-ID` to another origin.
@@ -149,7 +151,7 @@ pub struct Machine {
     rng: u64,
     /// The reconnection time a shared connection's leader had when this
     /// source joined (its own parser has seen no `retry` field yet).
-    adopted_retry: Option<u64>,
+    adopted_retry: Option<Millis>,
     /// This source has followed a shared stream (its next request, as a
     /// leader, continues it).
     followed: bool,
@@ -176,7 +178,7 @@ impl Machine {
     /// from the host's next task, never inside the constructor (HTML §9.2.2
     /// step 14 fetches "in parallel"), so a `close()` in the same task means
     /// no request is ever made.
-    pub fn new(url: &str, config: Config, now: u64) -> Self {
+    pub fn new(url: &str, config: Config, now: Instant) -> Self {
         let mut parser = Parser::with_limits(config.limits);
         if let Some(id) = &config.last_event_id {
             parser.set_last_event_id(id);
@@ -228,14 +230,14 @@ impl Machine {
 
     /// The reconnection time in force: the last valid `retry`, else the
     /// policy's initial delay (3000 ms by default).
-    pub fn reconnection_time(&self) -> u64 {
+    pub fn reconnection_time(&self) -> Millis {
         self.retry().unwrap_or(self.config.policy.initial_delay)
     }
 
     /// The reconnection time the server set with `retry` (or a shared
     /// connection's leader did: [`crate::shared::Start`]), if it did.
-    pub fn retry(&self) -> Option<u64> {
-        self.parser.retry().or(self.adopted_retry)
+    pub fn retry(&self) -> Option<Millis> {
+        self.parser.retry().map(Millis).or(self.adopted_retry)
     }
 
     /// Reconnection requests made since the connection was last OPEN.
@@ -269,21 +271,21 @@ impl Machine {
     /// When [`Machine::handle_timeout`] must next be called (in the clock
     /// of `now`), if ever. Calling it earlier does nothing.
     #[must_use = "the host must arm a timer for this deadline, or the machine never wakes"]
-    pub fn poll_timeout(&self) -> Option<u64> {
+    pub fn poll_timeout(&self) -> Option<Instant> {
         match self.phase {
             // The first request is always made; reconnections wait for the network.
             Phase::Waiting { .. } if self.offline && self.requested_before => None,
-            Phase::Waiting { deadline } => Some(deadline.min(self.last_wake_check.saturating_add(WAKE_CHECK_INTERVAL))),
+            Phase::Waiting { deadline } => Some(deadline.min(self.last_wake_check + WAKE_CHECK_INTERVAL)),
             Phase::Requesting | Phase::Probing | Phase::Streaming => self
                 .config
                 .heartbeat_timeout
-                .map(|timeout| self.last_activity.saturating_add(timeout)),
+                .map(|timeout| self.last_activity + timeout),
             Phase::Suspended | Phase::Following { .. } | Phase::Closed => None,
         }
     }
 
     /// The time [`Machine::poll_timeout`] gave has come (or any time after).
-    pub fn handle_timeout(&mut self, now: u64) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         match self.phase {
             Phase::Waiting { deadline } if !self.offline || !self.requested_before => {
                 // A wall clock keeps counting while a device sleeps: a check
@@ -300,7 +302,7 @@ impl Machine {
             }
             Phase::Requesting | Phase::Probing | Phase::Streaming => {
                 if let Some(timeout) = self.config.heartbeat_timeout {
-                    if now.saturating_sub(self.last_activity) >= timeout {
+                    if now - self.last_activity >= timeout {
                         self.reestablish(now, Reason::Timeout);
                     }
                 }
@@ -323,7 +325,7 @@ impl Machine {
     /// last event ID string is not empty; across origins, not after the
     /// server refused it. A URL no client can fetch fails the connection
     /// at once (HTML §9.2.4: the user agent knows it to be futile).
-    fn request(&mut self, now: u64, kind: RequestKind) {
+    fn request(&mut self, now: Instant, kind: RequestKind) {
         if !url::is_fetchable(&self.url, self.config.origin.as_deref()) {
             self.fail(Reason::Scheme);
             return;

@@ -10,11 +10,11 @@ impl Machine {
     /// it did not answer with a request. The error event of the loss waits
     /// for the answer, so a source that is not continued dispatches one
     /// error only.
-    pub(super) fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay_ms: u64, reason: Reason) {
+    pub(super) fn ask_once(&mut self, lost: Lost, error: Option<Reason>, delay: Millis, reason: Reason) {
         self.unanswered = Some((lost, error));
         self.queues.notices.push(Notice::BeforeReconnect {
             attempt: self.attempt.saturating_add(1),
-            delay_ms,
+            delay,
             reason,
         });
     }
@@ -38,7 +38,7 @@ impl Machine {
 
     /// HTML §9.2.4 "reestablish the connection": CONNECTING, an error event,
     /// then a request after the reconnection time (and any backoff).
-    pub(super) fn reestablish(&mut self, now: u64, reason: Reason) {
+    pub(super) fn reestablish(&mut self, now: Instant, reason: Reason) {
         self.recycling = false;
         self.recycle_wanted = false;
         // Attempts count when they are made, so none is counted while the
@@ -60,15 +60,13 @@ impl Machine {
         }
         self.state = ReadyState::Connecting;
         let random = self.next_random();
-        let delay_ms = self.reconnect_delay(random);
+        let delay = self.reconnect_delay(random);
         self.last_activity = now;
         self.last_wake_check = now;
-        self.phase = Phase::Waiting {
-            deadline: now.saturating_add(delay_ms),
-        };
+        self.phase = Phase::Waiting { deadline: now + delay };
         if self.config.send_once {
             // Asked before the error event: see `ask_once`.
-            self.ask_once(Lost::of(reason), Some(reason), delay_ms, reason);
+            self.ask_once(Lost::of(reason), Some(reason), delay, reason);
             return;
         }
         self.queues.notices.push(Notice::Error {
@@ -78,7 +76,7 @@ impl Machine {
         if self.config.ask_before_reconnect {
             self.queues.notices.push(Notice::BeforeReconnect {
                 attempt: self.attempt.saturating_add(1),
-                delay_ms,
+                delay,
                 reason,
             });
         }
@@ -86,21 +84,21 @@ impl Machine {
 
     /// The delay before the next reconnection, given `random` in [0, 1) for
     /// jitter. With the default policy this is exactly the reconnection time.
-    pub(super) fn reconnect_delay(&self, random: f64) -> u64 {
+    pub(super) fn reconnect_delay(&self, random: f64) -> Millis {
         let policy = &self.config.policy;
-        let mut delay = self.reconnection_time() as f64;
+        let mut delay = self.reconnection_time().0 as f64;
         // A server's `retry` always wins over the client's backoff.
         if self.retry().is_none() {
             if policy.exponential {
                 delay *= (1u64 << self.attempt.min(62)) as f64;
             }
-            delay = delay.min(policy.max_delay as f64);
+            delay = delay.min(policy.max_delay.0 as f64);
         }
         if policy.jitter > 0.0 {
             delay *= 1.0 + policy.jitter.clamp(0.0, 1.0) * random.clamp(0.0, 1.0);
         }
         // `as` saturates: a huge `retry` means "a very long time".
-        delay as u64
+        Millis(delay as u64)
     }
 
     /// xorshift64*: enough randomness for jitter, deterministic for a seed.

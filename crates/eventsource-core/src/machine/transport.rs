@@ -8,7 +8,7 @@ impl Machine {
     /// The response's head arrived. What follows comes out through the
     /// polls; [`Machine::is_streaming`] says whether the
     /// body is now to be read (the connection was announced).
-    pub fn handle_head(&mut self, now: u64, head: Head<'_>) {
+    pub fn handle_head(&mut self, now: Instant, head: Head<'_>) {
         if self.phase != Phase::Requesting {
             return;
         }
@@ -60,7 +60,7 @@ impl Machine {
     /// reconnection time. If a limit is exceeded the connection fails: the
     /// error comes out as [`Notice::Error`] with [`Reason::Limit`], like
     /// every other outcome (one output path).
-    pub fn handle_body<S: Sink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) {
+    pub fn handle_body<S: Sink + ?Sized>(&mut self, now: Instant, bytes: &[u8], sink: &mut S) {
         self.body(now, bytes, &mut Decoded(sink))
     }
 
@@ -68,11 +68,11 @@ impl Machine {
     /// they go to `sink` undecoded (see [`crate::parser::RawEvent`]). The
     /// `Last-Event-ID` the machine sends is the decoded last event ID all the
     /// same.
-    pub fn handle_body_raw<S: RawSink + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut S) {
+    pub fn handle_body_raw<S: RawSink + ?Sized>(&mut self, now: Instant, bytes: &[u8], sink: &mut S) {
         self.body(now, bytes, &mut Raw(sink))
     }
 
-    pub(super) fn body<O: Output + ?Sized>(&mut self, now: u64, bytes: &[u8], sink: &mut O) {
+    pub(super) fn body<O: Output + ?Sized>(&mut self, now: Instant, bytes: &[u8], sink: &mut O) {
         self.taken = 0;
         if self.phase != Phase::Streaming {
             return;
@@ -105,14 +105,14 @@ impl Machine {
     }
 
     /// The body ended normally: reestablish the connection.
-    pub fn handle_end(&mut self, now: u64) {
+    pub fn handle_end(&mut self, now: Instant) {
         if self.phase == Phase::Streaming {
             self.reestablish(now, Reason::Ended);
         }
     }
 
     /// The request (before a response) or the body (after) failed.
-    pub fn handle_failure(&mut self, now: u64, failure: Failure) {
+    pub fn handle_failure(&mut self, now: Instant, failure: Failure) {
         match (failure, self.phase) {
             (
                 _,
@@ -134,7 +134,7 @@ impl Machine {
     /// when the request carried `Last-Event-ID` (which needs a preflight
     /// from a script), it is made again at once without it, with a warning;
     /// otherwise the connection fails. If not, it was the network.
-    pub fn handle_probe(&mut self, now: u64, server_answered: bool) {
+    pub fn handle_probe(&mut self, now: Instant, server_answered: bool) {
         if self.phase != Phase::Probing {
             return;
         }
@@ -164,7 +164,7 @@ impl Machine {
         }
     }
 
-    pub(super) fn cut_over(&mut self, now: u64) {
+    pub(super) fn cut_over(&mut self, now: Instant) {
         self.recycle_wanted = false;
         self.recycling = true;
         self.queues.orders.push(Order::Abort);

@@ -33,7 +33,7 @@ pub struct Start {
     /// The leader's last event ID at the cut.
     pub last_event_id: String,
     /// The leader's reconnection time set by the server's `retry`, if any.
-    pub retry: Option<u64>,
+    pub retry: Option<Millis>,
 }
 
 /// One entry of the ordered history every source applies: a frame, or the
@@ -57,7 +57,7 @@ pub enum Role {
     /// Holds the lock; waiting for what is still in flight.
     Claiming {
         /// When it starts leading.
-        deadline: u64,
+        deadline: Instant,
     },
     /// Leading: its machine makes the requests.
     Leading,
@@ -76,7 +76,7 @@ pub enum Action<P> {
         /// The last event ID to set.
         last_event_id: String,
         /// The reconnection time the server set, if it did.
-        retry: Option<u64>,
+        retry: Option<Millis>,
     },
     /// Tell the others this source holds the lock and has applied up to
     /// `seen`, so that those who applied more hand it over.

@@ -18,7 +18,7 @@
 //!
 //! 1. Every follower keeps the last [`RING_FRAMES`] entries it applied.
 //! 2. A new leader first *claims*: it sends the position it has applied up
-//!    to, and waits [`TAKEOVER_GRACE`] milliseconds. A follower that applied
+//!    to, and waits [`TAKEOVER_GRACE`]. A follower that applied
 //!    more sends the missing entries again ([`Action::Handover`]); frames
 //!    still in flight from the old leader arrive meanwhile. Every source
 //!    applies entries strictly in order, whoever sent them, and drops what it
@@ -39,6 +39,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::{Instant, Millis};
+
 mod entries;
 mod identity;
 
@@ -47,7 +49,7 @@ pub use identity::{Body, GroupRequest, Headers};
 
 /// How long a new leader waits for frames still in flight, and for the
 /// followers that saw more than it did, before it connects.
-pub const TAKEOVER_GRACE: u64 = 150;
+pub const TAKEOVER_GRACE: Millis = Millis(150);
 
 /// How many applied entries each source keeps to hand over to a new leader.
 pub const RING_FRAMES: usize = 64;
@@ -126,7 +128,7 @@ impl<P: Clone> Relay<P> {
     }
 
     /// When [`Relay::handle_timeout`] must be called, if ever.
-    pub fn poll_timeout(&self) -> Option<u64> {
+    pub fn poll_timeout(&self) -> Option<Instant> {
         match self.role {
             Role::Claiming { deadline } => Some(deadline),
             _ => None,
@@ -138,11 +140,11 @@ impl<P: Clone> Relay<P> {
     /// instant ago, its start and frames still on their way, and the others
     /// hand over what they have (so the first source of a group connects
     /// [`TAKEOVER_GRACE`] late, once).
-    pub fn granted(&mut self, now: u64) {
+    pub fn granted(&mut self, now: Instant) {
         match self.role {
             Role::Joining | Role::Following => {
                 self.role = Role::Claiming {
-                    deadline: now.saturating_add(TAKEOVER_GRACE),
+                    deadline: now + TAKEOVER_GRACE,
                 };
                 self.actions.push(Action::Claim { seen: self.at });
             }
@@ -151,7 +153,7 @@ impl<P: Clone> Relay<P> {
     }
 
     /// The time [`Relay::poll_timeout`] gave has come.
-    pub fn handle_timeout(&mut self, now: u64) {
+    pub fn handle_timeout(&mut self, now: Instant) {
         if let Role::Claiming { deadline } = self.role {
             if now >= deadline {
                 self.lead();
@@ -185,7 +187,7 @@ impl<P: Clone> Relay<P> {
     /// The leader's welcome for this source: the stream is at `at`, and the
     /// leader's last event ID and reconnection time are these (frames after
     /// `at` follow). Ignored unless joining.
-    pub fn welcome(&mut self, at: Position, last_event_id: &str, retry: Option<u64>) {
+    pub fn welcome(&mut self, at: Position, last_event_id: &str, retry: Option<Millis>) {
         if self.role != Role::Joining {
             return;
         }

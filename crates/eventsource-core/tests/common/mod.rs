@@ -8,6 +8,7 @@ use eventsource_core::machine::{
     Config, Failure, Head, Machine, Notice, Order, ReadyState, Reason, ReconnectPolicy, Request, RequestKind, Warning,
 };
 use eventsource_core::parser::{Event, OwnedEvent, RawEvent, RawSink, Sink};
+use eventsource_core::{Instant, Millis};
 
 /// What a host carries out: the machine's two outputs ([`Order`]s and
 /// [`Notice`]s) in the one interleaving it gives them, so that a scenario
@@ -28,7 +29,7 @@ pub enum Command {
     },
     BeforeReconnect {
         attempt: u32,
-        delay_ms: u64,
+        delay: Millis,
         reason: Reason,
     },
     Warn(Warning),
@@ -49,15 +50,7 @@ impl From<Notice> for Command {
         match notice {
             Notice::Open { reopened } => Command::Open { reopened },
             Notice::Error { reason, ready_state } => Command::Error { reason, ready_state },
-            Notice::BeforeReconnect {
-                attempt,
-                delay_ms,
-                reason,
-            } => Command::BeforeReconnect {
-                attempt,
-                delay_ms,
-                reason,
-            },
+            Notice::BeforeReconnect { attempt, delay, reason } => Command::BeforeReconnect { attempt, delay, reason },
             Notice::Warn(warning) => Command::Warn(warning),
         }
     }
@@ -94,43 +87,43 @@ pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<
         // Time passes, and the machine is woken when it asked (or later).
         0 | 1 => {
             if let Some(at) = m.poll_timeout() {
-                *now = (*now).max(at) + arg % 3;
+                *now = (*now).max(at.0) + arg % 3;
             }
-            m.handle_timeout(*now);
+            m.handle_timeout(Instant(*now));
             "timeout"
         }
         2 => {
             *now += arg % 20_000;
-            m.handle_timeout(*now);
+            m.handle_timeout(Instant(*now));
             "time passes"
         }
         3 => {
-            m.handle_head(*now, Head::new(200, Some("text/event-stream")));
+            m.handle_head(Instant(*now), Head::new(200, Some("text/event-stream")));
             "200"
         }
         4 => {
             let status = [204, 401, 500][(arg % 3) as usize];
             m.handle_head(
-                *now,
+                Instant(*now),
                 Head::new(status, None).with_www_authenticate(Some("Basic realm=x")),
             );
             "not 200"
         }
         5 => {
-            m.handle_body(*now, b"id: 1\nretry: 20\ndata: x\n\n", sink);
+            m.handle_body(Instant(*now), b"id: 1\nretry: 20\ndata: x\n\n", sink);
             "body"
         }
         6 => {
-            m.handle_end(*now);
+            m.handle_end(Instant(*now));
             "end"
         }
         7 => {
             let failure = [Failure::Network, Failure::Aborted, Failure::NotSent][(arg % 3) as usize];
-            m.handle_failure(*now, failure);
+            m.handle_failure(Instant(*now), failure);
             "failure"
         }
         8 => {
-            m.handle_probe(*now, arg % 2 == 0);
+            m.handle_probe(Instant(*now), arg % 2 == 0);
             "probe"
         }
         9 => {
@@ -146,11 +139,11 @@ pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<
             "suspend"
         }
         12 => {
-            m.resume(*now);
+            m.resume(Instant(*now));
             "resume"
         }
         13 => {
-            m.set_online(*now, arg % 2 == 0);
+            m.set_online(Instant(*now), arg % 2 == 0);
             "online"
         }
         14 => {
@@ -172,7 +165,7 @@ pub fn step(m: &mut Machine, now: &mut u64, kind: u64, arg: u64, sink: &mut Vec<
 /// CORS paths are reachable.
 pub fn machine(bits: u64, seed: u64) -> Machine {
     let policy = ReconnectPolicy::new()
-        .with_initial_delay(1 + bits % 5000)
+        .with_initial_delay(Millis(1 + bits % 5000))
         .with_exponential(bits & (1 << 20) != 0)
         .with_max_retries(if bits & (1 << 21) != 0 {
             Some(((bits >> 22) % 4) as u32)
@@ -183,11 +176,15 @@ pub fn machine(bits: u64, seed: u64) -> Machine {
     let config = Config::new()
         .with_policy(policy)
         .with_origin(Some("https://a.test"))
-        .with_heartbeat_timeout(if bits & (1 << 25) != 0 { Some(7000) } else { None })
+        .with_heartbeat_timeout(if bits & (1 << 25) != 0 {
+            Some(Millis(7000))
+        } else {
+            None
+        })
         .with_ask_before_reconnect(bits & (1 << 26) != 0)
         .with_basic_credentials(bits & (1 << 27) != 0)
         .with_seed(seed);
-    Machine::new("https://b.test/", config, 0)
+    Machine::new("https://b.test/", config, Instant(0))
 }
 
 /// What the invariants need to remember between inputs.
@@ -227,11 +224,11 @@ impl Watch {
                         let lost = self.lost_at.ok_or("a reconnection without a loss")?;
                         // Backoff and jitter only ever add; the network coming
                         // back or a wake never makes it sooner.
-                        if now < lost + m.reconnection_time().min(1 << 40) && m.reconnection_time() < 1 << 40 {
+                        let time = m.reconnection_time().0;
+                        if now < lost + time.min(1 << 40) && time < 1 << 40 {
                             return Err(format!(
-                                "reconnected {} ms after the loss, reconnection time {}",
+                                "reconnected {} ms after the loss, reconnection time {time}",
                                 now - lost,
-                                m.reconnection_time()
                             ));
                         }
                     }
