@@ -596,6 +596,25 @@ describe('tarball contents and package.json', () => {
     assert.equal(from(stub.types), pkg.exports['./static'].types);
   });
 
+  test("under the workerd condition (Wrangler's), eventsource-wasm/static resolves to the Workers entry, which carries its core too", async () => {
+    const esbuild = await import('esbuild');
+    const entry = await put('src/static-workerd.js', "import { EventSource } from 'eventsource-wasm/static';\nexport default EventSource;\n");
+    const result = await esbuild.build({
+      absWorkingDir: installed.project,
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      conditions: ['workerd', 'worker', 'browser'],
+      external: ['*.wasm'],
+      write: false,
+      outdir: join(installed.project, 'out-static-workerd'),
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs).filter((i) => i.includes('eventsource-wasm/'));
+    assert.deepEqual(inputs, ['node_modules/eventsource-wasm/dist/workerd.js'], `what esbuild bundled of the package: ${inputs.join(', ')}`);
+  });
+
   test('Node resolves every exported subpath to the file it names', async () => {
     await put(
       'resolve.mjs',
