@@ -102,7 +102,8 @@ export function loadedCores() {
 
 /**
  * Start loading a core (once); resolves with it. The base core is not
- * loaded when the shared one is loaded or loading: that one serves.
+ * loaded when the shared one is loaded, loading or carried by the entry
+ * (`eventsource-wasm/static`): that one serves.
  */
 export function loadCore(variant = 'base') {
   if (variant === 'base' && loading.base === null && (loading.shared !== null || provided.shared !== null)) return loadCore('shared');
@@ -129,4 +130,3 @@ export function loadCore(variant = 'base') {
   }
   return loading[variant];
 }
-
