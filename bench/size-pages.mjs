@@ -2,7 +2,7 @@
 // What a page downloads, counted by the page: `node bench/size-pages.mjs
 // [--dirs=NAME=DIR,…]` (default: dist/). For each way of loading the
 // package (the drop-in script, `eventsource-wasm/auto`, the explicit
-// `import { EventSource }`), in headless Chromium, a cold browser context
+// `import { EventSource }`, `eventsource-wasm/static`), in headless Chromium, a cold browser context
 // per page: where EventSource is missing, the page constructs one source
 // (with and without `shared: true`) and waits for `open`; where it is
 // native, the page loads the entry and waits 500 ms. Every file requested
@@ -10,7 +10,7 @@
 // compilation. Several dist/ directories are measured side by side (the
 // same server and browser), e.g. --dirs=before=/tmp/old-dist,after=dist.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -30,6 +30,8 @@ const CASES = [
   { entry: 'script', missing: true, shared: true },
   { entry: 'auto', missing: true, shared: true },
   { entry: 'index', missing: true, shared: true },
+  { entry: 'static', missing: true, shared: false },
+  { entry: 'static', missing: true, shared: true },
   { entry: 'script', missing: false, shared: false },
   { entry: 'auto', missing: false, shared: false },
 ];
@@ -45,7 +47,8 @@ function html({ entry, missing, shared }, url) {
   const wait = "window.done = new Promise((r) => setTimeout(() => r('loaded'), 500));";
   if (entry === 'script') return `${head}<script src="/dist/eventsource-wasm.js"></script><script>const ES = window.EventSource; ${missing ? make : wait}</script>`;
   if (entry === 'auto') return `${head}<script type="module">import '/dist/auto.js'; const ES = window.EventSource; ${missing ? make : wait}</script>`;
-  return `${head}<script type="module">import { EventSource as ES } from '/dist/index.js'; ${make}</script>`;
+  const file = entry === 'static' ? 'static.js' : 'index.js';
+  return `${head}<script type="module">import { EventSource as ES } from '/dist/${file}'; ${make}</script>`;
 }
 
 const server = await startServer();
@@ -55,6 +58,11 @@ try {
   for (const c of CASES) {
     const row = { ...c, results: {} };
     for (const { name, dir } of dirs) {
+      // A dist/ from before eventsource-wasm/static existed has no row for it.
+      if (c.entry === 'static' && !existsSync(join(dir, 'static.js'))) {
+        row.results[name] = null;
+        continue;
+      }
       const context = await browser.newContext();
       const page = await context.newPage();
       const requested = [];
@@ -85,9 +93,11 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log(`| way of loading | EventSource | ${dirs.map((d) => `${d.name}: gzip (files; compilations)`).join(' | ')} |`);
 console.log(`| --- | --- | ${dirs.map(() => '---').join(' | ')} |`);
 for (const r of rows) {
-  const label = `${r.entry === 'script' ? 'drop-in script' : r.entry === 'auto' ? '`eventsource-wasm/auto`' : 'explicit `import { EventSource }`'}${r.shared ? ', `shared: true`' : ''}`;
+  const names = { script: 'drop-in script', auto: '`eventsource-wasm/auto`', index: 'explicit `import { EventSource }`', static: '`eventsource-wasm/static`' };
+  const label = `${names[r.entry]}${r.shared ? ', `shared: true`' : ''}`;
   const cells = dirs.map((d) => {
     const x = r.results[d.name];
+    if (x === null) return '— (no static.js)';
     const ok = x.outcome === (r.missing ? 'open' : 'loaded') ? '' : ` **${x.outcome}**`;
     return `${kb(x.gzip)} (${x.files.length} files: ${x.files.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, '-*.js')).join(', ')}; ${x.compiled})${ok}`;
   });

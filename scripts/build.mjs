@@ -12,8 +12,11 @@
 //   core-chunk-shared-*.js, core-chunk-shared.cjs, eventsource-wasm.shared.js
 //                                   the core with the `shared` option, loaded
 //                                   only for a source that asks to share
+//   static.js                       the explicit entry with the shared core in
+//                                   it, no import() (module service workers,
+//                                   bundles without splitting)
 //   workerd.js, workerd-auto.js       Cloudflare Workers: the core as a .wasm module
-//   eventsource_wasm_bg.wasm, index.d.ts, auto.d.ts
+//   eventsource_wasm_bg.wasm, index.d.ts, auto.d.ts, static.d.ts
 // and prints what each entry loads, raw and gzipped, against the budgets.
 //
 // Options: see build() below; --if-stale builds only where dist/ is missing
@@ -373,6 +376,12 @@ export async function build() {
     await esbuild.build({ ...common, entryPoints: [`src/js/${entry}.js`], outfile: join(distDir, file), format: 'iife', globalName, target: 'es2017', charset: 'utf8' });
     writeFileSync(join(distDir, file), `\uFEFF${readFileSync(join(distDir, file), 'utf8')}`);
   }
+  // eventsource-wasm/static: one file, the shared core imported statically
+  // and no import() (module service workers; bundles without splitting).
+  // Its own copy of the shell: a page that also imports the explicit entry
+  // gets two classes (isPolyfill() knows both by their brand).
+  await esbuild.build({ ...common, plugins: [corePkg, coreGlue('core-glue-static.js')], entryPoints: ['src/js/static.js'], outfile: join(distDir, 'static.js'), format: 'esm' });
+  if (/\bimport\s*\(/.test(readFileSync(join(distDir, 'static.js'), 'utf8'))) throw new Error('dist/static.js has an import(): service workers refuse it and bundlers inline it');
   // Cloudflare Workers (the `workerd` condition): the core imported as a
   // .wasm module (src/js/workerd.js), and /auto over that entry.
   const wasmModule = external('./eventsource_wasm_bg.wasm', './eventsource_wasm_bg.wasm');
@@ -381,6 +390,7 @@ export async function build() {
   copyFileSync(wasmPath, join(distDir, 'eventsource_wasm_bg.wasm'));
   copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.ts'));
   copyFileSync(join(root, 'src/js/auto.d.ts'), join(distDir, 'auto.d.ts'));
+  copyFileSync(join(root, 'src/js/static.d.ts'), join(distDir, 'static.d.ts'));
   // The same declarations for require(): TypeScript reads a .d.ts of a
   // "type": "module" package as ESM, so CJS consumers get .d.cts files.
   copyFileSync(join(root, 'src/js/index.d.ts'), join(distDir, 'index.d.cts'));
@@ -399,14 +409,16 @@ export function reportSizes(distDir, { quiet: silent = quiet } = {}) {
   }
   log('\nfile                              raw       gzip');
   for (const file of files) log(`${file.padEnd(30)} ${String(sizes[file].raw).padStart(7)} B ${String(sizes[file].gzip).padStart(7)} B`);
-  // An ES entry loads itself and the chunks it imports statically.
-  const esmClosure = (entry) => {
+  // An ES entry loads itself and the chunks it imports statically (and,
+  // `dynamic`, the ones whose names match it that it imports with import()).
+  const esmClosure = (entry, dynamic = null) => {
     const seen = new Set();
     const visit = (file) => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = readFileSync(join(distDir, file), 'utf8');
       for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+)["']/g)) visit(m[1]);
+      if (dynamic) for (const m of text.matchAll(/\bimport\(\s*["']\.\/([^"']+)["']\s*\)/g)) if (dynamic.test(m[1])) visit(m[1]);
     };
     visit(entry);
     return [...seen];
@@ -415,13 +427,16 @@ export function reportSizes(distDir, { quiet: silent = quiet } = {}) {
   const totals = {
     autoWhereNative: gz(esmClosure('auto.js')),
     scriptWhereNative: sizes['eventsource-wasm.js'].gzip,
-    explicit: gz(esmClosure('index.js')),
+    // The explicit entry and the base core it imports (the one a page
+    // that does not share loads).
+    explicit: gz(esmClosure('index.js', /^core-chunk-[A-Z0-9]+\.js$/)),
+    static: sizes['static.js'].gzip,
     scriptWhereMissing: sizes['eventsource-wasm.js'].gzip + sizes['eventsource-wasm.core.js'].gzip,
   };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const mark = (n, budget) => `${kb(n)} of ${kb(budget)}${n <= budget ? '' : '  ← OVER BUDGET'}`;
   log(`\nwhere EventSource is native: import 'eventsource-wasm/auto' ${mark(totals.autoWhereNative, BUDGET_NATIVE_GZIP)}; <script> ${mark(totals.scriptWhereNative, BUDGET_NATIVE_GZIP)} (no WebAssembly)`);
-  log(`used explicitly (ESM shell + core chunk): ${mark(totals.explicit, BUDGET_EXPLICIT_GZIP)}; <script> + core where missing: ${kb(totals.scriptWhereMissing)}`);
+  log(`used explicitly (ESM shell + core chunk): ${mark(totals.explicit, BUDGET_EXPLICIT_GZIP)}; <script> + core where missing: ${kb(totals.scriptWhereMissing)}; eventsource-wasm/static (the shared core): ${kb(totals.static)}`);
   return { files: sizes, totals };
 }
 

@@ -14,14 +14,17 @@ import { fetchChunk } from './core-glue.js';
 const cores = { base: null, shared: null };
 const loading = { base: null, shared: null };
 let allowed = null;
-let provided = null;
+// Core chunks imported statically by the entry (`eventsource-wasm/static`):
+// loaded from here, never through import().
+const provided = { base: null, shared: null };
 
 /**
- * The core chunk, imported statically by an entry that will use it (the
- * explicit ES entry: a module service worker may not import() anything).
+ * A core chunk imported statically by an entry that cannot import() one
+ * (`eventsource-wasm/static`: module service workers, bundles without code
+ * splitting). A shared chunk serves every source, as a loaded one does.
  */
-export function provideChunk(chunk) {
-  provided = chunk;
+export function provideChunk(chunk, variant = 'base') {
+  provided[variant] = chunk;
 }
 
 /**
@@ -99,10 +102,11 @@ export function loadedCores() {
 
 /**
  * Start loading a core (once); resolves with it. The base core is not
- * loaded when the shared one is loaded or loading: that one serves.
+ * loaded when the shared one is loaded, loading or carried by the entry
+ * (`eventsource-wasm/static`): that one serves.
  */
 export function loadCore(variant = 'base') {
-  if (variant === 'base' && loading.base === null && loading.shared !== null) return loading.shared;
+  if (variant === 'base' && loading.base === null && (loading.shared !== null || provided.shared !== null)) return loadCore('shared');
   if (loading[variant] === null) {
     // The synchronous probe, once, here (an entry that will construct starts
     // loading at once), so that a constructor finds its answer cached.
@@ -111,7 +115,7 @@ export function loadCore(variant = 'base') {
       loading[variant].catch(() => {});
       return loading[variant];
     }
-    const chunk = provided && variant === 'base' ? Promise.resolve(provided) : fetchChunk(variant);
+    const chunk = provided[variant] !== null ? Promise.resolve(provided[variant]) : fetchChunk(variant);
     loading[variant] = chunk.then(async ({ glue, wasmBytes, ...js }) => {
       // Compiled off the constructor's path (and, in engines that can, off
       // the main thread); instantiating a compiled module is quick.

@@ -1,15 +1,17 @@
 // eventsource-wasm: the ESM entry. It never touches globals; see ./auto.js
-// for the entry that installs EventSource where it is missing. The package
-// is used explicitly, so the core comes with it (a static import: module
-// service workers may not import() anything) and importing starts its
-// compilation in the background; nothing waits for it.
+// for the entry that installs EventSource where it is missing. It carries
+// no core: the one a page needs (the base core, or the `shared` option's,
+// which serves every source) is a chunk of its own, imported once the
+// code after this import has had its turn to construct a source, so that a
+// page that shares downloads one core. Where import() is forbidden (module
+// service workers) or no chunk can be loaded apart (bundles without code
+// splitting), ./static.js carries its core.
 
-import { provideChunk } from './core.js';
-import * as chunk from './core-chunk.js';
 import { ready } from './api.js';
+import { soon } from './soon.js';
 
 export * from './api.js';
 
-provideChunk(chunk);
-// A failure (a CSP that forbids WebAssembly) is the constructor's to report.
-ready().catch(() => {});
+// The package is used explicitly: the core will be needed. A failure (a
+// CSP that forbids WebAssembly) is the constructor's to report.
+soon(() => ready().catch(() => {}));

@@ -2,8 +2,9 @@
 // base core does, so a page whose first source shares downloads and
 // compiles that core only, and its other sources use it too. In Chromium,
 // with EventSource missing, for the drop-in script (the source constructed
-// in the next <script>) and for `eventsource-wasm/auto` (in the importing
-// module); every file the page requests from /dist/ is counted.
+// in the next <script>), for `eventsource-wasm/auto` and for the explicit
+// import (in the importing module); every file the page requests from
+// /dist/ is counted.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,7 @@ window.run = (ES, shared, plain) => {
 const PAGES = {
   script: (urls) => `${PRELUDE}<script src="/dist/eventsource-wasm.js"></script><script>run(EventSource, ${urls})</script>`,
   auto: (urls) => `${PRELUDE}<script type="module">import '/dist/auto.js'; run(EventSource, ${urls});</script>`,
+  explicit: (urls) => `${PRELUDE}<script type="module">import { EventSource as ES } from '/dist/index.js'; run(ES, ${urls});</script>`,
 };
 
 describe('one core per page (Chromium, EventSource missing)', () => {

@@ -1,6 +1,8 @@
 // The package in workers (headless Chromium): a classic and a module
 // dedicated worker, a classic and a module service worker. Each opens a
-// stream, receives custom events and reconnects with Last-Event-ID.
+// stream, receives custom events and reconnects with Last-Event-ID. A module
+// service worker imports eventsource-wasm/static (its core in the file);
+// one that imports the explicit entry is told so.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,36 +71,59 @@ for (const [name, script, options, transport] of [
   });
 }
 
-for (const [name, script, type] of [
-  ['a classic service worker (importScripts of the drop-in script)', '/tests/pages/sw-classic.js', 'classic'],
-  ['a module service worker (the ESM entry)', '/tests/pages/sw-module.js', 'module'],
+// Registers `script` as a service worker (scope /tests/pages/), posts it
+// `data` and resolves with its reply.
+async function askServiceWorker(page, script, type, data) {
+  await page.goto(`${server.origin}/tests/pages/blank.html`);
+  return page.evaluate(
+    async ({ script, type, data }) => {
+      const registration = await navigator.serviceWorker.register(script, { scope: '/tests/pages/', type });
+      const worker = registration.installing || registration.waiting || registration.active;
+      if (worker.state !== 'activated') {
+        await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+      }
+      const reply = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data), { once: true }));
+      worker.postMessage(data);
+      const result = await reply;
+      await registration.unregister();
+      return result;
+    },
+    { script, type, data },
+  );
+}
+
+for (const [name, script, type, init] of [
+  ['a classic service worker (importScripts of the drop-in script)', '/tests/pages/sw-classic.js', 'classic', undefined],
+  ['a module service worker (eventsource-wasm/static)', '/tests/pages/sw-module.js', 'module', undefined],
+  ['a module service worker (eventsource-wasm/static) whose source shares (shared: true)', '/tests/pages/sw-module.js', 'module', { shared: true }],
 ]) {
   test(`${name} receives events and reconnects with Last-Event-ID over fetch`, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}/tests/pages/blank.html`);
-      const k = `sw-${type}-${Date.now()}`;
+      const k = `sw-${type}-${init ? 'shared-' : ''}${Date.now()}`;
       const url = sseUrl(server.origin, k, plan());
-      const result = await page.evaluate(
-        async ({ script, type, url }) => {
-          const registration = await navigator.serviceWorker.register(script, { scope: '/tests/pages/', type });
-          const worker = registration.installing || registration.waiting || registration.active;
-          if (worker.state !== 'activated') {
-            await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
-          }
-          const reply = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data), { once: true }));
-          worker.postMessage({ url });
-          const result = await reply;
-          await registration.unregister();
-          return result;
-        },
-        { script, type, url },
-      );
+      const result = await askServiceWorker(page, script, type, { url, init });
       assert.equal(result.hasXhr, false, 'service workers have no XMLHttpRequest');
+      if (init) assert.equal(result.sharing, true, 'Web Locks and BroadcastChannel exist in a service worker: the source shares');
       checkScenario(result, k, { transport: 'fetch' });
     } finally {
       await context.close();
     }
   });
 }
+
+test("a module service worker that imports the explicit entry gets an error event that names eventsource-wasm/static (HTML forbids import() there)", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    const url = sseUrl(server.origin, `sw-explicit-${Date.now()}`, plan());
+    const result = await askServiceWorker(page, '/tests/pages/sw-module-explicit.js', 'module', { url });
+    assert.equal(result.readyState, 2, `the source failed and closed: ${JSON.stringify(result)}`);
+    assert.equal(result.reason, 'network');
+    assert.match(result.message, /a service worker may not import\(\) the core chunk \(.+\): import from 'eventsource-wasm\/static', which carries its core/);
+    assert.match(result.cause, /eventsource-wasm\/static/, 'the cause is the loader\'s error, which wraps the platform\'s');
+  } finally {
+    await context.close();
+  }
+});

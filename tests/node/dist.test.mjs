@@ -27,7 +27,7 @@ test('the cores carry the wasm bytes without escapes a minifier could turn into 
   const embedding = js.filter((f) => readFileSync(join(dist, f), 'utf8').includes('\u0100asm'));
   assert.deepEqual(
     embedding.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort(),
-    ['chunk-HASH.js', 'core-chunk-shared-HASH.js', 'core-chunk-shared.cjs', 'core-chunk.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js'],
+    ['core-chunk-HASH.js', 'core-chunk-shared-HASH.js', 'core-chunk-shared.cjs', 'core-chunk.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'static.js'],
   );
   for (const file of js) {
     const text = readFileSync(join(dist, file), 'utf8');

@@ -186,12 +186,16 @@ test('the auto entry installs EventSource in Node where it is missing', async ()
   }
 });
 
-test('isPolyfill() recognises another copy of the package (the CommonJS build, a second bundle) by its Symbol.for brand, and nothing else (not a subclass)', async () => {
+test('isPolyfill() recognises another copy of the package (the CommonJS build, eventsource-wasm/static, a second bundle) by its Symbol.for brand, and nothing else (not a subclass)', async () => {
   const esm = await import(join(root, 'dist/index.js'));
   const cjs = require(join(root, 'dist/index.cjs'));
+  const fixed = await import(join(root, 'dist/static.js'));
   assert.notEqual(esm.EventSource, cjs.EventSource, 'two copies of the class');
+  assert.notEqual(esm.EventSource, fixed.EventSource, 'eventsource-wasm/static has its own copy');
   assert.equal(esm.isPolyfill(cjs.EventSource), true);
   assert.equal(cjs.isPolyfill(esm.EventSource), true);
+  assert.equal(esm.isPolyfill(fixed.EventSource), true);
+  assert.equal(fixed.isPolyfill(esm.EventSource), true);
   assert.equal(esm.EventSource[Symbol.for('eventsource-wasm.EventSource')], true);
   const { EventSource: Other } = await import(join(root, 'node_modules/eventsource/dist/index.js'));
   // Nor a subclass a page made of it (the brand is an own property).

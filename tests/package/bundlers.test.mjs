@@ -422,9 +422,12 @@ for (const b of BUILDS) {
     });
 
     if (b.sw) {
-      it('bundles the explicit import into a service worker (no import() there) whose source receives events: the entry that provides the core is kept', async () => {
+      it('bundles eventsource-wasm/static into a service worker (no import() there) whose source receives events: the core comes with the bundle', async () => {
         get('explicit');
         if (swBuilt instanceof Error) throw swBuilt;
+        const swFile = join(swBuilt.dir, b.sw.file);
+        assert.doesNotMatch(readFileSync(swFile, 'utf8'), /\bimport\s*\(/, 'the bundled service worker has no import(), which a service worker may not call');
+        figures.push(`${b.id} sw ${(gzipSync(readFileSync(swFile), { level: 9 }).length / 1024).toFixed(1)} KB`);
         await withApp('explicit', async (origin) => {
           const { log, problems } = await openServiceWorker(origin, `/sw/${b.sw.file}`, b.sw.type);
           assert.deepEqual(problems, []);
@@ -444,11 +447,13 @@ for (const b of BUILDS) {
 
 // esbuild without --splitting inlines every import(): the explicit app then
 // carries the `shared` option's core next to the base core, whether a source
-// shares or not. Not fixed yet (one core per page for unsplit bundles needs
-// a single core, which would cost every other page the sharing code: issue
-// 25's measurement); README's bundler table says so. This test holds that
-// bound: the split build plus the shared core (10 % for the two compressed
-// apart), nothing more.
+// shares or not (one core for everyone would cost every other page the
+// sharing code: BENCHMARKS.md, "Weight"). README's bundler table says so, and
+// names the entry that carries one core in one file, eventsource-wasm/static.
+// These tests hold both bounds: the explicit app is the split build plus the
+// shared core (10 % for the two compressed apart), nothing more; the service
+// worker bundled from eventsource-wasm/static is that file (one core),
+// re-printed unminified (10 %).
 describe('esbuild without --splitting', () => {
   it('loads the split build plus the shared core that esbuild inlines, and nothing more', async () => {
     const size = (id, app) => {
@@ -467,5 +472,18 @@ describe('esbuild without --splitting', () => {
       whole <= (split + shared) * 1.1,
       `esbuild without --splitting: the page loads ${whole} KB gzipped, more than the split build (${split} KB) plus the shared core it inlines (${shared.toFixed(1)} KB)`,
     );
+  });
+
+  it('bundles eventsource-wasm/static with one core: no more than dist/static.js re-printed unminified (10 %)', async () => {
+    const line = figures.find((f) => f.startsWith('esbuild sw '));
+    assert.ok(line, 'no figure for the esbuild service worker: its test above failed');
+    const bundled = Number(/ ([0-9.]+) KB/.exec(line)[1]);
+    const file = join(root, 'dist', 'static.js');
+    assert.ok(existsSync(file), 'dist/ has no static.js: run npm run build');
+    const alone = gzipSync(readFileSync(file), { level: 9 }).length / 1024;
+    console.log(`esbuild (no --splitting) service worker from eventsource-wasm/static: ${bundled} KB; dist/static.js ${alone.toFixed(1)} KB`);
+    // 10 %: esbuild's defaults do not minify, so it prints the file's
+    // JavaScript again, unminified; a second core would add 30 KB.
+    assert.ok(bundled <= alone * 1.1, `the bundled service worker is ${bundled} KB gzipped, more than dist/static.js (${alone.toFixed(1)} KB, one core) and 10 %: a second core came with it`);
   });
 });

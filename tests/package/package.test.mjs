@@ -28,13 +28,14 @@ const EXPECTED = [
 
 // What a user needs, and nothing else.
 // The ES modules' shared chunks are named by esbuild with a content hash.
-const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js', 'workerd.js', 'workerd-auto.js'];
+const DIST_FILES = ['api.cjs', 'auto.cjs', 'auto.d.cts', 'auto.d.ts', 'auto.js', 'core.cjs', 'core-chunk.cjs', 'core-chunk-shared.cjs', 'eventsource-wasm.core.js', 'eventsource-wasm.shared.js', 'eventsource-wasm.js', 'eventsource_wasm_bg.wasm', 'index.cjs', 'index.d.cts', 'index.d.ts', 'index.js', 'static.d.ts', 'static.js', 'workerd.js', 'workerd-auto.js'];
 const DIST_CHUNKS = [/^dist\/chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-[A-Z0-9]{8}\.js$/, /^dist\/core-chunk-shared-[A-Z0-9]{8}\.js$/];
-const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'auto/package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
+const TARBALL_FILES = [...DIST_FILES.map((f) => `dist/${f}`), 'auto/package.json', 'static/package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'CHANGELOG.md', 'package.json'].sort();
 // The entries whose evaluation matters: the installers, and the explicit
-// entries, which hand the shell its core (a module service worker may not
-// import() it; a bundler that dropped them would lose it).
-const SIDE_EFFECT_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js', './dist/index.cjs', './dist/index.js', './dist/workerd-auto.js'];
+// entries, which start loading the core (eventsource-wasm/static hands the
+// shell the core it carries: a module service worker may not import() one;
+// a bundler that dropped that statement would lose it).
+const SIDE_EFFECT_ENTRIES = ['./dist/auto.cjs', './dist/auto.js', './dist/eventsource-wasm.js', './dist/index.cjs', './dist/index.js', './dist/static.js', './dist/workerd-auto.js'];
 
 let server; // the SSE test server (its own port: streams need CORS)
 let installed; // {project, pkgDir, pack, tarball, cleanup}
@@ -441,6 +442,16 @@ describe('Node, from the installed tarball', () => {
     assert.deepEqual(out.facts, { isPolyfill: true, global: out.before }, 'the ESM entry touched the global');
   });
 
+  test("import { EventSource } from 'eventsource-wasm/static' (ESM, its core in the file) receives events and touches no globals", async () => {
+    const out = await runNodeConsumer(
+      'node-static.mjs',
+      nodeScript(`import { EventSource, isPolyfill } from 'eventsource-wasm/static';`, `{ isPolyfill: isPolyfill(EventSource), global: typeof globalThis.EventSource, resolved: import.meta.resolve('eventsource-wasm/static') }`),
+    );
+    assert.equal(out.facts.isPolyfill, true);
+    assert.equal(out.facts.global, out.before, 'the static entry touched the global');
+    assert.match(out.facts.resolved, /node_modules\/eventsource-wasm\/dist\/static\.js$/);
+  });
+
   test("require('eventsource-wasm') (CommonJS)", async () => {
     const out = await runNodeConsumer(
       'node-cjs.cjs',
@@ -547,7 +558,7 @@ describe('tarball contents and package.json', () => {
     };
     walk(pkg.exports);
     for (const t of targets) assert.ok(existsSync(join(installed.pkgDir, t)), `${t} is referenced by package.json but not in the tarball`);
-    assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './auto', './package.json', './script', './wasm']);
+    assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './auto', './package.json', './script', './static', './wasm']);
     // The conditions of "." and "./auto": import and require, a default
     // last, and wherever "types" appears it comes first (conditions match in
     // order, so a later "types" is never seen).
@@ -562,6 +573,9 @@ describe('tarball contents and package.json', () => {
       assert.ok(keys.includes('import') && keys.includes('require') && keys.at(-1) === 'default', `exports["${entry}"] conditions: ${keys}`);
       typesFirst(`exports["${entry}"]`, pkg.exports[entry]);
     }
+    // "./static": its types, the workerd build (which carries its core
+    // too), and the file for everything else, last.
+    assert.deepEqual(Object.keys(pkg.exports['./static']), ['types', 'workerd', 'default']);
   });
 
   test('auto/package.json sends a resolver that ignores "exports" (Parcel by default, TypeScript node10) to the files exports["./auto"] names', async () => {
@@ -573,13 +587,41 @@ describe('tarball contents and package.json', () => {
     assert.equal(`./${from(stub.types)}`, pkg.exports['./auto'].import.types);
   });
 
+  test('static/package.json sends a resolver that ignores "exports" to the file exports["./static"] names', async () => {
+    const pkg = JSON.parse(await readFile(join(installed.pkgDir, 'package.json'), 'utf8'));
+    const stub = JSON.parse(await readFile(join(installed.pkgDir, 'static', 'package.json'), 'utf8'));
+    const from = (target) => `./${relative(installed.pkgDir, join(installed.pkgDir, 'static', target))}`;
+    assert.equal(from(stub.module), pkg.exports['./static'].default);
+    assert.equal(from(stub.main), pkg.exports['./static'].default);
+    assert.equal(from(stub.types), pkg.exports['./static'].types);
+  });
+
+  test("under the workerd condition (Wrangler's), eventsource-wasm/static resolves to the Workers entry, which carries its core too", async () => {
+    const esbuild = await import('esbuild');
+    const entry = await put('src/static-workerd.js', "import { EventSource } from 'eventsource-wasm/static';\nexport default EventSource;\n");
+    const result = await esbuild.build({
+      absWorkingDir: installed.project,
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      conditions: ['workerd', 'worker', 'browser'],
+      external: ['*.wasm'],
+      write: false,
+      outdir: join(installed.project, 'out-static-workerd'),
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs).filter((i) => i.includes('eventsource-wasm/'));
+    assert.deepEqual(inputs, ['node_modules/eventsource-wasm/dist/workerd.js'], `what esbuild bundled of the package: ${inputs.join(', ')}`);
+  });
+
   test('Node resolves every exported subpath to the file it names', async () => {
     await put(
       'resolve.mjs',
       `import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const out = {};
-for (const s of ['eventsource-wasm', 'eventsource-wasm/auto', 'eventsource-wasm/script', 'eventsource-wasm/wasm', 'eventsource-wasm/package.json']) {
+for (const s of ['eventsource-wasm', 'eventsource-wasm/auto', 'eventsource-wasm/static', 'eventsource-wasm/script', 'eventsource-wasm/wasm', 'eventsource-wasm/package.json']) {
   out[s] = { import: import.meta.resolve(s), require: require.resolve(s) };
 }
 console.log(JSON.stringify(out));
@@ -593,6 +635,7 @@ console.log(JSON.stringify(out));
     assert.deepEqual(got, {
       'eventsource-wasm': { import: 'dist/index.js', require: 'dist/index.cjs' },
       'eventsource-wasm/auto': { import: 'dist/auto.js', require: 'dist/auto.cjs' },
+      'eventsource-wasm/static': { import: 'dist/static.js', require: 'dist/static.js' },
       'eventsource-wasm/script': { import: 'dist/eventsource-wasm.js', require: 'dist/eventsource-wasm.js' },
       'eventsource-wasm/wasm': { import: 'dist/eventsource_wasm_bg.wasm', require: 'dist/eventsource_wasm_bg.wasm' },
       'eventsource-wasm/package.json': { import: 'package.json', require: 'package.json' },

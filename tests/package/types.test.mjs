@@ -246,6 +246,22 @@ const native: boolean = environment().native;
 export { global, same, back, poly, native };
 `;
 
+const STATIC = `// eventsource-wasm/static: the same exported types as the main entry, under
+// nodenext and bundler resolution (service workers, unsplit bundles).
+import { EventSource as Static, isPolyfill, sharing, type EventSourceInit } from 'eventsource-wasm/static';
+import { EventSource as Main } from 'eventsource-wasm';
+
+const init: EventSourceInit = { shared: true };
+const es = new Static('/events', init);
+es.onmessage = (e) => e.data;
+const same: typeof Main = Static;
+const back: typeof Static = Main;
+const poly: boolean = isPolyfill(Static) && sharing(es) !== undefined;
+// @ts-expect-error: there is no such transport
+new Static('/events', { transport: 'websocket' });
+export { es, same, back, poly };
+`;
+
 const CJS = `// A CommonJS TypeScript file: require() gets the CJS build and its types.
 import esw = require('eventsource-wasm');
 import auto = require('eventsource-wasm/auto');
@@ -266,6 +282,8 @@ const CASES = [
   { name: 'shared.ts', title: 'the documented shared, persistLastEventId, beforeReconnect requests and open-event fields are declared', source: SHARED, flags: NODENEXT },
   { name: 'error-details.ts', title: 'the documented error-event fields (reason, status, message) are declared', source: ERROR_DETAILS, flags: NODENEXT },
   { name: 'auto.ts', title: "'eventsource-wasm/auto' has the same exported types", source: AUTO, flags: NODENEXT },
+  { name: 'static.ts', title: "'eventsource-wasm/static' has the same exported types (nodenext)", source: STATIC, flags: NODENEXT },
+  { name: 'static-bundler.ts', title: "'eventsource-wasm/static' has the same exported types (moduleResolution bundler)", source: STATIC, flags: BUNDLER },
   { name: 'cjs.cts', title: "a CommonJS .cts file: import x = require('eventsource-wasm') (nodenext)", source: CJS, flags: NODENEXT },
   { name: 'cjs-node16.cts', title: "a CommonJS .cts file under module node16: require gets CJS-format types", source: CJS, flags: NODE16 },
 ];
