@@ -13,7 +13,8 @@
 // build, wasm, node); --node-filter=REGEX is passed to node --test.
 
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,6 +104,27 @@ function nodeSuite(name, files, env) {
 
 const want = (stage) => !only || only.includes(stage);
 
+// `cargo publish --dry-run --workspace` verifies eventsource-wasm against the
+// eventsource-core it has just packaged, through a temporary local registry;
+// cargo unpacks that crate once into $CARGO_HOME/registry/src/<that
+// registry>/ and reuses the directory on the next run even when the packaged
+// source changed (the check then builds against a stale core and fails with
+// unresolved names). Only our own crates, only outside crates.io's index.
+function forgetPackagedCrates() {
+  const src = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'registry', 'src');
+  let registries = [];
+  try {
+    registries = readdirSync(src);
+  } catch {
+    return; // nothing unpacked yet
+  }
+  for (const registry of registries.filter((name) => !name.startsWith('index.crates.io-'))) {
+    for (const name of readdirSync(join(src, registry))) {
+      if (/^eventsource-(core|wasm)-\d/.test(name)) rmSync(join(src, registry, name), { recursive: true, force: true });
+    }
+  }
+}
+
 async function main() {
   try {
     setup();
@@ -133,6 +155,7 @@ async function main() {
     // licenses, the versioned path dependency) and built from the package for
     // wasm32. It reads the crates.io index: without a network it fails, and
     // cargo's message says so (it never passes without having checked).
+    forgetPackagedCrates();
     await check('cargo publish --dry-run (eventsource-core, eventsource-wasm)', 'cargo', ['publish', '--dry-run', '--allow-dirty', '--workspace', '--target', 'wasm32-unknown-unknown']);
   }
   if (want('cargo')) await rustSuite('cargo test', 'cargo', ['test', '--workspace']);
