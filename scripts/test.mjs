@@ -109,8 +109,18 @@ const want = (stage) => !only || only.includes(stage);
 // cargo unpacks that crate once into $CARGO_HOME/registry/src/<that
 // registry>/ and reuses the directory on the next run even when the packaged
 // source changed (the check then builds against a stale core and fails with
-// unresolved names). Only our own crates, only outside crates.io's index.
+// unresolved names). Cargo also takes a registry crate's build as fresh by its
+// name and version alone, so the core's wasm32 fingerprints go too (it
+// rebuilds in seconds). Only our own crates, only outside crates.io's index.
 function forgetPackagedCrates() {
+  const fingerprints = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'wasm32-unknown-unknown', 'debug', '.fingerprint');
+  try {
+    for (const name of readdirSync(fingerprints)) {
+      if (name.startsWith('eventsource-core-')) rmSync(join(fingerprints, name), { recursive: true, force: true });
+    }
+  } catch {
+    // no wasm32 debug build yet: nothing to forget
+  }
   const src = join(process.env.CARGO_HOME || join(homedir(), '.cargo'), 'registry', 'src');
   let registries = [];
   try {
