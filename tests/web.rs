@@ -7,6 +7,7 @@
 
 use eventsource_wasm::{Link, Source, supports_sse};
 use js_sys::{Array, JSON, Promise};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -38,7 +39,7 @@ export function makeLink() {
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
     post(message) { log.push(['post', message.t]); },
     messages(bytes) {
-      // The layout of src/batch.rs (tests/contract.rs checks these three against src/contract.rs).
+      // The layout of src/batch.rs (tests/contract.rs checks these three against src/contract/).
       const BATCH_END = '\r', KIND_TYPE = 1, KIND_ID = 2;
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const piece = () => { const end = text.indexOf(BATCH_END, at); const s = text.substring(at, end); at = end + 1; return s; };
@@ -126,7 +127,13 @@ fn open_source(url: &str, link: &Link) -> Source {
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
-    Source::new(url, false, link.clone(), &settings(transport), JsValue::UNDEFINED)
+    Source::new(
+        url,
+        false,
+        link.clone(),
+        &settings(transport).unchecked_into(),
+        JsValue::UNDEFINED,
+    )
 }
 
 const CORS: &str = r#""cors": true"#;

@@ -6,7 +6,7 @@
 // (asynchronously) by the time the first request is due, or the source
 // waits for it, CONNECTING, as a source waits for its first response.
 
-import { CLOSED, CONNECTING, OPEN } from './contract.js';
+import { CLOSED, CONNECTING, OPEN } from './generated/contract.js';
 import { checkWasmAllowed, coreNow, loadCore } from './core.js';
 import { BaseEventTarget, makeEvent, makeMessageEvent, nativeEventTarget, report } from './dom.js';
 import { prefetch } from './prefetch.js';

@@ -6,7 +6,7 @@
 // (`shell`: see SHELL in event-source.js), of which the core chunk, bundled
 // apart in the CommonJS and classic builds, would otherwise get copies.
 
-import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
+import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './generated/contract.js';
 import { errorMessage, warningMessage } from './messages.js';
 
 // The batch crosses as the stream's own bytes, undecoded (src/batch.rs), and

@@ -1,7 +1,7 @@
 // What the EventSource class, its Link and the page lifecycle share: the
 // per-object state, the set of live sources, and the calls into the driver.
 
-import { CLOSED } from './contract.js';
+import { CLOSED } from './generated/contract.js';
 import { makeEvent } from './dom.js';
 import { contain } from './wasm/guard.js';
 

@@ -26,7 +26,13 @@ impl Source {
     /// a timer fires only after this task), so `close()` in the same task
     /// means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: &str, with_credentials: bool, link: Link, settings: &JsValue, prefetched: JsValue) -> Source {
+    pub fn new(
+        url: &str,
+        with_credentials: bool,
+        link: Link,
+        settings: &settings::Init,
+        prefetched: JsValue,
+    ) -> Source {
         panic::install();
         let (config, settings) = settings::read(settings, with_credentials);
         let machine = Machine::new(url, config, clock::now_ms());
