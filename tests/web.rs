@@ -119,6 +119,12 @@ fn settings(transport: &str) -> JsValue {
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
     let origin = js_sys::Reflect::get(&location, &"origin".into()).unwrap();
     js_sys::Reflect::set(&settings, &"origin".into(), &origin).unwrap();
+    // The flags the class always gives (src/contract/settings.rs), unset.
+    for (field, type_of) in eventsource_wasm::contract::settings::FIELDS {
+        if *type_of == "boolean" {
+            js_sys::Reflect::set(&settings, &(*field).into(), &JsValue::FALSE).unwrap();
+        }
+    }
     settings.into()
 }
 

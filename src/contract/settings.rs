@@ -8,10 +8,11 @@
 //! the class's `Settings` has each field, of its type).
 //!
 //! The getters' Rust types are the cheapest to cross, measured (BENCHMARKS.md,
-//! "Weight"): a number is an `f64` (an absent one reads as NaN, which is no
-//! limit), a string or a callback a `JsValue` (read with the shared
-//! `as_string`/`is_function`), not `Option<String>`/`Option<f64>`, whose
-//! glue writes through a return pointer for each field.
+//! "Weight"): a number, a string or a callback is a `JsValue` (read with the
+//! shared `as_f64`/`as_string`/`is_function`), not an `Option<f64>` or
+//! `Option<String>`, whose glue writes through a return pointer for each
+//! field; a flag is a `bool` (the class always gives one, and wasm-bindgen's
+//! debug glue checks it).
 //!
 //! (The test hook `panicOnChunk`, in test builds only, is no part of the
 //! border: `crate::web::settings` reads it by name.)
@@ -48,19 +49,19 @@ settings! {
     /// `reconnect.backoff: 'exponential'`.
     exponential = "exponential": bool as "boolean";
     /// `reconnect.jitter`, from 0 to 1.
-    jitter = "jitter": f64 as "number";
+    jitter = "jitter": JsValue as "number";
     /// `reconnect.maxRetries`.
-    max_retries = "maxRetries": f64 as "number?";
+    max_retries = "maxRetries": JsValue as "number?";
     /// `reconnect.initialDelay`, in milliseconds.
-    initial_delay = "initialDelay": f64 as "number?";
+    initial_delay = "initialDelay": JsValue as "number?";
     /// `reconnect.maxDelay`, in milliseconds.
-    max_delay = "maxDelay": f64 as "number?";
+    max_delay = "maxDelay": JsValue as "number?";
     /// `maxLineLength`, in bytes.
-    max_line_length = "maxLineLength": f64 as "number?";
+    max_line_length = "maxLineLength": JsValue as "number?";
     /// `maxEventSize`, in bytes.
-    max_event_size = "maxEventSize": f64 as "number?";
+    max_event_size = "maxEventSize": JsValue as "number?";
     /// `heartbeatTimeout`, in milliseconds.
-    heartbeat_timeout = "heartbeatTimeout": f64 as "number?";
+    heartbeat_timeout = "heartbeatTimeout": JsValue as "number?";
     /// The first request's Last-Event-ID (the `lastEventId` option, or the
     /// persisted one).
     last_event_id = "lastEventId": JsValue as "string?";

@@ -7,6 +7,7 @@ use alloc::string::String;
 use js_sys::Function;
 use sse_core::machine::{Config, ReconnectPolicy};
 use sse_core::parser::Limits;
+use wasm_bindgen::JsValue;
 
 pub use crate::contract::settings::Init;
 
@@ -35,9 +36,9 @@ pub struct Settings {
     pub panic_on_chunk: bool,
 }
 
-/// A count the class gave, or none: an absent one reads as NaN.
-fn count(value: f64) -> Option<u64> {
-    (value >= 0.0).then_some(value as u64)
+/// A count the class gave, or none.
+fn count(value: JsValue) -> Option<u64> {
+    value.as_f64().filter(|n| *n >= 0.0).map(|n| n as u64)
 }
 
 /// Read the normalized settings (`class Settings` in `src/js/options.js`,
@@ -45,11 +46,9 @@ fn count(value: f64) -> Option<u64> {
 /// and the driver's settings.
 pub fn read(init: &Init, with_credentials: bool) -> (Config, Settings) {
     let xhr = init.transport().as_string().as_deref() == Some("xhr");
-    // (An absent jitter reads as NaN: none.)
-    let jitter = init.jitter();
     let mut policy = ReconnectPolicy::new()
         .with_exponential(init.exponential())
-        .with_jitter(if jitter > 0.0 { jitter } else { 0.0 })
+        .with_jitter(init.jitter().as_f64().unwrap_or(0.0))
         .with_max_retries(count(init.max_retries()).map(|n| n.min(u64::from(u32::MAX)) as u32));
     if let Some(ms) = count(init.initial_delay()) {
         policy = policy.with_initial_delay(ms);
