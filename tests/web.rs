@@ -133,13 +133,7 @@ fn open_source(url: &str, link: &Link) -> Source {
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
-    Source::new(
-        url,
-        false,
-        link.clone(),
-        &settings(transport).unchecked_into(),
-        JsValue::UNDEFINED,
-    )
+    Source::new(url, false, link.clone(), &settings(transport).unchecked_into(), None)
 }
 
 const CORS: &str = r#""cors": true"#;

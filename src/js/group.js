@@ -58,7 +58,7 @@ class Member {
     if (this.channel === null) return;
     this.drive(this.state, 'leave');
     this.leave();
-    if (this.state.source !== null) this.state.readyState = this.state.source.readyState;
+    this.state.follow();
   }
 
   /** pageshow from the back/forward cache (or shown again): join again, as a newcomer. */

@@ -8,7 +8,8 @@
 // Settings has each, of its type).
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
-import { checkComparable, persistOption, sharedOption } from './shared.js';
+import { persistOption } from './persist.js';
+import { checkComparable, sharedOption } from './shared.js';
 
 const fail = (option, expected) => new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
 

@@ -17,6 +17,7 @@ mod clock;
 mod driver;
 mod env;
 mod fetch;
+mod first;
 mod front;
 mod guard;
 mod handles;
