@@ -1,14 +1,14 @@
-//! The Rust↔JavaScript contract has one source, `src/contract/` and the
-//! `Link` block of `src/web/link.rs`. The JavaScript constants, sentences
-//! and settings' fields are generated from it (`crates/contract-js`, whose
-//! tests fail when the committed modules are stale); this checks the places
-//! written by hand that state it too: the TypeScript union, the README, the
-//! JavaScript `Link` class and the test double in `tests/web.rs`. A drift
-//! fails here, natively, in milliseconds.
+//! The Rust↔JavaScript contract has one source, `src/contract/`. The
+//! JavaScript constants, sentences, settings' fields and the Link's methods
+//! are generated from it (`crates/contract-js`, whose tests fail when the
+//! committed modules are stale) and checked by value where JavaScript meets
+//! them (`tests/node/border.test.mjs`, the Link double in `tests/web.rs`);
+//! this checks the text written by hand that states it too: the TypeScript
+//! union, the README, the double's batch layout. A drift fails here,
+//! natively, in milliseconds.
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -53,74 +53,6 @@ fn the_readme_names_every_reason() {
             "README.md does not list the reason '{reason}'"
         );
     }
-}
-
-/// Method name → parameter count, from `name(a, b) {` lines of a JS class
-/// or object literal between `start` and the matching end marker.
-fn js_methods(text: &str, start: &str, end: &str) -> BTreeMap<String, usize> {
-    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}"));
-    let to = text[from..].find(end).map_or(text.len(), |i| i + from);
-    let mut methods = BTreeMap::new();
-    for line in text[from..to].lines() {
-        let line = line.trim();
-        let Some(paren) = line.find('(') else { continue };
-        let name = &line[..paren];
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        if ["if", "for", "while", "switch", "function", "constructor", "catch"].contains(&name) {
-            continue;
-        }
-        let Some(close) = line.find(')') else { continue };
-        if !line[close..].starts_with(") {") {
-            continue;
-        }
-        let params = &line[paren + 1..close];
-        let count = if params.trim().is_empty() {
-            0
-        } else {
-            params.split(',').count()
-        };
-        methods.insert(name.to_owned(), count);
-    }
-    methods
-}
-
-/// The `Link` methods of src/web/link.rs and their parameter counts.
-fn rust_link_methods() -> BTreeMap<String, usize> {
-    let rust = read("src/web/link.rs");
-    let mut methods = BTreeMap::new();
-    let mut rest = rust.as_str();
-    while let Some(at) = rest.find("pub fn ") {
-        rest = &rest[at + 7..];
-        let paren = rest.find('(').unwrap();
-        let name = rest[..paren].to_owned();
-        let close = rest.find(')').unwrap();
-        let params: Vec<&str> = rest[paren + 1..close]
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty() && !p.starts_with("this"))
-            .collect();
-        methods.insert(name, params.len());
-    }
-    assert!(methods.len() >= 5, "{methods:?}");
-    methods
-}
-
-#[test]
-fn the_javascript_link_class_has_every_method_with_its_arity() {
-    let js = js_methods(&read("src/js/link.js"), "class Link {", "\n}\n");
-    assert_eq!(js, rust_link_methods(), "src/js/link.js class Link vs src/web/link.rs");
-}
-
-#[test]
-fn the_test_double_in_the_browser_tests_has_every_method_with_its_arity() {
-    let double = js_methods(&read("tests/web.rs"), "export function makeLink()", "\n  };\n");
-    assert_eq!(
-        double,
-        rust_link_methods(),
-        "tests/web.rs makeLink() vs src/web/link.rs"
-    );
 }
 
 #[test]

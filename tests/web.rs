@@ -112,6 +112,28 @@ async fn requests(key: &str) -> Array {
     js_sys::Reflect::get(&log, &"requests".into()).unwrap().into()
 }
 
+/// The double stands for the JavaScript `Link`: it has every method the
+/// driver calls (`contract::link::METHODS`), each with its number of
+/// arguments, and no other.
+#[wasm_bindgen_test]
+fn the_link_double_has_every_method_the_driver_calls_with_its_arity() {
+    let link = make_link();
+    let mut functions = Vec::new();
+    for key in js_sys::Reflect::own_keys(&link).unwrap().iter() {
+        let value = js_sys::Reflect::get(&link, &key).unwrap();
+        if let Some(function) = value.dyn_ref::<js_sys::Function>() {
+            functions.push((key.as_string().unwrap(), function.length() as usize));
+        }
+    }
+    functions.sort();
+    let mut methods: Vec<(String, usize)> = eventsource_wasm::contract::link::METHODS
+        .iter()
+        .map(|(name, arity)| (name.to_string(), *arity))
+        .collect();
+    methods.sort();
+    assert_eq!(functions, methods);
+}
+
 /// The settings the JavaScript class would pass (src/js/options.js).
 fn settings(transport: &str) -> JsValue {
     let settings = js_sys::Object::new();

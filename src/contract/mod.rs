@@ -10,7 +10,8 @@
 //!   ([`describe`], [`describe_warning`]);
 //! - the reason an error frame of a shared stream carries, both ways
 //!   ([`reason_parts`], [`reason_from_parts`]): nothing is lost in transit;
-//! - the settings the class hands the driver ([`settings`]).
+//! - the settings the class hands the driver ([`settings`]), and the
+//!   methods the driver calls on the class ([`link`]).
 
 use alloc::string::String;
 
@@ -18,6 +19,7 @@ use sse_core::buffering::Sign;
 use sse_core::machine::{Lost, ReadyState, Reason, Warning};
 use sse_core::parser::{Ignored, ParseError};
 
+pub mod link;
 pub mod settings;
 pub mod words;
 

@@ -78,3 +78,11 @@ test("every reason's and warning's message is a filled sentence: no placeholder 
   assert.match(warningMessage('buffering', 'buffer-sized-bursts', 8192, 0, 'u'), /bursts of exactly 8 KiB/);
   assert.match(warningMessage('buffering', 'late-first-bytes', 1500, 12, 'u'), /first bytes came 1500 ms after the headers, with 12 events at once/);
 });
+
+test('the Link class has every method the driver calls, with its number of arguments, and no other', async () => {
+  const { LINK } = await load('src/js/generated/contract.js');
+  const { Link } = await load('src/js/link.js');
+  const methods = Object.getOwnPropertyNames(Link.prototype).filter((name) => name !== 'constructor');
+  assert.deepEqual(methods.sort(), Object.keys(LINK).sort());
+  for (const [name, arity] of Object.entries(LINK)) assert.equal(Link.prototype[name].length, arity, `Link.${name}`);
+});

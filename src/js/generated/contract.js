@@ -41,3 +41,15 @@ export const SETTINGS = {
   shared: 'boolean',
   onComment: 'function?',
 };
+
+/** Every method the driver calls on the Link (src/contract/link.rs), and its number of arguments. */
+export const LINK = {
+  open: 3,
+  error: 5,
+  messages: 1,
+  panicked: 1,
+  warn: 5,
+  request: 3,
+  post: 1,
+  reconnecting: 5,
+};
