@@ -134,25 +134,29 @@ fn sentences() -> String {
         .collect();
     out.push_str("\n/** An error event's message, by reason (and detail, where it has one per detail). */\n");
     writeln!(out, "export const ERRORS = {};", object(&entries, "")).unwrap();
-    let lost: Vec<(String, String)> = words::LOST
-        .iter()
-        .map(|(l, t)| (l.name().to_owned(), string(t)))
-        .collect();
-    out.push_str("\n/** How the connection was lost, for 'unrepeatable' ({lost}). */\n");
-    writeln!(out, "export const LOST = {};", object(&lost, "")).unwrap();
-    let warnings: Vec<(String, String)> = words::WARNINGS
-        .iter()
-        .map(|(w, t)| (w.to_string(), string(t)))
-        .collect();
-    out.push_str("\n/** A warning's message, by name. */\n");
-    writeln!(out, "export const WARNINGS = {};", object(&warnings, "")).unwrap();
-    let signs: Vec<(String, String)> = words::SIGNS
-        .iter()
-        .map(|(s, t)| (s.name().to_owned(), string(t)))
-        .collect();
-    out.push_str("\n/** What a buffering warning saw ({seen}), by sign. */\n");
-    writeln!(out, "export const SIGNS = {};", object(&signs, "")).unwrap();
+    let lost = words::LOST.iter().map(|(l, t)| (l.name(), *t));
+    sentences_by_name(
+        &mut out,
+        "How the connection was lost, for 'unrepeatable' ({lost}).",
+        "LOST",
+        lost,
+    );
+    let warnings = words::WARNINGS.iter().copied();
+    sentences_by_name(&mut out, "A warning's message, by name.", "WARNINGS", warnings);
+    let signs = words::SIGNS.iter().map(|(s, t)| (s.name(), *t));
+    sentences_by_name(
+        &mut out,
+        "What a buffering warning saw ({seen}), by sign.",
+        "SIGNS",
+        signs,
+    );
     out
+}
+
+/// `export const NAME = { name: 'sentence', … };` after its doc comment.
+fn sentences_by_name<'a>(out: &mut String, doc: &str, name: &str, entries: impl Iterator<Item = (&'a str, &'a str)>) {
+    let entries: Vec<(String, String)> = entries.map(|(key, text)| (key.to_owned(), string(text))).collect();
+    writeln!(out, "\n/** {doc} */\nexport const {name} = {};", object(&entries, "")).unwrap();
 }
 
 /// The inspector's report kinds and the reasons of ignored lines.
