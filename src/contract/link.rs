@@ -83,3 +83,14 @@ link! {
     /// it builds.)
     fn reconnecting(attempt: u32, delay_ms: f64, reason: &str, last_event_id: &str, url: &str) -> JsValue;
 }
+
+super::js_object! {
+    /// What `Link.reconnecting` answers when the `beforeReconnect` hook
+    /// answered with the request to continue with (`false` vetoes; anything
+    /// else that is not an object is no answer).
+    ReconnectAnswer, RECONNECT_ANSWER, answer;
+    /// Where this request and the next ones go, if the hook changed it.
+    url = "url": JsValue as "string?";
+    /// Whether the request's new shape is sent once from now on.
+    once = "once": bool as "boolean";
+}

@@ -19,6 +19,44 @@ use sse_core::buffering::Sign;
 use sse_core::machine::{Lost, ReadyState, Reason, Warning};
 use sse_core::parser::{Ignored, ParseError};
 
+/// A JavaScript object that crosses into Rust, declared once: its getters
+/// (on wasm32, a typed binding: the driver names no property in a string)
+/// and `$fields`, every property's name and the `typeof` of its value (`?`:
+/// or undefined), which the generated modules carry to JavaScript for the
+/// tests that check what the JavaScript side makes.
+macro_rules! js_object {
+    (
+        $(#[doc = $tdoc:literal])* $type:ident, $fields:ident, $module:ident;
+        $($(#[doc = $doc:literal])* $name:ident = $js:literal: $ty:ty as $typeof:literal;)*
+    ) => {
+        $(#[doc = $tdoc])*
+        ///
+        /// Its properties, by JavaScript name, with the `typeof` of each.
+        pub const $fields: &[(&str, &str)] = &[$(($js, $typeof)),*];
+
+        #[cfg(target_arch = "wasm32")]
+        mod $module {
+            use wasm_bindgen::prelude::*;
+
+            #[wasm_bindgen]
+            extern "C" {
+                $(#[doc = $tdoc])*
+                pub type $type;
+                $(
+                    $(#[doc = $doc])*
+                    #[wasm_bindgen(method, getter, js_name = $js)]
+                    pub fn $name(this: &$type) -> $ty;
+                )*
+            }
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        pub use $module::$type;
+    };
+}
+pub(crate) use js_object;
+
+pub mod group;
 pub mod link;
 pub mod settings;
 pub mod words;

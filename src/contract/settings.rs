@@ -17,35 +17,10 @@
 //! (The test hook `panicOnChunk`, in test builds only, is no part of the
 //! border: `crate::web::settings` reads it by name.)
 
-macro_rules! settings {
-    ($($(#[doc = $doc:literal])* $name:ident = $js:literal: $ty:ty as $typeof:literal;)*) => {
-        /// The JavaScript name of every field and the `typeof` of its value
-        /// (`?`: or undefined), in declaration order.
-        pub const FIELDS: &[(&str, &str)] = &[$(($js, $typeof)),*];
-
-        #[cfg(target_arch = "wasm32")]
-        mod typed {
-            use wasm_bindgen::prelude::*;
-
-            #[wasm_bindgen]
-            extern "C" {
-                /// The normalized options of one source (`class Settings`
-                /// in `src/js/options.js`).
-                pub type Init;
-                $(
-                    $(#[doc = $doc])*
-                    #[wasm_bindgen(method, getter, js_name = $js)]
-                    pub fn $name(this: &Init) -> $ty;
-                )*
-            }
-        }
-
-        #[cfg(target_arch = "wasm32")]
-        pub use typed::Init;
-    };
-}
-
-settings! {
+super::js_object! {
+    /// The normalized options of one source (`class Settings` in
+    /// `src/js/options.js`).
+    Init, FIELDS, typed;
     /// `reconnect.backoff: 'exponential'`.
     exponential = "exponential": bool as "boolean";
     /// `reconnect.jitter`, from 0 to 1.

@@ -15,6 +15,7 @@ use crate::web::front::{FrontEnd, Reconnect};
 use crate::web::seam::{Cause, FetchInit, Init, PendingInit};
 
 pub use crate::contract::link::Link;
+use crate::contract::link::ReconnectAnswer;
 
 /// What a call into the class throws is its own bug or a handler's, which
 /// the class reported where it could (`shell.report`); the driver goes on.
@@ -59,10 +60,13 @@ impl FrontEnd for Link {
     fn reconnecting(&self, attempt: u32, delay_ms: u64, reason: Reason, last_event_id: &str, url: &str) -> Reconnect {
         match Link::reconnecting(self, attempt, delay_ms as f64, reason.name(), last_event_id, url) {
             Ok(answer) if answer == JsValue::FALSE => Reconnect::Veto,
-            Ok(answer) if answer.is_object() => Reconnect::Continue {
-                url: crate::web::env::field(&answer, "url").as_string(),
-                once: crate::web::env::field(&answer, "once").as_bool(),
-            },
+            Ok(answer) if answer.is_object() => {
+                let answer: &ReconnectAnswer = answer.unchecked_ref();
+                Reconnect::Continue {
+                    url: answer.url().as_string(),
+                    once: Some(answer.once()),
+                }
+            }
             _ => Reconnect::Unanswered,
         }
     }

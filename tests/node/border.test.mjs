@@ -12,6 +12,17 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (path) => import(join(root, path));
 
+/** `value` has every property `declared` names, each of the declared `typeof` (`?`: or undefined). */
+function assertShape(value, declared, what) {
+  assert.ok(Object.keys(declared).length > 0, `the generated list of ${what} is not empty`);
+  for (const [field, type] of Object.entries(declared)) {
+    assert.ok(Object.hasOwn(value, field), `${what} has no ${field}`);
+    const optional = type.endsWith('?');
+    const base = optional ? type.slice(0, -1) : type;
+    assert.ok(typeof value[field] === base || (optional && value[field] === undefined), `${what}.${field} is ${typeof value[field]}, Rust reads a ${type}`);
+  }
+}
+
 test('a Settings has every field the driver reads, each of the type the driver declares', async () => {
   const { SETTINGS } = await load('src/js/generated/contract.js');
   const { normalize } = await load('src/js/options.js');
@@ -31,16 +42,8 @@ test('a Settings has every field the driver reads, each of the type the driver d
     reconnect: { initialDelay: 1, maxDelay: 2, backoff: 'exponential', jitter: 0.5, maxRetries: 3 },
   });
   splitCredentials(full, 'http://user:pass@localhost/events');
-  assert.ok(Object.keys(SETTINGS).length >= 20, 'the generated list is not empty');
-  for (const settings of [plain, full]) {
-    for (const [field, type] of Object.entries(SETTINGS)) {
-      assert.ok(Object.hasOwn(settings, field), `Settings has no field ${field}`);
-      const optional = type.endsWith('?');
-      const base = optional ? type.slice(0, -1) : type;
-      const value = settings[field];
-      assert.ok(typeof value === base || (optional && value === undefined), `Settings.${field} is ${typeof value}, the driver reads a ${type}`);
-    }
-  }
+  assert.ok(Object.keys(SETTINGS).length >= 20, 'the generated list is complete');
+  for (const settings of [plain, full]) assertShape(settings, SETTINGS, 'Settings');
   // Every optional field is given in the full one: the check saw each type.
   for (const [field, type] of Object.entries(SETTINGS)) {
     if (type.endsWith('?') && field !== 'origin') assert.notEqual(full[field], undefined, `the full settings give ${field}`);
@@ -85,4 +88,29 @@ test('the Link class has every method the driver calls, with its number of argum
   const methods = Object.getOwnPropertyNames(Link.prototype).filter((name) => name !== 'constructor');
   assert.deepEqual(methods.sort(), Object.keys(LINK).sort());
   for (const [name, arity] of Object.entries(LINK)) assert.equal(Link.prototype[name].length, arity, `Link.${name}`);
+});
+
+test("the Link's answer to a reconnection is the object the driver reads", async () => {
+  const { RECONNECT_ANSWER } = await load('src/js/generated/contract.js');
+  const { Link } = await load('src/js/link.js');
+  const { normalize, sendsOnce } = await load('src/js/options.js');
+  const answers = [{ url: '/next', method: 'GET' }, { headers: { 'X-Resume': '1' } }];
+  for (const answer of answers) {
+    const state = { settings: normalize({ beforeReconnect: () => answer }) };
+    const shell = { report: (error) => assert.fail(error), sendsOnce };
+    const result = new Link({}, state, shell).reconnecting(1, 1000, 'network', '7', 'http://a/events');
+    assertShape(result, RECONNECT_ANSWER, 'the answer');
+  }
+});
+
+test("a shared source's request, which names its group, is the object the driver reads", async () => {
+  const { GROUP_REQUEST } = await load('src/js/generated/contract.js');
+  // group.js imports the shared core's glue: made by `npm run build`.
+  const { describeRequest } = await load('src/js/group.js');
+  const { normalize } = await load('src/js/options.js');
+  const inits = [{ shared: true }, { shared: 'k', method: 'POST', body: 'prompt', headers: { a: 'b' } }, { shared: 'k', headers: () => ({}) }];
+  for (const init of inits) {
+    const state = { url: 'http://a/events', withCredentials: false, settings: normalize(init) };
+    assertShape(describeRequest(state), GROUP_REQUEST, `the request of ${JSON.stringify(init)}`);
+  }
 });

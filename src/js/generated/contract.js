@@ -18,7 +18,7 @@ export const REASONS = ['network', 'ended', 'status', 'mime', 'limit', 'timeout'
 /** Every warning a warning event can carry. */
 export const WARNINGS = ['last-event-id-refused', 'buffering'];
 
-/** Every field of the settings the driver reads (src/contract/settings.rs), and its `typeof` (`?`: or undefined). */
+/** Every property of the settings the driver reads (src/contract/settings.rs), and its `typeof` (`?`: or undefined). */
 export const SETTINGS = {
   exponential: 'boolean',
   jitter: 'number',
@@ -40,6 +40,24 @@ export const SETTINGS = {
   password: 'string?',
   shared: 'boolean',
   onComment: 'function?',
+};
+
+/** Every property of the Link's answer to a reconnection (src/contract/link.rs), and its `typeof` (`?`: or undefined). */
+export const RECONNECT_ANSWER = {
+  url: 'string?',
+  once: 'boolean',
+};
+
+/** Every property of a shared source's request, which names its group (src/contract/group.rs), and its `typeof` (`?`: or undefined). */
+export const GROUP_REQUEST = {
+  url: 'string',
+  withCredentials: 'boolean',
+  method: 'string',
+  bodyKind: 'string?',
+  body: 'object?',
+  headers: 'object',
+  fetch: 'boolean',
+  key: 'string?',
 };
 
 /** Every method the driver calls on the Link (src/contract/link.rs), and its number of arguments. */
