@@ -334,6 +334,10 @@ export async function build() {
 
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
+  // The JavaScript side of the Rust/JavaScript border, from its one
+  // declaration in Rust (src/contract/): written again only where it changed.
+  log('build: src/js/generated (crates/contract-js)');
+  run('cargo', ['run', '--quiet', '-p', 'contract-js']);
   const esbuild = await import('esbuild');
   // The core chunks import the glue and the bytes of this build's cores.
   const corePkg = {

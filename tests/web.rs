@@ -7,6 +7,7 @@
 
 use eventsource_wasm::{Link, Source, supports_sse};
 use js_sys::{Array, JSON, Promise};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -59,6 +60,28 @@ async fn requests(key: &str) -> Array {
     js_sys::Reflect::get(&log, &"requests".into()).unwrap().into()
 }
 
+/// The double stands for the JavaScript `Link`: it has every method the
+/// driver calls (`contract::link::METHODS`), each with its number of
+/// arguments, and no other.
+#[wasm_bindgen_test]
+fn the_link_double_has_every_method_the_driver_calls_with_its_arity() {
+    let link = make_link();
+    let mut functions = Vec::new();
+    for key in js_sys::Reflect::own_keys(&link).unwrap().iter() {
+        let value = js_sys::Reflect::get(&link, &key).unwrap();
+        if let Some(function) = value.dyn_ref::<js_sys::Function>() {
+            functions.push((key.as_string().unwrap(), function.length() as usize));
+        }
+    }
+    functions.sort();
+    let mut methods: Vec<(String, usize)> = eventsource_wasm::contract::link::METHODS
+        .iter()
+        .map(|(name, arity)| (name.to_string(), *arity))
+        .collect();
+    methods.sort();
+    assert_eq!(functions, methods);
+}
+
 /// The settings the JavaScript class would pass (src/js/options.js).
 fn settings(transport: &str) -> JsValue {
     let settings = js_sys::Object::new();
@@ -66,6 +89,12 @@ fn settings(transport: &str) -> JsValue {
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
     let origin = js_sys::Reflect::get(&location, &"origin".into()).unwrap();
     js_sys::Reflect::set(&settings, &"origin".into(), &origin).unwrap();
+    // The flags the class always gives (src/contract/settings.rs), unset.
+    for (field, type_of) in eventsource_wasm::contract::settings::FIELDS {
+        if *type_of == "boolean" {
+            js_sys::Reflect::set(&settings, &(*field).into(), &JsValue::FALSE).unwrap();
+        }
+    }
     settings.into()
 }
 
@@ -74,7 +103,7 @@ fn open_source(url: &str, link: &Link) -> Source {
 }
 
 fn open_with_transport(url: &str, link: &Link, transport: &str) -> Source {
-    Source::new(url, false, link.clone(), &settings(transport), JsValue::UNDEFINED)
+    Source::new(url, false, link.clone(), &settings(transport).unchecked_into(), None)
 }
 
 const CORS: &str = r#""cors": true"#;

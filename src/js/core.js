@@ -1,8 +1,8 @@
 // Loads the WebAssembly core: compiled asynchronously, never on the
 // constructor's path, and only where it is used. Construction needs no wasm
 // (URL parsing, options, readyState and the object are JavaScript); the
-// first request starts from a task anyway, and the core is ready by then
-// or soon after. The module's bytes are embedded in the core chunk: no file
+// first request leaves after the constructing code, from first.js, which
+// makes it itself when the core is not ready by then. The module's bytes are embedded in the core chunk: no file
 // to fetch, nothing for a bundler to rewrite.
 
 import { fetchChunk } from './core-glue.js';

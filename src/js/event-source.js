@@ -6,14 +6,15 @@
 // (asynchronously) by the time the first request is due, or the source
 // waits for it, CONNECTING, as a source waits for its first response.
 
-import { CLOSED, CONNECTING, OPEN } from './contract.js';
-import { checkWasmAllowed, coreNow, loadCore } from './core.js';
+import { CLOSED, CONNECTING, OPEN } from './generated/contract.js';
+import { checkWasmAllowed, coreNow } from './core.js';
 import { BaseEventTarget, makeEvent, makeMessageEvent, nativeEventTarget, report } from './dom.js';
-import { prefetch } from './prefetch.js';
+import { startUp } from './first.js';
 import { normalize, sendsOnce } from './options.js';
 import { requestInit } from './request.js';
-import { canShare, openPersisted } from './shared.js';
-import { $, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
+import { openPersisted } from './persist.js';
+import { canShare } from './shared.js';
+import { $, SourceState, dispatchError, drive, finish, hidden, internals, live, offline, watchStop } from './state.js';
 
 const isNode = typeof process === 'object' && process !== null && !!(process.versions && process.versions.node);
 
@@ -64,12 +65,12 @@ function toInit(init) {
 const SHELL = { dispatchError, drive, finish, hidden, live, makeEvent, makeMessageEvent, report, requestInit, sendsOnce };
 
 // Make the driver, now that the core is here (unless close() came first),
-// handing it the first request if the shell already made it.
+// handing it the first request if the shell already made it (first.js).
 function connect(target, core) {
   const state = target[$];
   if (state.readyState === CLOSED || state.source !== null) return;
-  const first = state.prefetch;
-  state.prefetch = null;
+  const first = state.first;
+  state.first = null;
   // The URL's credentials: only such a URL needs the code that splits
   // them off, which is in the core chunk.
   if (state.credentialed) state.requestUrl = core.splitCredentials(state.settings, state.url);
@@ -110,57 +111,22 @@ export class EventSource extends BaseEventTarget {
     const credentialed = parsed.username !== '' || parsed.password !== '';
     const withCredentials = init !== undefined && !!init.withCredentials;
     settings.withCredentials = withCredentials;
-    const state = {
-      source: null,
-      url: parsed.href,
-      requestUrl: parsed.href,
-      credentialed,
-      withCredentials,
-      readyState: CONNECTING,
-      origin: '',
-      lastId: '',
-      handlers: { open: null, message: null, error: null },
-      onClosed: [],
-      settings,
-      suspended: null,
-      prefetch: null,
-      sharedAsked: settings.sharedKey !== false,
-      member: null,
-      persisted,
-    };
+    const state = new SourceState(parsed.href, parsed.href, credentialed, withCredentials, settings, persisted);
     Object.defineProperty(this, $, { value: state });
     live.add(state);
     watchStop();
     if (settings.pauseWhenHidden && hidden()) state.suspended = 'hidden';
-    if (core !== null) {
-      connect(this, core);
-    } else {
-      // The first request leaves once the code that constructed the source
-      // has run (a microtask), whether the core is here by then or not (but
-      // for a URL with credentials, which the core splits off: it waits for
-      // the core). The standard starts the fetch in the constructor; a
-      // source closed by the code that made it makes no request at all, as
-      // native's. Not a task: in a loading page Chromium ran that timer 4–14
-      // ms after the constructing script (measured in Chromium 156). A
-      // promise job, not queueMicrotask(), which fake clocks replace.
-      if (settings.transport === 'fetch' && !credentialed && !settings.shared) {
-        Promise.resolve().then(() => {
-          if (state.readyState === CLOSED || state.source !== null || state.prefetch !== null) return;
-          const ready = coreNow(variant);
-          if (ready !== null) connect(this, ready);
-          else if (!state.suspended) state.prefetch = prefetch(state);
-        });
-      }
-      loadCore(variant).then(
-        (loaded) => connect(this, loaded),
-        (error) => {
-          if (state.readyState === CLOSED) return;
-          const message = `eventsource-wasm could not load its WebAssembly core (${error && error.message}); the connection failed`;
-          console.error(message);
-          dispatchError(this, state, CLOSED, 'network', 0, '', message, error);
-        },
-      );
-    }
+    startUp(
+      state,
+      variant,
+      (core) => connect(this, core),
+      (error) => {
+        if (state.readyState === CLOSED) return;
+        const message = `eventsource-wasm could not load its WebAssembly core (${error && error.message}); the connection failed`;
+        console.error(message);
+        dispatchError(this, state, CLOSED, 'network', 0, '', message, error);
+      },
+    );
   }
 
   get url() {
@@ -177,7 +143,7 @@ export class EventSource extends BaseEventTarget {
 
   close() {
     const state = internals(this);
-    state.readyState = CLOSED;
+    state.enter(CLOSED);
     drive(state, 'close');
     finish(state, true);
   }
@@ -199,7 +165,7 @@ export function reconnect(source) {
   if (state === undefined) throw new TypeError('eventsource-wasm: reconnect() takes an EventSource of this package');
   if (state.readyState === CLOSED || state.source === null) return;
   // A follower's readyState is its leader's, relayed.
-  if (state.source.leads) state.readyState = CONNECTING;
+  if (state.source.leads) state.enter(CONNECTING);
   drive(state, 'reconnect');
 }
 

@@ -58,7 +58,7 @@ class Member {
     if (this.channel === null) return;
     this.drive(this.state, 'leave');
     this.leave();
-    if (this.state.source !== null) this.state.readyState = this.state.source.readyState;
+    this.state.follow();
   }
 
   /** pageshow from the back/forward cache (or shown again): join again, as a newcomer. */
@@ -123,16 +123,15 @@ function describeHeaders(headers) {
 }
 
 /**
- * The group's name: a digest of the request (src/web/identity.rs), so that
- * sources share only when their requests are the same, and no URL or
- * header appears in clear in a lock or channel name, which any code of the
- * origin can list.
+ * The request as the group's identity sees it (src/contract/group.rs
+ * declares it): the URL, withCredentials, method, body and headers, whether
+ * a fetch option is given, and the key.
  */
-function groupOf(state) {
+export function describeRequest(state) {
   const { settings } = state;
   const { method, body, headers } = settings.request;
   const [bodyKind, bytes] = describeBody(body);
-  return groupName({
+  return {
     url: state.url,
     withCredentials: state.withCredentials,
     method,
@@ -140,13 +139,16 @@ function groupOf(state) {
     body: bytes,
     headers: describeHeaders(headers),
     fetch: settings.fetch !== undefined,
-    key: settings.sharedKey === '' ? null : settings.sharedKey,
-  });
+    key: settings.sharedKey === '' ? undefined : settings.sharedKey,
+  };
 }
 
 /** Before the driver exists: the group for a source with `shared`. */
 export function prepareGroup(state, { drive }) {
-  const name = groupOf(state);
+  // A digest of the request (src/web/identity.rs), so that sources share
+  // only when their requests are the same, and no URL or header appears in
+  // clear in a lock or channel name, which any code of the origin can list.
+  const name = groupName(describeRequest(state));
   state.member = new Member(state, name, drive);
   state.member.open();
   state.onClosed.push(() => state.member.leave());

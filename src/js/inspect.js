@@ -1,17 +1,10 @@
 // The stream inspector's report (src/web/inspect.rs), turned into objects:
 // `{kind: 'event', type, data, lastEventId}`, `{kind: 'retry', retry}`,
 // `{kind: 'ignored', line, reason}`, `{kind: 'incomplete', pendingLine,
-// pendingData}`. In the core chunk: only a loaded core makes a report.
+// pendingData}`. In the core chunk: only a loaded core makes a report. The
+// kinds and the reasons are declared in Rust (src/contract/) and generated.
 
-// Why a line changed nothing (eventsource_core::parser::Ignored, in its order).
-const REASONS = [
-  "comment line (starts with ':')",
-  'unknown field name (only data, event, id and retry mean anything)',
-  'id value contains U+0000 NULL, so it is ignored',
-  'retry value is not a non-empty string of ASCII digits',
-  'blank line with no data buffered: no event dispatched',
-  'ignored',
-];
+import { EVENT, IGNORED, REASONS, RETRY } from './generated/inspect.js';
 
 export function readReport(report) {
   const view = new DataView(report.buffer, report.byteOffset, report.byteLength);
@@ -27,9 +20,9 @@ export function readReport(report) {
   const out = [];
   while (at < report.length) {
     const kind = report[at++];
-    if (kind === 1) out.push({ kind: 'event', type: text(), data: text(), lastEventId: text() });
-    else if (kind === 2) out.push({ kind: 'retry', retry: ((at += 8), view.getFloat64(at - 8, true)) });
-    else if (kind === 3) out.push({ kind: 'ignored', line: text(), reason: REASONS[report[at++]] });
+    if (kind === EVENT) out.push({ kind: 'event', type: text(), data: text(), lastEventId: text() });
+    else if (kind === RETRY) out.push({ kind: 'retry', retry: ((at += 8), view.getFloat64(at - 8, true)) });
+    else if (kind === IGNORED) out.push({ kind: 'ignored', line: text(), reason: REASONS[report[at++]] });
     else out.push({ kind: 'incomplete', pendingLine: number(), pendingData: number() });
   }
   return out;

@@ -19,13 +19,13 @@ export function watchLifecycle({ live, drive, hidden }) {
     if (state.suspended) return;
     state.suspended = why;
     drive(state, 'suspend');
-    if (state.source !== null) state.readyState = state.source.readyState;
+    state.follow();
   };
   const resume = (state, why) => {
     if (state.suspended !== why) return;
     state.suspended = null;
     drive(state, 'resume');
-    if (state.source !== null) state.readyState = state.source.readyState;
+    state.follow();
   };
   const each = (f) => {
     for (const state of live) if (state.source !== null) f(state);

@@ -6,7 +6,7 @@
 // (`shell`: see SHELL in event-source.js), of which the core chunk, bundled
 // apart in the CommonJS and classic builds, would otherwise get copies.
 
-import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './contract.js';
+import { BATCH_END, CLOSED, KIND_COMMENT, KIND_ID, KIND_TYPE, OPEN } from './generated/contract.js';
 import { errorMessage, warningMessage } from './messages.js';
 
 // The batch crosses as the stream's own bytes, undecoded (src/batch.rs), and
@@ -97,7 +97,7 @@ export class Link {
     const state = this.state;
     // Messages carry the serialized origin of the final URL (after redirects).
     state.origin = originOf(finalUrl);
-    state.readyState = OPEN;
+    state.enter(OPEN);
     // Beyond the platform's: whether this is a reopen after a loss, and the
     // Last-Event-ID the connection resumed from ('' if none).
     this.target.dispatchEvent(this.shell.makeEvent('open', { reopened, resumedFrom: lastEventId }));
@@ -116,7 +116,7 @@ export class Link {
     // inconsistent state); just let go of it.
     const target = this.target;
     const state = this.state;
-    state.readyState = CLOSED;
+    state.enter(CLOSED);
     this.shell.finish(state, false);
     target.dispatchEvent(this.shell.makeEvent('error', { reason: 'panic', status: 0, statusText: '', message }));
   }
@@ -228,12 +228,12 @@ export class Link {
       at = to + 1;
       if (kind & KIND_ID) {
         to = text.indexOf(BATCH_END, at);
-        state.lastId = lastId = text.substring(at, to);
+        lastId = text.substring(at, to);
         at = to + 1;
       }
       target.dispatchEvent(make(type, data, origin, lastId));
     }
-    // persistLastEventId: once per chunk, not per event.
-    if (state.persisted !== null) state.persisted.save(lastId);
+    // Once per chunk, not per event (and persisted then: persistLastEventId).
+    state.sawEventId(lastId);
   }
 }

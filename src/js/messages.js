@@ -1,19 +1,15 @@
 // The sentence an error event's `message` carries, for each reason the
-// driver reports (src/contract.rs lists them): what happened, in the words
-// of the options a developer set, and what to do.
+// driver reports, and a warning's: what happened, in the words of the
+// options a developer set, and what to do. The sentences are declared in
+// Rust (src/contract/words.rs) and generated into ./generated/words.js;
+// this fills their {placeholders} with the source's figures.
+
+import { ERRORS, LOST, SIGNS, WARNINGS } from './generated/words.js';
 
 function scheme(url) {
   const colon = url.indexOf(':');
   return colon > 0 ? url.slice(0, colon + 1) : url;
 }
-
-// How the connection was lost, for 'unrepeatable' (src/contract.rs: describe).
-const LOST = {
-  ended: 'the server ended the response',
-  network: 'the connection failed or was dropped',
-  timeout: 'nothing arrived within heartbeatTimeout',
-  released: 'the connection was released (the page was hidden or cached, or the shared connection changed hands)',
-};
 
 // What the platform threw, in a few words: its name and message, and the
 // message of its own cause, where the real reason often is (Node's fetch
@@ -32,60 +28,42 @@ function describeCause(cause) {
   return ` (${text})`;
 }
 
+/** `sentence` with each {name} replaced by `values[name]`. */
+export function fill(sentence, values) {
+  return sentence.replace(/\{(\w+)\}/g, (_, name) => `${values[name]}`);
+}
+
 /**
  * The message for `reason`; `settings` are the source's, `url` its URL,
  * `cause` what the platform threw, if anything (named in the message).
  */
 export function errorMessage(reason, status, detail, settings, url, cause) {
   const because = describeCause(cause);
-  switch (reason) {
-    case 'network':
-      return `the connection failed or was dropped${because}; reconnecting`;
-    case 'ended':
-      return 'the server ended the stream; reconnecting';
-    case 'status':
-      return `the server answered with HTTP status ${status}${detail ? ` ${detail}` : ''}; an event stream must answer 200, so the connection failed for good`;
-    case 'mime':
-      return "the response's Content-Type is not text/event-stream, so the connection failed for good";
-    case 'limit':
-      return detail === 'line'
-        ? `a line of the event stream is longer than maxLineLength (${settings.maxLineLength} bytes); raise the limit or fix the server. The connection failed`
-        : `an event's data is larger than maxEventSize (${settings.maxEventSize} bytes); raise the limit or fix the server. The connection failed`;
-    case 'timeout':
-      return `nothing (not even a comment) arrived within heartbeatTimeout (${settings.heartbeatTimeout} ms); reconnecting`;
-    case 'retries':
-      return `the reconnect policy's maxRetries (${settings.maxRetries}) was reached; the connection failed`;
-    case 'vetoed':
-      return 'beforeReconnect vetoed the reconnection; the connection failed';
-    case 'refused':
-      return `the request was refused (CORS: the server does not allow this origin)${because}, so the connection failed for good`;
-    case 'aborted':
-      return `the request was aborted from outside (the page stopped loading or navigated, or your fetch aborted it)${because}, so the connection failed for good`;
-    case 'unrepeatable':
-      return `${LOST[detail] || 'the connection was lost'}${because}, and a ${settings.request.method} request${settings.request.body === undefined ? '' : ' with a body'} is not sent again automatically (it could repeat an action, or a prompt and its cost); the connection is closed. To go on, return the request to continue with from beforeReconnect (for example a GET from the last event ID), or set reconnect: { resend: true } if sending it again is safe`;
-    case 'scheme':
-      return `the URL's scheme (${scheme(url)}) cannot be fetched${because}; an event source needs http: or https: (or data: or blob:), so the connection failed for good`;
-    default:
-      return `${reason}${because}`;
-  }
+  let sentence = ERRORS[reason];
+  // A reason with a sentence per detail (a limit: which one).
+  if (sentence !== undefined && typeof sentence === 'object') sentence = sentence[detail];
+  if (sentence === undefined) return `${reason}${because}`;
+  const { request } = settings;
+  return fill(sentence, {
+    cause: because,
+    status,
+    statusText: detail ? ` ${detail}` : '',
+    maxLineLength: settings.maxLineLength,
+    maxEventSize: settings.maxEventSize,
+    heartbeatTimeout: settings.heartbeatTimeout,
+    maxRetries: settings.maxRetries,
+    lost: LOST[detail] || 'the connection was lost',
+    method: request.method,
+    withBody: request.body === undefined ? '' : ' with a body',
+    scheme: scheme(url),
+  });
 }
 
-// What a buffering warning saw (src/contract.rs: BUFFERING_SIGNS and
-// describe_warning give the sign and its figures).
-const SIGNS = {
-  compressed: () => 'the event stream is compressed (the response has a Content-Encoding), and compression holds events until its buffer fills',
-  'late-first-bytes': (waited, events) => `its first bytes came ${waited} ms after the headers, with ${events} events at once`,
-  'buffer-sized-bursts': (size) => `events keep arriving in bursts of exactly ${size / 1024} KiB after silence, cut in the middle of an event, as a full buffer is flushed`,
-};
-
-/** The console warning (and the warning event's message) for `warning` (src/contract.rs: WARNINGS). */
+/** The console warning (and the warning event's message) for `warning`. */
 export function warningMessage(warning, sign, first, second, url) {
-  if (warning === 'buffering') {
-    const seen = SIGNS[sign] ? SIGNS[sign](first, second) : sign;
-    return `eventsource-wasm: the stream from ${url} is buffered on its way (a proxy, a CDN or compression): ${seen}, so events arrive late. On the server: do not compress text/event-stream responses (or flush the compressor after each event), send X-Accel-Buffering: no (nginx) and Cache-Control: no-transform (CDNs and proxies), and flush after each event.`;
-  }
-  if (warning === 'last-event-id-refused') {
-    return `eventsource-wasm: the server of ${url} refused the CORS preflight that a Last-Event-ID header sent from a script needs (the browser's own EventSource is exempt). Reconnecting without Last-Event-ID, so the stream cannot resume where it stopped. To fix it, answer the preflight (OPTIONS) with Access-Control-Allow-Headers: Last-Event-ID.`;
-  }
-  return `eventsource-wasm: ${warning} (${url})`;
+  const sentence = WARNINGS[warning];
+  if (sentence === undefined) return `eventsource-wasm: ${warning} (${url})`;
+  const values = { url, waited: first, events: second, kib: first / 1024 };
+  values.seen = SIGNS[sign] === undefined ? sign : fill(SIGNS[sign], values);
+  return fill(sentence, values);
 }

@@ -2,11 +2,14 @@
 // and this package's opt-in options, each checked here, in the constructor,
 // with an error that says what is wrong (before any WebAssembly is needed).
 // With none of them set, the source behaves exactly as the spec says. The
-// result is what the Rust driver reads (src/web/settings.rs): its keys are
-// part of the contract.
+// result, a `Settings`, is what the Rust driver reads: the fields it reads
+// are declared in src/contract/settings.rs (a typed binding there, the
+// generated SETTINGS list here; tests/node/options.test.mjs checks that a
+// Settings has each, of its type).
 
 import { canStreamFetch, defaultTransport, hasXhr, realmOrigin } from './env.js';
-import { checkComparable, persistOption, sharedOption } from './shared.js';
+import { persistOption } from './persist.js';
+import { checkComparable, sharedOption } from './shared.js';
 
 const fail = (option, expected) => new TypeError(`eventsource-wasm: the ${option} option must be ${expected}`);
 
@@ -53,55 +56,69 @@ export function sendsOnce(request, resend) {
   return !resend && (request.body !== undefined || !/^(GET|HEAD)$/i.test(request.method));
 }
 
-/** Check `init` (undefined or an object) and return the driver's settings. */
-export function normalize(o = {}) {
-  const headers = get(o, 'headers');
-  if (headers !== undefined && typeof headers !== 'function' && (typeof headers !== 'object' || headers === null)) {
-    throw fail('headers', 'an object, a Headers, an array of pairs, or a function returning one');
-  }
-  const body = get(o, 'body');
-  const reconnect = get(o, 'reconnect');
-  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) throw fail('reconnect', 'an object');
-  const backoff = get(reconnect, 'backoff');
-  if (backoff !== undefined && backoff !== 'none' && backoff !== 'exponential') throw fail('reconnect.backoff', "'exponential' or 'none'");
-  const jitter = get(reconnect, 'jitter');
-  if (jitter !== undefined && !(jitter >= 0 && jitter <= 1)) throw fail('reconnect.jitter', 'a number from 0 to 1');
-  const resend = get(reconnect, 'resend');
-  if (resend !== undefined && typeof resend !== 'boolean') throw fail('reconnect.resend', 'a boolean');
-  const request = { method: typed(o, 'method', 'string') || (body === undefined ? 'GET' : 'POST'), body, headers };
-  const settings = {
+/**
+ * The normalized options of one source (`init` checked: undefined or an
+ * object), every field declared here, each written once: those the driver
+ * reads (src/contract/settings.rs, of the types given there) and those only
+ * the shell uses.
+ */
+export class Settings {
+  constructor(o = {}) {
+    const headers = get(o, 'headers');
+    if (headers !== undefined && typeof headers !== 'function' && (typeof headers !== 'object' || headers === null)) {
+      throw fail('headers', 'an object, a Headers, an array of pairs, or a function returning one');
+    }
+    const body = get(o, 'body');
+    const reconnect = get(o, 'reconnect');
+    if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) throw fail('reconnect', 'an object');
+    const backoff = get(reconnect, 'backoff');
+    if (backoff !== undefined && backoff !== 'none' && backoff !== 'exponential') throw fail('reconnect.backoff', "'exponential' or 'none'");
+    const jitter = get(reconnect, 'jitter');
+    if (jitter !== undefined && !(jitter >= 0 && jitter <= 1)) throw fail('reconnect.jitter', 'a number from 0 to 1');
+    const resend = get(reconnect, 'resend');
+    if (resend !== undefined && typeof resend !== 'boolean') throw fail('reconnect.resend', 'a boolean');
     // What beforeReconnect may change for later requests.
-    request,
+    this.request = { method: typed(o, 'method', 'string') || (body === undefined ? 'GET' : 'POST'), body, headers };
     // reconnect.resend: a request with a body, or another method than
     // GET/HEAD, may be sent again automatically (the app says it is
     // idempotent). Without it such a request is sent once (sendsOnce).
-    resend: !!resend,
-    sendOnce: sendsOnce(request, !!resend),
-    fetch: typed(o, 'fetch', 'function'),
-    beforeReconnect: typed(o, 'beforeReconnect', 'function'),
-    onComment: typed(o, 'onComment', 'function'),
-    heartbeatTimeout: count(o, 'heartbeatTimeout'),
-    lastEventId: typed(o, 'lastEventId', 'string'),
-    maxLineLength: count(o, 'maxLineLength'),
-    maxEventSize: count(o, 'maxEventSize'),
-    initialDelay: count(reconnect, 'initialDelay', 'reconnect.initialDelay'),
-    maxDelay: count(reconnect, 'maxDelay', 'reconnect.maxDelay'),
-    exponential: backoff === 'exponential',
-    jitter: jitter || 0,
-    maxRetries: count(reconnect, 'maxRetries', 'reconnect.maxRetries'),
-    origin: realmOrigin(),
-    pauseWhenHidden: !!get(o, 'pauseWhenHidden'),
+    this.resend = !!resend;
+    this.sendOnce = sendsOnce(this.request, this.resend);
+    this.fetch = typed(o, 'fetch', 'function');
+    this.beforeReconnect = typed(o, 'beforeReconnect', 'function');
+    this.onComment = typed(o, 'onComment', 'function');
+    this.heartbeatTimeout = count(o, 'heartbeatTimeout');
+    this.lastEventId = typed(o, 'lastEventId', 'string');
+    this.maxLineLength = count(o, 'maxLineLength');
+    this.maxEventSize = count(o, 'maxEventSize');
+    this.initialDelay = count(reconnect, 'initialDelay', 'reconnect.initialDelay');
+    this.maxDelay = count(reconnect, 'maxDelay', 'reconnect.maxDelay');
+    this.exponential = backoff === 'exponential';
+    this.jitter = jitter || 0;
+    this.maxRetries = count(reconnect, 'maxRetries', 'reconnect.maxRetries');
+    this.origin = realmOrigin();
+    this.pauseWhenHidden = !!get(o, 'pauseWhenHidden');
     // The group's key, or false (event-source.js decides whether it can share here).
-    sharedKey: sharedOption(get(o, 'shared')),
-    shared: false,
-    persist: persistOption(get(o, 'persistLastEventId')),
-  };
-  // Only in the build with test hooks (scripts/build.mjs defines it).
-  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) settings.panicOnChunk = !!get(o, '__testPanicOnChunk');
-  if (settings.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
-  checkComparable(settings);
-  const chosen = transport(typed(o, 'transport', 'string'), settings.fetch);
-  if (chosen instanceof Error) throw chosen;
-  settings.transport = chosen;
-  return settings;
+    this.sharedKey = sharedOption(get(o, 'shared'));
+    this.shared = false;
+    this.persist = persistOption(get(o, 'persistLastEventId'));
+    this.withCredentials = false;
+    // A URL's credentials (credentials.js splits them off).
+    this.authorization = this.username = this.password = undefined;
+    this.authorizeFirst = false;
+    // Only in the build with test hooks (scripts/build.mjs defines it): no
+    // part of the border (src/contract/settings.rs).
+    if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) this.panicOnChunk = !!get(o, '__testPanicOnChunk');
+    if (this.heartbeatTimeout === 0) throw fail('heartbeatTimeout', 'a positive number of milliseconds');
+    checkComparable(this);
+    const chosen = transport(typed(o, 'transport', 'string'), this.fetch);
+    if (chosen instanceof Error) throw chosen;
+    // 'fetch' or 'xhr'.
+    this.transport = chosen;
+  }
+}
+
+/** Check `init` (undefined or an object) and return the driver's settings. */
+export function normalize(init) {
+  return new Settings(init);
 }

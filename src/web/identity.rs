@@ -15,26 +15,22 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::web::env;
+use crate::contract::group::DescribedRequest;
 
-/// The group's name for the request `groupOf` in `src/js/group.js`
-/// describes: `{ url, withCredentials, method, bodyKind, body, headers,
-/// fetch, key }`, where `bodyKind` is undefined for no body and
-/// `'unreadable'` for one that cannot be read, `headers` is a flat array of
-/// names and values (null: a function decides them) and `key` is null for
-/// `shared: true`. (An object, not positional arguments: measured, the
-/// glue's conversions of seven arguments cost the wasm 1.6 KB more.)
+/// The group's name for the request `describeRequest` in `src/js/group.js`
+/// describes (`crate::contract::group`).
 #[wasm_bindgen(js_name = groupName)]
-pub fn group_name(request: &JsValue) -> String {
-    let text = |key| env::field(request, key).as_string().unwrap_or_default();
-    let url = text("url");
-    let method = text("method");
-    let body_kind = env::field(request, "bodyKind").as_string();
-    let bytes = env::field(request, "body")
+pub fn group_name(request: &DescribedRequest) -> String {
+    let url = request.url().as_string().unwrap_or_default();
+    let method = request.method().as_string().unwrap_or_default();
+    let body_kind = request.body_kind().as_string();
+    let bytes = request
+        .body()
         .dyn_into::<Uint8Array>()
         .map(|b| b.to_vec())
         .unwrap_or_default();
-    let flat: Option<Vec<String>> = env::field(request, "headers")
+    let flat: Option<Vec<String>> = request
+        .headers()
         .dyn_into::<Array>()
         .ok()
         .map(|list| list.iter().map(|v| v.as_string().unwrap_or_default()).collect());
@@ -44,10 +40,10 @@ pub fn group_name(request: &JsValue) -> String {
         .chunks_exact(2)
         .map(|pair| (pair[0].as_str(), pair[1].as_str()))
         .collect();
-    let key = env::field(request, "key").as_string();
+    let key = request.key().as_string();
     let digest = GroupRequest {
         url: &url,
-        with_credentials: env::field(request, "withCredentials").is_truthy(),
+        with_credentials: request.with_credentials(),
         method: &method,
         body: match body_kind.as_deref() {
             None => Body::Empty,
@@ -59,7 +55,7 @@ pub fn group_name(request: &JsValue) -> String {
         } else {
             Headers::Decided
         },
-        fetch_function: env::field(request, "fetch").is_truthy(),
+        fetch_function: request.fetch(),
         key: key.as_deref(),
     }
     .digest();

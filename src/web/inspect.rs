@@ -8,11 +8,12 @@ use alloc::vec::Vec;
 use eventsource_core::parser::{Ignored, Parser, RawEvent, RawSink};
 use wasm_bindgen::prelude::*;
 
-/// Entry kinds of the report (`src/js/inspect.js` reads them).
-const EVENT: u8 = 1;
-const RETRY: u8 = 2;
-const IGNORED: u8 = 3;
-const INCOMPLETE: u8 = 4;
+// The report's entry kinds and the ignored lines' reasons are declared in
+// `crate::contract` (the generated `src/js/generated/inspect.js` reads them).
+use crate::contract::{
+    INSPECT_EVENT as EVENT, INSPECT_IGNORED as IGNORED, INSPECT_INCOMPLETE as INCOMPLETE, INSPECT_RETRY as RETRY,
+    ignored_index,
+};
 
 struct Report(Vec<u8>);
 
@@ -44,15 +45,8 @@ impl RawSink for Report {
     fn ignored(&mut self, line: &[u8], why: Ignored) {
         self.0.push(IGNORED);
         self.bytes(line);
-        // The index of the reason in src/js/inspect.js's list.
-        self.0.push(match why {
-            Ignored::Comment => 0,
-            Ignored::UnknownField => 1,
-            Ignored::IdContainsNull => 2,
-            Ignored::RetryNotDigits => 3,
-            Ignored::NoData => 4,
-            _ => 5,
-        });
+        // The index of the reason in the generated list (`contract::IGNORED`).
+        self.0.push(ignored_index(why));
     }
 }
 

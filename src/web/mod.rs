@@ -24,6 +24,8 @@ mod driver;
 mod env;
 #[cfg_attr(not(feature = "js"), allow(dead_code))]
 mod fetch;
+#[cfg_attr(not(feature = "js"), allow(dead_code))]
+mod first;
 mod front;
 mod guard;
 mod handles;

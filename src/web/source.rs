@@ -6,7 +6,7 @@ use eventsource_core::machine::Machine;
 use wasm_bindgen::prelude::*;
 
 use crate::web::driver::Driver;
-use crate::web::fetch::Prefetched;
+use crate::web::first::{FirstRequest, Prefetched};
 use crate::web::link::Link;
 use crate::web::{clock, env, panic, settings};
 
@@ -21,17 +21,25 @@ impl Source {
     /// Start a source for `url`, already parsed and serialized by the
     /// JavaScript class (with the platform's URL parser), which has also
     /// checked and normalized the options into `settings`, and may have
-    /// made the first request already (`prefetched`, or undefined). The first
-    /// request starts from a task (the machine's first deadline is now, and
-    /// a timer fires only after this task), so `close()` in the same task
+    /// made the first request already (`first`: see `crate::web::first`).
+    /// The class makes a source from its start-up, once the code that
+    /// constructed it has run (`src/js/first.js`); the machine's first
+    /// deadline is now, and a deadline already due runs from a promise job
+    /// (`crate::web::clock`), so a `close()` before that job runs still
     /// means no request is ever made.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: &str, with_credentials: bool, link: Link, settings: &JsValue, prefetched: JsValue) -> Source {
+    pub fn new(
+        url: &str,
+        with_credentials: bool,
+        link: Link,
+        settings: &settings::Init,
+        first: Option<FirstRequest>,
+    ) -> Source {
         panic::install();
         let (config, settings) = settings::read(settings, with_credentials);
         let machine = Machine::new(url, config, clock::now_ms());
         Source {
-            driver: Driver::new(machine, settings, link, Prefetched::new(prefetched)),
+            driver: Driver::new(machine, settings, link, Prefetched::new(first)),
         }
     }
 

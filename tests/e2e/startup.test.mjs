@@ -51,6 +51,8 @@ describe('start-up (Chromium, drop-in script, core held back)', () => {
       assert.ok(core.served === null, 'it left while the core file was still held back');
       await waitFor(() => page.evaluate(() => window.log.some((e) => e[0] === 'message')), { timeout: 8000, message: 'the message, once the core is here' });
       assert.deepEqual(await page.evaluate(() => window.log), [['open', 1], ['message', 'hello', '9']]);
+      // The driver adopted the shell's request (src/web/first.rs): it made none of its own.
+      assert.equal(server.log(keys.early).requests.length, 1, 'one request: the first one, adopted');
       // The same source made after the core is loaded: its request comes from the driver.
       await page.evaluate(({ url, init }) => (window.late = new EventSource(url, eval(`(${init})`))), { url: url(keys.late), init });
       await waitFor(() => server.log(keys.late).requests.length === 1, { message: 'the driver’s request' });

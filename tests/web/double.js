@@ -20,7 +20,7 @@ export function makeLink() {
     reconnecting(attempt, delay, reason, lastEventId, url) { return undefined; },
     post(message) { log.push(['post', message.t]); },
     messages(bytes) {
-      // The layout of src/batch.rs (tests/contract.rs checks these three against src/contract.rs).
+      // The layout of src/batch.rs (tests/contract.rs checks these three against src/contract/).
       const BATCH_END = '\r', KIND_TYPE = 1, KIND_ID = 2;
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       const piece = () => { const end = text.indexOf(BATCH_END, at); const s = text.substring(at, end); at = end + 1; return s; };

@@ -29,7 +29,7 @@ mod group;
 mod members;
 mod membership;
 mod reports;
-use crate::web::fetch::Prefetched;
+use crate::web::first::Prefetched;
 use crate::web::front::FrontEnd;
 use crate::web::resources::Resources;
 use crate::web::seam::Cause;

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | `h` | hello: a source joined | `f` (its id) |
 //! | `w` | welcome, to `o` | `e`, `s` (where the stream is), `i` (last event ID), `r` (retry or -1), `y` (readyState), `u` (final URL), `v` (resumed from) |
-//! | `f` | a frame | `e`, `s`, `k` (0 stream, 1 open, 2 body, 3 error), `b` (bytes), `u`, `v` (open: final URL, resumed from; error: reason, detail), `y` (error: readyState), `x` (error: status) |
+//! | `f` | a frame | `e`, `s`, `k` (0 stream, 1 open, 2 body, 3 error), `b` (bytes), `u`, `v` (open: final URL, resumed from; error: the reason's name, the status text), `y` (error: readyState), `x`, `w` (error: the reason's number and word, `contract::reason_parts`) |
 //! | `S` | a start | `e`, `a` (`[epoch, seq]` of the cut, or null), `i`, `r` |
 //! | `c` | a claim | `a` (what the claimer applied, or null) |
 //! | `H` | a handover | `l` (frames and starts, as above) |
@@ -24,13 +24,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use eventsource_core::Millis;
-use eventsource_core::machine::{Lost, ReadyState, Reason};
-use eventsource_core::parser::ParseError;
+use eventsource_core::machine::{ReadyState, Reason};
 use eventsource_core::shared::{Entry, Position, Start};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::contract::reason_from_parts;
 use crate::web::env;
 
 /// What a leader relays, and every source of the group applies in order.
@@ -72,32 +72,6 @@ pub(super) struct Welcome {
 
 mod write;
 pub(super) use write::{Outgoing, Post, encode};
-
-/// The reason an error frame names (the leader's policy decided it).
-fn reason(name: &str, status: u16, detail: &str) -> Reason {
-    match name {
-        "ended" => Reason::Ended,
-        "status" => Reason::Status(status),
-        "mime" => Reason::MimeType,
-        "limit" if detail == "line" => Reason::Limit(ParseError::LineTooLong { limit: 0 }),
-        "limit" => Reason::Limit(ParseError::EventTooLarge { limit: 0 }),
-        "timeout" => Reason::Timeout,
-        "retries" => Reason::RetriesExhausted,
-        "vetoed" => Reason::Vetoed,
-        "refused" => Reason::Refused,
-        "aborted" => Reason::Aborted,
-        "scheme" => Reason::Scheme,
-        "unrepeatable" => Reason::Unrepeatable {
-            lost: match detail {
-                "ended" => Lost::Ended,
-                "timeout" => Lost::Timeout,
-                "released" => Lost::Released,
-                _ => Lost::Network,
-            },
-        },
-        _ => Reason::Network,
-    }
-}
 
 fn get_u32(message: &JsValue, key: &str) -> Option<u32> {
     env::field(message, key)
@@ -142,19 +116,22 @@ fn entry(message: &JsValue) -> Option<Entry<Frame>> {
                     resumed_from: get_text(message, "v"),
                 },
                 2 => Frame::Body(env::field(message, "b").dyn_into::<Uint8Array>().ok()?.to_vec().into()),
-                3 => {
-                    let status = get_u32(message, "x").unwrap_or(0) as u16;
-                    let detail = get_text(message, "v");
-                    Frame::Error {
-                        ready_state: if get_u32(message, "y") == Some(2) {
-                            ReadyState::Closed
-                        } else {
-                            ReadyState::Connecting
-                        },
-                        reason: reason(&get_text(message, "u"), status, &detail),
-                        status_text: detail,
-                    }
-                }
+                3 => Frame::Error {
+                    ready_state: if get_u32(message, "y") == Some(2) {
+                        ReadyState::Closed
+                    } else {
+                        ReadyState::Connecting
+                    },
+                    // A reason this build does not know (a newer version's)
+                    // is a network error: the group reconnects.
+                    reason: reason_from_parts(
+                        &get_text(message, "u"),
+                        get_u32(message, "x").unwrap_or(0),
+                        &get_text(message, "w"),
+                    )
+                    .unwrap_or(Reason::Network),
+                    status_text: get_text(message, "v"),
+                },
                 _ => return None,
             };
             Some(Entry::Frame(at, frame))

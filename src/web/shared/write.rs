@@ -146,12 +146,15 @@ fn frame(at: Position, frame: &Frame) -> Object {
             reason,
             status_text,
         } => {
-            let (name, status, detail) = crate::contract::describe(*reason, status_text);
+            // Every part of the reason, so that each source reads back the
+            // same one (a limit keeps its bytes): `contract::reason_parts`.
+            let (name, number, word) = crate::contract::reason_parts(*reason);
             num(&message, "k", 3.0);
             num(&message, "y", *ready_state as u8 as f64);
             text(&message, "u", name);
-            num(&message, "x", status.into());
-            text(&message, "v", &detail);
+            num(&message, "x", number.into());
+            text(&message, "w", word);
+            text(&message, "v", status_text);
         }
     }
     message
