@@ -201,6 +201,11 @@ fn no_crate_has_an_import_cycle_between_its_modules() {
                 }
             }
         }
+        if graph.is_empty() {
+            // Only crate roots (crates/contract-js: lib.rs and main.rs): no
+            // module to take part in a cycle.
+            continue;
+        }
         assert!(graph.len() >= 3, "{}: {graph:?}", src.display());
         assert!(
             graph.get("machine").is_none_or(|edges| edges.contains("parser")),
