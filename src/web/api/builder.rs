@@ -371,6 +371,33 @@ impl Builder {
         self
     }
 
+    /// One connection for every source of this browser profile and origin
+    /// (tabs, frames, workers; JavaScript `EventSource`s of this package
+    /// too) that makes the same request — URL, credentials mode, method,
+    /// body, headers — and also asks to share without a key: one leads
+    /// (holds the group's Web Lock and the connection), the others receive
+    /// its events. So that no source receives events fetched with another's
+    /// credentials, a request that cannot be compared (headers from a
+    /// function, a fetch function) is refused ([`BuildError::NotComparable`]),
+    /// and a [`Builder::before_reconnect`] answer that changes the request
+    /// is not applied. Where Web Locks or BroadcastChannel are missing, the
+    /// source holds its own connection.
+    #[cfg(feature = "shared")]
+    pub fn shared(mut self) -> Self {
+        self.shared = Some(String::new());
+        self
+    }
+
+    /// As [`Builder::shared`], among the sources that give the same `key`:
+    /// your promise that each of them may see the same events, so headers
+    /// from a function, a fetch function and a hook's request are allowed
+    /// (what cannot be compared is left out of the group's identity).
+    #[cfg(feature = "shared")]
+    pub fn shared_with_key(mut self, key: impl Into<String>) -> Self {
+        self.shared = Some(key.into());
+        self
+    }
+
     /// Yield only the messages of these event types (open, error, warning
     /// and comment items still come). The others are dropped before they
     /// are decoded.
@@ -407,6 +434,9 @@ pub(crate) struct Prepared {
     pub persist: Option<request::Persisted>,
     pub only: Option<Vec<String>>,
     pub pause_when_hidden: bool,
+    #[cfg(feature = "shared")]
+    pub member: Option<super::group::Member>,
+    pub fixed_request: bool,
 }
 
 impl Prepared {
@@ -424,9 +454,6 @@ impl Prepared {
             None if b.body.is_some() => String::from("POST"),
             None => String::from("GET"),
         };
-        if b.shared.is_some() {
-            return Err(BuildError::Unsupported("shared"));
-        }
         let persist = match b.persist {
             Some((storage, key)) => Some(request::Persisted::open(storage, key, &url)?),
             None => None,
@@ -434,6 +461,20 @@ impl Prepared {
         let last_event_id = b
             .last_event_id
             .or_else(|| persist.as_ref().and_then(request::Persisted::load));
+        #[cfg(feature = "shared")]
+        let member = match &b.shared {
+            Some(key) => group_of(
+                &url,
+                &b.headers,
+                &method,
+                b.body.as_ref(),
+                b.with_credentials,
+                b.fetch.is_some(),
+                key,
+            )?,
+            None => None,
+        };
+        let fixed_request = b.shared.as_deref() == Some("");
         let shape = request::Shape {
             method,
             body: b.body,
@@ -461,6 +502,9 @@ impl Prepared {
             transport: carrier,
             fetch: b.fetch,
             user: None,
+            #[cfg(feature = "shared")]
+            shared: member.is_some(),
+            #[cfg(not(feature = "shared"))]
             shared: false,
             comments: b.comments,
             #[cfg(feature = "test-hooks")]
@@ -475,8 +519,68 @@ impl Prepared {
             persist,
             only: b.only,
             pause_when_hidden: b.pause_when_hidden,
+            #[cfg(feature = "shared")]
+            member,
+            fixed_request,
         })
     }
+}
+
+/// The group a source with the `shared` option joins (`None` where this
+/// realm cannot share: it then holds its own connection), named as the
+/// JavaScript class names it (`src/js/group.js`), so both kinds share.
+#[cfg(feature = "shared")]
+fn group_of(
+    url: &str,
+    headers: &Headers,
+    method: &str,
+    body: Option<&Body>,
+    with_credentials: bool,
+    fetch_function: bool,
+    key: &str,
+) -> Result<Option<super::group::Member>, BuildError> {
+    use eventsource_core::shared::{Body as GroupBody, GroupRequest, Headers as GroupHeaders};
+    let pairs: Vec<(&str, &str)> = match headers {
+        Headers::Fixed(list) => list.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        _ => Vec::new(),
+    };
+    if key.is_empty() {
+        let what = match headers {
+            Headers::Fixed(_) if fetch_function => Some("a fetch function (it may send anything)"),
+            Headers::Fixed(_) => None,
+            _ => Some("headers given by a function"),
+        };
+        if let Some(what) = what {
+            return Err(BuildError::NotComparable(what));
+        }
+    }
+    if !super::group::can_share() {
+        return Ok(None);
+    }
+    let name = crate::web::identity::name(&GroupRequest {
+        url,
+        with_credentials,
+        method,
+        body: match body {
+            None => GroupBody::Empty,
+            Some(Body::Text(text)) => GroupBody::Read {
+                kind: "text",
+                bytes: text.as_bytes(),
+            },
+            Some(Body::Bytes(bytes)) => GroupBody::Read { kind: "bytes", bytes },
+        },
+        headers: match headers {
+            Headers::Fixed(_) => GroupHeaders::Given(&pairs),
+            _ => GroupHeaders::Decided,
+        },
+        fetch_function,
+        key: (!key.is_empty()).then_some(key),
+    });
+    Ok(Some(super::group::Member {
+        name,
+        channel: None,
+        lock: None,
+    }))
 }
 
 fn choose_transport(forced: Option<Transport>, custom_fetch: bool) -> Result<Carrier, BuildError> {
@@ -527,8 +631,9 @@ pub enum BuildError {
     Transport { transport: Transport, why: &'static str },
     /// The storage [`Builder::persist_last_event_id`] names is not there.
     Storage { storage: Storage, why: String },
-    /// An option this build does not offer yet.
-    Unsupported(&'static str),
+    /// `shared()` (without a key) with a request that cannot be compared:
+    /// what it is.
+    NotComparable(&'static str),
 }
 
 impl fmt::Display for BuildError {
@@ -554,9 +659,9 @@ impl fmt::Display for BuildError {
                 "eventsource-wasm: persist_last_event_id needs {}, which cannot be used here: {why}",
                 storage.global_name()
             ),
-            BuildError::Unsupported(option) => write!(
+            BuildError::NotComparable(what) => write!(
                 f,
-                "eventsource-wasm: the {option} option is not available in the Rust API of this version"
+                "eventsource-wasm: shared() shares a connection only among sources whose requests are the same (no tab may receive events fetched with another's credentials), and {what} cannot be compared; give fixed headers, or use shared_with_key(key) to promise that every source with that key may see the same events"
             ),
         }
     }
