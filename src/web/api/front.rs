@@ -16,8 +16,9 @@ use core::time::Duration;
 use eventsource_core::machine::{ReadyState, Reason, Request, Warning as CoreWarning};
 use wasm_bindgen::JsValue;
 
-use super::builder::{BeforeReconnect, Headers, Reconnect as Answer, describe};
+use super::error::describe;
 use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning};
+use super::options::{BeforeReconnect, Headers, Reconnect as Answer};
 use super::request::{Persisted, Shape, origin_of};
 use crate::batch::{Batch, Piece};
 use crate::web::front::{FrontEnd, Reconnect};

@@ -21,26 +21,7 @@ use crate::web::guard::guarded;
 use crate::web::shared::{Outgoing, decode, encode};
 use crate::web::{env, stats};
 
-#[wasm_bindgen(inline_js = r#"
-// navigator.locks.request(name, cb) holds the lock until the promise cb
-// returns settles: here, until releaseLock (close, pagehide) or the realm
-// goes away. Looked up when used: tests replace it.
-export function requestLock(name, granted) {
-  const slot = { abort: new AbortController(), release: null };
-  const held = () => new Promise((resolve) => {
-    if (slot.abort === null) return resolve();
-    slot.release = resolve;
-    granted();
-  });
-  globalThis.navigator.locks.request(name, { signal: slot.abort.signal }, held).catch(() => {});
-  return slot;
-}
-export function releaseLock(slot) {
-  if (slot.abort !== null) slot.abort.abort();
-  if (slot.release !== null) slot.release();
-  slot.abort = slot.release = null;
-}
-"#)]
+#[wasm_bindgen(module = "/src/js/wasm/lock.js")]
 extern "C" {
     #[wasm_bindgen(js_name = requestLock)]
     fn request_lock(name: &str, granted: &Function) -> JsValue;

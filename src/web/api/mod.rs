@@ -70,23 +70,25 @@ use eventsource_core::machine::Machine;
 use wasm_bindgen::JsCast;
 
 mod builder;
+mod error;
 mod event;
 mod front;
 #[cfg(feature = "shared")]
 mod group;
+mod options;
+mod prepare;
 mod request;
 
-pub use builder::{
-    Body, BuildError, Builder, HeaderList, HeadersFuture, Reconnect, ReconnectPolicy, ReconnectRequest, Storage,
-    Transport,
-};
+pub use builder::Builder;
+pub use error::BuildError;
 pub use event::{Error, ErrorReason, Event, Message, Open, ReadyState, ReconnectInfo, RequestInfo, Warning};
+pub use options::{Body, HeaderList, HeadersFuture, Reconnect, ReconnectPolicy, ReconnectRequest, Storage, Transport};
 
 use crate::web::driver::Driver;
 use crate::web::handles::Listener;
 use crate::web::{clock, env};
-use builder::Prepared;
 use front::Front;
+use prepare::Prepared;
 
 /// A server-sent events source: a [`futures_core::Stream`] of [`Event`]s.
 ///
