@@ -8,17 +8,25 @@
 //! in clear.
 
 use alloc::string::String;
+#[cfg(feature = "js")]
 use alloc::vec::Vec;
 
-use eventsource_core::shared::{Body, GroupRequest, Headers};
+use eventsource_core::shared::GroupRequest;
+#[cfg(feature = "js")]
+use eventsource_core::shared::{Body, Headers};
+#[cfg(feature = "js")]
 use js_sys::{Array, Uint8Array};
+#[cfg(feature = "js")]
 use wasm_bindgen::JsCast;
+#[cfg(feature = "js")]
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "js")]
 use crate::contract::group::DescribedRequest;
 
 /// The group's name for the request `describeRequest` in `src/js/group.js`
 /// describes (`crate::contract::group`).
+#[cfg(feature = "js")]
 #[wasm_bindgen(js_name = groupName)]
 pub fn group_name(request: &DescribedRequest) -> String {
     let url = request.url().as_string().unwrap_or_default();
@@ -41,7 +49,7 @@ pub fn group_name(request: &DescribedRequest) -> String {
         .map(|pair| (pair[0].as_str(), pair[1].as_str()))
         .collect();
     let key = request.key().as_string();
-    let digest = GroupRequest {
+    name(&GroupRequest {
         url: &url,
         with_credentials: request.with_credentials(),
         method: &method,
@@ -57,10 +65,14 @@ pub fn group_name(request: &DescribedRequest) -> String {
         },
         fetch_function: request.fetch(),
         key: key.as_deref(),
-    }
-    .digest();
+    })
+}
+
+/// The group's name for `request`: the same for a JavaScript source and a
+/// Rust one that make the same request with the same key.
+pub(super) fn name(request: &GroupRequest<'_>) -> String {
     let mut name = String::from("eventsource-wasm:");
-    for byte in digest {
+    for byte in request.digest() {
         for nibble in [byte >> 4, byte & 15] {
             name.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
         }

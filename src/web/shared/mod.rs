@@ -35,7 +35,7 @@ use crate::web::env;
 
 /// What a leader relays, and every source of the group applies in order.
 #[derive(Clone)]
-pub(super) enum Frame {
+pub(crate) enum Frame {
     /// A new response body began (the parser starts a new stream).
     Stream,
     /// The connection was announced: readyState OPEN, an open event.
@@ -60,7 +60,7 @@ pub(super) enum Message {
     Reconnect,
 }
 
-pub(super) struct Welcome {
+pub(crate) struct Welcome {
     pub to: u32,
     pub at: Position,
     pub last_event_id: String,
