@@ -1,0 +1,124 @@
+// The Rust examples (examples/): each is built as a user would build it
+// (scripts/examples.mjs: cargo --release, wasm-bindgen, wasm-opt), served by
+// the test server from build/examples/, and opened in headless Chromium. The
+// tests read what the page shows and what the server received.
+
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+
+import { buildExample } from '../../scripts/examples.mjs';
+import { sseUrl, uniqueKey, waitFor, waitForClosedOnServer, waitForRequests, withServerAndBrowser } from '../e2e/helpers.mjs';
+
+let server;
+let browser;
+
+// Built before the browser starts: a cold build (a fresh target/examples)
+// takes minutes, a warm one seconds.
+const built = {};
+before(() => {
+  for (const name of ['leptos', 'minimal']) {
+    built[name] = buildExample(name, { quiet: true });
+    console.log(`examples/${name}: built in ${built[name].seconds.toFixed(1)} s; wasm ${built[name].raw} B, ${built[name].gzip} B gzipped`);
+  }
+});
+withServerAndBrowser((env) => ({ server, browser } = env));
+
+/**
+ * A fresh page on example `name` with `query`. The test fails on any
+ * uncaught error and any console error (a panic's message goes there) but
+ * those `allowed` (the browser's own log of a refused response, say).
+ */
+async function open(t, name, query, { allowed = [] } = {}) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !allowed.some((re) => re.test(message.text()))) errors.push(message.text());
+  });
+  t.after(async () => {
+    await page.close();
+    assert.deepEqual(errors, [], 'errors on the page');
+  });
+  await page.goto(`${server.origin}/build/examples/${name}/?${new URLSearchParams(query)}`);
+  return page;
+}
+
+/** The list items the page shows: [{kind, type, id, text}]. */
+function shown(page) {
+  return page.$$eval('#events li', (items) =>
+    items.map((li) => ({ kind: li.dataset.kind, type: li.dataset.type, id: li.dataset.id, text: li.textContent })),
+  );
+}
+
+function readyState(page) {
+  return page.textContent('#ready-state');
+}
+
+/** Wait until the page shows `n` list items; returns them. */
+function waitForShown(page, n) {
+  return waitFor(async () => ((await shown(page)).length >= n ? shown(page) : false), {
+    timeout: 10_000,
+    message: `${n} events shown`,
+    describe: async () => JSON.stringify(await shown(page)),
+  });
+}
+
+describe('the Leptos example', () => {
+  test('streams a POST with an Authorization header and shows the events and the readyState', async (t) => {
+    const key = uniqueKey('leptos');
+    const stream = sseUrl(server.origin, key, { chunks: ['id: 1\ndata: first\n\n', 'event: tick\nid: 2\ndata: second\n\n'], end: 'open' });
+    const page = await open(t, 'leptos', { stream, token: 'test-token' });
+    const items = await waitForShown(page, 3);
+    assert.deepEqual(items, [
+      { kind: 'open', type: undefined, id: undefined, text: 'open' },
+      { kind: 'message', type: 'message', id: '1', text: 'message first' },
+      { kind: 'message', type: 'tick', id: '2', text: 'tick second' },
+    ]);
+    assert.equal(await readyState(page), 'OPEN');
+    const [request] = await waitForRequests(server, key, 1);
+    assert.equal(request.method, 'POST');
+    assert.equal(request.headers.authorization, 'Bearer test-token');
+    assert.equal(request.headers['content-type'], 'application/json');
+    assert.equal(request.body, '{"topic":"news"}');
+    assert.equal(request.headers.accept, 'text/event-stream');
+
+    // Close: readyState CLOSED, and the server sees the connection go.
+    await page.click('#close');
+    await waitFor(async () => (await readyState(page)) === 'CLOSED', { message: 'readyState CLOSED after Close' });
+    await waitForClosedOnServer(server, key);
+    assert.equal(server.log(key).requests.length, 1, 'no request after Close');
+  });
+
+  test('shows a refused response as an error with its status, and readyState CLOSED', async (t) => {
+    const key = uniqueKey('leptos-refused');
+    const page = await open(t, 'leptos', { stream: sseUrl(server.origin, key, { status: 403, type: 'text/plain', chunks: ['no'] }), token: 'wrong' }, {
+      allowed: [/^Failed to load resource: the server responded with a status of 403/],
+    });
+    const items = await waitForShown(page, 1);
+    assert.equal(items[0].kind, 'error');
+    assert.match(items[0].text, /403/, 'the error names the status');
+    await waitFor(async () => (await readyState(page)) === 'CLOSED', { message: 'readyState CLOSED after a 403' });
+    assert.equal(server.log(key).requests.length, 1, 'a refused response is not retried');
+  });
+});
+
+describe('the minimal example (no framework)', () => {
+  test('streams a GET and shows the events and the readyState', async (t) => {
+    const key = uniqueKey('minimal');
+    const stream = sseUrl(server.origin, key, { chunks: ['data: hello\n\n', 'event: tick\ndata: again\n\n'], end: 'open' });
+    const page = await open(t, 'minimal', { stream });
+    const items = await waitForShown(page, 3);
+    assert.deepEqual(
+      items.map(({ kind, text }) => ({ kind, text })),
+      [
+        { kind: 'open', text: 'open' },
+        { kind: 'message', text: 'hello' },
+        { kind: 'tick', text: 'again' },
+      ],
+    );
+    assert.equal(await readyState(page), 'OPEN');
+    const [request] = await waitForRequests(server, key, 1);
+    assert.equal(request.method, 'GET');
+    assert.equal(request.headers.accept, 'text/event-stream');
+  });
+});
