@@ -122,3 +122,29 @@ describe('the minimal example (no framework)', () => {
     assert.equal(request.headers.accept, 'text/event-stream');
   });
 });
+
+describe('the demo site', () => {
+  test('serves the Leptos example at /rust/, whose POST with the demo token the stream answers', async (t) => {
+    const { startDemoServer } = await import('../../www/server.mjs');
+    const demo = await startDemoServer({ port: 0, rustDir: built.leptos.out });
+    t.after(() => demo.close());
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    t.after(async () => {
+      await page.close();
+      assert.deepEqual(errors, [], 'errors on the page');
+    });
+    await page.goto(new URL(`/rust/?${new URLSearchParams({ stream: '/demo/rust?interval=100' })}`, demo.url).href);
+    const items = await waitForShown(page, 3);
+    assert.deepEqual(items.slice(0, 2).map(({ kind, type }) => ({ kind, type })), [
+      { kind: 'open', type: undefined },
+      { kind: 'message', type: 'request' },
+    ]);
+    // What the demo server received, as it reports it in its first event.
+    const request = JSON.parse(items[1].text.replace(/^request /, ''));
+    assert.deepEqual(request, { method: 'POST', authorization: 'Bearer demo-token', body: '{"topic":"news"}' });
+    assert.equal(items[2].type, 'tick');
+    assert.equal(await readyState(page), 'OPEN');
+  });
+});
