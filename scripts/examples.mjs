@@ -45,12 +45,14 @@ export function lockedVersion(lockFile, name) {
 }
 
 /**
- * Builds example `name` (with Cargo `features`, for the size benchmark's
- * variants) into `out` (default build/examples/NAME). Returns { out,
- * wasm, raw, gzip, seconds }: the optimised wasm's path, its size raw and
- * gzipped (level 9), and how long the build took.
+ * Builds example `name` (with Cargo `features`, and without its default
+ * ones if `defaultFeatures` is false: the size benchmark's variants) into
+ * `out` (default build/examples/NAME). Returns { out, wasm, glue, raw,
+ * gzip, glueGzip, seconds }: the optimised wasm's path and the glue's, the
+ * wasm's size raw and gzipped (level 9), the glue's gzipped, and how long
+ * the build took.
  */
-export function buildExample(name, { features = [], out = join(root, 'build/examples', name), quiet = false } = {}) {
+export function buildExample(name, { features = [], defaultFeatures = true, out = join(root, 'build/examples', name), quiet = false } = {}) {
   const dir = join(EXAMPLES_DIR, name);
   const started = Date.now();
   const stdio = quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit';
@@ -63,7 +65,7 @@ export function buildExample(name, { features = [], out = join(root, 'build/exam
   if (`wasm-bindgen ${locked}` !== cli.stdout.trim()) {
     throw new Error(`examples/${name}/Cargo.lock has wasm-bindgen ${locked} but the CLI is ${cli.stdout.trim()}: pin wasm-bindgen = "=X" in examples/${name}/Cargo.toml to the version in the project's Cargo.toml`);
   }
-  const argv = ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--target-dir', TARGET_DIR, ...(features.length ? ['--features', features.join(',')] : [])];
+  const argv = ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--target-dir', TARGET_DIR, ...(defaultFeatures ? [] : ['--no-default-features']), ...(features.length ? ['--features', features.join(',')] : [])];
   const cargo = spawnSync('cargo', argv, { cwd: dir, stdio, encoding: 'utf8' });
   if (cargo.status !== 0) throw new Error(`cargo ${argv.join(' ')} in examples/${name} failed (exit ${cargo.status ?? cargo.signal})${quiet ? `:\n${cargo.stderr.slice(-4000)}` : ''}`);
   const file = crateFile(join(dir, 'Cargo.toml'));
@@ -75,7 +77,9 @@ export function buildExample(name, { features = [], out = join(root, 'build/exam
   execFileSync(wasmOpt, [wasm, '-o', wasm, WASM_OPT_LEVEL, ...WASM_FEATURES, '--strip-debug', '--strip-producers', '--strip-target-features'], { stdio });
   copyFileSync(join(dir, 'index.html'), join(out, 'index.html'));
   const bytes = readFileSync(wasm);
-  return { out, wasm, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, seconds: (Date.now() - started) / 1000 };
+  const glue = join(out, `${file}.js`);
+  const gzip = (data) => gzipSync(data, { level: 9 }).length;
+  return { out, wasm, glue, raw: bytes.length, gzip: gzip(bytes), glueGzip: gzip(readFileSync(glue)), seconds: (Date.now() - started) / 1000 };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -50,6 +50,7 @@ const STATE_NAMES: [&str; 3] = ["CONNECTING", "OPEN", "CLOSED"];
 fn App(url: String, token: String) -> impl IntoView {
     let (ready_state, set_ready_state) = signal(0u16);
     let (updates, set_updates) = signal(Vec::<Shown>::new());
+    let shown_url = url.clone();
     let (stop, stop_rx) = oneshot::channel::<()>();
     // The Close button's end of the channel: taken once.
     let stop = StoredValue::new(Some(stop));
@@ -95,6 +96,10 @@ fn App(url: String, token: String) -> impl IntoView {
 
     view! {
         <h1>"eventsource-wasm from Leptos"</h1>
+        <p>
+            "A Leptos app on the Rust API of eventsource-wasm: a POST to " <code>{shown_url}</code>
+            " with an " <code>"Authorization"</code> " header, its events as a stream."
+        </p>
         <p>
             "readyState "
             <output id="ready-state" data-value=move || ready_state.get().to_string()>
