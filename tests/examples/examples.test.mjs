@@ -4,6 +4,7 @@
 // tests read what the page shows and what the server received.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 
 import { buildExample } from '../../scripts/examples.mjs';
@@ -16,7 +17,7 @@ let browser;
 // takes minutes, a warm one seconds.
 const built = {};
 before(() => {
-  for (const name of ['leptos', 'minimal']) {
+  for (const name of ['leptos', 'minimal', 'yew', 'dioxus']) {
     built[name] = buildExample(name, { quiet: true });
     console.log(`examples/${name}: built in ${built[name].seconds.toFixed(1)} s; wasm ${built[name].raw} B, ${built[name].gzip} B gzipped`);
   }
@@ -27,8 +28,9 @@ withServerAndBrowser((env) => ({ server, browser } = env));
  * A fresh page on example `name` with `query`. The test fails on any
  * uncaught error and any console error (a panic's message goes there) but
  * those `allowed` (the browser's own log of a refused response, say).
+ * `prepare(page)` runs before the page loads (to route its requests).
  */
-async function open(t, name, query, { allowed = [] } = {}) {
+async function open(t, name, query, { allowed = [], prepare } = {}) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -39,6 +41,7 @@ async function open(t, name, query, { allowed = [] } = {}) {
     await page.close();
     assert.deepEqual(errors, [], 'errors on the page');
   });
+  await prepare?.(page);
   await page.goto(`${server.origin}/build/examples/${name}/?${new URLSearchParams(query)}`);
   return page;
 }
@@ -148,3 +151,40 @@ describe('the demo site', () => {
     assert.equal(await readyState(page), 'OPEN');
   });
 });
+
+// The README's Yew and Dioxus snippets are these examples' code: each
+// component asks for `/events` (a POST with `Authorization: Bearer token`),
+// which the page's route answers here with two events. When the response
+// ends the source closes: a POST is not sent again unless the policy says
+// `resend(true)` (issue 22), so it shows readyState 2 and asked once.
+for (const [name, title] of [['yew', 'Yew'], ['dioxus', 'Dioxus']]) {
+  describe(`the ${title} example (the README's snippet)`, () => {
+    test('is the code the README shows', () => {
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const section = readme.slice(readme.indexOf('### Yew and Dioxus'), readme.indexOf('### What it weighs'));
+      const snippet = [...section.matchAll(/```rust\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.startsWith(`// ${title} `));
+      assert.ok(snippet, `README.md's "Yew and Dioxus" has no rust block starting with "// ${title} "`);
+      const code = readFileSync(new URL(`../../examples/${name}/src/lib.rs`, import.meta.url), 'utf8');
+      assert.ok(code.includes(snippet), `examples/${name}/src/lib.rs must hold the README's ${title} snippet verbatim: copy one into the other`);
+    });
+
+    test('streams a POST with an Authorization header and shows the messages and the readyState', async (t) => {
+      const requests = [];
+      const page = await open(t, name, {}, {
+        prepare: (page) =>
+          page.route('**/events', (route) => {
+            const request = route.request();
+            requests.push({ method: request.method(), authorization: request.headers().authorization, body: request.postData() });
+            route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'data: one\n\ndata: two\n\n' });
+          }),
+      });
+      await waitFor(async () => (await page.$$eval('li', (items) => items.map((li) => li.textContent))).join() === 'one,two', {
+        timeout: 10_000,
+        message: 'the two messages listed',
+        describe: () => page.textContent('body'),
+      });
+      await waitFor(async () => /readyState 2/.test(await page.textContent('p')), { message: 'readyState 2 (CLOSED) after the response ended', describe: () => page.textContent('p') });
+      assert.deepEqual(requests, [{ method: 'POST', authorization: 'Bearer token', body: '{"topic":"news"}' }]);
+    });
+  });
+}
