@@ -178,11 +178,18 @@ fn the_test_double_in_the_browser_tests_has_every_method_with_its_arity() {
 #[test]
 fn the_readmes_rust_examples_are_the_cores_doc_tests() {
     // crates/eventsource-core/README.md is the core's crate documentation, so its
-    // examples run as doc tests; the top-level README's must be among them.
+    // examples run as doc tests; the top-level README's core section's must be
+    // among them. (Its "From Rust" section shows the wasm crate's API, which
+    // runs only in a browser: tests/readme.rs checks that one.)
     let core = read("crates/eventsource-core/README.md");
     let readme = read("README.md");
+    let start = readme
+        .find("## The protocol core, from Rust")
+        .expect("README.md has a section on the core from Rust");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
     let mut found = 0;
-    for block in readme.split("```rust\n").skip(1) {
+    for block in section.split("```rust\n").skip(1) {
         let code = &block[..block.find("```").expect("a closed block")];
         assert!(
             core.contains(code),

@@ -8,13 +8,20 @@
 //! in clear.
 
 use alloc::string::String;
+#[cfg(feature = "js")]
 use alloc::vec::Vec;
 
-use eventsource_core::shared::{Body, GroupRequest, Headers};
+use eventsource_core::shared::GroupRequest;
+#[cfg(feature = "js")]
+use eventsource_core::shared::{Body, Headers};
+#[cfg(feature = "js")]
 use js_sys::{Array, Uint8Array};
+#[cfg(feature = "js")]
 use wasm_bindgen::JsCast;
+#[cfg(feature = "js")]
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "js")]
 use crate::web::env;
 
 /// The group's name for the request `groupOf` in `src/js/group.js`
@@ -24,6 +31,7 @@ use crate::web::env;
 /// names and values (null: a function decides them) and `key` is null for
 /// `shared: true`. (An object, not positional arguments: measured, the
 /// glue's conversions of seven arguments cost the wasm 1.6 KB more.)
+#[cfg(feature = "js")]
 #[wasm_bindgen(js_name = groupName)]
 pub fn group_name(request: &JsValue) -> String {
     let text = |key| env::field(request, key).as_string().unwrap_or_default();
@@ -45,7 +53,7 @@ pub fn group_name(request: &JsValue) -> String {
         .map(|pair| (pair[0].as_str(), pair[1].as_str()))
         .collect();
     let key = env::field(request, "key").as_string();
-    let digest = GroupRequest {
+    name(&GroupRequest {
         url: &url,
         with_credentials: env::field(request, "withCredentials").is_truthy(),
         method: &method,
@@ -61,10 +69,14 @@ pub fn group_name(request: &JsValue) -> String {
         },
         fetch_function: env::field(request, "fetch").is_truthy(),
         key: key.as_deref(),
-    }
-    .digest();
+    })
+}
+
+/// The group's name for `request`: the same for a JavaScript source and a
+/// Rust one that make the same request with the same key.
+pub fn name(request: &GroupRequest<'_>) -> String {
     let mut name = String::from("eventsource-wasm:");
-    for byte in digest {
+    for byte in request.digest() {
         for nibble in [byte >> 4, byte & 15] {
             name.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
         }

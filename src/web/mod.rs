@@ -28,7 +28,7 @@ mod front;
 mod guard;
 mod handles;
 mod hooks;
-#[cfg(all(feature = "shared", feature = "js"))]
+#[cfg(feature = "shared")]
 mod identity;
 #[cfg(feature = "js")]
 mod inspect;

@@ -37,6 +37,27 @@ export function recordingFetch(seen) {
   return (url, init) => { seen.push(init.credentials); return fetch(url, init); };
 }
 // Hide or show the page as far as the Page Visibility API can tell, and say so.
+// The npm package's classic script (tests/rust_api_shared.rs).
+export function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`cannot load ${src}: run npm run build first (npm test does)`));
+    document.head.appendChild(script);
+  });
+}
+// A JavaScript EventSource of the package, with the shared option, and what it saw.
+export function jsSource(url, key) {
+  const seen = [];
+  const source = new globalThis.EventSourceWasm.EventSource(url, { shared: key });
+  source.onopen = () => seen.push('open');
+  source.onmessage = (e) => seen.push(`${e.data}@${e.lastEventId}`);
+  source.onerror = (e) => seen.push(`error:${e.reason}`);
+  return { source, seen };
+}
+export function jsSeen(handle) { return handle.seen.join(','); }
+export function jsClose(handle) { handle.source.close(); }
 export function setHidden(hidden) {
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
   document.dispatchEvent(new Event('visibilitychange'));
@@ -52,6 +73,14 @@ extern "C" {
     pub fn unique_key(name: &str) -> String;
     #[wasm_bindgen(js_name = recordingFetch)]
     pub fn recording_fetch(seen: &Array) -> js_sys::Function;
+    #[wasm_bindgen(js_name = loadScript)]
+    pub fn load_script(src: &str) -> Promise;
+    #[wasm_bindgen(js_name = jsSource)]
+    pub fn js_source(url: &str, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = jsSeen)]
+    pub fn js_seen(handle: &JsValue) -> String;
+    #[wasm_bindgen(js_name = jsClose)]
+    pub fn js_close(handle: &JsValue);
     #[wasm_bindgen(js_name = setHidden)]
     pub fn set_hidden(hidden: bool);
 }

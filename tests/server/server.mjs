@@ -299,7 +299,10 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
       const body = await readFile(file);
       // no-cache (revalidate), not no-store: a no-store page can never enter the
       // back/forward cache, which one test needs.
-      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' };
+      // Cross-Origin-Resource-Policy: the wasm browser tests' page (another
+      // origin, served cross-origin isolated by wasm-bindgen-test) loads the
+      // package's classic script from here (tests/rust_api_shared.rs).
+      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'cross-origin' };
       const csp = url.searchParams.get('csp');
       if (csp) headers['Content-Security-Policy'] = csp;
       // Service workers in tests may control the whole origin.

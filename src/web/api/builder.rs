@@ -4,205 +4,18 @@
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 use core::future::Future;
-use core::pin::Pin;
 use core::time::Duration;
 
-use eventsource_core::machine::{Config, ReconnectPolicy as CorePolicy};
-use eventsource_core::parser::Limits;
-use wasm_bindgen::JsValue;
-
+use super::EventSource;
+use super::error::BuildError;
 use super::event::{ReconnectInfo, RequestInfo};
-use super::{EventSource, request};
-use crate::web::env;
-use crate::web::settings::{Settings, Transport as Carrier};
-
-/// Which transport carries the requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Transport {
-    /// Streaming `fetch` (a `ReadableStream` body).
-    Fetch,
-    /// `XMLHttpRequest` (its growing `responseText`).
-    Xhr,
-}
-
-/// A request body (for POST streams).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    /// Sent as a string (Fetch adds `Content-Type: text/plain;charset=UTF-8`
-    /// unless a header says otherwise).
-    Text(String),
-    /// Sent as bytes (no `Content-Type` unless a header gives one).
-    Bytes(Vec<u8>),
-}
-
-impl From<String> for Body {
-    fn from(text: String) -> Body {
-        Body::Text(text)
-    }
-}
-
-impl From<&str> for Body {
-    fn from(text: &str) -> Body {
-        Body::Text(text.to_string())
-    }
-}
-
-impl From<Vec<u8>> for Body {
-    fn from(bytes: Vec<u8>) -> Body {
-        Body::Bytes(bytes)
-    }
-}
-
-/// Header names and values.
-pub type HeaderList = Vec<(String, String)>;
-
-/// What a headers function's future gives: the headers, or why they could
-/// not be made (the request then fails like a network error, is retried,
-/// and the error item's `cause` is this text).
-pub type HeadersFuture = Pin<Box<dyn Future<Output = Result<HeaderList, String>>>>;
-
-/// A headers function that answers at once.
-pub(crate) type HeadersFn = dyn Fn(&RequestInfo) -> Result<HeaderList, String>;
-
-/// Where a request's headers come from.
-#[derive(Clone)]
-pub(crate) enum Headers {
-    Fixed(HeaderList),
-    Sync(Rc<HeadersFn>),
-    Async(Rc<dyn Fn(RequestInfo) -> HeadersFuture>),
-}
-
-/// The reconnection policy (HTML's default: a fixed delay, 3 s unless the
-/// server's `retry:` says otherwise, forever). `retry:` from the server
-/// still sets the delay.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReconnectPolicy {
-    initial_delay: Option<Duration>,
-    max_delay: Option<Duration>,
-    exponential: bool,
-    jitter: f64,
-    max_retries: Option<u32>,
-    resend: bool,
-}
-
-impl ReconnectPolicy {
-    pub fn new() -> ReconnectPolicy {
-        ReconnectPolicy::default()
-    }
-
-    /// Delay before the first reconnection when the server sent no `retry:`.
-    pub fn initial_delay(mut self, delay: Duration) -> Self {
-        self.initial_delay = Some(delay);
-        self
-    }
-
-    /// Upper bound of any computed delay.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.max_delay = Some(delay);
-        self
-    }
-
-    /// Double the delay after each failed attempt.
-    pub fn exponential(mut self, exponential: bool) -> Self {
-        self.exponential = exponential;
-        self
-    }
-
-    /// Fraction (0–1) of the delay to add at random, to spread reconnecting
-    /// clients (never shortens it). Outside 0–1: [`BuildError::Jitter`].
-    pub fn jitter(mut self, jitter: f64) -> Self {
-        self.jitter = jitter;
-        self
-    }
-
-    /// Give up (an error item, CLOSED) after this many reconnections that
-    /// never reached OPEN.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
-        self
-    }
-
-    /// Send a request with a body, or with a method other than GET/HEAD,
-    /// again when its connection is lost, as a GET is (only for idempotent
-    /// requests). Without it such a request is sent once
-    /// ([`ErrorReason::Unrepeatable`](super::ErrorReason::Unrepeatable))
-    /// unless [`Builder::before_reconnect`] answers with a request.
-    pub fn resend(mut self, resend: bool) -> Self {
-        self.resend = resend;
-        self
-    }
-
-    fn core(&self) -> CorePolicy {
-        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        let mut policy = CorePolicy::new()
-            .with_exponential(self.exponential)
-            .with_jitter(self.jitter)
-            .with_max_retries(self.max_retries);
-        if let Some(delay) = self.initial_delay {
-            policy = policy.with_initial_delay(ms(delay));
-        }
-        if let Some(delay) = self.max_delay {
-            policy = policy.with_max_delay(ms(delay));
-        }
-        policy
-    }
-}
-
-/// What a [`Builder::before_reconnect`] hook answers.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Reconnect {
-    /// Go on as planned (a request that is sent once then fails as
-    /// [`ErrorReason::Unrepeatable`](super::ErrorReason::Unrepeatable)).
-    #[default]
-    Continue,
-    /// Give up: an error item ([`ErrorReason::Vetoed`](super::ErrorReason::Vetoed)), CLOSED.
-    Veto,
-    /// Continue with this request, for this reconnection and the ones after
-    /// it (e.g. POST once, then resume with a GET): even a request that is
-    /// sent once goes on.
-    With(ReconnectRequest),
-}
-
-/// The request a [`Reconnect::With`] continues with: each part left `None`
-/// stays as it was.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ReconnectRequest {
-    /// Where it and the next ones go (resolved against the current URL).
-    pub url: Option<String>,
-    /// A GET or HEAD without [`ReconnectRequest::body`] drops the old body.
-    pub method: Option<String>,
-    /// `Some(None)` removes the body.
-    pub body: Option<Option<Body>>,
-    pub headers: Option<HeaderList>,
-}
-
-/// Where [`Builder::persist_last_event_id`] keeps the last event ID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Storage {
-    /// `sessionStorage`.
-    Session,
-    /// `localStorage`.
-    Local,
-}
-
-impl Storage {
-    pub(crate) fn global_name(self) -> &'static str {
-        match self {
-            Storage::Session => "sessionStorage",
-            Storage::Local => "localStorage",
-        }
-    }
-}
-
-/// A hook asked before each reconnection.
-pub(crate) type BeforeReconnect = Box<dyn FnMut(&ReconnectInfo) -> Reconnect>;
+use super::options::{
+    BeforeReconnect, Body, HeaderList, Headers, HeadersFuture, Reconnect, ReconnectPolicy, Storage, Transport,
+};
+use super::prepare::Prepared;
 
 /// Builds an [`EventSource`]: `EventSource::builder(url)…build()`.
 #[must_use = "a builder does nothing until build() is called"]
@@ -371,6 +184,33 @@ impl Builder {
         self
     }
 
+    /// One connection for every source of this browser profile and origin
+    /// (tabs, frames, workers; JavaScript `EventSource`s of this package
+    /// too) that makes the same request — URL, credentials mode, method,
+    /// body, headers — and also asks to share without a key: one leads
+    /// (holds the group's Web Lock and the connection), the others receive
+    /// its events. So that no source receives events fetched with another's
+    /// credentials, a request that cannot be compared (headers from a
+    /// function, a fetch function) is refused ([`BuildError::NotComparable`]),
+    /// and a [`Builder::before_reconnect`] answer that changes the request
+    /// is not applied. Where Web Locks or BroadcastChannel are missing, the
+    /// source holds its own connection.
+    #[cfg(feature = "shared")]
+    pub fn shared(mut self) -> Self {
+        self.shared = Some(String::new());
+        self
+    }
+
+    /// As [`Builder::shared`], among the sources that give the same `key`:
+    /// your promise that each of them may see the same events, so headers
+    /// from a function, a fetch function and a hook's request are allowed
+    /// (what cannot be compared is left out of the group's identity).
+    #[cfg(feature = "shared")]
+    pub fn shared_with_key(mut self, key: impl Into<String>) -> Self {
+        self.shared = Some(key.into());
+        self
+    }
+
     /// Yield only the messages of these event types (open, error, warning
     /// and comment items still come). The others are dropped before they
     /// are decoded.
@@ -394,186 +234,5 @@ impl Builder {
     pub fn build(self) -> Result<EventSource, BuildError> {
         let prepared = Prepared::check(self)?;
         Ok(EventSource::start(prepared))
-    }
-}
-
-/// Everything [`Builder::build`] checked, ready to start a driver.
-pub(crate) struct Prepared {
-    pub url: String,
-    pub config: Config,
-    pub settings: Settings,
-    pub request: request::Shape,
-    pub before_reconnect: Option<BeforeReconnect>,
-    pub persist: Option<request::Persisted>,
-    pub only: Option<Vec<String>>,
-    pub pause_when_hidden: bool,
-}
-
-impl Prepared {
-    fn check(b: Builder) -> Result<Prepared, BuildError> {
-        let url = request::resolve_url(&b.url)?;
-        if !(0.0..=1.0).contains(&b.policy.jitter) {
-            return Err(BuildError::Jitter(b.policy.jitter));
-        }
-        let carrier = choose_transport(b.transport, b.fetch.is_some())?;
-        if let Headers::Fixed(list) = &b.headers {
-            request::check_headers(list)?;
-        }
-        let method = match b.method {
-            Some(method) => request::check_method(method)?,
-            None if b.body.is_some() => String::from("POST"),
-            None => String::from("GET"),
-        };
-        if b.shared.is_some() {
-            return Err(BuildError::Unsupported("shared"));
-        }
-        let persist = match b.persist {
-            Some((storage, key)) => Some(request::Persisted::open(storage, key, &url)?),
-            None => None,
-        };
-        let last_event_id = b
-            .last_event_id
-            .or_else(|| persist.as_ref().and_then(request::Persisted::load));
-        let shape = request::Shape {
-            method,
-            body: b.body,
-            headers: b.headers,
-            resend: b.policy.resend,
-            with_credentials: b.with_credentials,
-            xhr: carrier == Carrier::Xhr,
-        };
-        let limits = Limits::new()
-            .with_max_line_length(b.max_line_length)
-            .with_max_event_size(b.max_event_size);
-        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        let config = Config::new()
-            .with_limits(limits)
-            .with_policy(b.policy.core())
-            .with_heartbeat_timeout(b.heartbeat_timeout.map(ms))
-            .with_last_event_id(last_event_id.as_deref())
-            .with_origin(request::realm_origin().as_deref())
-            .with_ask_before_reconnect(b.before_reconnect.is_some())
-            .with_send_once(shape.sends_once())
-            .with_diagnose_buffering(true)
-            .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
-        let settings = Settings {
-            with_credentials: b.with_credentials,
-            transport: carrier,
-            fetch: b.fetch,
-            user: None,
-            shared: false,
-            comments: b.comments,
-            #[cfg(feature = "test-hooks")]
-            panic_on_chunk: false,
-        };
-        Ok(Prepared {
-            url,
-            config,
-            settings,
-            request: shape,
-            before_reconnect: b.before_reconnect,
-            persist,
-            only: b.only,
-            pause_when_hidden: b.pause_when_hidden,
-        })
-    }
-}
-
-fn choose_transport(forced: Option<Transport>, custom_fetch: bool) -> Result<Carrier, BuildError> {
-    if custom_fetch {
-        return match forced {
-            Some(Transport::Xhr) => Err(BuildError::Transport {
-                transport: Transport::Xhr,
-                why: "a fetch function needs the fetch transport",
-            }),
-            _ => Ok(Carrier::Fetch),
-        };
-    }
-    match forced {
-        Some(Transport::Fetch) if env::can_stream_fetch() => Ok(Carrier::Fetch),
-        Some(Transport::Fetch) => Err(BuildError::Transport {
-            transport: Transport::Fetch,
-            why: "this realm's fetch cannot stream a response body (it needs fetch, AbortController and Response.prototype.body)",
-        }),
-        Some(Transport::Xhr) if env::has_xhr() => Ok(Carrier::Xhr),
-        Some(Transport::Xhr) => Err(BuildError::Transport {
-            transport: Transport::Xhr,
-            why: "this realm has no XMLHttpRequest",
-        }),
-        None if env::can_stream_fetch() => Ok(Carrier::Fetch),
-        None if env::has_xhr() => Ok(Carrier::Xhr),
-        None => Err(BuildError::Transport {
-            transport: Transport::Fetch,
-            why: "this realm has neither a fetch that can stream a response body nor XMLHttpRequest",
-        }),
-    }
-}
-
-/// An option that cannot work, found by [`Builder::build`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The URL cannot be parsed (relative URLs resolve against the realm's
-    /// `location`), or it carries a user name or password.
-    Url { url: String, why: String },
-    /// A header name or value the platform refuses.
-    Header { name: String, why: String },
-    /// A method that is not an HTTP token, or one Fetch forbids (CONNECT,
-    /// TRACE, TRACK).
-    Method(String),
-    /// A reconnection jitter outside 0–1.
-    Jitter(f64),
-    /// The transport asked for (or any) cannot run in this realm.
-    Transport { transport: Transport, why: &'static str },
-    /// The storage [`Builder::persist_last_event_id`] names is not there.
-    Storage { storage: Storage, why: String },
-    /// An option this build does not offer yet.
-    Unsupported(&'static str),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::Url { url, why } => write!(f, "eventsource-wasm: the URL {url:?} cannot be used: {why}"),
-            BuildError::Header { name, why } => {
-                write!(f, "eventsource-wasm: the header {name:?} cannot be sent: {why}")
-            }
-            BuildError::Method(method) => write!(
-                f,
-                "eventsource-wasm: the method {method:?} cannot be sent: it must be an HTTP token other than CONNECT, TRACE or TRACK"
-            ),
-            BuildError::Jitter(jitter) => write!(
-                f,
-                "eventsource-wasm: the reconnection jitter must be a fraction from 0 to 1, not {jitter}"
-            ),
-            BuildError::Transport { transport, why } => {
-                write!(f, "eventsource-wasm: the {transport:?} transport cannot be used: {why}")
-            }
-            BuildError::Storage { storage, why } => write!(
-                f,
-                "eventsource-wasm: persist_last_event_id needs {}, which cannot be used here: {why}",
-                storage.global_name()
-            ),
-            BuildError::Unsupported(option) => write!(
-                f,
-                "eventsource-wasm: the {option} option is not available in the Rust API of this version"
-            ),
-        }
-    }
-}
-
-impl core::error::Error for BuildError {}
-
-/// `value` as text, for a message (a JavaScript error's `message`).
-pub(crate) fn describe(value: &JsValue) -> String {
-    if let Some(text) = value.as_string() {
-        return text;
-    }
-    let message = env::field(value, "message").as_string();
-    let name = env::field(value, "name").as_string();
-    match (name, message) {
-        (Some(name), Some(message)) => alloc::format!("{name}: {message}"),
-        (None, Some(message)) => message,
-        _ => String::from("an exception"),
     }
 }

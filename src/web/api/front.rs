@@ -16,8 +16,9 @@ use core::time::Duration;
 use eventsource_core::machine::{ReadyState, Reason, Request, Warning as CoreWarning};
 use wasm_bindgen::JsValue;
 
-use super::builder::{BeforeReconnect, Headers, Reconnect as Answer, describe};
+use super::error::describe;
 use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning};
+use super::options::{BeforeReconnect, Headers, Reconnect as Answer};
 use super::request::{Persisted, Shape, origin_of};
 use crate::batch::{Batch, Piece};
 use crate::web::front::{FrontEnd, Reconnect};
@@ -40,6 +41,11 @@ pub(crate) struct Inbox {
     before_reconnect: RefCell<Option<BeforeReconnect>>,
     persist: RefCell<Option<Persisted>>,
     only: Option<Vec<String>>,
+    /// The `shared` option's channel and lock (`None`: not shared).
+    #[cfg(feature = "shared")]
+    pub member: RefCell<Option<super::group::Member>>,
+    /// `shared()` without a key: no hook may change the request.
+    pub fixed_request: bool,
 }
 
 impl Front {
@@ -48,6 +54,8 @@ impl Front {
         before_reconnect: Option<BeforeReconnect>,
         persist: Option<Persisted>,
         only: Option<Vec<String>>,
+        #[cfg(feature = "shared")] member: Option<super::group::Member>,
+        fixed_request: bool,
     ) -> Front {
         Front(Rc::new(Inbox {
             queue: RefCell::new(VecDeque::new()),
@@ -59,6 +67,9 @@ impl Front {
             before_reconnect: RefCell::new(before_reconnect),
             persist: RefCell::new(persist),
             only,
+            #[cfg(feature = "shared")]
+            member: RefCell::new(member),
+            fixed_request,
         }))
     }
 
@@ -81,6 +92,45 @@ impl Front {
     pub fn end(&self) {
         self.0.ended.set(true);
         self.wake();
+    }
+
+    /// Whether this source has the `shared` option (and this realm can share).
+    pub fn shares(&self) -> bool {
+        #[cfg(feature = "shared")]
+        return self.0.member.borrow().is_some();
+        #[cfg(not(feature = "shared"))]
+        false
+    }
+
+    /// Join the group again, as a newcomer (back from the back/forward
+    /// cache, or shown again): the channel first, which the driver says
+    /// hello on, then the queue for the lock.
+    pub fn rejoin(
+        &self,
+        weak: &alloc::rc::Weak<crate::web::driver::Driver<Front>>,
+        driver: &Rc<crate::web::driver::Driver<Front>>,
+    ) {
+        #[cfg(feature = "shared")]
+        {
+            if let Some(member) = self.0.member.borrow_mut().as_mut() {
+                member.channel = super::group::Channel::open(&member.name);
+                member.listen(weak);
+            }
+            driver.rejoin();
+            if let Some(member) = self.0.member.borrow_mut().as_mut() {
+                member.lock(weak);
+            }
+        }
+        #[cfg(not(feature = "shared"))]
+        let _ = (weak, driver);
+    }
+
+    /// Let go of the group's lock (the next waiter leads) and channel.
+    pub fn leave_group(&self) {
+        #[cfg(feature = "shared")]
+        if let Some(member) = self.0.member.borrow_mut().as_mut() {
+            member.leave();
+        }
     }
 
     pub fn is_terminated(&self) -> bool {
@@ -136,6 +186,7 @@ impl FrontEnd for Front {
         }));
         if ready_state == ReadyState::Closed {
             self.end();
+            self.leave_group();
         }
     }
 
@@ -183,6 +234,7 @@ impl FrontEnd for Front {
             ready_state: ReadyState::Closed,
         }));
         self.end();
+        self.leave_group();
     }
 
     fn request(&self, request: &Request) -> Init {
@@ -241,6 +293,9 @@ impl FrontEnd for Front {
         match answer {
             Answer::Continue => Reconnect::Unanswered,
             Answer::Veto => Reconnect::Veto,
+            // `shared()` without a key shares only among identical requests:
+            // a request changed for one source would be made for all.
+            Answer::With(_) if self.0.fixed_request => Reconnect::Unanswered,
             Answer::With(next) => {
                 let mut shape = self.0.request.borrow_mut();
                 if let Some(method) = next.method {
@@ -270,8 +325,10 @@ impl FrontEnd for Front {
         }
     }
 
-    /// Never asked: a Rust source does not share (`Builder::build` refuses
-    /// the option), so its driver has no group to post to.
     #[cfg(feature = "shared")]
-    fn post(&self, _message: crate::web::shared::Outgoing<'_>) {}
+    fn post(&self, message: crate::web::shared::Outgoing<'_>) {
+        if let Some(channel) = self.0.member.borrow().as_ref().and_then(|m| m.channel.as_ref()) {
+            channel.post(message);
+        }
+    }
 }

@@ -70,21 +70,25 @@ use eventsource_core::machine::Machine;
 use wasm_bindgen::JsCast;
 
 mod builder;
+mod error;
 mod event;
 mod front;
+#[cfg(feature = "shared")]
+mod group;
+mod options;
+mod prepare;
 mod request;
 
-pub use builder::{
-    Body, BuildError, Builder, HeaderList, HeadersFuture, Reconnect, ReconnectPolicy, ReconnectRequest, Storage,
-    Transport,
-};
+pub use builder::Builder;
+pub use error::BuildError;
 pub use event::{Error, ErrorReason, Event, Message, Open, ReadyState, ReconnectInfo, RequestInfo, Warning};
+pub use options::{Body, HeaderList, HeadersFuture, Reconnect, ReconnectPolicy, ReconnectRequest, Storage, Transport};
 
 use crate::web::driver::Driver;
 use crate::web::handles::Listener;
 use crate::web::{clock, env};
-use builder::Prepared;
 use front::Front;
+use prepare::Prepared;
 
 /// A server-sent events source: a [`futures_core::Stream`] of [`Event`]s.
 ///
@@ -119,12 +123,35 @@ impl EventSource {
             persist,
             only,
             pause_when_hidden,
+            #[cfg(feature = "shared")]
+            mut member,
+            fixed_request,
         } = prepared;
         crate::web::panic::install();
-        let front = Front::new(request, before_reconnect, persist, only);
+        // The channel is open before the driver, which says hello on it.
+        #[cfg(feature = "shared")]
+        if let Some(member) = member.as_mut() {
+            member.channel = group::Channel::open(&member.name);
+        }
+        let front = Front::new(
+            request,
+            before_reconnect,
+            persist,
+            only,
+            #[cfg(feature = "shared")]
+            member,
+            fixed_request,
+        );
         let machine = Machine::new(&url, config, clock::now_ms());
         let driver = Driver::new(machine, settings, front.clone(), None);
-        let watch = watch(&driver, pause_when_hidden);
+        // Then it hears the others, and queues for the lock.
+        #[cfg(feature = "shared")]
+        if let Some(member) = front.0.member.borrow_mut().as_mut() {
+            let weak = Rc::downgrade(&driver);
+            member.listen(&weak);
+            member.lock(&weak);
+        }
+        let watch = watch(&driver, &front, pause_when_hidden);
         EventSource {
             driver,
             front,
@@ -148,6 +175,7 @@ impl EventSource {
     pub fn close(&self) {
         self.driver.close();
         self.watch.borrow_mut().clear();
+        self.front.leave_group();
         self.front.end();
     }
 
@@ -161,6 +189,7 @@ impl EventSource {
 impl Drop for EventSource {
     fn drop(&mut self) {
         self.driver.close();
+        self.front.leave_group();
     }
 }
 
@@ -232,7 +261,7 @@ enum Why {
 /// back/forward cache, so `pagehide` (persisted) suspends and `pageshow`
 /// (persisted) resumes with `Last-Event-ID`; with `pause_when_hidden`, so
 /// does hiding the page. Looked up here, when the source is made.
-fn watch(driver: &Rc<Driver<Front>>, pause_when_hidden: bool) -> Vec<Listener> {
+fn watch(driver: &Rc<Driver<Front>>, front: &Front, pause_when_hidden: bool) -> Vec<Listener> {
     let mut held = Vec::new();
     let Ok(global) = env::global().dyn_into::<web_sys::EventTarget>() else {
         return held;
@@ -247,19 +276,31 @@ fn watch(driver: &Rc<Driver<Front>>, pause_when_hidden: bool) -> Vec<Listener> {
             }
         }));
     }
-    let suspend = |weak: &Weak<Driver<Front>>, suspended: &Cell<Option<Why>>, why: Why| {
+    // A shared source leaves its group instead (another source leads at
+    // once; with every page hidden, none does), and joins it again as a
+    // newcomer.
+    let suspend = |weak: &Weak<Driver<Front>>, front: &Front, suspended: &Cell<Option<Why>>, why: Why| {
         if suspended.get().is_none() {
             if let Some(driver) = weak.upgrade() {
                 suspended.set(Some(why));
-                driver.input(|machine, _| machine.suspend());
+                if front.shares() {
+                    driver.leave_group();
+                    front.leave_group();
+                } else {
+                    driver.input(|machine, _| machine.suspend());
+                }
             }
         }
     };
-    let resume = |weak: &Weak<Driver<Front>>, suspended: &Cell<Option<Why>>, why: Why| {
+    let resume = |weak: &Weak<Driver<Front>>, front: &Front, suspended: &Cell<Option<Why>>, why: Why| {
         if suspended.get() == Some(why) {
             suspended.set(None);
             if let Some(driver) = weak.upgrade() {
-                driver.input(|machine, now| machine.resume(now));
+                if front.shares() {
+                    front.rejoin(weak, &driver);
+                } else {
+                    driver.input(|machine, now| machine.resume(now));
+                }
             }
         }
     };
@@ -268,26 +309,29 @@ fn watch(driver: &Rc<Driver<Front>>, pause_when_hidden: bool) -> Vec<Listener> {
         return held;
     }
     for (kind, hide) in [("pagehide", true), ("pageshow", false)] {
-        let (weak, suspended) = (weak.clone(), suspended.clone());
+        let (weak, front, suspended) = (weak.clone(), front.clone(), suspended.clone());
         held.push(Listener::new(&global, kind, move |event| {
-            if env::field(&event, "persisted").is_truthy() {
+            // A shared source lets go of its group's lock on any pagehide
+            // (navigating away, closing, or into the cache), so that another
+            // leads at once.
+            if env::field(&event, "persisted").is_truthy() || (hide && front.shares()) {
                 if hide {
-                    suspend(&weak, &suspended, Why::Cached);
+                    suspend(&weak, &front, &suspended, Why::Cached);
                 } else {
-                    resume(&weak, &suspended, Why::Cached);
+                    resume(&weak, &front, &suspended, Why::Cached);
                 }
             }
         }));
     }
     if let (true, Ok(target)) = (pause_when_hidden, document.dyn_into::<web_sys::EventTarget>()) {
-        let (weak, suspended) = (weak.clone(), suspended.clone());
+        let (weak, front, suspended) = (weak.clone(), front.clone(), suspended.clone());
         held.push(Listener::new(&target, "visibilitychange", move |_| {
             // Looked up when it changes (tests replace it).
             let hidden = env::field(&env::field(&env::global(), "document"), "hidden").is_truthy();
             if hidden {
-                suspend(&weak, &suspended, Why::Hidden);
+                suspend(&weak, &front, &suspended, Why::Hidden);
             } else {
-                resume(&weak, &suspended, Why::Hidden);
+                resume(&weak, &front, &suspended, Why::Hidden);
             }
         }));
     }

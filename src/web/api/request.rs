@@ -12,8 +12,9 @@ use alloc::vec::Vec;
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::builder::{Body, BuildError, HeaderList, Headers, Storage, describe};
+use super::error::{BuildError, describe};
 use super::event::RequestInfo;
+use super::options::{Body, HeaderList, Headers, Storage};
 use crate::web::env;
 
 /// The request's shape, which a `before_reconnect` answer may change.

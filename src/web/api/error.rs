@@ -1,0 +1,80 @@
+//! [`BuildError`]: an option that cannot work, said so that the user can
+//! act on it.
+
+use alloc::string::String;
+use core::fmt;
+
+use wasm_bindgen::JsValue;
+
+use super::options::{Storage, Transport};
+use crate::web::env;
+
+/// An option that cannot work, found by [`Builder::build`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The URL cannot be parsed (relative URLs resolve against the realm's
+    /// `location`), or it carries a user name or password.
+    Url { url: String, why: String },
+    /// A header name or value the platform refuses.
+    Header { name: String, why: String },
+    /// A method that is not an HTTP token, or one Fetch forbids (CONNECT,
+    /// TRACE, TRACK).
+    Method(String),
+    /// A reconnection jitter outside 0–1.
+    Jitter(f64),
+    /// The transport asked for (or any) cannot run in this realm.
+    Transport { transport: Transport, why: &'static str },
+    /// The storage [`Builder::persist_last_event_id`] names is not there.
+    Storage { storage: Storage, why: String },
+    /// `shared()` (without a key) with a request that cannot be compared:
+    /// what it is.
+    NotComparable(&'static str),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Url { url, why } => write!(f, "eventsource-wasm: the URL {url:?} cannot be used: {why}"),
+            BuildError::Header { name, why } => {
+                write!(f, "eventsource-wasm: the header {name:?} cannot be sent: {why}")
+            }
+            BuildError::Method(method) => write!(
+                f,
+                "eventsource-wasm: the method {method:?} cannot be sent: it must be an HTTP token other than CONNECT, TRACE or TRACK"
+            ),
+            BuildError::Jitter(jitter) => write!(
+                f,
+                "eventsource-wasm: the reconnection jitter must be a fraction from 0 to 1, not {jitter}"
+            ),
+            BuildError::Transport { transport, why } => {
+                write!(f, "eventsource-wasm: the {transport:?} transport cannot be used: {why}")
+            }
+            BuildError::Storage { storage, why } => write!(
+                f,
+                "eventsource-wasm: persist_last_event_id needs {}, which cannot be used here: {why}",
+                storage.global_name()
+            ),
+            BuildError::NotComparable(what) => write!(
+                f,
+                "eventsource-wasm: shared() shares a connection only among sources whose requests are the same (no tab may receive events fetched with another's credentials), and {what} cannot be compared; give fixed headers, or use shared_with_key(key) to promise that every source with that key may see the same events"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for BuildError {}
+
+/// `value` as text, for a message (a JavaScript error's `message`).
+pub(crate) fn describe(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    let message = env::field(value, "message").as_string();
+    let name = env::field(value, "name").as_string();
+    match (name, message) {
+        (Some(name), Some(message)) => alloc::format!("{name}: {message}"),
+        (None, Some(message)) => message,
+        _ => String::from("an exception"),
+    }
+}
