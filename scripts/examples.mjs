@@ -38,10 +38,18 @@ function crateFile(manifest) {
   return m[1].replace(/-/g, '_');
 }
 
-/** The version of `name` in a Cargo.lock (null if it is not there). */
-export function lockedVersion(lockFile, name) {
-  const m = new RegExp(`\\[\\[package\\]\\]\\nname = "${name}"\\nversion = "([^"]+)"`).exec(readFileSync(lockFile, 'utf8'));
-  return m ? m[1] : null;
+/**
+ * Throws unless the wasm-bindgen in `lock` (the text of `example`'s
+ * Cargo.lock) is the CLI's version (`cliVersion`: `wasm-bindgen --version`'s
+ * output). The CLI refuses a module built with another version, with a
+ * message that does not say which file pins it.
+ */
+export function checkWasmBindgen(example, lock, cliVersion) {
+  const m = /\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock);
+  if (!m) throw new Error(`${example}/Cargo.lock has no wasm-bindgen: is it an app on eventsource-wasm?`);
+  if (`wasm-bindgen ${m[1]}` !== cliVersion.trim()) {
+    throw new Error(`${example}/Cargo.lock has wasm-bindgen ${m[1]} but the CLI is ${cliVersion.trim()}: pin wasm-bindgen = "=X" in ${example}/Cargo.toml to the CLI's version (the one in the project's Cargo.lock, which setup installs)`);
+  }
 }
 
 /**
@@ -56,15 +64,10 @@ export function buildExample(name, { features = [], defaultFeatures = true, out 
   const dir = join(EXAMPLES_DIR, name);
   const started = Date.now();
   const stdio = quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit';
-  // The glue and the wasm must come from the same wasm-bindgen: the CLI
-  // refuses a module built by another version, with a message that does
-  // not say which file pins it.
+  // The glue and the wasm must come from the same wasm-bindgen.
   const cli = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
   if (cli.status !== 0) throw new Error(`wasm-bindgen (the CLI) does not run: ${cli.error?.message || cli.stderr}; run npm run setup`);
-  const locked = lockedVersion(join(dir, 'Cargo.lock'), 'wasm-bindgen');
-  if (`wasm-bindgen ${locked}` !== cli.stdout.trim()) {
-    throw new Error(`examples/${name}/Cargo.lock has wasm-bindgen ${locked} but the CLI is ${cli.stdout.trim()}: pin wasm-bindgen = "=X" in examples/${name}/Cargo.toml to the version in the project's Cargo.toml`);
-  }
+  checkWasmBindgen(`examples/${name}`, readFileSync(join(dir, 'Cargo.lock'), 'utf8'), cli.stdout);
   const argv = ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--target-dir', TARGET_DIR, ...(defaultFeatures ? [] : ['--no-default-features']), ...(features.length ? ['--features', features.join(',')] : [])];
   const cargo = spawnSync('cargo', argv, { cwd: dir, stdio, encoding: 'utf8' });
   if (cargo.status !== 0) throw new Error(`cargo ${argv.join(' ')} in examples/${name} failed (exit ${cargo.status ?? cargo.signal})${quiet ? `:\n${cargo.stderr.slice(-4000)}` : ''}`);

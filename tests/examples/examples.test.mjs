@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 
-import { buildExample } from '../../scripts/examples.mjs';
+import { buildExample, checkWasmBindgen } from '../../scripts/examples.mjs';
 import { sseUrl, uniqueKey, waitFor, waitForClosedOnServer, waitForRequests, withServerAndBrowser } from '../e2e/helpers.mjs';
 
 let server;
@@ -102,6 +102,37 @@ describe('the Leptos example', () => {
     assert.match(items[0].text, /403/, 'the error names the status');
     await waitFor(async () => (await readyState(page)) === 'CLOSED', { message: 'readyState CLOSED after a 403' });
     assert.equal(server.log(key).requests.length, 1, 'a refused response is not retried');
+  });
+});
+
+describe('the Leptos example, failing early', () => {
+  test('shows a URL the builder refuses as an error, with readyState CLOSED and no request', async (t) => {
+    const key = uniqueKey('leptos-bad-url');
+    const page = await open(t, 'leptos', { stream: `http://[${key}/`, token: 'x' });
+    const [item] = await waitForShown(page, 1);
+    assert.equal(item.kind, 'error');
+    assert.match(item.text, /^error: eventsource-wasm: the URL "http:\/\/\[.*" cannot be used: /);
+    assert.equal(await readyState(page), 'CLOSED');
+    assert.equal(server.log(key).requests.length, 0);
+  });
+});
+
+describe('building the examples', () => {
+  const lock = '[[package]]\nname = "wasm-bindgen"\nversion = "0.2.130"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n';
+  test('goes on when the example locks the CLI\'s wasm-bindgen', () => {
+    assert.equal(checkWasmBindgen('examples/x', lock, 'wasm-bindgen 0.2.130\n'), undefined);
+  });
+
+  test('refuses an example that locks another wasm-bindgen than the CLI, and says where to pin it', () => {
+    assert.throws(() => checkWasmBindgen('examples/x', lock, 'wasm-bindgen 0.2.131\n'), {
+      message: /^examples\/x\/Cargo\.lock has wasm-bindgen 0\.2\.130 but the CLI is wasm-bindgen 0\.2\.131: pin wasm-bindgen = "=X" in examples\/x\/Cargo\.toml/,
+    });
+  });
+
+  test('refuses an example whose lock has no wasm-bindgen', () => {
+    assert.throws(() => checkWasmBindgen('examples/x', '[[package]]\nname = "other"\nversion = "1.0.0"\n', 'wasm-bindgen 0.2.130'), {
+      message: /^examples\/x\/Cargo\.lock has no wasm-bindgen/,
+    });
   });
 });
 
