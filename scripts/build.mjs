@@ -85,7 +85,7 @@ export function wasmModuleSource(bytes) {
 /** wasm-opt's optimisation level (BENCHMARKS.md: chosen by measurement). */
 export const WASM_OPT_LEVEL = '-O2';
 
-const WASM_FEATURES = [
+export const WASM_FEATURES = [
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
 ];

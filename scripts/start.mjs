@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: make sure the tools are there, build the release bundles
-// (printing their sizes), then serve the demo site on $PORT or 8080, or on a
-// free port when that one is taken. Ctrl-C stops it.
+// (printing their sizes) and the Leptos example (the demo's /rust/ page),
+// then serve the demo site on $PORT or 8080, or on a free port when that one
+// is taken. Ctrl-C stops it.
 
 import { setup } from './setup.mjs';
 
@@ -18,6 +19,17 @@ try {
 } catch (error) {
   console.error(`build failed: ${error.message}`);
   process.exit(1);
+}
+
+// The Rust page: the first build compiles Leptos (minutes); later ones
+// only link. Without it the rest of the site still works.
+const { buildExample } = await import('./examples.mjs');
+try {
+  console.log('\nbuilding examples/leptos for the /rust/ page (the first time takes a few minutes)');
+  const leptos = buildExample('leptos', { quiet: true });
+  console.log(`examples/leptos: ${leptos.gzip} B of wasm gzipped, built in ${leptos.seconds.toFixed(1)} s`);
+} catch (error) {
+  console.error(`the /rust/ page is not available: ${error.message}`);
 }
 
 const { startDemoServer } = await import('../www/server.mjs');

@@ -5,12 +5,14 @@
 //   · npm run build (prints the sizes against the budget) · wasm-pack test
 //   --headless --chrome
 //   · node --test (Node; Bun, Deno and workerd; browser end-to-end, package, demo)
+//   · the Rust examples (examples/: built with cargo and wasm-bindgen, opened
+//     in headless Chromium; tests/examples)
 //
 // Each check that is not a test suite counts as one test. The last line is
 // `N passed, M failed` over everything; the exit code is 1 if anything failed.
 //
 // Options: --only=NAME[,NAME] runs only those stages (fmt, clippy, cargo,
-// build, wasm, node); --node-filter=REGEX is passed to node --test.
+// build, wasm, node, examples); --node-filter=REGEX is passed to node --test.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -212,6 +214,10 @@ async function main() {
       await nodeSuite('node --test', files);
     }
   }
+
+  // Apart from the node stage: it needs no dist/, and its first build (a
+  // fresh target/examples) compiles Leptos.
+  if (want('examples')) await nodeSuite('Rust examples (node --test)', ['tests/examples/examples.test.mjs']);
 }
 
 await main();

@@ -16,9 +16,18 @@
 //                                     after Last-Event-ID: one stream, every tab
 //   GET  /demo/shared/stats           { open, requests, lastEventIds }: how many
 //                                     connections of /demo/shared the server holds
+//   POST /demo/rust?interval=ms       for the Rust page: needs `Authorization:
+//                                     Bearer TOKEN` (401 without); first a `request`
+//                                     event with what arrived (method, header, body),
+//                                     then a `tick` every interval
+//
+// Pages: www/ at /, the package's dist/ at /dist/, and the Leptos example
+// (examples/leptos, built by scripts/examples.mjs into build/examples/leptos)
+// at /rust/.
 
 import { createServer } from 'node:http';
 import { createGzip } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +130,7 @@ function every(req, res, ms, tick) {
   return stop;
 }
 
-export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = join(ROOT, 'dist'), quiet = true } = {}) {
+export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = join(ROOT, 'dist'), rustDir = join(ROOT, 'build/examples/leptos'), quiet = true } = {}) {
   const wwwDir = here;
   const sockets = new Set();
   const movers = new Map(); // client id → { res, socket }
@@ -285,6 +294,36 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
     });
   }
 
+  // The Rust page's stream: what a POST with a bearer token brought, then
+  // ticks. A request without a token is refused (401), as an API would.
+  function rust(req, res, url) {
+    const interval = intParam(url, 'interval', 1000, 50, 60000);
+    const authorization = String(req.headers.authorization ?? '');
+    if (!/^Bearer \S+$/.test(authorization)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' });
+      return res.end('a bearer token, please\n');
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (text) => {
+      if (body.length < 1000) body += text;
+    });
+    req.on('end', () => {
+      openStream(req, res);
+      const request = { method: req.method, authorization, body: body.slice(0, 200) };
+      res.write(`retry: 2000\nevent: request\ndata: ${JSON.stringify(request)}\n\n`);
+      // Not every(): a request with a body emits 'close' once the body is
+      // read, which would stop the ticks; the response's 'close' is the
+      // client going away.
+      let n = 0;
+      const timer = setInterval(() => {
+        n += 1;
+        res.write(`event: tick\nid: ${n}\ndata: ${hms(new Date())}\n\n`);
+      }, interval);
+      res.on('close', () => clearInterval(timer));
+    });
+  }
+
   // A stream as it reaches a client through `via`: 'direct', a proxy whose
   // 4 KiB buffer is passed on when full ('block', as nginx's proxy_buffering
   // does), or compression flushed every 500 ms ('gzip'). For the inspector's
@@ -325,6 +364,13 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
         }
         return drop(req, res, url);
       }
+      if (path === '/demo/rust') {
+        if (req.method !== 'POST') {
+          res.writeHead(405, { Allow: 'POST' });
+          return res.end();
+        }
+        return rust(req, res, url);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' });
         return res.end();
@@ -343,6 +389,17 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', distDir = 
         return res.end(JSON.stringify(shared));
       }
       if (path === '/dist' || path.startsWith('/dist/')) return await serveFile(res, req.method, distDir, path.slice(5) || '/');
+      if (path === '/rust') {
+        res.writeHead(301, { Location: '/rust/' });
+        return res.end();
+      }
+      if (path.startsWith('/rust/')) {
+        if (!existsSync(join(rustDir, 'index.html'))) {
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+          return res.end('The Rust page is not built: run `node scripts/examples.mjs leptos` (npm start does it), then reload.\n');
+        }
+        return await serveFile(res, req.method, rustDir, path.slice(5));
+      }
       if (path.includes('\0')) return notFound(res);
       return await serveFile(res, req.method, wwwDir, path === '/' ? '/index.html' : path);
     } catch (error) {

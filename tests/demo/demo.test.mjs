@@ -144,6 +144,48 @@ describe('demo server', () => {
     const ids = [...text.matchAll(/^id: (.*)$/gm)].map((m) => m[1]);
     assert.deepEqual(ids, ['5.1', '5.2']);
   });
+
+  test('the Rust page\'s stream tells what a POST with a bearer token brought, then ticks', async () => {
+    const controller = new AbortController();
+    const res = await fetch(new URL('/demo/rust?interval=50', demo.url), {
+      method: 'POST',
+      headers: { Authorization: 'Bearer t0ken', 'Content-Type': 'application/json' },
+      body: '{"topic":"news"}',
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+    const reader = res.body.getReader();
+    let text = '';
+    while (!/event: tick\n/.test(text)) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, `the stream ended before a tick: ${JSON.stringify(text)}`);
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const request = JSON.parse(/^event: request\ndata: (.*)$/m.exec(text)[1]);
+    assert.deepEqual(request, { method: 'POST', authorization: 'Bearer t0ken', body: '{"topic":"news"}' });
+  });
+
+  test('the Rust page\'s stream refuses a request without a bearer token (401) and a GET (405)', async () => {
+    const refused = await fetch(new URL('/demo/rust', demo.url), { method: 'POST' });
+    assert.equal(refused.status, 401);
+    assert.match(await refused.text(), /bearer token/);
+    const get = await fetch(new URL('/demo/rust', demo.url));
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+  });
+
+  test('/rust/ says how to build the page when the Leptos example is not built', async () => {
+    const bare = await startDemoServer({ port: 0, rustDir: join(ARTIFACTS, 'no-such-build') });
+    try {
+      const res = await fetch(new URL('/rust/', bare.url));
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /node scripts\/examples\.mjs leptos/);
+    } finally {
+      await bare.close();
+    }
+  });
 });
 
 describe('demo pages (polyfill forced)', () => {
@@ -151,7 +193,7 @@ describe('demo pages (polyfill forced)', () => {
     const page = await open(t, '/');
     await expectPolyfill(page);
     const links = await page.$$eval('.cards a', (as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(links, ['box.html', 'clock.html', 'push.html', 'inspector.html', 'shared.html']);
+    assert.deepEqual(links, ['box.html', 'clock.html', 'push.html', 'inspector.html', 'shared.html', '/rust/']);
     // The live panel: the polyfill receives the clock stream on the first page.
     await page.waitForFunction(() => window.liveDemo.events.some((e) => e.kind === 'message'), null, WAIT);
     assert.equal(await page.textContent('#live-state'), 'OPEN');

@@ -1,6 +1,7 @@
-// The test server: static files (dist/, tests/pages/, www/) and a scriptable
-// event-stream endpoint, on two ports (two origins) so cross-origin and CORS
-// behaviour can be tested. Started by the test runner, the wasm browser
+// The test server: static files (dist/, tests/pages/, www/, the built Rust
+// examples in build/examples/) and a scriptable event-stream endpoint, on
+// two ports (two origins) so cross-origin and CORS behaviour can be
+// tested. Started by the test runner, the wasm browser
 // tests and the Node tests; loopback only.
 //
 // GET /sse?key=K&plan=P
@@ -39,7 +40,7 @@ import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const STATIC_ROOTS = ['dist', 'tests/pages', 'www', 'node_modules/.cache/e2e', 'test-artifacts/pages', 'test-artifacts/hooks-dist'];
+const STATIC_ROOTS = ['dist', 'tests/pages', 'www', 'node_modules/.cache/e2e', 'test-artifacts/pages', 'test-artifacts/hooks-dist', 'build/examples'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
