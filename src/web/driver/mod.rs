@@ -213,14 +213,18 @@ impl<F: FrontEnd> Driver<F> {
                 self.carry_out(todo);
                 continue;
             }
-            let order = self.state.borrow_mut().machine.poll_order();
-            if let Some(order) = order {
-                self.execute(order);
-                continue;
-            }
-            let notice = self.state.borrow_mut().machine.poll_notice();
-            match notice {
-                Some(notice) => self.notify(notice),
+            // Orders first, then notices (the machine gates both: see its
+            // documentation), taken under one borrow.
+            let next = {
+                let machine = &mut self.state.borrow_mut().machine;
+                match machine.poll_order() {
+                    Some(order) => Some(Ok(order)),
+                    None => machine.poll_notice().map(Err),
+                }
+            };
+            match next {
+                Some(Ok(order)) => self.execute(order),
+                Some(Err(notice)) => self.notify(notice),
                 None => break,
             }
         }
