@@ -18,39 +18,28 @@
 // Native only: the fixtures are read from disk (the wasm build of this test
 // target is an empty program, so `wasm-pack test` can build every target).
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    use eventsource_core::parser::{Event, Parser, RawEvent, RawSink, Sink};
+    use eventsource_core::parser::Parser;
     use libtest_mimic::{Arguments, Failed, Trial};
     use serde_json::Value;
 
+    // The sinks are the other tests' (tests/common): the decoded face's
+    // events, and the raw face's decoded as a browser's `TextDecoder` would.
+    use super::common::{self, DecodedByHost};
+
+    /// What a whole parse must give: the events, then the last event ID and
+    /// reconnection time it leaves.
     #[derive(Debug, Default, PartialEq)]
     struct Outcome {
         events: Vec<(String, String, String)>,
         last_event_id: String,
         retry: Option<u64>,
-    }
-
-    impl Sink for Outcome {
-        fn event(&mut self, e: &Event<'_>) {
-            self.events
-                .push((e.event_type.to_owned(), e.data.to_owned(), e.last_event_id.to_owned()));
-        }
-    }
-
-    /// The raw face's events, decoded by the host as a browser's
-    /// `TextDecoder` would.
-    struct DecodedByHost(Outcome);
-
-    impl RawSink for DecodedByHost {
-        fn event(&mut self, e: &RawEvent<'_>) {
-            let decode = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-            self.0
-                .events
-                .push((decode(e.event_type), decode(e.data), decode(e.last_event_id.as_bytes())));
-        }
     }
 
     #[derive(Clone, Copy, Debug)]
@@ -61,18 +50,19 @@ mod native {
 
     fn parse(face: Face, chunks: &[&[u8]]) -> Outcome {
         let mut parser = Parser::new();
-        let mut outcome = DecodedByHost(Outcome::default());
+        let mut sink = DecodedByHost(common::Outcome::default());
         for chunk in chunks {
             match face {
-                Face::Decoded => parser.feed(chunk, &mut outcome.0),
-                Face::Raw => parser.feed_raw(chunk, &mut outcome),
+                Face::Decoded => parser.feed(chunk, &mut sink.0),
+                Face::Raw => parser.feed_raw(chunk, &mut sink),
             }
             .expect("no limits are set, so feeding cannot fail");
         }
-        let mut outcome = outcome.0;
-        outcome.last_event_id = parser.last_event_id().to_owned();
-        outcome.retry = parser.retry();
-        outcome
+        Outcome {
+            events: sink.0.events,
+            last_event_id: parser.last_event_id().to_owned(),
+            retry: parser.retry(),
+        }
     }
 
     fn expected(json: &Value) -> Outcome {
