@@ -11,9 +11,8 @@ use alloc::string::String;
 #[cfg(feature = "js")]
 use alloc::vec::Vec;
 
-use eventsource_core::shared::GroupRequest;
 #[cfg(feature = "js")]
-use eventsource_core::shared::{Body, Headers};
+use eventsource_core::shared::{Body, GroupRequest, Headers};
 #[cfg(feature = "js")]
 use js_sys::{Array, Uint8Array};
 #[cfg(feature = "js")]
@@ -53,30 +52,34 @@ pub fn group_name(request: &JsValue) -> String {
         .map(|pair| (pair[0].as_str(), pair[1].as_str()))
         .collect();
     let key = env::field(request, "key").as_string();
-    name(&GroupRequest {
-        url: &url,
-        with_credentials: env::field(request, "withCredentials").is_truthy(),
-        method: &method,
-        body: match body_kind.as_deref() {
-            None => Body::Empty,
-            Some("unreadable") => Body::Unreadable,
-            Some(kind) => Body::Read { kind, bytes: &bytes },
-        },
-        headers: if flat.is_some() {
-            Headers::Given(&pairs)
-        } else {
-            Headers::Decided
-        },
-        fetch_function: env::field(request, "fetch").is_truthy(),
-        key: key.as_deref(),
-    })
+    name(
+        GroupRequest {
+            url: &url,
+            with_credentials: env::field(request, "withCredentials").is_truthy(),
+            method: &method,
+            body: match body_kind.as_deref() {
+                None => Body::Empty,
+                Some("unreadable") => Body::Unreadable,
+                Some(kind) => Body::Read { kind, bytes: &bytes },
+            },
+            headers: if flat.is_some() {
+                Headers::Given(&pairs)
+            } else {
+                Headers::Decided
+            },
+            fetch_function: env::field(request, "fetch").is_truthy(),
+            key: key.as_deref(),
+        }
+        .digest(),
+    )
 }
 
-/// The group's name for `request`: the same for a JavaScript source and a
-/// Rust one that make the same request with the same key.
-pub fn name(request: &GroupRequest<'_>) -> String {
+/// The group's name for a request's digest (`GroupRequest::digest`): the
+/// same for a JavaScript source and a Rust one that make the same request
+/// with the same key.
+pub fn name(digest: [u8; 32]) -> String {
     let mut name = String::from("eventsource-wasm:");
-    for byte in request.digest() {
+    for byte in digest {
         for nibble in [byte >> 4, byte & 15] {
             name.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
         }

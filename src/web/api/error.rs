@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use super::options::{Storage, Transport};
 use crate::web::env;
 
-/// An option that cannot work, found by [`Builder::build`].
+/// An option that cannot work, found by [`Builder::build`](super::Builder::build).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -25,7 +25,7 @@ pub enum BuildError {
     Jitter(f64),
     /// The transport asked for (or any) cannot run in this realm.
     Transport { transport: Transport, why: &'static str },
-    /// The storage [`Builder::persist_last_event_id`] names is not there.
+    /// The storage [`Builder::persist_last_event_id`](super::Builder::persist_last_event_id) names is not there.
     Storage { storage: Storage, why: String },
     /// `shared()` (without a key) with a request that cannot be compared:
     /// what it is.

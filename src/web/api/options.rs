@@ -108,7 +108,7 @@ impl ReconnectPolicy {
     }
 
     /// Fraction (0–1) of the delay to add at random, to spread reconnecting
-    /// clients (never shortens it). Outside 0–1: [`BuildError::Jitter`].
+    /// clients (never shortens it). Outside 0–1: [`BuildError::Jitter`](super::BuildError::Jitter).
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.jitter = jitter;
         self
@@ -125,7 +125,7 @@ impl ReconnectPolicy {
     /// again when its connection is lost, as a GET is (only for idempotent
     /// requests). Without it such a request is sent once
     /// ([`ErrorReason::Unrepeatable`](super::ErrorReason::Unrepeatable))
-    /// unless [`Builder::before_reconnect`] answers with a request.
+    /// unless [`Builder::before_reconnect`](super::Builder::before_reconnect) answers with a request.
     pub fn resend(mut self, resend: bool) -> Self {
         self.resend = resend;
         self
@@ -147,7 +147,7 @@ impl ReconnectPolicy {
     }
 }
 
-/// What a [`Builder::before_reconnect`] hook answers.
+/// What a [`Builder::before_reconnect`](super::Builder::before_reconnect) hook answers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Reconnect {
@@ -176,7 +176,7 @@ pub struct ReconnectRequest {
     pub headers: Option<HeaderList>,
 }
 
-/// Where [`Builder::persist_last_event_id`] keeps the last event ID.
+/// Where [`Builder::persist_last_event_id`](super::Builder::persist_last_event_id) keeps the last event ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Storage {

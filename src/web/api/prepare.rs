@@ -152,7 +152,7 @@ fn group_of(
     if !super::group::can_share() {
         return Ok(None);
     }
-    let name = crate::web::identity::name(&GroupRequest {
+    let digest = GroupRequest {
         url,
         with_credentials,
         method,
@@ -170,7 +170,9 @@ fn group_of(
         },
         fetch_function,
         key: (!key.is_empty()).then_some(key),
-    });
+    }
+    .digest();
+    let name = crate::web::identity::name(digest);
     Ok(Some(super::group::Member {
         name,
         channel: None,
