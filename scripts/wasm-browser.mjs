@@ -14,7 +14,11 @@
 // "interactive" and "Loading scripts..." in the output) until another
 // connection closes, which can take minutes: chromedriver's page load gives
 // up after 300 s ("Timed out receiving message from renderer"). More likely
-// on a loaded machine (the woken threads start later).
+// on a loaded machine (the woken threads start later). The pool starts with
+// four threads, one of them busy with the page's first connection: the web
+// binary's page imports four snippets (0 hangs in 10 runs under
+// chromedriver), the Rust API's five (lock.js and their own; 2, 4 and 5
+// hangs in 10 runs of rust_api, rust_api_release, rust_api_shared).
 //
 // Here the runner serves the page (server mode: NO_HEADLESS,
 // WASM_BINDGEN_TEST_ADDRESS), and Chromium (playwright-core, Debian's
