@@ -1,4 +1,4 @@
-//! The README's Rust API snippet is the code `tests/rust_api.rs` compiles
+//! The README's Rust API snippet is the code `tests/rust_api/readme.rs` compiles
 //! and runs (between its `README: From Rust` markers), and the one in the
 //! API's module docs (`src/web/api/mod.rs`): wasm32 doc tests cannot run,
 //! so the compiled copy stands for all three.
@@ -19,19 +19,16 @@ fn between<'a>(text: &'a str, start: &str, end: &str, file: &str) -> &'a str {
     &text[from..from + to]
 }
 
-/// The snippet as compiled (in `mod readme`, one level in).
+/// The snippet as compiled (at the top level of its module file).
 fn compiled() -> String {
-    let test = read("tests/rust_api.rs");
+    let test = read("tests/rust_api/readme.rs");
     let inside = between(
         &test,
-        "    // README: From Rust (begin)\n",
-        "    // README: From Rust (end)",
-        "tests/rust_api.rs",
+        "// README: From Rust (begin)\n",
+        "// README: From Rust (end)",
+        "tests/rust_api/readme.rs",
     );
-    inside
-        .lines()
-        .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
-        .collect()
+    inside.to_string()
 }
 
 #[test]
@@ -42,7 +39,7 @@ fn the_readmes_from_rust_snippet_is_the_one_the_browser_test_compiles() {
     assert_eq!(
         snippet,
         compiled(),
-        "copy the snippet from tests/rust_api.rs into README.md"
+        "copy the snippet from tests/rust_api/readme.rs into README.md"
     );
 }
 
@@ -63,6 +60,6 @@ fn the_api_module_docs_example_is_the_one_the_browser_test_compiles() {
     assert_eq!(
         example,
         compiled(),
-        "copy the snippet from tests/rust_api.rs into the module docs"
+        "copy the snippet from tests/rust_api/readme.rs into the module docs"
     );
 }

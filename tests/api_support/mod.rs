@@ -1,6 +1,7 @@
-//! What the Rust API's browser tests share (tests/rust_api.rs,
-//! tests/rust_api_release.rs): the test server's plans and log, and waiting
-//! for the next item with a deadline that says what was awaited.
+//! What the Rust API's browser tests share (tests/rust_api/,
+//! tests/rust_api_release.rs, tests/rust_api_shared.rs): the test server's
+//! plans and log, and waiting for the next item with a deadline that says
+//! what was awaited.
 
 #![allow(dead_code)] // each test binary uses some of these
 
@@ -18,51 +19,8 @@ pub const ORIGIN: &str = match option_env!("SSE_TEST_ORIGIN") {
 
 pub const CORS: &str = r#""cors": true"#;
 
-#[wasm_bindgen(inline_js = r#"
-export function planUrl(origin, key, plan) {
-  const b64 = btoa(unescape(encodeURIComponent(plan))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return `${origin}/sse?key=${encodeURIComponent(key)}&plan=${b64}`;
-}
-export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
-export async function serverLog(origin, key) {
-  const r = await fetch(`${origin}/log?key=${encodeURIComponent(key)}`);
-  const log = await r.json();
-  // The requests the source made (not the CORS preflights before them).
-  log.requests = log.requests.filter((q) => q.method !== 'OPTIONS');
-  return log;
-}
-export function uniqueKey(name) { return `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}`; }
-// A fetch function that records each init's credentials mode, then fetches.
-export function recordingFetch(seen) {
-  return (url, init) => { seen.push(init.credentials); return fetch(url, init); };
-}
-// Hide or show the page as far as the Page Visibility API can tell, and say so.
-// The npm package's classic script (tests/rust_api_shared.rs).
-export function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`cannot load ${src}: run npm run build first (npm test does)`));
-    document.head.appendChild(script);
-  });
-}
-// A JavaScript EventSource of the package, with the shared option, and what it saw.
-export function jsSource(url, key) {
-  const seen = [];
-  const source = new globalThis.EventSourceWasm.EventSource(url, { shared: key });
-  source.onopen = () => seen.push('open');
-  source.onmessage = (e) => seen.push(`${e.data}@${e.lastEventId}`);
-  source.onerror = (e) => seen.push(`error:${e.reason}`);
-  return { source, seen };
-}
-export function jsSeen(handle) { return handle.seen.join(','); }
-export function jsClose(handle) { handle.source.close(); }
-export function setHidden(hidden) {
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  document.dispatchEvent(new Event('visibilitychange'));
-}
-"#)]
+// The helpers to reach the test server: one copy, tests/web.rs's.
+#[wasm_bindgen(module = "/tests/web/double.js")]
 extern "C" {
     #[wasm_bindgen(js_name = planUrl)]
     pub fn plan_url(origin: &str, key: &str, plan: &str) -> String;
@@ -71,6 +29,10 @@ extern "C" {
     pub fn server_log(origin: &str, key: &str) -> Promise;
     #[wasm_bindgen(js_name = uniqueKey)]
     pub fn unique_key(name: &str) -> String;
+}
+
+#[wasm_bindgen(module = "/tests/api_support/page.js")]
+extern "C" {
     #[wasm_bindgen(js_name = recordingFetch)]
     pub fn recording_fetch(seen: &Array) -> js_sys::Function;
     #[wasm_bindgen(js_name = loadScript)]

@@ -1,6 +1,8 @@
 // The browser tests' JavaScript (tests/web.rs binds it with
 // #[wasm_bindgen(module = …)]): a recording front-end in place of the
-// EventSource class (makeLink), and helpers to reach the test server.
+// EventSource class (makeLink), and helpers to reach the test server
+// (planUrl, sleep, serverLog, uniqueKey: the Rust API's tests bind these
+// too, from tests/api_support/mod.rs).
 export function makeLink() {
   const log = [];
   let lastId = '';
@@ -46,9 +48,10 @@ export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 export async function serverLog(origin, key) {
   const r = await fetch(`${origin}/log?key=${encodeURIComponent(key)}`);
   const log = await r.json();
-  // Count the GETs: a reconnection that sends Last-Event-ID cross-origin is
-  // preceded by a CORS preflight (OPTIONS), as with the native EventSource.
-  log.requests = log.requests.filter((q) => q.method === 'GET');
+  // The requests the source made, not the CORS preflights (OPTIONS) before
+  // them: a reconnection that sends Last-Event-ID cross-origin is preceded by
+  // one, as with the native EventSource.
+  log.requests = log.requests.filter((q) => q.method !== 'OPTIONS');
   return log;
 }
 export function uniqueKey(name) { return `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}`; }

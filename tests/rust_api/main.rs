@@ -1,0 +1,24 @@
+//! Browser tests of the Rust API (`wasm-pack test --headless --chrome --
+//! --features js --test rust_api`), against the scriptable test server that
+//! `npm test` starts and whose origin it compiles in as `SSE_TEST_ORIGIN`
+//! (tests/server/server.mjs: each request with a key gets the next spec of
+//! its plan, and `/log` tells what the server received). The page is
+//! wasm-bindgen-test's own, on another origin: every plan allows CORS.
+//!
+//! One binary, its tests in modules by role.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "../api_support/mod.rs"]
+mod api_support;
+
+mod build;
+mod failures;
+mod readme;
+mod reconnection;
+mod requests;
+mod stream;
