@@ -3,7 +3,8 @@
 //
 //   cargo fmt --check · cargo clippy -D warnings (host, wasm32) · cargo test
 //   · npm run build (prints the sizes against the budget) · the wasm-bindgen
-//   browser tests (each binary in headless Chromium: scripts/wasm-browser.mjs)
+//   browser tests (each binary a wasm-pack test run, in headless Chromium:
+//   scripts/wasm-browser.mjs)
 //   · node --test (Node; Bun, Deno and workerd; browser end-to-end, package, demo)
 //   · the Rust examples (examples/: built with cargo and wasm-bindgen, opened
 //     in headless Chromium; tests/examples)
@@ -185,9 +186,10 @@ async function main() {
     const server = await startServer();
     try {
       const env = { SSE_TEST_ORIGIN: server.origin, SSE_TEST_CROSS_ORIGIN: server.crossOrigin };
-      // Each binary in a run of its own (rust_api_shared loads dist/, built
-      // above), in headless Chromium through scripts/wasm-browser.mjs, not
-      // chromedriver: wasm-bindgen-test-runner's server can leave one of the
+      // Each binary in a `wasm-pack test` run of its own (rust_api_shared
+      // loads dist/, built above), in headless Chromium through
+      // scripts/wasm-browser.mjs (wasm-pack in server mode, the page opened by
+      // playwright-core), not chromedriver: wasm-bindgen-test-runner's server can leave one of the
       // page's module requests unread for minutes when Chromium opens several
       // connections at once (a lost wake-up in tiny_http's connection pool;
       // the script says how, and sends every request over one connection).

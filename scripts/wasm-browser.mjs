@@ -20,8 +20,9 @@
 // chromedriver), the Rust API's five (lock.js and their own; 2, 4 and 5
 // hangs in 10 runs of rust_api, rust_api_release, rust_api_shared).
 //
-// Here the runner serves the page (server mode: NO_HEADLESS,
-// WASM_BINDGEN_TEST_ADDRESS), and Chromium (playwright-core, Debian's
+// Here `wasm-pack test --chrome` (without `--headless`) builds the binary and
+// starts the runner in its server mode (WASM_BINDGEN_TEST_ADDRESS names the
+// address), and Chromium (playwright-core, Debian's
 // binary) reaches it through a proxy that makes every request on one
 // keep-alive connection: the runner's server never has a second connection
 // to start, so the lost wake-up cannot happen. The page's output (the
@@ -32,6 +33,7 @@ import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, Agent } from 'node:http';
 import { once } from 'node:events';
 import { launch } from '../tests/e2e/browser.mjs';
+import { CHROMEDRIVER_PATHS } from './setup.mjs';
 
 const arg = (name, fallback) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -45,22 +47,6 @@ if (!test) {
   process.exit(2);
 }
 
-/** Runs cargo to build the test binary; resolves to the .wasm path. */
-async function buildTest() {
-  const args = ['test', '--target', 'wasm32-unknown-unknown', '--features', features, '--test', test, '--no-run', '--message-format=json-render-diagnostics'];
-  const child = spawn('cargo', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const [code] = await once(child, 'close');
-  if (code !== 0) throw new Error(`cargo ${args.join(' ')} failed (exit ${code}): see the compiler's messages above`);
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const message = JSON.parse(line);
-    if (message.reason === 'compiler-artifact' && message.target?.name === test && message.executable) return message.executable;
-  }
-  throw new Error(`cargo built no executable for the test binary ${test}: is tests/${test}.rs or tests/${test}/main.rs there?`);
-}
-
 /** A free loopback port, for the runner's server. */
 async function freePort() {
   const probe = createServer();
@@ -72,16 +58,21 @@ async function freePort() {
   return port;
 }
 
-/** Starts wasm-bindgen-test-runner in server mode; resolves when it serves. */
-async function startRunner(wasm) {
+/** Builds the binary and starts its page's server with `wasm-pack test` in
+ * server mode (no `--headless`); resolves when the page is served. */
+async function startRunner() {
   const port = await freePort();
-  const runner = spawn('wasm-bindgen-test-runner', [wasm], {
+  const args = ['test', '--chrome', '--chromedriver', CHROMEDRIVER_PATHS[0], '--', '--features', features, '--test', test];
+  // Its own process group: wasm-pack runs cargo, which runs the runner, and
+  // all three go when the page is done.
+  const runner = spawn('wasm-pack', args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_HEADLESS: '1', WASM_BINDGEN_TEST_ADDRESS: `127.0.0.1:${port}` },
+    detached: true,
+    env: { ...process.env, WASM_BINDGEN_TEST_ADDRESS: `127.0.0.1:${port}` },
   });
   let said = '';
   const serving = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wasm-bindgen-test-runner did not start serving ${wasm} in 120 s; it said:\n${said}`)), 120000);
+    const timer = setTimeout(() => reject(new Error(`wasm-pack ${args.join(' ')} did not serve the test page in 600 s; it said:\n${said}`)), 600000);
     const listen = (d) => {
       said += d;
       if (/available at http:\/\//.test(said)) {
@@ -93,11 +84,11 @@ async function startRunner(wasm) {
     runner.stderr.on('data', listen);
     runner.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start wasm-bindgen-test-runner (node scripts/setup.mjs installs it): ${error.message}`));
+      reject(new Error(`cannot start wasm-pack (node scripts/setup.mjs installs it): ${error.message}`));
     });
     runner.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`wasm-bindgen-test-runner exited (${code}) before serving; it said:\n${said}`));
+      reject(new Error(`wasm-pack ${args.join(' ')} exited (${code}) before serving the page (a build error? is tests/${test}.rs or tests/${test}/main.rs there?); it said:\n${said}`));
     });
   });
   await serving;
@@ -154,9 +145,8 @@ let runner;
 let proxy;
 let code = 1;
 try {
-  const wasm = await buildTest();
-  console.log(`Running ${wasm} in headless Chromium (wasm-bindgen-test-runner's page through a one-connection proxy)`);
-  const started = await startRunner(wasm);
+  console.log(`wasm-pack test: ${test} in headless Chromium (the runner's page through a one-connection proxy)`);
+  const started = await startRunner();
   runner = started.runner;
   proxy = await startProxy(started.origin);
   const { output, passed } = await runPage(proxy.origin);
@@ -170,6 +160,12 @@ try {
     proxy.proxy.closeAllConnections();
     proxy.proxy.close();
   }
-  if (runner && runner.exitCode === null) runner.kill();
+  if (runner && runner.exitCode === null) {
+    try {
+      process.kill(-runner.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
 }
 process.exit(code);

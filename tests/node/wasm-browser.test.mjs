@@ -14,10 +14,10 @@ function runScript(...args) {
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-test('a test binary cargo cannot build fails and names the cargo command that failed', () => {
+test('a test binary wasm-pack cannot build fails and names the wasm-pack command that failed', () => {
   const { code, output } = runScript('--test=no_such_binary');
   assert.equal(code, 1, output);
-  assert.match(output, /error: cargo test --target wasm32-unknown-unknown .*--test no_such_binary .*failed \(exit \d+\): see the compiler's messages above/);
+  assert.match(output, /error: wasm-pack test --chrome .*--test no_such_binary exited \(\d+\) before serving the page \(a build error\? is tests\/no_such_binary\.rs or tests\/no_such_binary\/main\.rs there\?\); it said:\n/);
 });
 
 test('a page that does not finish in time fails and says what it showed so far', () => {
