@@ -33,6 +33,7 @@ import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, Agent } from 'node:http';
 import { once } from 'node:events';
 import { launch } from '../tests/e2e/browser.mjs';
+import { freePort } from '../tests/server/server.mjs';
 import { CHROMEDRIVER_PATHS } from './setup.mjs';
 
 const arg = (name, fallback) => {
@@ -45,17 +46,6 @@ const timeoutMs = Number(arg('timeout-ms', '180000'));
 if (!test) {
   console.error('usage: node scripts/wasm-browser.mjs --test=NAME [--features=a,b] [--timeout-ms=N]');
   process.exit(2);
-}
-
-/** A free loopback port, for the runner's server. */
-async function freePort() {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Builds the binary and starts its page's server with `wasm-pack test` in

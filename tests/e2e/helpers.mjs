@@ -5,11 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 
-import { sseUrl, startServer } from '../server/server.mjs';
+import { freePort, sseUrl, startServer } from '../server/server.mjs';
+
+export { freePort };
 import { launch } from './browser.mjs';
 
 export { sseUrl };
@@ -39,18 +40,6 @@ export async function waitFor(fn, { timeout = 5000, interval = 20, message = 'co
     }
     await sleep(interval);
   }
-}
-
-/** A free loopback port (for a child process that must be told one). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let counter = 0;

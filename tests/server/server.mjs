@@ -53,6 +53,18 @@ const TYPES = {
   '.png': 'image/png',
 };
 
+/** A free loopback port (for a child process that must be told one). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export function encodePlan(plan) {
   return Buffer.from(JSON.stringify(plan)).toString('base64url');
 }
