@@ -87,7 +87,9 @@ impl Parser {
                 self.event_type.extend_from_slice(value);
             }
             b"id" => {
-                if value.contains(&0) {
+                // The `memchr` crate's search, not `<[u8]>::contains` (core's
+                // own memchr: a second implementation in the wasm).
+                if find_byte(0, value).is_some() {
                     sink.ignored(line, Ignored::IdContainsNull);
                 } else {
                     self.id_buffer.clear();
@@ -190,15 +192,15 @@ impl Parser {
 }
 
 /// The first colon of a line: field names are short, so the first bytes are
-/// looked at one by one (a call to `memchr` costs more than that), the rest
-/// (a line that is all name, or a comment) by `memchr`.
+/// looked at one by one (a call to `memchr2` costs more than that), the rest
+/// (a line that is all name) by [`find_byte`].
 #[inline]
 pub(super) fn find_colon(line: &[u8]) -> Option<usize> {
     const HEAD: usize = 8;
     let head = &line[..line.len().min(HEAD)];
     match head.iter().position(|&b| b == b':') {
         Some(colon) => Some(colon),
-        None if line.len() > HEAD => memchr(b':', &line[HEAD..]).map(|colon| colon + HEAD),
+        None if line.len() > HEAD => find_byte(b':', &line[HEAD..]).map(|colon| colon + HEAD),
         None => None,
     }
 }
