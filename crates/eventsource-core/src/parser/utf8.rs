@@ -32,12 +32,12 @@ impl<'c> Checked<'c> {
     #[inline]
     pub(super) fn text(&mut self, chunk: &'c [u8], at: usize, len: usize) -> Option<&'c str> {
         if at < self.start || at + len > self.end {
-            let rest = &chunk[at..];
+            let rest = input_at(chunk, at..);
             // The value's own line end is in the chunk, so there is one.
             let end = memrchr2(b'\n', b'\r', rest).unwrap_or(len);
             self.start = at;
             self.end = at + end;
-            self.text = validate(&rest[..end]);
+            self.text = validate(input_at(rest, ..end));
         }
         self.text?.get(at - self.start..at - self.start + len)
     }
