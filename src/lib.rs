@@ -42,7 +42,30 @@ pub use web::parse_count;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse};
 
-// The allocator of the wasm build: smaller and faster than dlmalloc there.
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+// The npm build's allocator (feature `js` without `std`): its own small
+// free list (see `heap`).
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    feature = "js",
+    not(feature = "std")
+))]
+mod heap;
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    feature = "js",
+    not(feature = "std")
+))]
+#[global_allocator]
+static ALLOCATOR: heap::Heap = heap::Heap::new();
+
+// The allocator of Rust apps' wasm (and the std builds): talc, smaller and
+// faster than dlmalloc there.
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(all(feature = "js", not(feature = "std")))
+))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
