@@ -9,21 +9,19 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     if !target.is_object() && !target.is_function() {
         return None;
     }
-    Reflect::get(target, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
+    Some(field(target, key)).filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// `target[key]`, or undefined (also where reading it throws): the one
 /// property reader of the web layer.
 pub(super) fn field(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    read(target, key)
 }
 
 /// `target[key] = value` (a plain data property; setting one on an object
 /// of ours cannot fail).
 pub(super) fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    write(target, key, value);
 }
 
 /// `Math.random()`.
@@ -39,6 +37,12 @@ extern "C" {
     /// each in a thread-local (measured: BENCHMARKS.md, "The rest of the
     /// weight").
     fn realm() -> JsValue;
+    /// `Reflect.get(target, key)`, undefined where it throws: the key
+    /// crosses as UTF-8 in one call (through js-sys, a string made first,
+    /// then a second call, then both dropped).
+    fn read(target: &JsValue, key: &str) -> JsValue;
+    /// `Reflect.set(target, key, value)`, a throw ignored.
+    fn write(target: &Object, key: &str, value: &JsValue);
 }
 
 /// The global object of this realm (window, worker, service worker, Node).
