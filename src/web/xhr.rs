@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use eventsource_core::machine::Failure;
-use js_sys::{JsString, Reflect};
+use js_sys::JsString;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::XmlHttpRequest;
@@ -123,7 +123,8 @@ pub(super) fn start(spec: &RequestSpec<'_>, reporter: Reporter) -> Result<XhrReq
     stats::REQUESTS.increment();
     let request = XhrRequest { xhr, listeners };
     // send(body): any BodyInit the fetch transport would take.
-    let send = Reflect::get(&request.xhr, &JsValue::from_str("send"))?;
+    // (Read through `env::field`: an XHR's `send` never throws on read.)
+    let send = env::field(&request.xhr, "send");
     send.unchecked_ref::<js_sys::Function>()
         .call1(&request.xhr, &field("body"))?;
     Ok(request)
@@ -186,9 +187,8 @@ impl Reader {
         // Feed what is new in responseText (LOADING or DONE).
         let new_bytes = {
             let mut reader = this.borrow_mut();
-            let Ok(text) = Reflect::get(&reader.xhr, &JsValue::from_str("responseText")) else {
-                return;
-            };
+            // Undefined where reading it throws, which the check below refuses.
+            let text = env::field(&reader.xhr, "responseText");
             let Some(text) = text.dyn_ref::<JsString>() else {
                 return;
             };
