@@ -24,7 +24,8 @@ fn is_token(b: u8) -> bool {
         )
 }
 
-fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {
+/// `bytes` without the bytes `pred` accepts at either end.
+pub(crate) fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {
     let start = bytes.iter().position(|&b| !pred(b)).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| !pred(b)).map_or(start, |i| i + 1);
     &bytes[start..end]

@@ -150,3 +150,15 @@ fn bursts_of_whole_events_are_healthy_whatever_their_size_or_rhythm() {
     }
     assert_eq!(seen, []);
 }
+
+#[test]
+fn content_encoding_is_trimmed_of_spaces_and_tabs_and_compared_without_case() {
+    use eventsource_core::buffering::is_compressed;
+    assert!(!is_compressed(None));
+    assert!(!is_compressed(Some("")));
+    assert!(!is_compressed(Some(" \t ")), "only spaces and tabs: no coding");
+    assert!(!is_compressed(Some("\tIdentity ")));
+    assert!(is_compressed(Some("gzip")));
+    assert!(is_compressed(Some(" br\t")));
+    assert!(is_compressed(Some("identity, gzip")), "a list with a real coding compresses");
+}
