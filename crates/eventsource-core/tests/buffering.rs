@@ -160,5 +160,8 @@ fn content_encoding_is_trimmed_of_spaces_and_tabs_and_compared_without_case() {
     assert!(!is_compressed(Some("\tIdentity ")));
     assert!(is_compressed(Some("gzip")));
     assert!(is_compressed(Some(" br\t")));
-    assert!(is_compressed(Some("identity, gzip")), "a list with a real coding compresses");
+    assert!(
+        is_compressed(Some("identity, gzip")),
+        "a list with a real coding compresses"
+    );
 }
