@@ -1,5 +1,6 @@
 //! Each failure reason as an error item: status, MIME type, network (with
-//! its cause), scheme, heartbeat timeout and limits.
+//! its cause), scheme, heartbeat timeout, limits, a CORS refusal, the
+//! page's `window.stop()`, and a panic in the engine.
 
 use std::time::Duration;
 
@@ -122,4 +123,100 @@ async fn limits_fail_a_line_too_long_and_an_event_too_large() {
         assert_eq!(error.detail, name);
         source.close();
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_cross_origin_answer_without_cors_is_a_fatal_refused_error() {
+    // The test page is cross-origin isolated (COEP require-corp): without
+    // `Cross-Origin-Resource-Policy` the answer would be blocked for COEP
+    // before CORS is asked. With it, what is missing is CORS alone.
+    let key = unique_key("rust-refused");
+    let plan = r#"[{"headers": {"Cross-Origin-Resource-Policy": "cross-origin"}, "chunks": ["data: x\n\n"]}]"#;
+    let mut source = EventSource::new(&url(&key, plan)).unwrap();
+    let error = next_error(&mut source, "the refusal").await;
+    assert_eq!(
+        (error.reason, error.ready_state),
+        (ErrorReason::Refused, ReadyState::Closed),
+        "{error:?}"
+    );
+    assert!(error.is_fatal());
+    ends_within(&mut source, 100).await.unwrap();
+    let (requests, _) = server(&key).await;
+    assert!(
+        requests.iter().all(|r| text(r, &["method"]).as_deref() == Some("GET")),
+        "the request and the probe, never a reconnection with a body"
+    );
+}
+
+/// The page's own `window.stop()`, as a page calls it.
+fn window_stop() {
+    let global = js_sys::global();
+    let stop: js_sys::Function = js_sys::Reflect::get(&global, &"stop".into()).unwrap().into();
+    stop.call0(&global).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn window_stop_while_open_is_a_fatal_aborted_error_without_a_reconnection() {
+    let key = unique_key("rust-stop-open");
+    let plan = format!(r#"[{{{CORS}, "chunks": ["retry: 50\ndata: one\n\n"], "end": "open"}}]"#);
+    let mut source = EventSource::new(&url(&key, &plan)).unwrap();
+    next_open(&mut source).await;
+    next_message(&mut source, "one").await;
+    window_stop();
+    let error = next_error(&mut source, "the abort").await;
+    assert_eq!(
+        (error.reason, error.ready_state),
+        (ErrorReason::Aborted, ReadyState::Closed),
+        "{error:?}"
+    );
+    ends_within(&mut source, 100).await.unwrap();
+    pause(200).await;
+    assert_eq!(server(&key).await.0.len(), 1, "no reconnection");
+}
+
+#[wasm_bindgen_test]
+async fn window_stop_while_connecting_is_a_fatal_aborted_error() {
+    let key = unique_key("rust-stop-connecting");
+    let plan = format!(r#"[{{{CORS}, "delay": 3000, "chunks": ["data: late\n\n"]}}]"#);
+    let mut source = EventSource::new(&url(&key, &plan)).unwrap();
+    for _ in 0..100 {
+        if !server(&key).await.0.is_empty() {
+            break;
+        }
+        pause(20).await;
+    }
+    assert_eq!(server(&key).await.0.len(), 1, "the request reached the server");
+    window_stop();
+    let error = next_error(&mut source, "the abort").await;
+    assert_eq!(
+        (error.reason, error.ready_state),
+        (ErrorReason::Aborted, ReadyState::Closed),
+        "{error:?}"
+    );
+    ends_within(&mut source, 100).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_goes_on() {
+    let key = unique_key("rust-panic");
+    let plan = format!(r#"[{{{CORS}, "chunks": ["data: x\n\n"], "end": "open"}}]"#);
+    let mut source = EventSource::builder(url(&key, &plan)).panic_on_chunk().build().unwrap();
+    next_open(&mut source).await;
+    let error = next_error(&mut source, "the panic").await;
+    assert_eq!(
+        (error.reason, error.ready_state),
+        (ErrorReason::Panic, ReadyState::Closed),
+        "{error:?}"
+    );
+    assert!(error.detail.contains("panicOnChunk"), "the panic's message: {error:?}");
+    ends_within(&mut source, 100).await.unwrap();
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    // The connection was released, and another source works as before.
+    pause(100).await;
+    assert_eq!(server(&key).await.1, 0, "the poisoned source let go of its connection");
+    let key = unique_key("rust-after-panic");
+    let plan = format!(r#"[{{{CORS}, "chunks": ["data: fine\n\n"], "end": "open"}}]"#);
+    let mut after = EventSource::new(&url(&key, &plan)).unwrap();
+    next_open(&mut after).await;
+    assert_eq!(next_message(&mut after, "fine").await.data, "fine");
 }

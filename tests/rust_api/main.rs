@@ -1,5 +1,5 @@
-//! Browser tests of the Rust API (`wasm-pack test --headless --chrome --
-//! --features js --test rust_api`), against the scriptable test server that
+//! Browser tests of the Rust API (`node scripts/wasm-browser.mjs
+//! --test=rust_api --features=js,shared,test-hooks`), against the scriptable test server that
 //! `npm test` starts and whose origin it compiles in as `SSE_TEST_ORIGIN`
 //! (tests/server/server.mjs: each request with a key gets the next spec of
 //! its plan, and `/log` tells what the server received). The page is
@@ -8,6 +8,13 @@
 //! One binary, its tests in modules by role.
 
 #![cfg(target_arch = "wasm32")]
+
+// The panic test forces a panic through the engine's test hook: without the
+// feature it cannot run, and this says why instead of leaving it out.
+#[cfg(not(feature = "test-hooks"))]
+compile_error!(
+    "tests/rust_api needs the test-hooks feature (its panic test forces a panic with Builder::panic_on_chunk): run it as scripts/test.mjs does, with --features js,shared,test-hooks"
+);
 
 use wasm_bindgen_test::*;
 

@@ -101,7 +101,7 @@ impl Prepared {
             shared: false,
             comments: b.comments,
             #[cfg(feature = "test-hooks")]
-            panic_on_chunk: false,
+            panic_on_chunk: b.panic_on_chunk,
         };
         Ok(Prepared {
             url,
