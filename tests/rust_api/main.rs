@@ -24,6 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod api_support;
 
 mod build;
+mod credentials;
 mod failures;
 mod readme;
 mod reconnection;

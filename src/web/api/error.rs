@@ -14,7 +14,8 @@ use crate::web::env;
 #[non_exhaustive]
 pub enum BuildError {
     /// The URL cannot be parsed (relative URLs resolve against the realm's
-    /// `location`), or it carries a user name or password.
+    /// `location`), or its user name or password is not percent-encoded
+    /// UTF-8.
     Url { url: String, why: String },
     /// A header name or value the platform refuses.
     Header { name: String, why: String },

@@ -247,7 +247,7 @@ impl FrontEnd for Front {
         let refused = |text: &str| Init::Refused(Cause::new(js_sys::Error::new(text).into()));
         match shape.user_headers(&info) {
             Some(Ok(list)) => match shape
-                .init(&request.url, id, &list)
+                .init(&request.url, id, request.authorize, &list)
                 .map(|init| FetchInit::from_value(init.into()))
             {
                 Ok(Ok(init)) => Init::Ready(init),
@@ -262,12 +262,18 @@ impl FrontEnd for Front {
                 let front = self.clone();
                 let url = request.url.clone();
                 let id = id.to_string();
+                let authorize = request.authorize;
                 drop(shape);
                 // Where a promise meets Rust: the driver waits on a promise
                 // (and cancels its callback if the source closes first).
                 let promise = wasm_bindgen_futures::future_to_promise(async move {
                     match future.await {
-                        Ok(list) => front.0.request.borrow().init(&url, &id, &list).map(JsValue::from),
+                        Ok(list) => front
+                            .0
+                            .request
+                            .borrow()
+                            .init(&url, &id, authorize, &list)
+                            .map(JsValue::from),
                         Err(text) => Err(js_sys::Error::new(&text).into()),
                     }
                 });

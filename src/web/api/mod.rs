@@ -116,6 +116,7 @@ impl EventSource {
     pub(crate) fn start(prepared: Prepared) -> EventSource {
         let Prepared {
             url,
+            request_url,
             config,
             settings,
             request,
@@ -142,7 +143,7 @@ impl EventSource {
             member,
             fixed_request,
         );
-        let machine = Machine::new(&url, config, clock::now_ms());
+        let machine = Machine::new(&request_url, config, clock::now_ms());
         let driver = Driver::new(machine, settings, front.clone(), None);
         // Then it hears the others, and queues for the lock.
         #[cfg(feature = "shared")]
