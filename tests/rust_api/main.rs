@@ -26,6 +26,7 @@ mod api_support;
 mod build;
 mod credentials;
 mod failures;
+mod policy;
 mod readme;
 mod reconnection;
 mod requests;
