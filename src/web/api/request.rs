@@ -13,6 +13,7 @@ use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use eventsource_core::credentials::percent_decode;
+use eventsource_core::machine::sends_once;
 
 use super::error::{BuildError, describe};
 use super::event::RequestInfo;
@@ -35,11 +36,10 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    /// Whether it is sent once (`Config::send_once`): it has a body or a
-    /// method other than GET/HEAD, which may have effects (RFC 9110
-    /// §9.2.2), and the app did not allow re-sending it.
+    /// Whether it is sent once (`Config::send_once`): the core's rule,
+    /// `eventsource_core::machine::sends_once`.
     pub(crate) fn sends_once(&self) -> bool {
-        !self.resend && (self.body.is_some() || !is_get_or_head(&self.method))
+        sends_once(&self.method, self.body.is_some(), self.resend)
     }
 
     /// The fetch init for `url`, with these user headers: `Accept:
@@ -108,10 +108,6 @@ impl Shape {
             Headers::Async(_) => None,
         }
     }
-}
-
-fn is_get_or_head(method: &str) -> bool {
-    method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD")
 }
 
 /// Header values are byte strings: the last event ID goes as its UTF-8
