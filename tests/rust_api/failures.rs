@@ -4,10 +4,60 @@
 
 use std::time::Duration;
 
-use eventsource_wasm::{ErrorReason, EventSource, ReadyState, ReconnectPolicy};
+use eventsource_wasm::{Error, ErrorReason, EventSource, ReadyState, ReconnectPolicy};
 use wasm_bindgen_test::*;
 
 use crate::api_support::*;
+
+/// What each reason's error item says (its `Display`, from the core's
+/// sentence): what happened and what to do. Every failure test here and in
+/// reconnection.rs and policy.rs checks its error against this table.
+pub(crate) const SAYS: [(ErrorReason, &str); 13] = [
+    (
+        ErrorReason::Network,
+        "the connection failed or was dropped; reconnecting",
+    ),
+    (ErrorReason::Ended, "the server ended the stream; reconnecting"),
+    (ErrorReason::Status, "an event stream must answer 200"),
+    (ErrorReason::Mime, "is not text/event-stream"),
+    (ErrorReason::Refused, "must answer with Access-Control-Allow-Origin"),
+    (ErrorReason::Limit, "raise the limit or fix the server"),
+    (ErrorReason::Timeout, "within the heartbeat timeout; reconnecting"),
+    (ErrorReason::Retries, "maximum number of reconnection attempts"),
+    (ErrorReason::Vetoed, "the reconnection was vetoed"),
+    (ErrorReason::Aborted, "aborted from outside"),
+    (ErrorReason::Scheme, "needs http:, https:"),
+    (
+        ErrorReason::Unrepeatable,
+        "answer the reconnection with the request to continue with",
+    ),
+    (ErrorReason::Panic, "a bug in eventsource-wasm"),
+];
+
+/// `error`'s `Display` says what [`SAYS`] has for its reason.
+pub(crate) fn says(error: &Error) {
+    let (_, phrase) = SAYS
+        .iter()
+        .find(|(reason, _)| *reason == error.reason)
+        .unwrap_or_else(|| panic!("SAYS has no row for {:?}", error.reason));
+    let text = error.to_string();
+    assert!(text.starts_with("eventsource-wasm: "), "{text}");
+    assert!(
+        text.contains(phrase),
+        "{:?} should say {phrase:?}: {text}",
+        error.reason
+    );
+    assert!(text.contains(&error.message), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn the_table_of_what_errors_say_has_every_reason_once() {
+    let mut names: Vec<&str> = SAYS.iter().map(|(reason, _)| reason.name()).collect();
+    names.sort_unstable();
+    let mut declared = eventsource_wasm::contract::REASONS.to_vec();
+    declared.sort_unstable();
+    assert_eq!(names, declared, "one row per reason the engine reports");
+}
 
 #[wasm_bindgen_test]
 async fn a_404_is_a_fatal_error_with_the_status_and_ends_the_stream() {
@@ -15,6 +65,7 @@ async fn a_404_is_a_fatal_error_with_the_status_and_ends_the_stream() {
     let plan = format!(r#"[{{{CORS}, "status": 404, "chunks": ["nope"]}}]"#);
     let mut source = EventSource::new(&url(&key, &plan)).unwrap();
     let error = next_error(&mut source, "the error").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.status, error.ready_state),
         (ErrorReason::Status, 404, ReadyState::Closed)
@@ -32,6 +83,7 @@ async fn a_wrong_content_type_is_a_fatal_mime_error() {
     let plan = format!(r#"[{{{CORS}, "type": "text/plain", "chunks": ["data: x\n\n"]}}]"#);
     let mut source = EventSource::new(&url(&key, &plan)).unwrap();
     let error = next_error(&mut source, "the error").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Mime, ReadyState::Closed)
@@ -51,6 +103,7 @@ async fn an_unreachable_server_is_a_network_error_with_fetchs_cause_and_max_retr
         .build()
         .unwrap();
     let error = next_error(&mut source, "the first failure").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Network, ReadyState::Connecting)
@@ -61,6 +114,7 @@ async fn an_unreachable_server_is_a_network_error_with_fetchs_cause_and_max_retr
     );
     // The one reconnection allowed fails too: that is the end.
     let last = next_error(&mut source, "giving up").await;
+    says(&last);
     assert_eq!(
         (last.reason, last.ready_state),
         (ErrorReason::Retries, ReadyState::Closed)
@@ -72,6 +126,7 @@ async fn an_unreachable_server_is_a_network_error_with_fetchs_cause_and_max_retr
 async fn a_url_no_client_can_fetch_is_a_fatal_scheme_error() {
     let mut source = EventSource::new("ftp://127.0.0.1/sse").unwrap();
     let error = next_error(&mut source, "the error").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Scheme, ReadyState::Closed)
@@ -92,6 +147,7 @@ async fn a_silent_connection_times_out_after_the_heartbeat_and_reconnects() {
     next_open(&mut source).await;
     next_message(&mut source, "then silence").await;
     let error = next_error(&mut source, "the timeout").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Timeout, ReadyState::Connecting)
@@ -119,6 +175,7 @@ async fn limits_fail_a_line_too_long_and_an_event_too_large() {
             .unwrap();
         next_open(&mut source).await;
         let error = next_error(&mut source, "the limit").await;
+        says(&error);
         assert_eq!(error.reason, ErrorReason::Limit, "{name}: {error:?}");
         assert_eq!(error.detail, name);
         source.close();
@@ -134,6 +191,7 @@ async fn a_cross_origin_answer_without_cors_is_a_fatal_refused_error() {
     let plan = r#"[{"headers": {"Cross-Origin-Resource-Policy": "cross-origin"}, "chunks": ["data: x\n\n"]}]"#;
     let mut source = EventSource::new(&url(&key, plan)).unwrap();
     let error = next_error(&mut source, "the refusal").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Refused, ReadyState::Closed),
@@ -164,6 +222,7 @@ async fn window_stop_while_open_is_a_fatal_aborted_error_without_a_reconnection(
     next_message(&mut source, "one").await;
     window_stop();
     let error = next_error(&mut source, "the abort").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Aborted, ReadyState::Closed),
@@ -188,6 +247,7 @@ async fn window_stop_while_connecting_is_a_fatal_aborted_error() {
     assert_eq!(server(&key).await.0.len(), 1, "the request reached the server");
     window_stop();
     let error = next_error(&mut source, "the abort").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Aborted, ReadyState::Closed),
@@ -203,6 +263,7 @@ async fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_g
     let mut source = EventSource::builder(url(&key, &plan)).panic_on_chunk().build().unwrap();
     next_open(&mut source).await;
     let error = next_error(&mut source, "the panic").await;
+    says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Panic, ReadyState::Closed),

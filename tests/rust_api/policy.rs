@@ -35,6 +35,7 @@ async fn delays_seen(policy: ReconnectPolicy) -> (Vec<ReconnectInfo>, f64) {
         .unwrap();
     for attempt in 1..=6 {
         let error = next_error(&mut source, &format!("failure {attempt}")).await;
+        crate::failures::says(&error);
         assert_eq!(
             (error.reason, error.ready_state),
             (ErrorReason::Network, ReadyState::Connecting),
@@ -42,6 +43,7 @@ async fn delays_seen(policy: ReconnectPolicy) -> (Vec<ReconnectInfo>, f64) {
         );
     }
     let veto = next_error(&mut source, "the veto").await;
+    crate::failures::says(&veto);
     assert_eq!(
         (veto.reason, veto.ready_state),
         (ErrorReason::Vetoed, ReadyState::Closed)

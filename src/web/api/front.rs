@@ -17,7 +17,7 @@ use eventsource_core::machine::{ReadyState, Reason, Request, Warning as CoreWarn
 use wasm_bindgen::JsValue;
 
 use super::error::describe;
-use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning};
+use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning, panic_message};
 use super::options::{BeforeReconnect, Headers, Reconnect as Answer};
 use super::request::{Persisted, Shape, origin_of};
 use crate::batch::{Batch, Piece};
@@ -183,6 +183,7 @@ impl FrontEnd for Front {
             detail,
             cause: (!cause.is_undefined()).then(|| describe(cause)),
             ready_state,
+            message: reason.to_string(),
         }));
         if ready_state == ReadyState::Closed {
             self.end();
@@ -222,7 +223,12 @@ impl FrontEnd for Front {
 
     fn warn(&self, warning: CoreWarning, _url: &str) {
         let (kind, sign, figures) = crate::contract::describe_warning(warning);
-        self.push(Event::Warning(Warning { kind, sign, figures }));
+        self.push(Event::Warning(Warning {
+            kind,
+            sign,
+            figures,
+            message: warning.to_string(),
+        }));
     }
 
     fn panicked(&self, message: &str) {
@@ -232,6 +238,7 @@ impl FrontEnd for Front {
             detail: message.to_string(),
             cause: None,
             ready_state: ReadyState::Closed,
+            message: panic_message(message),
         }));
         self.end();
         self.leave_group();
