@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use eventsource_wasm::{Error, ErrorReason, EventSource, ReadyState, ReconnectPolicy};
+use eventsource_wasm::{Error, ErrorReason, Event, EventSource, ReadyState, ReconnectPolicy};
 use wasm_bindgen_test::*;
 
 use crate::api_support::*;
@@ -280,4 +280,31 @@ async fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_g
     let mut after = EventSource::new(&url(&key, &plan)).unwrap();
     next_open(&mut after).await;
     assert_eq!(next_message(&mut after, "fine").await.data, "fine");
+}
+
+#[wasm_bindgen_test]
+async fn a_compressed_stream_is_a_buffering_warning_that_says_what_to_do_on_the_server() {
+    // Content-Encoding is not a CORS-safelisted response header: the
+    // server exposes it to this cross-origin page.
+    let key = unique_key("rust-warning");
+    let plan = format!(
+        r#"[{{{CORS}, "headers": {{"Access-Control-Expose-Headers": "Content-Encoding"}}, "proxy": {{"interval": 20, "gzip": true}}, "chunks": ["data: x\n\n"], "end": "open"}}]"#
+    );
+    let mut source = EventSource::new(&url(&key, &plan)).unwrap();
+    let mut warning = None;
+    for _ in 0..3 {
+        if let Event::Warning(w) = next(&mut source, "the warning").await {
+            warning = Some(w);
+            break;
+        }
+    }
+    let warning = warning.expect("a warning among the first three items");
+    assert_eq!((warning.kind, warning.sign), ("buffering", "compressed"));
+    let text = warning.to_string();
+    assert!(text.starts_with("eventsource-wasm: "), "{text}");
+    assert!(
+        text.contains("compressed") && text.contains("Do not compress"),
+        "{text}"
+    );
+    source.close();
 }
