@@ -9,7 +9,7 @@ use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::web::guard::guarded;
+use crate::web::guard::{Callback, guarded};
 use crate::web::stats;
 
 #[wasm_bindgen(module = "/src/js/wasm/clock.js")]
@@ -42,7 +42,7 @@ pub(super) struct Timeout {
     /// Whether `id` is a promise job's slot (a deadline already due), not a
     /// platform timer.
     due: bool,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Callback,
 }
 
 impl Timeout {
@@ -54,8 +54,8 @@ impl Timeout {
     /// in `beforeEach`) holds only the delays it should, reconnection and
     /// heartbeat. Like the timer it replaces, it runs after the code that
     /// constructed the source, so a `close()` there still means no request.
-    pub(super) fn new(delay_ms: u64, callback: impl FnMut() + 'static) -> Timeout {
-        let callback = Closure::<dyn FnMut()>::new(callback);
+    pub(super) fn new(delay_ms: u64, mut callback: impl FnMut() + 'static) -> Timeout {
+        let callback = Callback::new(move |_: JsValue| callback());
         let handler = guarded(callback.as_ref().unchecked_ref());
         let due = delay_ms == 0;
         let id = if due {

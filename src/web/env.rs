@@ -32,8 +32,18 @@ pub(super) fn random() -> f64 {
     js_sys::Math::random()
 }
 
+#[wasm_bindgen(module = "/src/js/wasm/env.js")]
+extern "C" {
+    /// `globalThis`: one import, instead of js-sys's `global()`, which
+    /// tries `globalThis`, `self`, `window` and `global` in turn and caches
+    /// each in a thread-local (measured: BENCHMARKS.md, "The rest of the
+    /// weight").
+    fn realm() -> JsValue;
+}
+
+/// The global object of this realm (window, worker, service worker, Node).
 pub(super) fn global() -> JsValue {
-    js_sys::global().into()
+    realm()
 }
 
 /// The global `fetch`, if there is one.

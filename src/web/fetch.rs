@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, Response};
 
-use crate::web::guard::{Settle, on_settle};
+use crate::web::guard::{Callback, Settle, on_settle, settled};
 use crate::web::seam::{Chunk, Report, Reporter, RequestSpec};
 use crate::web::{env, stats};
 
@@ -48,8 +48,8 @@ struct Inner {
 /// and frees them. Counted as one promise callback in [`stats`].
 struct Pump {
     slot: JsValue,
-    _chunk: Closure<dyn FnMut(Uint8Array, u32)>,
-    _end: Closure<dyn FnMut(bool, JsValue)>,
+    _chunk: Callback,
+    _end: Callback,
 }
 
 impl Drop for Pump {
@@ -169,20 +169,21 @@ fn responded(inner: &Rc<Inner>, result: Result<JsValue, JsValue>) {
 /// comes, then the end or the failure.
 fn read_body(inner: &Rc<Inner>, body: &web_sys::ReadableStream) {
     let weak = Rc::downgrade(inner);
-    let chunk = Closure::<dyn FnMut(Uint8Array, u32)>::new(move |chunk: Uint8Array, len: u32| {
+    let chunk = Callback::new(move |chunk: JsValue| {
         let Some(inner) = weak.upgrade() else { return };
+        let chunk: Uint8Array = chunk.unchecked_into();
+        let len = chunk.length();
         if !inner.report(Report::Body(Chunk::Js(&chunk, len))) {
             // No longer wanted: read no more (the request is being released).
             drop(inner.body.borrow_mut().take());
         }
     });
     let weak = Rc::downgrade(inner);
-    let end = Closure::<dyn FnMut(bool, JsValue)>::new(move |ok: bool, reason: JsValue| {
+    let end = Callback::new(move |outcome: JsValue| {
         let Some(inner) = weak.upgrade() else { return };
-        inner.report(if ok {
-            Report::End
-        } else {
-            Report::Failed(failure_of(&reason), reason)
+        inner.report(match settled(&outcome) {
+            Ok(_) => Report::End,
+            Err(reason) => Report::Failed(failure_of(&reason), reason),
         });
     });
     let slot = match pump(

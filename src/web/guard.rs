@@ -5,12 +5,20 @@
 //! the trap would escape as an uncaught exception, which takes a Node
 //! process down and which the page would see. This is also why there is no
 //! async executor here: its microtask is one call site nobody could guard.
+//!
+//! Every closure JavaScript calls takes one `JsValue` ([`Callback`]): each
+//! closure signature costs wasm-bindgen an invoke shim, a destroy shim and
+//! a conversion of its own (measured: BENCHMARKS.md, "The wasm's bytes,
+//! change by change").
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::web::stats;
+use crate::web::{env, stats};
+
+/// The one closure type JavaScript calls into the wasm with.
+pub(super) type Callback = Closure<dyn FnMut(JsValue)>;
 
 #[wasm_bindgen(module = "/src/js/wasm/guard.js")]
 extern "C" {
@@ -27,7 +35,7 @@ extern "C" {
 #[must_use = "dropping a Settle cancels its callback"]
 pub(super) struct Settle {
     slot: JsValue,
-    _callback: Closure<dyn FnMut(bool, JsValue)>,
+    _callback: Callback,
 }
 
 impl Drop for Settle {
@@ -42,13 +50,27 @@ impl Drop for Settle {
 /// Run `then` when `promise` settles, with `Ok(value)` or `Err(reason)`,
 /// unless the returned handle is dropped first.
 pub(super) fn on_settle(promise: &Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) -> Settle {
-    let callback = Closure::<dyn FnMut(bool, JsValue)>::once(move |ok: bool, value: JsValue| {
-        then(if ok { Ok(value) } else { Err(value) })
+    let mut then = Some(then);
+    let callback = Callback::new(move |outcome: JsValue| {
+        if let Some(then) = then.take() {
+            then(settled(&outcome));
+        }
     });
     let slot = settle(promise, callback.as_ref().unchecked_ref());
     stats::CALLBACKS.increment();
     Settle {
         slot,
         _callback: callback,
+    }
+}
+
+/// An outcome from guard.js (`{ ok, value }`, made once per settled promise
+/// or ended body, never per chunk) as a `Result`.
+pub(super) fn settled(outcome: &JsValue) -> Result<JsValue, JsValue> {
+    let value = env::field(outcome, "value");
+    if env::field(outcome, "ok").is_truthy() {
+        Ok(value)
+    } else {
+        Err(value)
     }
 }

@@ -8,7 +8,7 @@ use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::web::guard::guarded;
+use crate::web::guard::{Callback, guarded};
 use crate::web::stats;
 
 /// `target.addEventListener(type, closure)` for as long as this lives.
@@ -17,16 +17,16 @@ pub(super) struct Listener {
     event_type: &'static str,
     /// The guarded function given to addEventListener (needed to remove it).
     wrapper: Function,
-    _callback: Closure<dyn FnMut(web_sys::Event)>,
+    _callback: Callback,
 }
 
 impl Listener {
     pub(super) fn new(
         target: &web_sys::EventTarget,
         event_type: &'static str,
-        callback: impl FnMut(web_sys::Event) + 'static,
+        mut callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Listener {
-        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
+        let callback = Callback::new(move |event: JsValue| callback(event.unchecked_into()));
         let wrapper = guarded(callback.as_ref().unchecked_ref());
         let _ = target.add_event_listener_with_callback(event_type, &wrapper);
         stats::LISTENERS.increment();

@@ -52,9 +52,12 @@ impl RawSink for Report {
 
 /// Parse `bytes` as one whole stream; the report, in stream order, then,
 /// if the stream ends inside an event, how much was pending (the spec
-/// discards it).
+/// discards it). Returned as a `Uint8Array` copied from wasm memory in
+/// one call: a `Vec<u8>` return would make wasm-bindgen shrink it to a
+/// boxed slice and emit a multi-value shim (measured: BENCHMARKS.md, "The
+/// wasm's bytes, change by change").
 #[wasm_bindgen(js_name = inspectStream)]
-pub fn inspect_stream(bytes: &[u8]) -> Vec<u8> {
+pub fn inspect_stream(bytes: &[u8]) -> js_sys::Uint8Array {
     let mut parser = Parser::new();
     let mut report = Report(Vec::new());
     // No limits are set, so feeding cannot fail.
@@ -64,7 +67,7 @@ pub fn inspect_stream(bytes: &[u8]) -> Vec<u8> {
         report.number(parser.pending_line_len() as u64);
         report.number(parser.pending_data_len() as u64);
     }
-    report.0
+    js_sys::Uint8Array::new_from_slice(&report.0)
 }
 
 /// Counts what the parser makes of `bytes` fed in `chunk`-byte pieces

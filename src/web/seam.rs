@@ -94,8 +94,8 @@ pub(super) struct RequestSpec<'a> {
 /// Body bytes as a transport has them: in a JavaScript array (fetch, which
 /// the receiver copies into wasm memory once), or already in wasm memory.
 pub(super) enum Chunk<'a> {
-    /// A view the receiver copies from, and its length (known to the
-    /// transport already: asking the view would be one more call).
+    /// A view the receiver copies from, and its length (asked once by the
+    /// transport; the copy then asks nothing more).
     Js(&'a Uint8Array, u32),
     /// Bytes in wasm memory.
     Bytes(&'a [u8]),

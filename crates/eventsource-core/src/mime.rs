@@ -13,9 +13,15 @@ fn is_http_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\r' | b' ')
 }
 
-/// HTTP token code points (RFC 9110 `tchar`).
+/// HTTP token code points (RFC 9110 `tchar`). A `match`, not a search of
+/// a byte string: `<[u8]>::contains` is core's own memchr, a second
+/// implementation next to the `memchr` crate's in the wasm.
 fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+        )
 }
 
 fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {

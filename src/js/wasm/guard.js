@@ -10,15 +10,17 @@ export function contain(error) {
   if (!(error instanceof WebAssembly.RuntimeError)) throw error;
 }
 export function guarded(f) {
-  return function (a, b) {
+  return function (a) {
     try {
-      f(a, b);
+      f(a);
     } catch (error) {
       contain(error);
     }
   };
 }
-// Calls `once(true, value)` or `once(false, reason)` when `promise` settles,
+// Calls `once({ ok: true, value })` or `once({ ok: false, value: reason })`
+// when `promise` settles (one argument: every closure of the wasm takes
+// one, src/web/guard.rs),
 // unless `cancel(slot)` came first (the Rust side dropped its handle, and so
 // the closure). Returns the slot.
 export function settle(promise, once) {
@@ -28,7 +30,7 @@ export function settle(promise, once) {
     if (f === null) return;
     slot.once = null;
     try {
-      f(ok, value);
+      f({ ok, value });
     } catch (error) {
       contain(error);
     }

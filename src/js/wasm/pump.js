@@ -2,8 +2,10 @@ import { contain } from './guard.js';
 
 // Bound by src/web/fetch.rs. The body's read loop, in JavaScript: a read,
 // and the next once its chunk is fed, until the body ends or fails or
-// `stop(slot)` (the request was dropped). `chunk(view, length)` gets each chunk, `end(ok, reason)` the end
-// (true) or the read's error (false), once; each is guarded as guard.rs's
+// `stop(slot)` (the request was dropped). `chunk(view)` gets each chunk,
+// `end({ ok, value })` the end (ok) or the read's error (not ok, value the
+// reason), once (one argument each: every closure of the wasm takes one,
+// src/web/guard.rs); each is guarded as guard.rs's
 // calls are (a trap is contained: the source was poisoned, and stops us). So
 // a chunk costs one call into the wasm, and no closure, promise callback or
 // handle is made per read.
@@ -36,7 +38,7 @@ export function pump(body, size, max, chunk, end) {
     if (!slot.live) return;
     slot.live = false;
     try {
-      end(ok, value);
+      end({ ok, value });
     } catch (error) {
       contain(error);
     }
@@ -47,7 +49,7 @@ export function pump(body, size, max, chunk, end) {
     if (result.done) return finish(true, undefined);
     const value = result.value;
     try {
-      chunk(value, value.length);
+      chunk(value);
     } catch (error) {
       // A trap: the source is poisoned, nothing more is read.
       slot.live = false;

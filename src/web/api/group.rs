@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use super::front::Front;
 use crate::web::driver::Driver;
-use crate::web::guard::guarded;
+use crate::web::guard::{Callback, guarded};
 use crate::web::shared::{Outgoing, decode, encode};
 use crate::web::{env, stats};
 
@@ -38,7 +38,7 @@ pub(crate) fn can_share() -> bool {
 /// The group's channel, open; dropping it closes it.
 pub(crate) struct Channel {
     channel: web_sys::BroadcastChannel,
-    _receive: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+    _receive: Option<Callback>,
 }
 
 impl Channel {
@@ -54,7 +54,8 @@ impl Channel {
 
     /// Hand what the others post to `driver`.
     pub(super) fn listen(&mut self, driver: Weak<Driver<Front>>) {
-        let receive = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let receive = Callback::new(move |event: JsValue| {
+            let event: web_sys::MessageEvent = event.unchecked_into();
             if let (Some(driver), Some(message)) = (driver.upgrade(), decode(&event.data())) {
                 driver.relayed(message);
             }
@@ -81,12 +82,12 @@ impl Drop for Channel {
 /// leaves the queue, or lets go of the lock (the next waiter leads).
 pub(crate) struct Lock {
     slot: JsValue,
-    _granted: Closure<dyn FnMut()>,
+    _granted: Callback,
 }
 
 impl Lock {
     pub(super) fn request(name: &str, driver: Weak<Driver<Front>>) -> Lock {
-        let granted = Closure::<dyn FnMut()>::new(move || {
+        let granted = Callback::new(move |_: JsValue| {
             if let Some(driver) = driver.upgrade() {
                 driver.granted();
             }

@@ -17,6 +17,15 @@ use crate::web::front::FrontEnd;
 use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter};
 use crate::web::{clock, panic};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `dst.set(src)` with `dst` a view of wasm memory: the chunk's one
+    /// copy, in one call. (js-sys's `copy_to_uninit` asks the array's
+    /// length twice more, for its assertions: the transport knows it.)
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_into(dst: &mut [u8], src: &js_sys::Uint8Array);
+}
+
 impl<F: FrontEnd> Receiver for Driver<F> {
     fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool {
         if !self.is_current(generation) {
@@ -100,11 +109,15 @@ impl<F: FrontEnd> Driver<F> {
         let bytes = match chunk {
             Chunk::Bytes(bytes) => bytes,
             Chunk::Js(array, len) => {
-                // The one copy into wasm memory, into a reused buffer.
+                // The one copy into wasm memory, into a reused buffer
+                // (zeroed only where it grows).
                 let len = len as usize;
-                buffer.clear();
-                buffer.reserve(len);
-                &*array.copy_to_uninit(&mut buffer.spare_capacity_mut()[..len])
+                if buffer.len() < len {
+                    buffer.resize(len, 0);
+                }
+                let bytes = &mut buffer[..len];
+                copy_into(bytes, array);
+                &*bytes
             }
         };
         let (batch, relayed) = {

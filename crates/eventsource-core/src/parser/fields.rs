@@ -9,7 +9,7 @@ impl Parser {
     /// a line first.
     pub(super) fn start_data_line(&mut self, input: &[u8], value_start: usize) -> Result<(), ParseError> {
         self.check_line_length(input.len())?;
-        let value = &input[value_start..];
+        let value = input_at(input, value_start..);
         let start = self.data.len();
         self.data.reserve(value.len() + 1);
         self.data.extend_from_slice(value);
@@ -41,7 +41,7 @@ impl Parser {
             // The limit counts decoded bytes: decoding the value alone is
             // exact (it is cut at ASCII bytes). The LF that joins lines is
             // removed before dispatch, so it does not count.
-            self.data_utf8_len += utf8_len(&self.data[start..]);
+            self.data_utf8_len += utf8_len(input_at(&self.data, start..));
             if self.data_utf8_len - 1 > limit {
                 return Err(ParseError::EventTooLarge { limit });
             }
@@ -66,7 +66,7 @@ impl Parser {
         }
         if line[0] == b':' {
             // The text as a field value is taken: after one leading space.
-            let text = &line[1..];
+            let text = input_at(line, 1..);
             sink.comment(text.strip_prefix(b" ").unwrap_or(text));
             sink.ignored(line, Ignored::Comment);
             return Ok(());
@@ -75,8 +75,8 @@ impl Parser {
         // the value after it, less one leading U+0020 SPACE if there is one.
         let (name, value) = match find_colon(line) {
             Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                let value = input_at(line, colon + 1..);
+                (input_at(line, ..colon), value.strip_prefix(b" ").unwrap_or(value))
             }
             None => (line, &[][..]),
         };
@@ -87,7 +87,9 @@ impl Parser {
                 self.event_type.extend_from_slice(value);
             }
             b"id" => {
-                if value.contains(&0) {
+                // The `memchr` crate's search, not `<[u8]>::contains` (core's
+                // own memchr: a second implementation in the wasm).
+                if find_byte(0, value).is_some() {
                     sink.ignored(line, Ignored::IdContainsNull);
                 } else {
                     self.id_buffer.clear();
@@ -190,15 +192,15 @@ impl Parser {
 }
 
 /// The first colon of a line: field names are short, so the first bytes are
-/// looked at one by one (a call to `memchr` costs more than that), the rest
-/// (a line that is all name, or a comment) by `memchr`.
+/// looked at one by one (a call to `memchr2` costs more than that), the rest
+/// (a line that is all name) by [`find_byte`].
 #[inline]
 pub(super) fn find_colon(line: &[u8]) -> Option<usize> {
     const HEAD: usize = 8;
     let head = &line[..line.len().min(HEAD)];
     match head.iter().position(|&b| b == b':') {
         Some(colon) => Some(colon),
-        None if line.len() > HEAD => memchr(b':', &line[HEAD..]).map(|colon| colon + HEAD),
+        None if line.len() > HEAD => find_byte(b':', input_at(line, HEAD..)).map(|colon| colon + HEAD),
         None => None,
     }
 }

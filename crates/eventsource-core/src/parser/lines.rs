@@ -24,8 +24,8 @@ impl Parser {
         if self.skip_lf {
             // HTML §9.2.5: CRLF is one line end even when a chunk ends between the two.
             self.skip_lf = false;
-            if input[0] == b'\n' {
-                input = &input[1..];
+            if input.first() == Some(&b'\n') {
+                input = input_at(input, 1..);
             }
         }
         if self.partial != Partial::None {
@@ -53,13 +53,13 @@ impl Parser {
                 // colon search and field-name match: "data", a colon, and the
                 // value after one optional space.
                 let value_start = if input.get(5) == Some(&b' ') { 6 } else { 5 };
-                let Some(value_len) = memchr2(b'\n', b'\r', &input[value_start..]) else {
+                let Some(value_len) = memchr2(b'\n', b'\r', input_at(input, value_start..)) else {
                     self.start_data_line(input, value_start)?;
                     return Ok(None);
                 };
                 let end = value_start + value_len;
                 self.check_line_length(end)?;
-                let value = &input[value_start..end];
+                let value = input_at(input, value_start..end);
                 let rest = self.after_line_end(input, end);
                 if self.data.is_empty() && matches!(rest.first(), Some(b'\n' | b'\r')) {
                     // An event of one data line, whole in this chunk (most
@@ -92,7 +92,7 @@ impl Parser {
                 return Ok(None);
             };
             self.check_line_length(end)?;
-            self.process_line(&input[..end], sink)?;
+            self.process_line(input_at(input, ..end), sink)?;
             input = self.after_line_end(input, end);
         }
         Ok(None)
@@ -103,10 +103,10 @@ impl Parser {
     /// starting the next chunk is skipped).
     #[inline]
     pub(super) fn after_line_end<'i>(&mut self, input: &'i [u8], end: usize) -> &'i [u8] {
-        let rest = &input[end + 1..];
-        if input[end] == b'\r' {
+        let rest = input_at(input, end + 1..);
+        if input.get(end) == Some(&b'\r') {
             match rest.first() {
-                Some(b'\n') => return &rest[1..],
+                Some(b'\n') => return input_at(rest, 1..),
                 None => self.skip_lf = true,
                 Some(_) => {}
             }
@@ -127,7 +127,7 @@ impl Parser {
             Partial::None => Ok(Some(input)),
             Partial::Data { start, len, space } => {
                 self.check_line_length(len + end)?;
-                let piece = &input[..end];
+                let piece = input_at(input, ..end);
                 // The space after "data:" is dropped even when the chunk
                 // ended between the two.
                 let value = if space {
@@ -152,7 +152,7 @@ impl Parser {
             }
             Partial::Line => {
                 self.check_line_length(self.line.len() + end)?;
-                self.line.extend_from_slice(&input[..end]);
+                self.line.extend_from_slice(input_at(input, ..end));
                 let Some(end) = found else {
                     return Ok(None);
                 };
