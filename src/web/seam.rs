@@ -101,6 +101,16 @@ pub(super) enum Chunk<'a> {
     Bytes(&'a [u8]),
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `dst.set(src)` with `dst` a view of wasm memory: a [`Chunk::Js`]'s
+    /// one copy, in one call. (js-sys's `copy_to_uninit` asks the array's
+    /// length twice more, for its assertions: the transport knows it.)
+    /// Here, not in the driver, which names no JavaScript type.
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    pub(super) fn copy_into(dst: &mut [u8], src: &Uint8Array);
+}
+
 /// What happened to a request.
 pub(super) enum Report<'a> {
     /// The response's head.

@@ -14,17 +14,8 @@ use super::membership::Membership;
 use super::{Announce, Driver};
 use crate::batch::Batch;
 use crate::web::front::FrontEnd;
-use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter};
+use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter, copy_into};
 use crate::web::{clock, panic};
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `dst.set(src)` with `dst` a view of wasm memory: the chunk's one
-    /// copy, in one call. (js-sys's `copy_to_uninit` asks the array's
-    /// length twice more, for its assertions: the transport knows it.)
-    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
-    fn copy_into(dst: &mut [u8], src: &js_sys::Uint8Array);
-}
 
 impl<F: FrontEnd> Receiver for Driver<F> {
     fn receive(self: Rc<Self>, generation: u32, report: Report<'_>) -> bool {
