@@ -9,10 +9,12 @@
 
 #![cfg(target_arch = "wasm32")]
 
-// The panic test forces a panic through the engine's test hook, so the
-// binary requires the test-hooks feature (Cargo.toml's `[[test]]`): asked
-// for without it (`--test rust_api`), cargo refuses and names the feature;
-// every other binary still builds without it.
+// The panic test forces a panic through the engine's test hook: without the
+// feature it cannot run, and this says why instead of leaving it out.
+#[cfg(not(feature = "test-hooks"))]
+compile_error!(
+    "tests/rust_api needs the test-hooks feature (its panic test forces a panic with Builder::panic_on_chunk): run it as scripts/test.mjs does, with --features js,shared,test-hooks"
+);
 
 use wasm_bindgen_test::*;
 
