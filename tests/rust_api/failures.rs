@@ -256,6 +256,19 @@ async fn window_stop_while_connecting_is_a_fatal_aborted_error() {
     ends_within(&mut source, 100).await.unwrap();
 }
 
+// The panic is forced through the engine's test hook (feature
+// `test-hooks`, which scripts/test.mjs turns on for this binary). `cargo
+// build --tests` builds every test binary with one set of features, so
+// without it this binary still builds, and this test fails saying why.
+#[cfg(not(feature = "test-hooks"))]
+#[wasm_bindgen_test]
+fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_goes_on() {
+    panic!(
+        "this test forces a panic with Builder::panic_on_chunk, which needs the test-hooks feature: run tests/rust_api as scripts/test.mjs does, with --features js,shared,test-hooks"
+    );
+}
+
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen_test]
 async fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_goes_on() {
     let key = unique_key("rust-panic");

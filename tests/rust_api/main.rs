@@ -9,13 +9,6 @@
 
 #![cfg(target_arch = "wasm32")]
 
-// The panic test forces a panic through the engine's test hook: without the
-// feature it cannot run, and this says why instead of leaving it out.
-#[cfg(not(feature = "test-hooks"))]
-compile_error!(
-    "tests/rust_api needs the test-hooks feature (its panic test forces a panic with Builder::panic_on_chunk): run it as scripts/test.mjs does, with --features js,shared,test-hooks"
-);
-
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
