@@ -24,6 +24,7 @@
 // (Network.dataReceived) and their sizes, and for ours the body reads the
 // page's JavaScript made (the BYOB reader's read(), wrapped) and their sizes.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,7 @@ const chromiumPids = () => {
   const procs = processTable();
   return descendants(procs).filter((pid) => procs.get(pid).comm !== 'node');
 };
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const load1 = () => Number(text('/proc/loadavg').split(' ')[0]);
 /** Busy ticks of the whole machine (all cores), from /proc/stat. */
 function machineBusy() {
@@ -130,18 +132,13 @@ async function timedRun(impl, name, spec, listen) {
   await openPage(impl, name, spec);
   const url = `/sse/${name}?run=${++runCounter}`;
   const t0 = threadTable(chromiumPids());
-  const busy0 = machineBusy();
-  const ours0 = ourTicks();
-  const wall0 = performance.now();
   const loadBefore = load1();
   const r = await page.evaluate(`window.bench.run(${JSON.stringify(url)}, ${JSON.stringify({ impl, unread: listen === 'unread' })})`);
-  const wallMs = performance.now() - wall0;
   const t1 = threadTable(chromiumPids());
-  const others = (machineBusy() - busy0 - (ourTicks() - ours0)) / 100 / (wallMs / 1000);
   const threads = threadCpu(t0, t1);
   const failure = verdict(r);
   if (failure) throw new Error(`${name}, ${listen}, ${impl}: ${failure}`);
-  return { ms: r.ms, cpu: summarize(threads), threads: Object.fromEntries(threads), load: Math.max(loadBefore, load1()), others: Math.max(0, others) };
+  return { ms: r.ms, cpu: summarize(threads), threads: Object.fromEntries(threads), load: Math.max(loadBefore, load1()) };
 }
 
 // The in-page wrapper for the anatomy run: every body read's size.
@@ -199,14 +196,19 @@ for (const name of shapes) {
   const entry = { label, bytes, runs: {} };
   for (const listen of listeners) {
     const runs = Object.fromEntries(impls.map((i) => [i, []]));
+    // Other processes' CPU over the whole block (a single run is too short
+    // for /proc/stat's 10 ms ticks): the machine's busy time minus ours.
+    const at0 = { busy: machineBusy(), ours: ourTicks(), t: performance.now() };
     for (let round = 0; round < rounds; round++) {
       for (const impl of rotate(impls, round)) {
         const x = await timedRun(impl, name, spec, listen);
         runs[impl].push(x);
-        log(`  ${name} ${listen.padEnd(6)} ${round + 1} ${impl.padEnd(6)} ${x.ms.toFixed(0).padStart(5)} ms  CPU ${x.cpu.total.toFixed(0)} ms (renderer main ${x.cpu.rendererMain.toFixed(0)}, other ${x.cpu.rendererOther.toFixed(0)}, network ${x.cpu.network.toFixed(0)}, browser ${x.cpu.browser.toFixed(0)})  load ${x.load.toFixed(2)}, others ${x.others.toFixed(2)} cores`);
+        log(`  ${name} ${listen.padEnd(6)} ${round + 1} ${impl.padEnd(6)} ${x.ms.toFixed(0).padStart(5)} ms  CPU ${x.cpu.total.toFixed(0)} ms (renderer main ${x.cpu.rendererMain.toFixed(0)}, other ${x.cpu.rendererOther.toFixed(0)}, network ${x.cpu.network.toFixed(0)}, browser ${x.cpu.browser.toFixed(0)})  load ${x.load.toFixed(2)}`);
       }
     }
     entry.runs[listen] = runs;
+    entry.others ??= {};
+    entry.others[listen] = Math.max(0, (machineBusy() - at0.busy - (ourTicks() - at0.ours)) / CLK_TCK / ((performance.now() - at0.t) / 1000));
   }
   if (!flag('no-anatomy')) {
     entry.anatomy = {};
@@ -245,7 +247,7 @@ for (const [name, e] of Object.entries(results.shapes)) {
         cell('rendererOther'),
         cell('network'),
         cell('browser'),
-        `${f(median(loads), 1)} (${f(Math.min(...loads), 1)}–${f(Math.max(...loads), 1)}); ${f(median(rs.map((r) => r.others)), 2)}`,
+        `${f(median(loads), 1)} (${f(Math.min(...loads), 1)}–${f(Math.max(...loads), 1)}); ${f(e.others[listen], 2)}`,
       ]);
     }
   }
@@ -256,7 +258,7 @@ const out = [
   `${results.date.slice(0, 10)}, Chromium ${results.chromium}; \`node bench/shape.mjs ${argv.join(' ')}\`; load average ${results.loadStart} at the start, ${results.loadEnd} at the end. ` +
     `Times: median ms from \`new EventSource()\` to the last event; × native: native's median (best) over the implementation's, higher is faster. ` +
     `CPU: ms on a core of every thread of every Chromium process (/proc/<pid>/task/<tid>/schedstat), median over rounds; (×) against native's, lower is less. ` +
-    `Load: the 1-minute load average (median, range) and how many of the 2 cores other processes kept busy.\n`,
+    `Load: the 1-minute load average (median, range) and how many of the 2 cores other processes kept busy over the stream's rounds.\n`,
   table(['stream', 'listener', 'impl', 'ms', '× native', '× native (best)', 'CPU ms, all', 'renderer main', 'renderer other', 'network service', 'browser', 'load; others\' cores'], rows),
 ];
 if (!flag('no-anatomy')) {
