@@ -8,7 +8,7 @@
 // never a test. `npm run bench` runs it as its `shape` figure.
 //
 //   node bench/shape.mjs [--rounds=5] [--only=w64k,w256k,trickle,short] [--listen=read,unread]
-//                        [--impl=ours,native] [--b=DIR] [--no-anatomy] [--json=FILE]
+//                        [--impl=ours,native] [--b=DIR] [--no-anatomy] [--profile=trickle,...] [--json=FILE]
 //
 // --b=DIR: another build of ours (a dist/, e.g. `scripts/build.mjs --out=DIR`
 // with a change) measured as `b` in the same rounds.
@@ -23,6 +23,8 @@
 // the DevTools Network domain on: how many pieces the renderer's loader got
 // (Network.dataReceived) and their sizes, and for ours the body reads the
 // page's JavaScript made (the BYOB reader's read(), wrapped) and their sizes.
+// --profile=SHAPES: one more untimed run each with the CDP Profiler (100 µs
+// sampling): the renderer main thread's self time by category.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './lib/cdp.mjs';
 import { descendants, processTable } from './lib/procs.mjs';
 import { startServer } from './lib/server.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
 import { summarize, threadCpu, threadTable } from './lib/threads.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
 
@@ -154,6 +157,23 @@ const WRAP_READS = `(() => {
   return true;
 })()`;
 
+const profileTops = {};
+async function profiled(impl, name, spec, listen) {
+  await openPage(impl, name, spec);
+  const url = `/sse/${name}?run=${++runCounter}`;
+  await page.send('Profiler.enable', {});
+  await page.send('Profiler.setSamplingInterval', { interval: 100 });
+  await page.send('Profiler.start', {});
+  const r = await page.evaluate(`window.bench.run(${JSON.stringify(url)}, ${JSON.stringify({ impl, unread: listen === 'unread' })})`);
+  const { profile } = await page.send('Profiler.stop', {});
+  await page.send('Profiler.disable', {});
+  const failure = verdict(r);
+  if (failure) throw new Error(`profile ${name}, ${impl}: ${failure}`);
+  const s = summarizeProfile(profile, { ours: (u) => u.includes('/dist/') || u.includes('/b/'), harness: (u) => u.endsWith('/page.mjs') });
+  profileTops[`${name}/${listen}/${impl}`] = s.top;
+  return Object.fromEntries(s.categories.map((c) => [c.cat, c.ms]));
+}
+
 async function anatomy(impl, name, spec) {
   await openPage(impl, name, spec);
   await page.evaluate(WRAP_READS);
@@ -214,9 +234,14 @@ for (const name of shapes) {
     entry.anatomy = {};
     for (const impl of impls) entry.anatomy[impl] = await anatomy(impl, name, spec);
   }
+  if ((option('profile') || '').split(',').includes(name)) {
+    entry.profile = {};
+    for (const listen of listeners) for (const impl of impls) entry.profile[`${listen}/${impl}`] = await profiled(impl, name, spec, listen);
+  }
   server.release(name);
   results.shapes[name] = entry;
 }
+results.profileTops = profileTops;
 results.loadEnd = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
 await browser.close();
 await server.close();
@@ -282,5 +307,14 @@ if (!flag('no-anatomy')) {
     .sort((a, b) => b[1] - a[1])
     .map(([k, ...v]) => [k, ...v.map((n) => f(n))]);
   out.push(`\nCPU by thread (process/thread name; median ms; ${big.label}, listener ${listeners[0]}), threads over 1 ms:\n`, table(['thread', ...impls], trows));
+}
+for (const [name, e] of Object.entries(results.shapes)) {
+  if (!e.profile) continue;
+  const cats = [...new Set(Object.values(e.profile).flatMap((p) => Object.keys(p)))];
+  const keys = Object.keys(e.profile);
+  out.push(
+    `\nRenderer main thread, self time by category (ms; CDP Profiler at 100 µs, one untimed run each; ${e.label}):\n`,
+    table(['category', ...keys], cats.map((c) => [c, ...keys.map((k) => f(e.profile[k][c] ?? 0, 1))])),
+  );
 }
 console.log(out.join('\n'));
