@@ -2,12 +2,13 @@
 // Delivery shape (issue 25 item 8): the same 1 KiB-event stream, ours against
 // Chromium's native EventSource in the same run, delivered as servers deliver
 // it over a real local connection — 64 KiB writes, 256 KiB writes, a trickle
-// (8 KiB every 2 ms), a short stream (200 events, one write) — each with a
+// (8 KiB every 2 ms), a drip (one event every 1 ms), a short stream (200
+// events, one write) — each with a
 // listener that reads and checks every event's data and one that does not
 // touch data (native makes the string only when it is read). Prints figures;
 // never a test. `npm run bench` runs it as its `shape` figure.
 //
-//   node bench/shape.mjs [--rounds=5] [--only=w64k,w256k,trickle,short] [--listen=read,unread]
+//   node bench/shape.mjs [--rounds=5] [--only=w64k,w256k,trickle,drip,short] [--listen=read,unread]
 //                        [--impl=ours,native] [--b=DIR] [--no-anatomy] [--profile=trickle,...] [--json=FILE]
 //
 // --b=DIR: another build of ours (a dist/, e.g. `scripts/build.mjs --out=DIR`
@@ -49,6 +50,8 @@ export const SHAPES = {
   w64k: { label: '20,000 × 1 KiB, 64 KiB writes', spec: { kind: 'ascii', events: 20_000, size: KIB, write: 64 * KIB } },
   w256k: { label: '20,000 × 1 KiB, 256 KiB writes', spec: { kind: 'ascii', events: 20_000, size: KIB, write: 256 * KIB } },
   trickle: { label: '5,000 × 1 KiB, 8 KiB every 2 ms', spec: { kind: 'ascii', events: 5_000, size: KIB, write: 8 * KIB, every: 2 } },
+  // One event per write, one write per ms: what a piece costs, apart from what an event costs.
+  drip: { label: '1,000 × 1 KiB, one event (1,032 B) every 1 ms', spec: { kind: 'ascii', events: 1_000, size: KIB, write: 1032, every: 1 } },
   short: { label: '200 × 1 KiB, one write', spec: { kind: 'ascii', events: 200, size: KIB, write: 256 * KIB } },
 };
 const LISTENERS = ['read', 'unread'];
