@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { parseSchedstat, roleOfCmdline, summarize, threadCpu, threadTable } from '../../bench/lib/threads.mjs';
 
@@ -41,4 +43,22 @@ test('bench threads: this process has a main thread with a run time', () => {
   assert.ok(main, `no main thread of ${process.pid} in ${[...t.keys()]}`);
   assert.equal(main.name, 'main');
   assert.ok(main.ns > 0, `main thread run time ${main.ns}`);
+});
+
+// bench/shape.mjs refuses what it cannot measure before it starts a browser.
+const shape = (...args) => spawnSync(process.execPath, [fileURLToPath(new URL('../../bench/shape.mjs', import.meta.url)), ...args], { encoding: 'utf8' });
+
+test('bench shape: an unknown shape, listener or implementation is refused with the known ones', () => {
+  const cases = [
+    [['--only=w1m'], /--only: unknown shape w1m \(known: w64k, w256k, trickle, drip, short\)/],
+    [['--listen=skim'], /--listen: unknown listener skim \(known: read, unread\)/],
+    [['--impl=ours,eventsource'], /--impl: unknown implementation eventsource \(known: ours, native, b\)/],
+    [['--impl=ours,b,native'], /--impl=b needs --b=DIR/],
+    [['--impl=ours'], /native is the baseline every ratio is against/],
+  ];
+  for (const [args, message] of cases) {
+    const r = shape(...args);
+    assert.notEqual(r.status, 0, `${args.join(' ')} exited 0`);
+    assert.match(r.stderr, message, `${args.join(' ')}: ${r.stderr.slice(0, 300)}`);
+  }
 });
