@@ -1,22 +1,42 @@
 #!/usr/bin/env node
 // `npm run bench:rust-size`: what a Rust web app pays for its EventSource.
-// The Leptos example (examples/leptos) is built three times, as
-// scripts/examples.mjs builds it (release, LTO, opt-level "z", wasm-bindgen,
-// npm's wasm-opt at the package's level), with the same UI and a different
-// feed (src/feed.rs, src/size/*.rs, chosen by a Cargo feature):
+// Two apps, each built three times as scripts/examples.mjs builds them
+// (release, LTO, opt-level "z", wasm-bindgen, npm's wasm-opt at the
+// package's level), with the same UI and a different feed (src/feed.rs,
+// src/size/*.rs, chosen by a Cargo feature):
 //
-//   eventsource-wasm      this crate's Rust API (POST, Authorization header)
-//   gloo-net              gloo-net 0.7's EventSource (the browser's own: a
-//                         GET, no header possible)
-//   reqwest-eventsource   reqwest-eventsource 0.6 (POST, Authorization header)
+//   apps:     examples/leptos (Leptos 0.8, CSR; a POST with an
+//             Authorization header) and examples/minimal (no framework:
+//             wasm-bindgen, web-sys, spawn_local; a GET)
+//   feeds:    eventsource-wasm      this crate's Rust API
+//             gloo-net              gloo-net 0.7's EventSource (the
+//                                   browser's own: a GET, no header possible)
+//             reqwest-eventsource   reqwest-eventsource 0.6
 //
-// and the wasm and its glue are printed raw and gzipped (level 9), with the
-// difference from the gloo-net build (the browser's object, nearly no code of
-// its own: the app's cost without an SSE engine). A variant that does not
-// build is printed with the reason, and the others still are. Figures only:
-// nothing here asserts a size.
+// The wasm and its glue are printed raw and gzipped (level 9), with the
+// difference from the gloo-net build (the browser's object, nearly no code
+// of its own: the app's cost without an SSE engine). A variant that does
+// not build is printed with the reason, and the others still are. Then each
+// build of the minimal page is opened in headless Chromium against a stream
+// that ends after one event (bench/lib/retry-check.mjs): what it does on
+// its first reconnection. Figures only: nothing here asserts a size.
+//
+//   --apps=A,B    only these apps (leptos, minimal)
+//   --no-browser  skip the Chromium check
+
+import { readFileSync } from 'node:fs';
 
 import { buildExample } from '../scripts/examples.mjs';
+import { wasmFunctionNames } from './lib/builds.mjs';
+import { describeRetry, retryCheck } from './lib/retry-check.mjs';
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--apps='))?.slice('--apps='.length).split(',');
+
+const APPS = [
+  { name: 'leptos', title: 'Leptos 0.8 app', crate: 'eventsource_wasm_leptos_example' },
+  { name: 'minimal', title: 'Minimal page (no framework)', crate: 'eventsource_wasm_minimal_example' },
+].filter((app) => !only || only.includes(app.name));
 
 const VARIANTS = [
   { name: 'eventsource-wasm', features: [], defaultFeatures: true },
@@ -24,32 +44,53 @@ const VARIANTS = [
   { name: 'reqwest-eventsource', features: ['size-reqwest-eventsource'], defaultFeatures: false },
 ];
 
-const rows = [];
-for (const variant of VARIANTS) {
-  process.stdout.write(`building examples/leptos with ${variant.name}… `);
-  try {
-    const built = buildExample('leptos', { ...variant, out: `build/examples/leptos-size-${variant.name}`, quiet: true });
-    console.log(`${built.seconds.toFixed(0)} s`);
-    rows.push({ ...variant, built });
-  } catch (error) {
-    // wasm-bindgen's own message is the last line that starts with "error:".
-    const reason = [...error.message.matchAll(/^error: (.*)$/gm)].map((m) => m[1]).pop() || error.message.split('\n')[0];
-    console.log('failed');
-    rows.push({ ...variant, error: reason });
+const B = (n) => `${n.toLocaleString('en')} B`;
+const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toLocaleString('en')} B`;
+
+const results = [];
+for (const app of APPS) {
+  const rows = [];
+  for (const variant of VARIANTS) {
+    process.stdout.write(`building examples/${app.name} with ${variant.name}… `);
+    try {
+      const built = buildExample(app.name, { ...variant, out: `build/examples/${app.name}-size-${variant.name}`, quiet: true, names: true });
+      console.log(`${built.seconds.toFixed(0)} s`);
+      rows.push({ ...variant, built });
+    } catch (error) {
+      // wasm-bindgen's own message is the last line that starts with "error:".
+      const reason = [...error.message.matchAll(/^error: (.*)$/gm)].map((m) => m[1]).pop() || error.message.split('\n')[0];
+      console.log('failed');
+      rows.push({ ...variant, error: reason });
+    }
   }
+  results.push({ app, rows });
 }
 
-const base = rows.find((r) => r.name === 'gloo-net')?.built;
-const kb = (n) => `${n.toLocaleString('en')} B`;
-const diff = (n, b) => (b === undefined ? '' : `${n >= b ? '+' : '−'}${Math.abs(n - b).toLocaleString('en')} B`);
-console.log('\n| Leptos 0.8 app with | wasm | wasm gzipped | glue gzipped | wasm + glue gzipped | vs gloo-net (gzipped) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const { name, built, error } of rows) {
-  if (error) {
-    console.log(`| ${name} | does not build: ${error.replace(/\|/g, '\\|')} | | | | |`);
-    continue;
+for (const { app, rows } of results) {
+  const base = rows.find((r) => r.name === 'gloo-net')?.built;
+  const baseTotal = base && base.gzip + base.glueGzip;
+  console.log(`\n| ${app.title} with | wasm | wasm gzipped | glue gzipped | wasm + glue gzipped | vs gloo-net (gzipped) |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const { name, built, error } of rows) {
+    if (error) {
+      console.log(`| ${name} | does not build: ${error.replace(/\|/g, '\\|')} | | | | |`);
+      continue;
+    }
+    const total = built.gzip + built.glueGzip;
+    const diff = name === 'gloo-net' || baseTotal === undefined ? '' : signed(total - baseTotal);
+    console.log(`| ${name} | ${B(built.raw)} | ${B(built.gzip)} | ${B(built.glueGzip)} | ${B(total)} | ${diff} |`);
   }
-  const total = built.gzip + built.glueGzip;
-  console.log(`| ${name} | ${kb(built.raw)} | ${kb(built.gzip)} | ${kb(built.glueGzip)} | ${kb(total)} | ${name === 'gloo-net' ? '' : diff(total, base && base.gzip + base.glueGzip)} |`);
+  console.log(`\n(crate versions: examples/${app.name}/Cargo.lock)`);
 }
-console.log('\n(crate versions: examples/leptos/Cargo.lock)');
+
+if (!args.includes('--no-browser')) {
+  const minimal = results.find((r) => r.app.name === 'minimal');
+  const pages = (minimal?.rows || []).filter((r) => r.built).map((r) => ({ name: r.name, path: `/build/examples/minimal-size-${r.name}/` }));
+  if (pages.length) {
+    console.log(`\nOn a stream that ends after one event (retry: 200), the minimal page in headless Chromium:`);
+    for (const result of await retryCheck(pages)) {
+      const built = minimal.rows.find((r) => r.name === result.name).built;
+      console.log(`- ${describeRetry(result, wasmFunctionNames(readFileSync(built.namesWasm)))}`);
+    }
+  }
+}
