@@ -21,16 +21,24 @@
 // that ends after one event (bench/lib/retry-check.mjs): what it does on
 // its first reconnection. Figures only: nothing here asserts a size.
 //
+//   --breakdown   print where the bytes over gloo-net go, by crate
+//                 (bench/lib/wasm-weight.mjs), from each build's names
+//                 twin (the same wasm optimised with wasm-opt -g: same
+//                 code, which is checked, and its function names; they
+//                 also name the frames of a trap in the Chromium check)
 //   --apps=A,B    only these apps (leptos, minimal)
 //   --no-browser  skip the Chromium check
 
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 import { buildExample } from '../scripts/examples.mjs';
-import { wasmFunctionNames } from './lib/builds.mjs';
+import { stripNames, wasmFunctionNames } from './lib/builds.mjs';
 import { describeRetry, retryCheck } from './lib/retry-check.mjs';
+import { bucket, byBucket, demangle, weigh } from './lib/wasm-weight.mjs';
 
 const args = process.argv.slice(2);
+const breakdown = args.includes('--breakdown');
 const only = args.find((a) => a.startsWith('--apps='))?.slice('--apps='.length).split(',');
 
 const APPS = [
@@ -83,6 +91,18 @@ for (const { app, rows } of results) {
   console.log(`\n(crate versions: examples/${app.name}/Cargo.lock)`);
 }
 
+if (breakdown) {
+  for (const { app, rows } of results) {
+    const ours = rows.find((r) => r.name === 'eventsource-wasm')?.built;
+    const base = rows.find((r) => r.name === 'gloo-net')?.built;
+    if (!ours || !base) {
+      console.log(`\n${app.title}: no breakdown (the eventsource-wasm or the gloo-net build failed)`);
+      continue;
+    }
+    printBreakdown(app, ours, base);
+  }
+}
+
 if (!args.includes('--no-browser')) {
   const minimal = results.find((r) => r.app.name === 'minimal');
   const pages = (minimal?.rows || []).filter((r) => r.built).map((r) => ({ name: r.name, path: `/build/examples/minimal-size-${r.name}/` }));
@@ -93,4 +113,44 @@ if (!args.includes('--no-browser')) {
       console.log(`- ${describeRetry(result, wasmFunctionNames(readFileSync(built.namesWasm)))}`);
     }
   }
+}
+
+/**
+ * Where the bytes of `ours` over `base` go: code bytes per crate (function
+ * bodies of the names twin, plus the data section) side by side, the
+ * difference, and the largest functions only `ours` has.
+ */
+function printBreakdown(app, ours, base) {
+  const load = (built) => {
+    const bytes = readFileSync(built.namesWasm);
+    // The twin must be the measured build's code exactly, or the breakdown is of something else.
+    const same = stripNames(bytes).equals(readFileSync(built.wasm));
+    const weighed = weigh(bytes);
+    return { same, weighed, buckets: byBucket(weighed, app.crate) };
+  };
+  const a = load(ours);
+  const b = load(base);
+  console.log(`\n${app.title}: where the ${B(ours.raw - base.raw)} (raw) over gloo-net go, by crate (names twin: wasm-opt -g; code identical to the measured build: ${a.same && b.same ? 'yes' : 'NO'})`);
+  console.log('\n| bucket | eventsource-wasm | gloo-net | difference |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const keys = [...new Set([...a.buckets.keys(), ...b.buckets.keys()])];
+  const rows = keys
+    .map((key) => ({ key, x: a.buckets.get(key)?.bytes ?? 0, y: b.buckets.get(key)?.bytes ?? 0 }))
+    .sort((p, q) => q.x - q.y - (p.x - p.y));
+  let other = { x: 0, y: 0 };
+  for (const { key, x, y } of rows) {
+    if (Math.abs(x - y) < 200) {
+      other = { x: other.x + x, y: other.y + y };
+      continue;
+    }
+    console.log(`| ${key} | ${B(x)} | ${B(y)} | ${signed(x - y)} |`);
+  }
+  console.log(`| everything else (each within ±200 B) | ${B(other.x)} | ${B(other.y)} | ${signed(other.x - other.y)} |`);
+  const sum = (m) => [...m.values()].reduce((s, v) => s + v.bytes, 0);
+  console.log(`| functions + data | ${B(sum(a.buckets))} | ${B(sum(b.buckets))} | ${signed(sum(a.buckets) - sum(b.buckets))} |`);
+  // The largest functions the gloo-net build does not have: where to look first.
+  const theirs = new Set(b.weighed.functions.map((f) => demangle(f.name)));
+  const own = a.weighed.functions.filter((f) => !theirs.has(demangle(f.name))).sort((p, q) => q.size - p.size);
+  console.log(`\nThe largest of the ${own.length} functions only eventsource-wasm's build has:`);
+  for (const f of own.slice(0, 15)) console.log(`- ${B(f.size)} ${demangle(f.name).slice(0, 150)} [${bucket(f.name, app.crate)}]`);
 }
