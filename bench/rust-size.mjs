@@ -8,7 +8,8 @@
 //   apps:     examples/leptos (Leptos 0.8, CSR; a POST with an
 //             Authorization header) and examples/minimal (no framework:
 //             wasm-bindgen, web-sys, spawn_local; a GET)
-//   feeds:    eventsource-wasm      this crate's Rust API
+//   feeds:    eventsource-wasm      this crate's Rust API (and the same
+//                                   without its `std` feature)
 //             gloo-net              gloo-net 0.7's EventSource (the
 //                                   browser's own: a GET, no header possible)
 //             reqwest-eventsource   reqwest-eventsource 0.6
@@ -47,9 +48,11 @@ const APPS = [
 ].filter((app) => !only || only.includes(app.name));
 
 const VARIANTS = [
-  { name: 'eventsource-wasm', features: [], defaultFeatures: true },
-  { name: 'gloo-net', features: ['size-gloo-net'], defaultFeatures: false },
-  { name: 'reqwest-eventsource', features: ['size-reqwest-eventsource'], defaultFeatures: false },
+  { name: 'eventsource-wasm', slug: 'eventsource-wasm', features: [], defaultFeatures: true },
+  // The same without eventsource-wasm's `std` feature (its panic hook).
+  { name: 'eventsource-wasm without std', slug: 'eventsource-wasm-no-std', features: ['eventsource-wasm'], defaultFeatures: false },
+  { name: 'gloo-net', slug: 'gloo-net', features: ['size-gloo-net'], defaultFeatures: false },
+  { name: 'reqwest-eventsource', slug: 'reqwest-eventsource', features: ['size-reqwest-eventsource'], defaultFeatures: false },
 ];
 
 const B = (n) => `${n.toLocaleString('en')} B`;
@@ -61,7 +64,7 @@ for (const app of APPS) {
   for (const variant of VARIANTS) {
     process.stdout.write(`building examples/${app.name} with ${variant.name}… `);
     try {
-      const built = buildExample(app.name, { ...variant, out: `build/examples/${app.name}-size-${variant.name}`, quiet: true, names: true });
+      const built = buildExample(app.name, { ...variant, out: `build/examples/${app.name}-size-${variant.slug}`, quiet: true, names: true });
       console.log(`${built.seconds.toFixed(0)} s`);
       rows.push({ ...variant, built });
     } catch (error) {
@@ -105,7 +108,7 @@ if (breakdown) {
 
 if (!args.includes('--no-browser')) {
   const minimal = results.find((r) => r.app.name === 'minimal');
-  const pages = (minimal?.rows || []).filter((r) => r.built).map((r) => ({ name: r.name, path: `/build/examples/minimal-size-${r.name}/` }));
+  const pages = (minimal?.rows || []).filter((r) => r.built).map((r) => ({ name: r.name, path: `/build/examples/minimal-size-${r.slug}/` }));
   if (pages.length) {
     console.log(`\nOn a stream that ends after one event (retry: 200), the minimal page in headless Chromium:`);
     for (const result of await retryCheck(pages)) {
