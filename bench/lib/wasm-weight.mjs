@@ -5,10 +5,11 @@
 // `npm run bench:rust-size -- --breakdown`.
 //
 // Attribution is by the function that holds the bytes: under LTO a callee
-// inlined into its caller counts for the caller's crate, and a generic
-// function counts for the crate of its first type argument when that is
-// what instantiated it (`drop_in_place::<T>`: the cost of having a T). The
-// data section (string literals, tables) has no names: it is one row.
+// inlined into its caller counts for the caller's crate; a method of
+// `<T as Trait>` counts for T's crate (the trait's when T is a primitive
+// or a generic T); `drop_in_place::<T>` for the crate of T (the cost of
+// having a T); any other generic function for the crate that defines it.
+// The data section (string literals, tables) has no names: it is one row.
 
 import { wasmFunctionNames } from './builds.mjs';
 
