@@ -155,6 +155,8 @@ async function main() {
     await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--features', 'js,shared,test-hooks', '--', '-D', 'warnings']);
     // What a Rust app that depends on the crate builds: the Rust API, no JavaScript exports.
     await check('cargo clippy (wasm32, Rust API only)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
+    // A Rust app that leaves the `std` feature off (`default-features = false, features = ["api"]`): the crate is no_std.
+    await check('cargo clippy (wasm32, Rust API without std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'api', '--', '-D', 'warnings']);
     // The core with the `shared` option compiled in (a build of its own).
     await check('cargo clippy (wasm32, shared)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'js,shared', '--', '-D', 'warnings']);
     // The npm build's configuration: no_std, with its own panic handler.

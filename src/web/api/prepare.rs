@@ -3,7 +3,6 @@
 //! shape, the transport, the group of a shared source.
 
 use alloc::string::String;
-#[cfg(feature = "shared")]
 use alloc::vec::Vec;
 
 use eventsource_core::credentials::basic_authorization;
