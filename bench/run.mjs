@@ -66,6 +66,7 @@ import { launchChromium } from './lib/cdp.mjs';
 import { descendants, isRenderer, processTable } from './lib/procs.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
+import { verdict } from './lib/verdict.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -282,14 +283,6 @@ async function openPage(impl, name, spec) {
 }
 
 const runInPage = (url, opts) => page.evaluate(`window.bench.run(${JSON.stringify(url)}, ${JSON.stringify(opts)})`);
-
-function verdict(r) {
-  if (r.why !== 'done') return r.why;
-  if (r.n !== r.N) return `${r.n}/${r.N} events`;
-  if (r.bad) return `${r.bad} events wrong (first: #${r.firstBad.i} ${r.firstBad.what})`;
-  if (r.expectedSum !== null && r.sum !== r.expectedSum) return `checksum ${r.sum} ≠ ${r.expectedSum}`;
-  return null;
-}
 
 /** One streamed run of one implementation in a fresh page; CPU of all Chromium processes around it. */
 async function browserRun(impl, name, spec, { memory = false, profile = false, liveEvery = 0 } = {}) {

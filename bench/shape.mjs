@@ -38,6 +38,7 @@ import { startServer } from './lib/server.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { summarize, threadCpu, threadTable } from './lib/threads.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
+import { verdict } from './lib/verdict.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -123,14 +124,6 @@ async function openPage(impl, name, spec) {
   await page.evaluate(`window.bench.prepare(${JSON.stringify(name)}, ${JSON.stringify(spec)})`);
   // Let a navigation's spare renderer start before the CPU is read.
   await sleep(150);
-}
-
-function verdict(r) {
-  if (r.why !== 'done') return r.why;
-  if (r.n !== r.N) return `${r.n}/${r.N} events`;
-  if (r.bad) return `${r.bad} events wrong (first: #${r.firstBad.i} ${r.firstBad.what})`;
-  if (r.expectedSum !== null && r.sum !== r.expectedSum) return `checksum ${r.sum} ≠ ${r.expectedSum}`;
-  return null;
 }
 
 let runCounter = 0;

@@ -50,6 +50,21 @@ pub(crate) fn says(error: &Error) {
     assert!(text.contains(&error.message), "{text}");
 }
 
+/// The next item is a fatal error for `reason` that says so (`says`), and
+/// the stream ends right after it.
+async fn fatal(source: &mut EventSource, reason: ErrorReason, what: &str) -> Error {
+    let error = next_error(source, what).await;
+    says(&error);
+    assert_eq!(
+        (error.reason, error.ready_state),
+        (reason, ReadyState::Closed),
+        "{error:?}"
+    );
+    assert!(error.is_fatal(), "{error:?}");
+    ends_within(source, 100).await.unwrap();
+    error
+}
+
 #[wasm_bindgen_test]
 fn the_table_of_what_errors_say_has_every_reason_once() {
     let mut names: Vec<&str> = SAYS.iter().map(|(reason, _)| reason.name()).collect();
@@ -190,15 +205,7 @@ async fn a_cross_origin_answer_without_cors_is_a_fatal_refused_error() {
     let key = unique_key("rust-refused");
     let plan = r#"[{"headers": {"Cross-Origin-Resource-Policy": "cross-origin"}, "chunks": ["data: x\n\n"]}]"#;
     let mut source = EventSource::new(&url(&key, plan)).unwrap();
-    let error = next_error(&mut source, "the refusal").await;
-    says(&error);
-    assert_eq!(
-        (error.reason, error.ready_state),
-        (ErrorReason::Refused, ReadyState::Closed),
-        "{error:?}"
-    );
-    assert!(error.is_fatal());
-    ends_within(&mut source, 100).await.unwrap();
+    fatal(&mut source, ErrorReason::Refused, "the refusal").await;
     let (requests, _) = server(&key).await;
     assert!(
         requests.iter().all(|r| text(r, &["method"]).as_deref() == Some("GET")),
@@ -221,14 +228,7 @@ async fn window_stop_while_open_is_a_fatal_aborted_error_without_a_reconnection(
     next_open(&mut source).await;
     next_message(&mut source, "one").await;
     window_stop();
-    let error = next_error(&mut source, "the abort").await;
-    says(&error);
-    assert_eq!(
-        (error.reason, error.ready_state),
-        (ErrorReason::Aborted, ReadyState::Closed),
-        "{error:?}"
-    );
-    ends_within(&mut source, 100).await.unwrap();
+    fatal(&mut source, ErrorReason::Aborted, "the abort").await;
     pause(200).await;
     assert_eq!(server(&key).await.0.len(), 1, "no reconnection");
 }
@@ -246,14 +246,7 @@ async fn window_stop_while_connecting_is_a_fatal_aborted_error() {
     }
     assert_eq!(server(&key).await.0.len(), 1, "the request reached the server");
     window_stop();
-    let error = next_error(&mut source, "the abort").await;
-    says(&error);
-    assert_eq!(
-        (error.reason, error.ready_state),
-        (ErrorReason::Aborted, ReadyState::Closed),
-        "{error:?}"
-    );
-    ends_within(&mut source, 100).await.unwrap();
+    fatal(&mut source, ErrorReason::Aborted, "the abort").await;
 }
 
 // The panic is forced through the engine's test hook (feature
@@ -275,13 +268,7 @@ async fn a_panic_in_the_engine_is_a_panic_error_item_then_the_end_and_the_page_g
     let plan = format!(r#"[{{{CORS}, "chunks": ["data: x\n\n"], "end": "open"}}]"#);
     let mut source = EventSource::builder(url(&key, &plan)).panic_on_chunk().build().unwrap();
     next_open(&mut source).await;
-    let error = next_error(&mut source, "the panic").await;
-    says(&error);
-    assert_eq!(
-        (error.reason, error.ready_state),
-        (ErrorReason::Panic, ReadyState::Closed),
-        "{error:?}"
-    );
+    let error = fatal(&mut source, ErrorReason::Panic, "the panic").await;
     assert!(error.detail.contains("panicOnChunk"), "the panic's message: {error:?}");
     ends_within(&mut source, 100).await.unwrap();
     assert_eq!(source.ready_state(), ReadyState::Closed);
