@@ -23,7 +23,9 @@
 // many WebAssembly compilations), parser (native cargo bench + wasm in
 // Node), many (1,000 sources in one Node process: CPU per event, memory per
 // source), relay (the shared option: follower vs leader latency and
-// throughput, connections, with 1, 4 and 8 tabs; bench/relay.mjs), profile (CPU profiles, not timed).
+// throughput, connections, with 1, 4 and 8 tabs; bench/relay.mjs), shape (the 1 KiB stream in 64 KiB
+// and 256 KiB writes, a trickle and a short stream, read and unread, per-thread CPU; bench/shape.mjs),
+// profile (CPU profiles, not timed).
 //
 // What is measured is a snapshot of dist/ (all of it: the ES entries import
 // hashed chunks; the classic script loads eventsource-wasm.core.js from next
@@ -64,6 +66,7 @@ import { launchChromium } from './lib/cdp.mjs';
 import { descendants, isRenderer, processTable } from './lib/procs.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { CHROMIUM } from '../tests/e2e/browser.mjs';
+import { verdict } from './lib/verdict.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -79,7 +82,7 @@ const option = (name) => {
   return hit ? hit.slice(name.length + 3) : null;
 };
 const quick = flag('quick');
-const ALL_FIGURES = ['small', 'medium', 'bulk', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'relay', 'profile'];
+const ALL_FIGURES = ['small', 'medium', 'bulk', 'large', 'utf8', 'odd', 'floor', 'latency', 'memory', 'startup', 'size', 'parser', 'many', 'relay', 'shape', 'profile'];
 const only = (option('only') ? option('only').split(',').map((f) => (f === 'init' ? 'startup' : f)) : ALL_FIGURES).filter((f) => !(flag('no-profile') && f === 'profile'));
 for (const f of only) if (!ALL_FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${ALL_FIGURES.join(', ')})`);
 const ALL_IMPLS = ['ours', 'native', 'eventsource', 'polyfill', 'fes', 'base'];
@@ -183,7 +186,7 @@ const libs = {
 };
 const server = await startServer({ files, libs });
 
-const needBrowser = only.some((f) => !['parser', 'many', 'relay'].includes(f));
+const needBrowser = only.some((f) => !['parser', 'many', 'relay', 'shape'].includes(f));
 let browser = null;
 let page = null;
 if (needBrowser) {
@@ -280,14 +283,6 @@ async function openPage(impl, name, spec) {
 }
 
 const runInPage = (url, opts) => page.evaluate(`window.bench.run(${JSON.stringify(url)}, ${JSON.stringify(opts)})`);
-
-function verdict(r) {
-  if (r.why !== 'done') return r.why;
-  if (r.n !== r.N) return `${r.n}/${r.N} events`;
-  if (r.bad) return `${r.bad} events wrong (first: #${r.firstBad.i} ${r.firstBad.what})`;
-  if (r.expectedSum !== null && r.sum !== r.expectedSum) return `checksum ${r.sum} ≠ ${r.expectedSum}`;
-  return null;
-}
 
 /** One streamed run of one implementation in a fresh page; CPU of all Chromium processes around it. */
 async function browserRun(impl, name, spec, { memory = false, profile = false, liveEvery = 0 } = {}) {
@@ -721,6 +716,13 @@ if (only.includes('relay') && impls.includes('ours')) {
   const rows = table.split('\n').filter((l) => /^\| \d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   results.relay = { table, rows };
 }
+// Delivery shape: bench/shape.mjs drives its own Chromium on dist/ as built,
+// ours against native only (issue 25 item 8), with per-thread CPU.
+if (only.includes('shape') && impls.includes('ours')) {
+  log('bench: shape: 64 KiB and 256 KiB writes, a trickle, a short stream; read and unread (bench/shape.mjs)');
+  const output = execFileSync(process.execPath, [join(here, 'shape.mjs'), ...(quick ? ['--rounds=2'] : [])], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  results.shape = output.slice(output.indexOf('### Delivery shape')).trim();
+}
 results.machine.otherCoresNode = otherCores(nodePart);
 results.machine.loadFinal = text('/proc/loadavg').split(' ').slice(0, 3).join(' ');
 
@@ -1153,6 +1155,8 @@ if (results.relay) {
   const lags = rows.filter((r) => r[0] !== '1').map((r) => [r[0], Number(r[5])]);
   if (lags.length) summary.push(['shared: a follower within 1 ms (p50) of the leader', lags.map(([n, l]) => `${n} tabs ${fmt(l, 2)} ms`).join(', '), mark(lags.every(([, l]) => Number.isFinite(l) && l <= 1))]);
 }
+
+if (results.shape) sections.push(results.shape);
 
 const m = results.machine;
 const head =

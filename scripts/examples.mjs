@@ -58,9 +58,11 @@ export function checkWasmBindgen(example, lock, cliVersion) {
  * `out` (default build/examples/NAME). Returns { out, wasm, glue, raw,
  * gzip, glueGzip, seconds }: the optimised wasm's path and the glue's, the
  * wasm's size raw and gzipped (level 9), the glue's gzipped, and how long
- * the build took.
+ * the build took. With `names`, also `namesWasm`: the same wasm optimised
+ * the same way but keeping its name section (wasm-opt -g), for
+ * bench/rust-size.mjs --breakdown.
  */
-export function buildExample(name, { features = [], defaultFeatures = true, out = join(root, 'build/examples', name), quiet = false } = {}) {
+export function buildExample(name, { features = [], defaultFeatures = true, out = join(root, 'build/examples', name), quiet = false, names = false } = {}) {
   const dir = join(EXAMPLES_DIR, name);
   const started = Date.now();
   const stdio = quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit';
@@ -77,12 +79,18 @@ export function buildExample(name, { features = [], defaultFeatures = true, out 
   execFileSync('wasm-bindgen', [join(TARGET_DIR, 'wasm32-unknown-unknown/release', `${file}.wasm`), '--out-dir', out, '--target', 'web', '--no-typescript'], { stdio });
   const wasm = join(out, `${file}_bg.wasm`);
   const wasmOpt = join(root, 'node_modules/.bin/wasm-opt');
-  execFileSync(wasmOpt, [wasm, '-o', wasm, WASM_OPT_LEVEL, ...WASM_FEATURES, '--strip-debug', '--strip-producers', '--strip-target-features'], { stdio });
+  const strip = ['--strip-producers', '--strip-target-features'];
+  let namesWasm;
+  if (names) {
+    namesWasm = join(out, 'names.wasm');
+    execFileSync(wasmOpt, [wasm, '-o', namesWasm, WASM_OPT_LEVEL, ...WASM_FEATURES, ...strip, '-g'], { stdio });
+  }
+  execFileSync(wasmOpt, [wasm, '-o', wasm, WASM_OPT_LEVEL, ...WASM_FEATURES, '--strip-debug', ...strip], { stdio });
   copyFileSync(join(dir, 'index.html'), join(out, 'index.html'));
   const bytes = readFileSync(wasm);
   const glue = join(out, `${file}.js`);
   const gzip = (data) => gzipSync(data, { level: 9 }).length;
-  return { out, wasm, glue, raw: bytes.length, gzip: gzip(bytes), glueGzip: gzip(readFileSync(glue)), seconds: (Date.now() - started) / 1000 };
+  return { out, wasm, glue, namesWasm, raw: bytes.length, gzip: gzip(bytes), glueGzip: gzip(readFileSync(glue)), seconds: (Date.now() - started) / 1000 };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -152,9 +152,11 @@ async function main() {
   if (want('clippy')) {
     await check('cargo clippy (host)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
     // The JavaScript class's exports (`js`) with the Rust API (default): what the browser tests build.
-    await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--features', 'js,shared', '--', '-D', 'warnings']);
+    await check('cargo clippy (wasm32)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--all-targets', '--features', 'js,shared,test-hooks', '--', '-D', 'warnings']);
     // What a Rust app that depends on the crate builds: the Rust API, no JavaScript exports.
     await check('cargo clippy (wasm32, Rust API only)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--', '-D', 'warnings']);
+    // A Rust app that leaves the `std` feature off (`default-features = false, features = ["api"]`): the crate is no_std.
+    await check('cargo clippy (wasm32, Rust API without std)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'api', '--', '-D', 'warnings']);
     // The core with the `shared` option compiled in (a build of its own).
     await check('cargo clippy (wasm32, shared)', 'cargo', ['clippy', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', '--features', 'js,shared', '--', '-D', 'warnings']);
     // The npm build's configuration: no_std, with its own panic handler.
@@ -195,8 +197,10 @@ async function main() {
       // the script says how, and sends every request over one connection).
       // Seen under chromedriver as a page that never loads ("Timed out
       // receiving message from renderer", 300 s). Never retried or skipped.
+      // rust_api forces a panic through the test hook (Builder::panic_on_chunk).
       for (const binary of ['web', 'rust_api', 'rust_api_release', 'rust_api_shared']) {
-        await rustSuite(`wasm browser tests (${binary})`, process.execPath, ['scripts/wasm-browser.mjs', `--test=${binary}`, '--features=js,shared'], env);
+        const features = binary === 'rust_api' ? 'js,shared,test-hooks' : 'js,shared';
+        await rustSuite(`wasm browser tests (${binary})`, process.execPath, ['scripts/wasm-browser.mjs', `--test=${binary}`, `--features=${features}`], env);
       }
     } finally {
       await server.close();

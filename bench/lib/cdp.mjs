@@ -86,6 +86,11 @@ export async function launchChromium(executable, extraArgs = []) {
     pid: child.pid,
     version: version.product.replace(/^.*?\//, ''),
     send,
+    /** Every CDP event (any session) to `listener(message)` until the returned function is called. */
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     /**
      * A new page (own target, flattened session): { send, evaluate, navigate, close }.
      * isolated: in a browser context of its own (so a renderer process of its own,

@@ -223,14 +223,21 @@ export async function startServer({ files, libs }) {
         else await immediate();
       }
     } else {
-      // As fast as the socket drains, in 64 KiB writes (or the scenario's `write`).
+      // As fast as the socket drains, in 64 KiB writes (or the scenario's
+      // `write`); with `every`, a write every that many ms (a trickle).
       const write = spec.write || 65536;
+      const every = spec.every || 0;
+      const start = performance.now();
       let at = 0;
-      while (at < bytes.length && !closed) {
+      for (let k = 1; at < bytes.length && !closed; k++) {
         const end = Math.min(at + write, bytes.length);
         const ok = put(bytes.subarray(at, end), end === bytes.length);
         at = end;
         if (!ok) await drained();
+        if (every) {
+          const wait = start + k * every - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
       }
     }
     // The response stays open (the client closes it once every event has

@@ -35,9 +35,12 @@ function resolveUrl(url) {
   let parsed;
   try {
     parsed = base ? new URL(url, base) : new URL(url);
+    // Credentials are sent percent-decoded (credentials.js): those that
+    // decodeURIComponent cannot decode make the URL invalid, now.
+    decodeURIComponent(parsed.username + parsed.password);
   } catch {
     // Node's own words ("Invalid URL"), which code and tests match there.
-    const why = base
+    const why = base || parsed
       ? 'is invalid'
       : 'is invalid or relative, and there is no document or location to resolve it against; pass an absolute URL';
     throw syntaxError(isNode ? `Invalid URL: '${url}' ${why}` : `Failed to construct 'EventSource': The URL '${url}' ${why}.`);

@@ -4,6 +4,7 @@
 import { CLOSED, CONNECTING } from './generated/contract.js';
 import { makeEvent } from './dom.js';
 import { contain } from './wasm/guard.js';
+import { STOP_EVENT, watchStop as wrapStop } from './wasm/stop.js';
 
 // Internal state lives under a symbol (non-enumerable, so it stays out of
 // Object.keys, JSON.stringify and spreads), which works in every engine
@@ -145,28 +146,23 @@ export function offline() {
   return !!n && n.onLine === false;
 }
 
-// window.stop() aborts every request in flight, which fails the connection
-// (HTML §9.2.2: "an aborted network error"); Chromium's fetch reports it as
-// the same TypeError as a network error, so the sources are told first.
-// Wrapped once, when the first source is made (importing the package
+// window.stop() fails every connection in flight as aborted: the one
+// signal src/js/wasm/stop.js dispatches (the Rust API listens to it too).
+// Listened to once, when the first source is made (importing the package
 // changes no global).
-let stopWatched = false;
+let stopHeard = false;
 export function watchStop() {
   const g = globalThis;
-  const original = g.stop;
-  if (stopWatched || !g.document || typeof original !== 'function') return;
-  stopWatched = true;
-  Object.defineProperty(g, 'stop', {
-    value: function stop() {
+  if (!g.document || typeof g.addEventListener !== 'function') return;
+  if (!stopHeard) {
+    stopHeard = true;
+    g.addEventListener(STOP_EVENT, () => {
       for (const state of live) {
         // A first request the shell made itself is aborted by the page too.
         if (state.first !== null) state.first.stopped = true;
         drive(state, 'stopped');
       }
-      return Reflect.apply(original, this === undefined ? g : this, arguments);
-    },
-    writable: true,
-    configurable: true,
-    enumerable: true,
-  });
+    });
+  }
+  wrapStop();
 }

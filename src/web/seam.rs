@@ -9,7 +9,6 @@
 
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use eventsource_core::machine::Failure;
 use js_sys::{Function, Object, Promise, Uint8Array};
@@ -104,33 +103,12 @@ pub(super) enum Chunk<'a> {
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `dst.set(src)` with `dst` a view of wasm memory: the chunk's one
-    /// copy, in one call. (js-sys's `copy_to_uninit` asks the array's
+    /// `dst.set(src)` with `dst` a view of wasm memory: a [`Chunk::Js`]'s
+    /// one copy, in one call. (js-sys's `copy_to_uninit` asks the array's
     /// length twice more, for its assertions: the transport knows it.)
+    /// Here, not in the driver, which names no JavaScript type.
     #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
-    fn copy_into(dst: &mut [u8], src: &Uint8Array);
-}
-
-impl<'a> Chunk<'a> {
-    /// The chunk's bytes in wasm memory: a JavaScript one copied once into
-    /// `buffer` (reused from chunk to chunk, zeroed only where it grows).
-    pub(super) fn bytes<'s>(self, buffer: &'s mut Vec<u8>) -> &'s [u8]
-    where
-        'a: 's,
-    {
-        match self {
-            Chunk::Bytes(bytes) => bytes,
-            Chunk::Js(array, len) => {
-                let len = len as usize;
-                if buffer.len() < len {
-                    buffer.resize(len, 0);
-                }
-                let bytes = &mut buffer[..len];
-                copy_into(bytes, array);
-                bytes
-            }
-        }
-    }
+    pub(super) fn copy_into(dst: &mut [u8], src: &Uint8Array);
 }
 
 /// What happened to a request.

@@ -114,3 +114,17 @@ test("a shared source's request, which names its group, is the object the driver
     assertShape(describeRequest(state), GROUP_REQUEST, `the request of ${JSON.stringify(init)}`);
   }
 });
+
+test('the shell decides "sent once" by the same table as the core (eventsource_core::machine::sends_once)', async () => {
+  // The shell decides in its constructor, before any WebAssembly has
+  // loaded, so it keeps its own copy of the rule: held here to the table
+  // that crates/eventsource-core/tests/sends_once.rs holds the core to.
+  const { readFile } = await import('node:fs/promises');
+  const { sendsOnce } = await load('src/js/options.js');
+  const table = JSON.parse(await readFile(join(root, 'crates/eventsource-core/tests/sends-once.json'), 'utf8'));
+  assert.ok(table.cases.length >= 10, 'the table lost its rows');
+  for (const { method, body, resend, once } of table.cases) {
+    const request = { method, body: body ? 'x' : undefined };
+    assert.equal(sendsOnce(request, resend), once, JSON.stringify({ method, body, resend }));
+  }
+});

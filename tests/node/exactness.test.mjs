@@ -216,4 +216,12 @@ describe('exactness in Node', () => {
     const es = new EventSource('http://example.test/a%20b?x=%25');
     es.close();
   });
+
+  test('credentials that are not percent-encoded UTF-8 make the URL invalid: a SyntaxError (they could never be sent)', () => {
+    for (const url of ['http://u:%ZZ@example.test/', 'http://%C3:pw@example.test/', 'http://u:a%2@example.test/']) {
+      assert.throws(() => new EventSource(url), (e) => e.name === 'SyntaxError' && /Invalid URL/.test(e.message) && e.message.includes(url), url);
+    }
+    const es = new EventSource('http://%C3%A9:a%25b@example.test/');
+    es.close();
+  });
 });

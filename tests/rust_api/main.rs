@@ -1,5 +1,5 @@
-//! Browser tests of the Rust API (`wasm-pack test --headless --chrome --
-//! --features js --test rust_api`), against the scriptable test server that
+//! Browser tests of the Rust API (`node scripts/wasm-browser.mjs
+//! --test=rust_api --features=js,shared,test-hooks`), against the scriptable test server that
 //! `npm test` starts and whose origin it compiles in as `SSE_TEST_ORIGIN`
 //! (tests/server/server.mjs: each request with a key gets the next spec of
 //! its plan, and `/log` tells what the server received). The page is
@@ -17,7 +17,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod api_support;
 
 mod build;
+mod credentials;
 mod failures;
+mod policy;
 mod readme;
 mod reconnection;
 mod requests;

@@ -44,8 +44,8 @@ async fn the_readmes_snippet_follows_a_post_stream_until_it_fails_for_good() {
         [
             "open (resumed from \"\")",
             "news: hello",
-            "the event source lost its connection (reconnecting): ended",
-            "the event source failed: status 503 (Service Unavailable)",
+            "eventsource-wasm: the server ended the stream; reconnecting",
+            "eventsource-wasm: the server answered with HTTP status 503; an event stream must answer 200, so the connection failed for good (Service Unavailable)",
         ]
     );
     let (requests, _) = server(&key).await;

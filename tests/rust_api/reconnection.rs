@@ -26,11 +26,13 @@ async fn before_reconnect_may_veto() {
     next_open(&mut source).await;
     next_message(&mut source, "once").await;
     let loss = next_error(&mut source, "the end of the stream").await;
+    crate::failures::says(&loss);
     assert_eq!(
         (loss.reason, loss.ready_state),
         (ErrorReason::Ended, ReadyState::Connecting)
     );
     let error = next_error(&mut source, "the veto").await;
+    crate::failures::says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Vetoed, ReadyState::Closed)
@@ -52,6 +54,7 @@ async fn a_post_is_sent_once_unless_before_reconnect_answers_with_the_request_to
     next_open(&mut source).await;
     next_message(&mut source, "a").await;
     let error = next_error(&mut source, "the loss").await;
+    crate::failures::says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Unrepeatable, ReadyState::Closed)
@@ -80,6 +83,7 @@ async fn a_post_is_sent_once_unless_before_reconnect_answers_with_the_request_to
     next_open(&mut source).await;
     next_message(&mut source, "a").await;
     let error = next_error(&mut source, "the end").await;
+    crate::failures::says(&error);
     assert_eq!(
         (error.reason, error.ready_state),
         (ErrorReason::Ended, ReadyState::Connecting)

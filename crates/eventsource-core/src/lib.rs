@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod buffering;
+pub mod credentials;
 pub mod machine;
 pub mod mime;
 pub mod parser;

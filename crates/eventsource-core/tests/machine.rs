@@ -749,26 +749,56 @@ fn an_initial_last_event_id_is_sent_on_the_first_request() {
 
 #[test]
 fn reasons_have_names_fatality_and_actionable_messages() {
-    for (reason, name, fatal) in [
-        (Reason::Network, "network", false),
-        (Reason::Ended, "ended", false),
-        (Reason::Status(404), "status", true),
-        (Reason::MimeType, "mime", true),
-        (Reason::Limit(ParseError::LineTooLong { limit: 1 }), "limit", true),
-        (Reason::Timeout, "timeout", false),
-        (Reason::RetriesExhausted, "retries", true),
-        (Reason::Vetoed, "vetoed", true),
-        (Reason::Refused, "refused", true),
-        (Reason::Aborted, "aborted", true),
-        (Reason::Scheme, "scheme", true),
-        (Reason::Unrepeatable { lost: Lost::Ended }, "unrepeatable", true),
+    // Each sentence says what happened, whether the source reconnects, and
+    // for a failure, what to do (the phrase); the Rust API's error items
+    // carry them (tests/rust_api/failures.rs checks each there).
+    for (reason, name, fatal, phrase) in [
+        (Reason::Network, "network", false, "failed or was dropped"),
+        (Reason::Ended, "ended", false, "the server ended the stream"),
+        (
+            Reason::Status(404),
+            "status",
+            true,
+            "HTTP status 404; an event stream must answer 200",
+        ),
+        (Reason::MimeType, "mime", true, "is not text/event-stream"),
+        (
+            Reason::Limit(ParseError::LineTooLong { limit: 1 }),
+            "limit",
+            true,
+            "raise the limit or fix the server",
+        ),
+        (Reason::Timeout, "timeout", false, "within the heartbeat timeout"),
+        (
+            Reason::RetriesExhausted,
+            "retries",
+            true,
+            "maximum number of reconnection attempts",
+        ),
+        (Reason::Vetoed, "vetoed", true, "vetoed"),
+        (
+            Reason::Refused,
+            "refused",
+            true,
+            "must answer with Access-Control-Allow-Origin",
+        ),
+        (Reason::Aborted, "aborted", true, "aborted from outside"),
+        (Reason::Scheme, "scheme", true, "needs http:, https:"),
+        (
+            Reason::Unrepeatable { lost: Lost::Ended },
+            "unrepeatable",
+            true,
+            "answer the reconnection with the request to continue with",
+        ),
     ] {
         assert_eq!(reason.name(), name);
         assert_eq!(reason.is_fatal(), fatal, "{name}");
-        assert!(reason.to_string().len() > 20);
         assert!(Reason::NAMES.contains(&name));
+        let sentence = reason.to_string();
+        assert!(sentence.contains(phrase), "{name}: {sentence}");
+        let then = if fatal { "failed" } else { "reconnecting" };
+        assert!(sentence.contains(then), "{name} says it {then}: {sentence}");
     }
-    assert!(Reason::Status(404).to_string().contains("404"));
     assert!(
         Reason::Limit(ParseError::EventTooLarge { limit: 77 })
             .to_string()

@@ -3,11 +3,30 @@
 //! (`index.html`) has a `<output id="ready-state">` and an `<ol
 //! id="events">`; each message becomes a list item. The stream's URL is the
 //! page's `?stream=` parameter (default `/demo/clock`).
+//!
+//! Everything the page asks of the EventSource is in `feed.rs`. The size
+//! benchmark (`npm run bench:rust-size`) builds this same page over
+//! gloo-net's and reqwest-eventsource's `EventSource` instead
+//! (`src/size/`), chosen by a Cargo feature.
 
-use eventsource_wasm::{Event, EventSource};
-use futures_util::StreamExt;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, UrlSearchParams};
+
+#[cfg(not(any(feature = "size-gloo-net", feature = "size-reqwest-eventsource")))]
+mod feed;
+#[cfg(feature = "size-gloo-net")]
+#[path = "size/gloo_net.rs"]
+mod feed;
+#[cfg(all(feature = "size-reqwest-eventsource", not(feature = "size-gloo-net")))]
+#[path = "size/reqwest_eventsource.rs"]
+mod feed;
+
+/// One list item: what kind of thing the source reported (`open`, an
+/// event's type, `error`) and its text.
+pub struct Shown {
+    pub kind: String,
+    pub text: String,
+}
 
 #[wasm_bindgen(start)]
 pub fn main() -> Result<(), JsValue> {
@@ -19,22 +38,16 @@ pub fn main() -> Result<(), JsValue> {
         .get("stream")
         .unwrap_or_else(|| "/demo/clock".into());
     // A bad URL is an error here, before any request: shown, not thrown.
-    let mut source = match EventSource::new(&url) {
-        Ok(source) => source,
-        Err(error) => return show(&document, "error", &error.to_string()),
+    let mut feed = match feed::Feed::open(&url) {
+        Ok(feed) => feed,
+        Err(message) => return show(&document, "error", &message),
     };
     wasm_bindgen_futures::spawn_local(async move {
         // The stream ends when the source closes for good; dropping the
         // source (at the end of this task) would close it.
-        while let Some(event) = source.next().await {
-            let shown = match event {
-                Event::Open(_) => show(&document, "open", "open"),
-                Event::Message(message) => show(&document, &message.event_type, &message.data),
-                Event::Error(error) => show(&document, "error", &error.to_string()),
-                _ => Ok(()),
-            };
-            let state = ["CONNECTING", "OPEN", "CLOSED"][source.ready_state() as usize];
-            if let (Ok(()), Some(output)) = (shown, document.get_element_by_id("ready-state")) {
+        while let Some(Shown { kind, text }) = feed.next().await {
+            let state = ["CONNECTING", "OPEN", "CLOSED"][usize::from(feed.ready_state())];
+            if let (Ok(()), Some(output)) = (show(&document, &kind, &text), document.get_element_by_id("ready-state")) {
                 output.set_text_content(Some(state));
             }
         }

@@ -38,6 +38,8 @@ pub struct Builder {
     pub(crate) shared: Option<String>,
     pub(crate) only: Option<Vec<String>>,
     pub(crate) comments: bool,
+    #[cfg(feature = "test-hooks")]
+    pub(crate) panic_on_chunk: bool,
 }
 
 impl Builder {
@@ -61,6 +63,8 @@ impl Builder {
             shared: None,
             only: None,
             comments: false,
+            #[cfg(feature = "test-hooks")]
+            panic_on_chunk: false,
         }
     }
 
@@ -226,6 +230,16 @@ impl Builder {
     /// Yield comment lines too ([`Event::Comment`](super::Event::Comment)).
     pub fn comments(mut self, comments: bool) -> Self {
         self.comments = comments;
+        self
+    }
+
+    /// Test hook (cargo feature `test-hooks`, never in a release): the
+    /// engine panics when the first chunk arrives, to prove that a panic
+    /// ends only this source, as an error item.
+    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
+    pub fn panic_on_chunk(mut self) -> Self {
+        self.panic_on_chunk = true;
         self
     }
 

@@ -14,7 +14,8 @@ use crate::web::env;
 #[non_exhaustive]
 pub enum BuildError {
     /// The URL cannot be parsed (relative URLs resolve against the realm's
-    /// `location`), or it carries a user name or password.
+    /// `location`), or its user name or password is not percent-encoded
+    /// UTF-8.
     Url { url: String, why: String },
     /// A header name or value the platform refuses.
     Header { name: String, why: String },
@@ -32,32 +33,42 @@ pub enum BuildError {
     NotComparable(&'static str),
 }
 
+// Text and integers only: `{:?}` (string escaping) and an `f64`'s Display
+// (float printing) would bring about 12 KB of `core::fmt` into every app
+// that depends on the crate, for messages it may never show (measured:
+// BENCHMARKS.md, "In a Rust app").
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("eventsource-wasm: ")?;
         match self {
-            BuildError::Url { url, why } => write!(f, "eventsource-wasm: the URL {url:?} cannot be used: {why}"),
-            BuildError::Header { name, why } => {
-                write!(f, "eventsource-wasm: the header {name:?} cannot be sent: {why}")
-            }
+            BuildError::Url { url, why } => write!(f, "the URL \"{url}\" cannot be used: {why}"),
+            BuildError::Header { name, why } => write!(f, "the header \"{name}\" cannot be sent: {why}"),
             BuildError::Method(method) => write!(
                 f,
-                "eventsource-wasm: the method {method:?} cannot be sent: it must be an HTTP token other than CONNECT, TRACE or TRACK"
+                "the method \"{method}\" cannot be sent: it must be an HTTP token other than CONNECT, TRACE or TRACK"
             ),
             BuildError::Jitter(jitter) => write!(
                 f,
-                "eventsource-wasm: the reconnection jitter must be a fraction from 0 to 1, not {jitter}"
+                "the reconnection jitter must be a fraction from 0 to 1 (0.5 adds up to half the delay), and this one is {}",
+                if jitter.is_nan() {
+                    "not a number"
+                } else if *jitter < 0.0 {
+                    "below 0"
+                } else {
+                    "above 1"
+                }
             ),
             BuildError::Transport { transport, why } => {
-                write!(f, "eventsource-wasm: the {transport:?} transport cannot be used: {why}")
+                write!(f, "the {} transport cannot be used: {why}", transport.name())
             }
             BuildError::Storage { storage, why } => write!(
                 f,
-                "eventsource-wasm: persist_last_event_id needs {}, which cannot be used here: {why}",
+                "persist_last_event_id needs {}, which cannot be used here: {why}",
                 storage.global_name()
             ),
             BuildError::NotComparable(what) => write!(
                 f,
-                "eventsource-wasm: shared() shares a connection only among sources whose requests are the same (no tab may receive events fetched with another's credentials), and {what} cannot be compared; give fixed headers, or use shared_with_key(key) to promise that every source with that key may see the same events"
+                "shared() shares a connection only among sources whose requests are the same (no tab may receive events fetched with another's credentials), and {what} cannot be compared; give fixed headers, or use shared_with_key(key) to promise that every source with that key may see the same events"
             ),
         }
     }

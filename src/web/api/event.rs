@@ -144,6 +144,10 @@ pub struct Error {
     /// CONNECTING: the source reconnects. CLOSED: it failed for good, and
     /// the stream ends after this item.
     pub ready_state: ReadyState,
+    /// What happened and what to do, in a sentence: the protocol core's
+    /// (`eventsource_core::machine::Reason`'s `Display`), as the JavaScript
+    /// event's `message` is in the words of its options.
+    pub message: String,
 }
 
 impl Error {
@@ -153,25 +157,29 @@ impl Error {
     }
 }
 
+/// `eventsource-wasm: ` and the [`Error::message`], the status text, and
+/// what the platform threw: `eventsource-wasm: the server answered with
+/// HTTP status 404; an event stream must answer 200, so the connection
+/// failed for good (Not Found)`.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.is_fatal() {
-            "failed"
-        } else {
-            "lost its connection (reconnecting)"
-        };
-        write!(f, "the event source {what}: {}", self.reason.name())?;
-        if self.status != 0 {
-            write!(f, " {}", self.status)?;
-        }
-        if !self.detail.is_empty() {
+        write!(f, "eventsource-wasm: {}", self.message)?;
+        if self.reason == ErrorReason::Status && !self.detail.is_empty() {
             write!(f, " ({})", self.detail)?;
         }
         if let Some(cause) = &self.cause {
-            write!(f, ": {cause}")?;
+            write!(f, " [{cause}]")?;
         }
         Ok(())
     }
+}
+
+/// The [`Error::message`] of a panic (the core has no such reason: it is
+/// this crate's bug).
+pub(crate) fn panic_message(panic: &str) -> String {
+    alloc::format!(
+        "a bug in eventsource-wasm (a panic: {panic}) released this source, which is closed; the page and other sources go on. Please report it with this message"
+    )
 }
 
 impl core::error::Error for Error {}
@@ -189,6 +197,16 @@ pub struct Warning {
     /// The figures the sign comes with (milliseconds waited and events, or
     /// the buffer's size in bytes), as the JavaScript event's.
     pub figures: [f64; 2],
+    /// What was seen and what to do on the server, in a sentence (the
+    /// protocol core's `Warning` `Display`).
+    pub message: String,
+}
+
+/// `eventsource-wasm: ` and the [`Warning::message`].
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "eventsource-wasm: {}", self.message)
+    }
 }
 
 /// What [`Builder::before_reconnect`](super::Builder::before_reconnect)'s

@@ -17,7 +17,7 @@ use eventsource_core::machine::{ReadyState, Reason, Request, Warning as CoreWarn
 use wasm_bindgen::JsValue;
 
 use super::error::describe;
-use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning};
+use super::event::{Error, ErrorReason, Event, Message, Open, ReconnectInfo, RequestInfo, Warning, panic_message};
 use super::options::{BeforeReconnect, Headers, Reconnect as Answer};
 use super::request::{Persisted, Shape, origin_of};
 use crate::batch::{Batch, Piece};
@@ -183,6 +183,7 @@ impl FrontEnd for Front {
             detail,
             cause: (!cause.is_undefined()).then(|| describe(cause)),
             ready_state,
+            message: reason.to_string(),
         }));
         if ready_state == ReadyState::Closed {
             self.end();
@@ -222,7 +223,12 @@ impl FrontEnd for Front {
 
     fn warn(&self, warning: CoreWarning, _url: &str) {
         let (kind, sign, figures) = crate::contract::describe_warning(warning);
-        self.push(Event::Warning(Warning { kind, sign, figures }));
+        self.push(Event::Warning(Warning {
+            kind,
+            sign,
+            figures,
+            message: warning.to_string(),
+        }));
     }
 
     fn panicked(&self, message: &str) {
@@ -232,6 +238,7 @@ impl FrontEnd for Front {
             detail: message.to_string(),
             cause: None,
             ready_state: ReadyState::Closed,
+            message: panic_message(message),
         }));
         self.end();
         self.leave_group();
@@ -247,7 +254,7 @@ impl FrontEnd for Front {
         let refused = |text: &str| Init::Refused(Cause::new(js_sys::Error::new(text).into()));
         match shape.user_headers(&info) {
             Some(Ok(list)) => match shape
-                .init(&request.url, id, &list)
+                .init(&request.url, id, request.authorize, &list)
                 .map(|init| FetchInit::from_value(init.into()))
             {
                 Ok(Ok(init)) => Init::Ready(init),
@@ -262,12 +269,18 @@ impl FrontEnd for Front {
                 let front = self.clone();
                 let url = request.url.clone();
                 let id = id.to_string();
+                let authorize = request.authorize;
                 drop(shape);
                 // Where a promise meets Rust: the driver waits on a promise
                 // (and cancels its callback if the source closes first).
                 let promise = wasm_bindgen_futures::future_to_promise(async move {
                     match future.await {
-                        Ok(list) => front.0.request.borrow().init(&url, &id, &list).map(JsValue::from),
+                        Ok(list) => front
+                            .0
+                            .request
+                            .borrow()
+                            .init(&url, &id, authorize, &list)
+                            .map(JsValue::from),
                         Err(text) => Err(js_sys::Error::new(&text).into()),
                     }
                 });

@@ -59,15 +59,14 @@
 //!   implements their front-end (`crate::web::front::FrontEnd`), as
 //!   `src/web/link.rs` does for JavaScript.
 
-use alloc::rc::{Rc, Weak};
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use eventsource_core::machine::Machine;
-use wasm_bindgen::JsCast;
 
 mod builder;
 mod error;
@@ -75,6 +74,7 @@ mod event;
 mod front;
 #[cfg(feature = "shared")]
 mod group;
+mod lifecycle;
 mod options;
 mod prepare;
 mod request;
@@ -84,9 +84,9 @@ pub use error::BuildError;
 pub use event::{Error, ErrorReason, Event, Message, Open, ReadyState, ReconnectInfo, RequestInfo, Warning};
 pub use options::{Body, HeaderList, HeadersFuture, Reconnect, ReconnectPolicy, ReconnectRequest, Storage, Transport};
 
+use crate::web::clock;
 use crate::web::driver::Driver;
 use crate::web::handles::Listener;
-use crate::web::{clock, env};
 use front::Front;
 use prepare::Prepared;
 
@@ -116,6 +116,7 @@ impl EventSource {
     pub(crate) fn start(prepared: Prepared) -> EventSource {
         let Prepared {
             url,
+            request_url,
             config,
             settings,
             request,
@@ -142,7 +143,7 @@ impl EventSource {
             member,
             fixed_request,
         );
-        let machine = Machine::new(&url, config, clock::now_ms());
+        let machine = Machine::new(&request_url, config, clock::now_ms());
         let driver = Driver::new(machine, settings, front.clone(), None);
         // Then it hears the others, and queues for the lock.
         #[cfg(feature = "shared")]
@@ -151,7 +152,7 @@ impl EventSource {
             member.listen(&weak);
             member.lock(&weak);
         }
-        let watch = watch(&driver, &front, pause_when_hidden);
+        let watch = lifecycle::watch(&driver, &front, pause_when_hidden);
         EventSource {
             driver,
             front,
@@ -245,95 +246,4 @@ pub fn resource_counts() -> ResourceCounts {
         requests: stats::REQUESTS.get(),
         callbacks: stats::CALLBACKS.get(),
     }
-}
-
-/// Why a source is suspended: the page is hidden, or in the back/forward
-/// cache (each resumes only what it suspended).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Why {
-    Hidden,
-    Cached,
-}
-
-/// The page lifecycle and the network, for one source (as
-/// `src/js/lifecycle.js` does for the JavaScript class): `offline`/`online`
-/// tell the machine; a page with an open connection cannot enter the
-/// back/forward cache, so `pagehide` (persisted) suspends and `pageshow`
-/// (persisted) resumes with `Last-Event-ID`; with `pause_when_hidden`, so
-/// does hiding the page. Looked up here, when the source is made.
-fn watch(driver: &Rc<Driver<Front>>, front: &Front, pause_when_hidden: bool) -> Vec<Listener> {
-    let mut held = Vec::new();
-    let Ok(global) = env::global().dyn_into::<web_sys::EventTarget>() else {
-        return held;
-    };
-    let weak = Rc::downgrade(driver);
-    let suspended = Rc::new(Cell::new(None::<Why>));
-    for (kind, online) in [("online", true), ("offline", false)] {
-        let weak = weak.clone();
-        held.push(Listener::new(&global, kind, move |_| {
-            if let Some(driver) = weak.upgrade() {
-                driver.input(|machine, now| machine.set_online(now, online));
-            }
-        }));
-    }
-    // A shared source leaves its group instead (another source leads at
-    // once; with every page hidden, none does), and joins it again as a
-    // newcomer.
-    let suspend = |weak: &Weak<Driver<Front>>, front: &Front, suspended: &Cell<Option<Why>>, why: Why| {
-        if suspended.get().is_none() {
-            if let Some(driver) = weak.upgrade() {
-                suspended.set(Some(why));
-                if front.shares() {
-                    driver.leave_group();
-                    front.leave_group();
-                } else {
-                    driver.input(|machine, _| machine.suspend());
-                }
-            }
-        }
-    };
-    let resume = |weak: &Weak<Driver<Front>>, front: &Front, suspended: &Cell<Option<Why>>, why: Why| {
-        if suspended.get() == Some(why) {
-            suspended.set(None);
-            if let Some(driver) = weak.upgrade() {
-                if front.shares() {
-                    front.rejoin(weak, &driver);
-                } else {
-                    driver.input(|machine, now| machine.resume(now));
-                }
-            }
-        }
-    };
-    let document = env::field(&env::global(), "document");
-    if document.is_undefined() {
-        return held;
-    }
-    for (kind, hide) in [("pagehide", true), ("pageshow", false)] {
-        let (weak, front, suspended) = (weak.clone(), front.clone(), suspended.clone());
-        held.push(Listener::new(&global, kind, move |event| {
-            // A shared source lets go of its group's lock on any pagehide
-            // (navigating away, closing, or into the cache), so that another
-            // leads at once.
-            if env::field(&event, "persisted").is_truthy() || (hide && front.shares()) {
-                if hide {
-                    suspend(&weak, &front, &suspended, Why::Cached);
-                } else {
-                    resume(&weak, &front, &suspended, Why::Cached);
-                }
-            }
-        }));
-    }
-    if let (true, Ok(target)) = (pause_when_hidden, document.dyn_into::<web_sys::EventTarget>()) {
-        let (weak, front, suspended) = (weak.clone(), front.clone(), suspended.clone());
-        held.push(Listener::new(&target, "visibilitychange", move |_| {
-            // Looked up when it changes (tests replace it).
-            let hidden = env::field(&env::field(&env::global(), "document"), "hidden").is_truthy();
-            if hidden {
-                suspend(&weak, &front, &suspended, Why::Hidden);
-            } else {
-                resume(&weak, &front, &suspended, Why::Hidden);
-            }
-        }));
-    }
-    held
 }

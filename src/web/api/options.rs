@@ -25,6 +25,16 @@ pub enum Transport {
     Xhr,
 }
 
+impl Transport {
+    /// Its name in messages (the JavaScript option's value).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Transport::Fetch => "fetch",
+            Transport::Xhr => "xhr",
+        }
+    }
+}
+
 /// A request body (for POST streams).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {

@@ -3,9 +3,9 @@
 //! shape, the transport, the group of a shared source.
 
 use alloc::string::String;
-#[cfg(feature = "shared")]
 use alloc::vec::Vec;
 
+use eventsource_core::credentials::basic_authorization;
 use eventsource_core::machine::Config;
 use eventsource_core::parser::Limits;
 
@@ -20,7 +20,10 @@ use crate::web::settings::{Settings, Transport as Carrier};
 
 /// Everything [`Builder::build`] checked, ready to start a driver.
 pub(crate) struct Prepared {
+    /// As given (with any credentials), for `EventSource::url`.
     pub url: String,
+    /// What is requested (without them).
+    pub request_url: String,
     pub config: Config,
     pub settings: Settings,
     pub request: request::Shape,
@@ -35,7 +38,8 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub(crate) fn check(b: Builder) -> Result<Prepared, BuildError> {
-        let url = request::resolve_url(&b.url)?;
+        let resolved = request::resolve_url(&b.url)?;
+        let url = resolved.href;
         if !(0.0..=1.0).contains(&b.policy.jitter) {
             return Err(BuildError::Jitter(b.policy.jitter));
         }
@@ -76,7 +80,18 @@ impl Prepared {
             resend: b.policy.resend,
             with_credentials: b.with_credentials,
             xhr: carrier == Carrier::Xhr,
+            authorization: resolved
+                .credentials
+                .as_ref()
+                .map(|(user, password)| basic_authorization(user, password)),
         };
+        // As the JavaScript class: XHR answers a Basic challenge with them
+        // itself; fetch sends them with the first request in a window (a
+        // 401 to a fetch would make the browser prompt), elsewhere after a
+        // challenge.
+        let xhr = carrier == Carrier::Xhr;
+        let credentialed = resolved.credentials.is_some();
+        let in_window = !env::field(&env::global(), "location").is_undefined();
         let limits = Limits::new()
             .with_max_line_length(b.max_line_length)
             .with_max_event_size(b.max_event_size);
@@ -88,23 +103,26 @@ impl Prepared {
             .with_origin(request::realm_origin().as_deref())
             .with_ask_before_reconnect(b.before_reconnect.is_some())
             .with_send_once(shape.sends_once())
+            .with_basic_credentials(credentialed && !xhr)
+            .with_authorize_first(credentialed && !xhr && in_window)
             .with_diagnose_buffering(true)
             .with_seed((js_sys::Math::random() * 9_007_199_254_740_991.0) as u64);
         let settings = Settings {
             with_credentials: b.with_credentials,
             transport: carrier,
             fetch: b.fetch,
-            user: None,
+            user: resolved.credentials.filter(|_| xhr),
             #[cfg(feature = "shared")]
             shared: member.is_some(),
             #[cfg(not(feature = "shared"))]
             shared: false,
             comments: b.comments,
             #[cfg(feature = "test-hooks")]
-            panic_on_chunk: false,
+            panic_on_chunk: b.panic_on_chunk,
         };
         Ok(Prepared {
             url,
+            request_url: resolved.request_url,
             config,
             settings,
             request: shape,

@@ -12,6 +12,9 @@ use alloc::vec::Vec;
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
+use eventsource_core::credentials::percent_decode;
+use eventsource_core::machine::sends_once;
+
 use super::error::{BuildError, describe};
 use super::event::RequestInfo;
 use super::options::{Body, HeaderList, Headers, Storage};
@@ -27,22 +30,30 @@ pub(crate) struct Shape {
     pub with_credentials: bool,
     /// XHR carries it (no cache mode: see `init`).
     pub xhr: bool,
+    /// `Basic …` of the URL's credentials, sent when the machine says so
+    /// (`Request::authorize`).
+    pub authorization: Option<String>,
 }
 
 impl Shape {
-    /// Whether it is sent once (`Config::send_once`): it has a body or a
-    /// method other than GET/HEAD, which may have effects (RFC 9110
-    /// §9.2.2), and the app did not allow re-sending it.
+    /// Whether it is sent once (`Config::send_once`): the core's rule,
+    /// `eventsource_core::machine::sends_once`.
     pub(crate) fn sends_once(&self) -> bool {
-        !self.resend && (self.body.is_some() || !is_get_or_head(&self.method))
+        sends_once(&self.method, self.body.is_some(), self.resend)
     }
 
     /// The fetch init for `url`, with these user headers: `Accept:
     /// text/event-stream` unless the user gave one, `Last-Event-ID` only as
     /// the machine decided (HTML §9.2.2 step 6 and §9.2.4), the
     /// credentials mode of `withCredentials` (§9.2.2 step 8), `no-store`
-    /// (step 9).
-    pub(crate) fn init(&self, url: &str, last_event_id: &str, user: &HeaderList) -> Result<Object, JsValue> {
+    /// (step 9), the URL's credentials where the machine asks for them.
+    pub(crate) fn init(
+        &self,
+        url: &str,
+        last_event_id: &str,
+        authorize: bool,
+        user: &HeaderList,
+    ) -> Result<Object, JsValue> {
         let headers = web_sys::Headers::new()?;
         for (name, value) in user {
             headers.append(name, value)?;
@@ -54,6 +65,9 @@ impl Shape {
             headers.delete("Last-Event-ID")?;
         } else {
             headers.set("Last-Event-ID", &byte_string(last_event_id))?;
+        }
+        if let (true, Some(basic)) = (authorize, &self.authorization) {
+            headers.set("Authorization", basic)?;
         }
         // XHR has no cache mode: without these the HTTP cache may answer a
         // second source with the first one's response (same origin only:
@@ -96,10 +110,6 @@ impl Shape {
     }
 }
 
-fn is_get_or_head(method: &str) -> bool {
-    method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD")
-}
-
 /// Header values are byte strings: the last event ID goes as its UTF-8
 /// bytes, one character per byte.
 fn byte_string(text: &str) -> String {
@@ -124,9 +134,21 @@ pub(crate) fn origin_of(url: &str) -> String {
     web_sys::Url::new(url).map(|u| u.origin()).unwrap_or_default()
 }
 
+/// A URL as [`resolve_url`] makes it.
+pub(crate) struct Resolved {
+    /// Parsed and serialized, as given (`EventSource::url`).
+    pub href: String,
+    /// What is requested: without the user name and password.
+    pub request_url: String,
+    /// The user name and password, percent-decoded, if it had them.
+    pub credentials: Option<(String, String)>,
+}
+
 /// `url` parsed and serialized by the platform's URL parser, relative to
 /// the realm's `location` (HTML §9.2.2 steps 3–5 "encoding-parse a URL").
-pub(crate) fn resolve_url(url: &str) -> Result<String, BuildError> {
+/// Fetch refuses a URL with credentials: they are split off (as
+/// `src/js/credentials.js` does) and decoded as `decodeURIComponent` would.
+pub(crate) fn resolve_url(url: &str) -> Result<Resolved, BuildError> {
     let base = env::field(&env::field(&env::global(), "location"), "href").as_string();
     let parsed = match &base {
         Some(base) => web_sys::Url::new_with_base(url, base),
@@ -136,15 +158,29 @@ pub(crate) fn resolve_url(url: &str) -> Result<String, BuildError> {
         url: String::from(url),
         why: describe(&thrown),
     })?;
-    if !parsed.username().is_empty() || !parsed.password().is_empty() {
-        return Err(BuildError::Url {
-            url: String::from(url),
-            why: String::from(
-                "it carries a user name or password; send them in an Authorization header instead (Builder::header)",
-            ),
+    let href = parsed.href();
+    let (user, password) = (parsed.username(), parsed.password());
+    if user.is_empty() && password.is_empty() {
+        return Ok(Resolved {
+            request_url: href.clone(),
+            href,
+            credentials: None,
         });
     }
-    Ok(parsed.href())
+    let decode = |part: &str, which: &str| {
+        percent_decode(part).map_err(|error| BuildError::Url {
+            url: String::from(url),
+            why: alloc::format!("its {which} cannot be decoded: {error}"),
+        })
+    };
+    let credentials = (decode(&user, "user name")?, decode(&password, "password")?);
+    parsed.set_username("");
+    parsed.set_password("");
+    Ok(Resolved {
+        href,
+        request_url: parsed.href(),
+        credentials: Some(credentials),
+    })
 }
 
 /// Each header as the platform takes it, or which one it refuses and why.

@@ -14,7 +14,7 @@ use super::membership::Membership;
 use super::{Announce, Driver};
 use crate::batch::Batch;
 use crate::web::front::FrontEnd;
-use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter};
+use crate::web::seam::{Cause, Chunk, Receiver, Report, Reporter, copy_into};
 use crate::web::{clock, panic};
 
 impl<F: FrontEnd> Receiver for Driver<F> {
@@ -97,7 +97,20 @@ impl<F: FrontEnd> Driver<F> {
         // read, so that a leader can post the bytes after the borrow ends
         // (rule 1), still without a copy of its own.
         let mut buffer = core::mem::take(&mut self.state.borrow_mut().chunk);
-        let bytes = chunk.bytes(&mut buffer);
+        let bytes = match chunk {
+            Chunk::Bytes(bytes) => bytes,
+            Chunk::Js(array, len) => {
+                // The one copy into wasm memory, into a reused buffer
+                // (zeroed only where it grows).
+                let len = len as usize;
+                if buffer.len() < len {
+                    buffer.resize(len, 0);
+                }
+                let bytes = &mut buffer[..len];
+                copy_into(bytes, array);
+                &*bytes
+            }
+        };
         let (batch, relayed) = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;

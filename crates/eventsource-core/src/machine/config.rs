@@ -106,7 +106,7 @@ pub struct Config {
     /// answer with the request to continue with ([`Machine::proceed`]);
     /// otherwise, or if it does not, the connection fails
     /// ([`Reason::Unrepeatable`]). HTML's EventSource only ever sends GET,
-    /// which this leaves as the standard says.
+    /// which this leaves as the standard says. [`sends_once`] is the rule.
     pub send_once: bool,
     /// Watch the responses for signs of a buffering intermediary and warn
     /// once ([`Warning::Buffering`]; see [`crate::buffering`]). Off by
@@ -230,4 +230,20 @@ impl<'a> Head<'a> {
             })
         })
     }
+}
+
+/// Whether a request is sent once ([`Config::send_once`]): it has a body,
+/// or a method other than GET and HEAD (the methods RFC 9110 §9.2.1 calls
+/// safe; another may have effects, §9.2.2), and the host did not allow
+/// re-sending it (`resend`: the app says it is idempotent). Methods are
+/// compared without regard to case, as Fetch normalizes them.
+///
+/// The one statement of the rule in Rust. The JavaScript class decides it
+/// in its constructor, before any WebAssembly has loaded, so its shell
+/// keeps a copy (`sendsOnce` in `src/js/options.js`), held to the same
+/// table as this (`tests/sends-once.json`, read by this crate's tests and
+/// by `tests/node/border.test.mjs`).
+pub fn sends_once(method: &str, has_body: bool, resend: bool) -> bool {
+    let safe = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
+    !resend && (has_body || !safe)
 }

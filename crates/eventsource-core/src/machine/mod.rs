@@ -78,7 +78,7 @@ mod transport;
 
 use commands::Queues;
 pub use commands::{Notice, Order, Request, RequestKind};
-pub use config::{Config, Head, ReconnectPolicy};
+pub use config::{Config, Head, ReconnectPolicy, sends_once};
 pub use reasons::{Failure, Lost, ReadyState, Reason, Warning};
 
 /// The reconnection time before any `retry` field: "a user-agent-defined value,

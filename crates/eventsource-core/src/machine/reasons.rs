@@ -147,12 +147,12 @@ impl fmt::Display for Reason {
             Reason::MimeType => f.write_str(
                 "the response's Content-Type is not text/event-stream, so the connection failed for good",
             ),
-            Reason::Limit(error) => write!(f, "{error}; the connection failed"),
+            Reason::Limit(error) => write!(f, "{error}; raise the limit or fix the server. The connection failed"),
             Reason::Timeout => f.write_str("nothing (not even a comment) arrived within the heartbeat timeout; reconnecting"),
             Reason::RetriesExhausted => f.write_str("the maximum number of reconnection attempts was reached; the connection failed"),
             Reason::Vetoed => f.write_str("the reconnection was vetoed; the connection failed"),
             Reason::Refused => f.write_str(
-                "the request was refused (the server does not allow this origin), so the connection failed for good",
+                "the request was refused (CORS: the server does not allow this origin; it must answer with Access-Control-Allow-Origin, and its preflight must allow the request's method and headers), so the connection failed for good",
             ),
             Reason::Aborted => f.write_str("the request was aborted from outside, so the connection failed for good"),
             Reason::Scheme => f.write_str(
