@@ -114,6 +114,20 @@ pub fn text(value: &JsValue, path: &[&str]) -> Option<String> {
     field(value, path).as_string()
 }
 
+/// `url` with `user:password@` (already percent-encoded) after the scheme.
+pub fn with_userinfo(url: &str, userinfo: &str) -> String {
+    url.replacen("http://", &format!("http://{userinfo}@"), 1)
+}
+
+/// `Basic` + the platform's `btoa` of `pair` (one character per byte),
+/// computed apart from the engine.
+pub fn basic(pair: &str) -> String {
+    let global = js_sys::global();
+    let btoa: js_sys::Function = Reflect::get(&global, &"btoa".into()).unwrap().into();
+    let encoded = btoa.call1(&global, &pair.into()).unwrap().as_string().unwrap();
+    format!("Basic {encoded}")
+}
+
 pub fn origin_of(url: &str) -> String {
     web_sys::Url::new(url).unwrap().origin()
 }

@@ -16,10 +16,11 @@ export function loadScript(src) {
     document.head.appendChild(script);
   });
 }
-// A JavaScript EventSource of the package, with the shared option, and what it saw.
+// A JavaScript EventSource of the package, with the shared option (`true`
+// for the key ''), and what it saw.
 export function jsSource(url, key) {
   const seen = [];
-  const source = new globalThis.EventSourceWasm.EventSource(url, { shared: key });
+  const source = new globalThis.EventSourceWasm.EventSource(url, { shared: key === '' ? true : key });
   source.onopen = () => seen.push('open');
   source.onmessage = (e) => seen.push(`${e.data}@${e.lastEventId}`);
   source.onerror = (e) => seen.push(`error:${e.reason}`);

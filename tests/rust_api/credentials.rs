@@ -10,19 +10,6 @@ use wasm_bindgen_test::*;
 
 use crate::api_support::*;
 
-/// `url` with `user:password@` (already percent-encoded) after the scheme.
-fn with_userinfo(url: &str, userinfo: &str) -> String {
-    url.replacen("http://", &format!("http://{userinfo}@"), 1)
-}
-
-/// `Basic` + the platform's `btoa` of `pair` (one character per byte).
-fn basic(pair: &str) -> String {
-    let global = js_sys::global();
-    let btoa: js_sys::Function = js_sys::Reflect::get(&global, &"btoa".into()).unwrap().into();
-    let encoded = btoa.call1(&global, &pair.into()).unwrap().as_string().unwrap();
-    format!("Basic {encoded}")
-}
-
 #[wasm_bindgen_test]
 async fn over_fetch_the_credentials_go_with_the_first_request_and_the_url_without_them() {
     let key = unique_key("rust-credentials");

@@ -20,6 +20,8 @@
 //     end: 'close' (default) | 'reset' | 'open' (keep open until the client goes)
 //     auth: 'user:password' (HTTP Basic: answer 401 with a Basic challenge until
 //       a request carries these credentials; a 401 does not use up a spec)
+//     echo: true ('{authorization}' in a text chunk is written as the request's
+//       Authorization header, '-' for none: whose request brought the event)
 //   }
 // GET /numbers?key=K&total=N&size=B&end=close|open&cors=1
 //   Events `id: i` / `data: i` (padded to B bytes), i = 1..N, resuming after
@@ -213,7 +215,7 @@ export async function startServer({ port = 0, crossPort = 0, host = '127.0.0.1' 
     res.on('close', () => out.stop?.());
     for (const chunk of spec.chunks || []) {
       if (closed) return;
-      if (typeof chunk === 'string') out.write(chunk);
+      if (typeof chunk === 'string') out.write(spec.echo ? chunk.replaceAll('{authorization}', req.headers.authorization || '-') : chunk);
       else if (chunk.delay) await sleep(chunk.delay);
       else if (chunk.bytes) out.write(Buffer.from(chunk.bytes));
       else if (chunk.repeat) {
