@@ -44,13 +44,16 @@ struct State {
 }
 
 /// The allocator (see the module's documentation).
-pub(crate) struct Heap(UnsafeCell<State>);
+struct Heap(UnsafeCell<State>);
+
+#[global_allocator]
+static ALLOCATOR: Heap = Heap::new();
 
 // SAFETY: wasm32 without the `atomics` feature has one thread.
 unsafe impl Sync for Heap {}
 
 impl Heap {
-    pub(crate) const fn new() -> Heap {
+    const fn new() -> Heap {
         Heap(UnsafeCell::new(State {
             free: null_mut(),
             end: 0,

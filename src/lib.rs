@@ -43,7 +43,7 @@ pub use web::parse_count;
 pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse};
 
 // The npm build's allocator (feature `js` without `std`): its own small
-// free list (see `heap`).
+// free list, which `heap` declares the global allocator.
 #[cfg(all(
     target_arch = "wasm32",
     not(target_feature = "atomics"),
@@ -51,14 +51,6 @@ pub use web::{Link, Source, diagnostics, inspect_stream, supports_sse};
     not(feature = "std")
 ))]
 mod heap;
-#[cfg(all(
-    target_arch = "wasm32",
-    not(target_feature = "atomics"),
-    feature = "js",
-    not(feature = "std")
-))]
-#[global_allocator]
-static ALLOCATOR: heap::Heap = heap::Heap::new();
 
 // The allocator of Rust apps' wasm (and the std builds): talc, smaller and
 // faster than dlmalloc there.

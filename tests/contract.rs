@@ -79,3 +79,19 @@ fn the_readmes_rust_examples_are_the_cores_doc_tests() {
     }
     assert!(found >= 1, "README.md shows the core from Rust");
 }
+
+#[test]
+fn the_stop_signal_has_one_name_in_both_front_ends() {
+    // src/js/wasm/stop.js dispatches it and the JavaScript class imports
+    // its name; the Rust API listens for it by a constant of its own (a
+    // snippet's exported string is not a Rust `&'static str`).
+    let js = read("src/js/wasm/stop.js");
+    let start = js
+        .find("export const STOP_EVENT = '")
+        .expect("stop.js exports STOP_EVENT")
+        + 27;
+    let name = &js[start..start + js[start..].find('\'').expect("its closing quote")];
+    let rust = read("src/web/api/lifecycle.rs");
+    let line = format!("const STOP_EVENT: &str = {name:?};");
+    assert!(rust.contains(&line), "src/web/api/lifecycle.rs must say {line}");
+}

@@ -76,18 +76,10 @@ impl Sign {
     }
 }
 
-/// A space or a tab: what header values are trimmed of here, by the byte
-/// trim the MIME rules use ([`crate::mime::trim`]): a `str` pattern (a
-/// `[char; 2]` or a predicate) brings a searcher of 260 B of its own into
-/// the wasm.
-pub(crate) fn space_or_tab(b: u8) -> bool {
-    matches!(b, b' ' | b'\t')
-}
-
 /// Whether a `Content-Encoding` value compresses (anything but `identity`).
 pub fn is_compressed(content_encoding: Option<&str>) -> bool {
     content_encoding.is_some_and(|value| {
-        let value = crate::mime::trim(value.as_bytes(), space_or_tab);
+        let value = crate::mime::trim(value.as_bytes(), crate::mime::space_or_tab);
         !value.is_empty() && !value.eq_ignore_ascii_case(b"identity")
     })
 }

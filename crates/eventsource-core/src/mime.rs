@@ -24,6 +24,13 @@ fn is_token(b: u8) -> bool {
         )
 }
 
+/// A space or a tab (RFC 9110's optional whitespace): what header values
+/// are trimmed of, by [`trim`] (a `str` pattern, a `[char; 2]` or a
+/// predicate, brings a searcher of 260 B of its own into the wasm).
+pub(crate) fn space_or_tab(b: u8) -> bool {
+    matches!(b, b' ' | b'\t')
+}
+
 /// `bytes` without the bytes `pred` accepts at either end.
 pub(crate) fn trim(bytes: &[u8], pred: fn(u8) -> bool) -> &[u8] {
     let start = bytes.iter().position(|&b| !pred(b)).unwrap_or(bytes.len());

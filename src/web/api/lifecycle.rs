@@ -24,7 +24,8 @@ extern "C" {
     fn watch_stop();
 }
 
-/// What src/js/wasm/stop.js dispatches (its `STOP_EVENT`).
+/// What src/js/wasm/stop.js dispatches (its `STOP_EVENT`; tests/contract.rs
+/// holds the two equal).
 const STOP_EVENT: &str = "eventsource-wasm:stop";
 
 /// Why a source is suspended: the page is hidden, or in the back/forward

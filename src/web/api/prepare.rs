@@ -73,13 +73,14 @@ impl Prepared {
             None => None,
         };
         let fixed_request = b.shared.as_deref() == Some("");
+        let xhr = carrier == Carrier::Xhr;
         let shape = request::Shape {
             method,
             body: b.body,
             headers: b.headers,
             resend: b.policy.resend,
             with_credentials: b.with_credentials,
-            xhr: carrier == Carrier::Xhr,
+            xhr,
             authorization: resolved
                 .credentials
                 .as_ref()
@@ -89,7 +90,6 @@ impl Prepared {
         // itself; fetch sends them with the first request in a window (a
         // 401 to a fetch would make the browser prompt), elsewhere after a
         // challenge.
-        let xhr = carrier == Carrier::Xhr;
         let credentialed = resolved.credentials.is_some();
         let in_window = !env::field(&env::global(), "location").is_undefined();
         let limits = Limits::new()

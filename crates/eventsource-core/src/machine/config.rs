@@ -223,7 +223,7 @@ impl<'a> Head<'a> {
     pub(super) fn challenges_basic(&self) -> bool {
         self.www_authenticate.is_some_and(|value| {
             value.split(',').any(|challenge| {
-                let challenge = crate::mime::trim(challenge.as_bytes(), crate::buffering::space_or_tab);
+                let challenge = crate::mime::trim(challenge.as_bytes(), crate::mime::space_or_tab);
                 challenge.len() >= 5
                     && challenge[..5].eq_ignore_ascii_case(b"basic")
                     && challenge.get(5).is_none_or(|&b| b == b' ' || b == b'\t')
